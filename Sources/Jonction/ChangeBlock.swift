@@ -1,0 +1,352 @@
+/// A run of changes encoded column by column, with dictionaries for the strings that repeat
+/// (sites, tables, fields, ids, values). The replica's log segments and the body of bundles.
+///
+/// The byte layout is protocol.md §4.2. Encoding keeps the order of the changes it is given;
+/// consecutive changes of one origin with consecutive seqs form a run whose seqs are implicit.
+public enum ChangeBlock {
+    /// The version of the block layout, first byte of every block.
+    public static let version: UInt8 = 1
+
+    // MARK: Encoding
+
+    public static func encode(_ changes: [Change]) -> [UInt8] {
+        let sites = StringTable(changes.reduce(into: Set<String>()) { set, c in
+            set.insert(c.origin.rawValue)
+            if let p = c.previous { set.insert(p.site.rawValue) }
+        })
+        let tables = StringTable(Set(changes.map(\.table)))
+        let fields = StringTable(Set(changes.compactMap(\.field)))
+        let ids = StringTable(Set(changes.map(\.id)))
+
+        var out = ByteWriter(capacity: changes.count * 8 + 64)
+        out.byte(version)
+        out.varint(UInt64(changes.count))
+        writeStrings(sites.sorted, to: &out)
+        writeStrings(tables.sorted, to: &out)
+        writeStrings(fields.sorted, to: &out)
+        writeFrontCoded(ids.sorted, to: &out)
+
+        // Runs: origin, first seq, length.
+        var runs = ByteWriter()
+        var runCount = 0
+        var i = 0
+        while i < changes.count {
+            var j = i + 1
+            while j < changes.count, changes[j].origin == changes[i].origin, changes[j].seq == changes[j - 1].seq &+ 1 {
+                j += 1
+            }
+            runs.varint(UInt64(sites.index[changes[i].origin.rawValue]!))
+            runs.varint(changes[i].seq)
+            runs.varint(UInt64(j - i))
+            runCount += 1
+            i = j
+        }
+        out.varint(UInt64(runCount))
+        out.raw(runs.bytes)
+
+        var tableColumn = ByteWriter(capacity: changes.count)
+        var idColumn = ByteWriter(capacity: changes.count)
+        var fieldColumn = ByteWriter(capacity: changes.count)
+        var hlcColumn = ByteWriter(capacity: changes.count * 2)
+        var previousColumn = ByteWriter(capacity: changes.count)
+        var valueStreams = Array(repeating: [Value](), count: fields.sorted.count)
+        var lastID: Int64 = 0
+        var lastHLC: Int64 = 0
+        var lastStamps = [UInt64: Stamp]()
+        lastStamps.reserveCapacity(changes.count)
+        // Consecutive changes mostly share table, id and origin: look them up once.
+        var cachedTable = ("", 0), cachedID = ("", 0)
+
+        for change in changes {
+            if change.table != cachedTable.0 { cachedTable = (change.table, tables.index[change.table]!) }
+            if change.id != cachedID.0 { cachedID = (change.id, ids.index[change.id]!) }
+            tableColumn.varint(UInt64(cachedTable.1))
+            let id = Int64(cachedID.1)
+            idColumn.signed(id &- lastID)
+            lastID = id
+            let hlc = Int64(bitPattern: change.hlc.rawValue)
+            hlcColumn.signed(hlc &- lastHLC)
+            lastHLC = hlc
+
+            let slot: Int
+            switch change.operation {
+            case .delete:
+                fieldColumn.varint(0)
+                slot = 0
+            case .set(let field, let value):
+                let f = fields.index[field]!
+                fieldColumn.varint(UInt64(f + 1))
+                valueStreams[f].append(value)
+                slot = f + 1
+            }
+            // protocol.md §4.2.3: the implicit previous stamp.
+            let recordKey = implicitKey(id: cachedID.1, table: cachedTable.1, slot: 0)
+            let key = implicitKey(id: cachedID.1, table: cachedTable.1, slot: slot)
+            if change.previous == nil {
+                previousColumn.byte(0)
+            } else if change.previous == lastStamps[key] {
+                previousColumn.byte(1)
+            } else {
+                let p = change.previous!
+                previousColumn.byte(2)
+                previousColumn.signed(hlc &- Int64(bitPattern: p.hlc.rawValue))
+                previousColumn.varint(UInt64(sites.index[p.site.rawValue]!))
+            }
+            let stamp = change.stamp
+            lastStamps[key] = stamp
+            if slot != 0 { lastStamps[recordKey] = stamp }
+        }
+
+        for column in [tableColumn, idColumn, fieldColumn, hlcColumn, previousColumn] {
+            out.varint(UInt64(column.bytes.count))
+            out.raw(column.bytes)
+        }
+        for stream in valueStreams {
+            let encoded = encodeValues(stream)
+            out.varint(UInt64(encoded.count))
+            out.raw(encoded)
+        }
+        return out.bytes
+    }
+
+    /// The key under which a block remembers the last stamp written, for implicit previous stamps:
+    /// a field of a record (slot = field index + 1), or (slot 0) any field of the record.
+    @inline(__always)
+    private static func implicitKey(id: Int, table: Int, slot: Int) -> UInt64 {
+        UInt64(id) << 32 | UInt64(table) << 16 | UInt64(slot)
+    }
+
+    /// Dictionary sizes the implicit keys can hold.
+    static let maxTables = 1 << 16 - 1, maxFields = 1 << 16 - 2, maxIDs = 1 << 32 - 1
+
+    private static func writeStrings(_ strings: [String], to out: inout ByteWriter) {
+        out.varint(UInt64(strings.count))
+        for s in strings { out.string(s) }
+    }
+
+    /// Sorted strings, each as the length of the prefix it shares with the previous one, then the rest.
+    private static func writeFrontCoded(_ strings: [String], to out: inout ByteWriter) {
+        out.varint(UInt64(strings.count))
+        var previous: [UInt8] = []
+        for s in strings {
+            let bytes = Array(s.utf8)
+            var shared = 0
+            while shared < min(previous.count, bytes.count), previous[shared] == bytes[shared] { shared += 1 }
+            out.varint(UInt64(shared))
+            out.varint(UInt64(bytes.count - shared))
+            out.raw(bytes[shared...])
+            previous = bytes
+        }
+    }
+
+    /// A field's values: plain (mode 0), or a dictionary of distinct values then indexes (mode 1)
+    /// when values repeat.
+    private static func encodeValues(_ values: [Value]) -> [UInt8] {
+        var out = ByteWriter()
+        var distinct = [Value: Int]()
+        var order: [Value] = []
+        for v in values where distinct[v] == nil {
+            distinct[v] = order.count
+            order.append(v)
+        }
+        if values.count >= 8 && order.count * 2 <= values.count {
+            out.byte(1)
+            out.varint(UInt64(order.count))
+            for v in order { writeValue(v, to: &out) }
+            out.varint(UInt64(values.count))
+            for v in values { out.varint(UInt64(distinct[v]!)) }
+        } else {
+            out.byte(0)
+            out.varint(UInt64(values.count))
+            for v in values { writeValue(v, to: &out) }
+        }
+        return out.bytes
+    }
+
+    private static func writeValue(_ value: Value, to out: inout ByteWriter) {
+        switch value {
+        case .null: out.byte(0)
+        case .integer(let n):
+            out.byte(1)
+            out.signed(n)
+        case .text(let s):
+            out.byte(2)
+            out.string(s)
+        }
+    }
+
+    // MARK: Decoding
+
+    /// Decodes a block. Every length and index is checked: damaged bytes give a `DecodingError`,
+    /// never a crash or a partial result.
+    public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> [Change] {
+        var r = ByteReader(bytes)
+        let v = try r.byte()
+        guard v == version else { throw .malformed("change block version \(v)") }
+        // Every change takes at least one byte in several columns: this bounds what we allocate.
+        let count = try r.count(max: r.remaining)
+        let siteNames = try readStrings(&r)
+        var sites: [SiteName] = []
+        sites.reserveCapacity(siteNames.count)
+        for name in siteNames {
+            guard SiteName.isValid(name) else { throw .malformed("invalid site name") }
+            sites.append(SiteName(unchecked: name))
+        }
+        let tables = try readStrings(&r)
+        let fields = try readStrings(&r)
+        let ids = try readFrontCoded(&r)
+        guard tables.count <= maxTables, fields.count <= maxFields, ids.count <= maxIDs else {
+            throw .malformed("dictionary too large")
+        }
+
+        let runCount = try r.count(max: count)
+        var origins: [(site: SiteName, first: UInt64, length: Int)] = []
+        var total = 0
+        for _ in 0..<runCount {
+            let s = try r.count(max: sites.count - 1)
+            let first = try r.varint()
+            let length = try r.count(max: count - total)
+            guard first >= 1, length >= 1, first <= UInt64.max - UInt64(length) else {
+                throw .malformed("invalid run")
+            }
+            total += length
+            origins.append((sites[s], first, length))
+        }
+        guard total == count else { throw .malformed("runs cover \(total) of \(count) changes") }
+
+        var tableColumn = try r.section(r.count(max: r.remaining))
+        var idColumn = try r.section(r.count(max: r.remaining))
+        var fieldColumn = try r.section(r.count(max: r.remaining))
+        var hlcColumn = try r.section(r.count(max: r.remaining))
+        var previousColumn = try r.section(r.count(max: r.remaining))
+        var streams: [[Value]] = []
+        streams.reserveCapacity(fields.count)
+        for _ in fields {
+            var section = try r.section(r.count(max: r.remaining))
+            streams.append(try decodeValues(&section))
+        }
+        guard r.isAtEnd else { throw .malformed("trailing bytes after block") }
+
+        var cursors = Array(repeating: 0, count: fields.count)
+        var changes: [Change] = []
+        changes.reserveCapacity(count)
+        var lastID: Int64 = 0
+        var lastHLC: Int64 = 0
+        var lastStamps = [UInt64: Stamp]()
+        lastStamps.reserveCapacity(count)
+        for run in origins {
+            for k in 0..<run.length {
+                let t = try tableColumn.count(max: tables.count - 1)
+                let table = tables[t]
+                let id = lastID &+ (try idColumn.signed())
+                guard id >= 0, id < Int64(ids.count) else { throw .malformed("id index out of range") }
+                lastID = id
+                let f = try fieldColumn.count(max: fields.count)
+                let hlc = lastHLC &+ (try hlcColumn.signed())
+                lastHLC = hlc
+                let operation: Change.Operation
+                if f == 0 {
+                    operation = .delete
+                } else {
+                    let stream = f - 1
+                    guard cursors[stream] < streams[stream].count else { throw .malformed("value stream too short") }
+                    operation = .set(field: fields[stream], value: streams[stream][cursors[stream]])
+                    cursors[stream] += 1
+                }
+                let key = implicitKey(id: Int(id), table: t, slot: f)
+                let previous: Stamp?
+                switch try previousColumn.byte() {
+                case 0: previous = nil
+                case 1:
+                    guard let implicit = lastStamps[key] else { throw .malformed("implicit stamp with no predecessor") }
+                    previous = implicit
+                case 2:
+                    let p = hlc &- (try previousColumn.signed())
+                    let s = try previousColumn.count(max: sites.count - 1)
+                    previous = Stamp(hlc: HLC(rawValue: UInt64(bitPattern: p)), site: sites[s])
+                default: throw .malformed("invalid previous-stamp kind")
+                }
+                let change = Change(origin: run.site, seq: run.first + UInt64(k), hlc: HLC(rawValue: UInt64(bitPattern: hlc)),
+                                    table: table, id: ids[Int(id)], operation: operation, previous: previous)
+                lastStamps[key] = change.stamp
+                if f != 0 { lastStamps[implicitKey(id: Int(id), table: t, slot: 0)] = change.stamp }
+                changes.append(change)
+            }
+        }
+        guard tableColumn.isAtEnd, idColumn.isAtEnd, fieldColumn.isAtEnd, hlcColumn.isAtEnd, previousColumn.isAtEnd,
+            zip(cursors, streams).allSatisfy({ $0 == $1.count })
+        else { throw .malformed("columns longer than the block") }
+        return changes
+    }
+
+    private static func readStrings(_ r: inout ByteReader) throws(DecodingError) -> [String] {
+        let n = try r.count(max: r.remaining)
+        var result: [String] = []
+        result.reserveCapacity(n)
+        for _ in 0..<n { result.append(try r.string()) }
+        return result
+    }
+
+    private static func readFrontCoded(_ r: inout ByteReader) throws(DecodingError) -> [String] {
+        let n = try r.count(max: r.remaining)
+        var result: [String] = []
+        result.reserveCapacity(n)
+        var previous: [UInt8] = []
+        for _ in 0..<n {
+            let shared = try r.count(max: previous.count)
+            let rest = try r.count(max: r.remaining)
+            var bytes = Array(previous[..<shared])
+            bytes.append(contentsOf: try r.raw(rest))
+            guard let s = String(validating: bytes, as: UTF8.self) else { throw .malformed("invalid UTF-8 in ids") }
+            result.append(s)
+            previous = bytes
+        }
+        return result
+    }
+
+    private static func decodeValues(_ r: inout ByteReader) throws(DecodingError) -> [Value] {
+        let mode = try r.byte()
+        switch mode {
+        case 0:
+            let n = try r.count(max: r.remaining)
+            var values: [Value] = []
+            values.reserveCapacity(n)
+            for _ in 0..<n { values.append(try readValue(&r)) }
+            guard r.isAtEnd else { throw .malformed("trailing bytes in value stream") }
+            return values
+        case 1:
+            let d = try r.count(max: r.remaining)
+            var dictionary: [Value] = []
+            dictionary.reserveCapacity(d)
+            for _ in 0..<d { dictionary.append(try readValue(&r)) }
+            let n = try r.count(max: r.remaining)
+            var values: [Value] = []
+            values.reserveCapacity(n)
+            for _ in 0..<n { values.append(dictionary[try r.count(max: d - 1)]) }
+            guard r.isAtEnd else { throw .malformed("trailing bytes in value stream") }
+            return values
+        default:
+            throw .malformed("unknown value stream mode \(mode)")
+        }
+    }
+
+    private static func readValue(_ r: inout ByteReader) throws(DecodingError) -> Value {
+        switch try r.byte() {
+        case 0: return .null
+        case 1: return .integer(try r.signed())
+        case 2: return .text(try r.string())
+        default: throw .malformed("unknown value kind")
+        }
+    }
+}
+
+/// Distinct strings sorted by UTF-8 bytes, and the position of each.
+private struct StringTable {
+    let sorted: [String]
+    let index: [String: Int]
+
+    init(_ set: Set<String>) {
+        sorted = set.sorted(by: CanonicalJSON.precedes)
+        index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+    }
+}

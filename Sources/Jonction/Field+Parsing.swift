@@ -1,0 +1,154 @@
+import Foundation
+
+extension Field {
+    /// Parses what a user typed (or a file holds) into this field's normalised value.
+    ///
+    /// An empty or blank input clears the field (`Value.null`). The normal forms are specified in
+    /// protocol.md §2.2; two replicas given the same intent store the same bytes.
+    public func parse(_ raw: String, table: String) throws(SchemaError) -> Value {
+        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        if trimmed.isEmpty { return .null }
+        func refuse(_ expected: SchemaError.Expectation) -> SchemaError {
+            .invalidValue(table: table, field: name, value: raw, expected: expected)
+        }
+        switch type {
+        case .text(let maxLength):
+            let text = trimmed.precomposedStringWithCanonicalMapping
+            guard text.count <= maxLength else { throw refuse(.maxLength(maxLength)) }
+            return .text(text)
+
+        case .phone:
+            let allowed = Set("0123456789 +-.()")
+            guard trimmed.count <= 32, trimmed.allSatisfy(allowed.contains),
+                trimmed.filter(\.isNumber).count >= 4
+            else { throw refuse(.phone) }
+            return .text(trimmed.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "))
+
+        case .integer(let range):
+            guard let n = Int64(trimmed), range.contains(n) else { throw refuse(.integer(range)) }
+            return .integer(n)
+
+        case .flag:
+            switch trimmed.lowercased() {
+            case "1", "oui", "yes", "true", "vrai": return .integer(1)
+            case "0", "non", "no", "false", "faux": return .integer(0)
+            default: throw refuse(.flag)
+            }
+
+        case .date:
+            guard let date = Field.normaliseDate(trimmed) else { throw refuse(.date) }
+            return .text(date)
+
+        case .enumeration(let values):
+            if values.contains(trimmed) { return .text(trimmed) }
+            let lowered = trimmed.lowercased()
+            guard let match = values.first(where: { $0.lowercased() == lowered }) else { throw refuse(.oneOf(values)) }
+            return .text(match)
+
+        case .region:
+            let key = Field.foldForMatching(trimmed)
+            guard let region = Schema.regions.first(where: { Field.foldForMatching($0) == key }) else {
+                throw refuse(.region)
+            }
+            return .text(region)
+
+        case .isco:
+            guard trimmed.utf8.count == 4, trimmed.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+                throw refuse(.isco)
+            }
+            return .text(trimmed)
+
+        case .list(let items):
+            var set = Set<String>()
+            for part in trimmed.split(separator: ";") {
+                var item = part.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+                    .lowercased()
+                if item.isEmpty { continue }
+                switch items {
+                case .free:
+                    item = item.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
+                    guard item.count <= 100 else { throw refuse(.listItemLength(100)) }
+                case .languageCodes:
+                    guard (2...3).contains(item.utf8.count), item.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else {
+                        throw refuse(.languageCodes)
+                    }
+                }
+                set.insert(item)
+            }
+            if set.isEmpty { return .null }
+            return .text(Field.joinList(set))
+
+        case .reference:
+            guard Schema.isValidRecordID(trimmed) else { throw SchemaError.invalidRecordID(trimmed) }
+            return .text(trimmed)
+        }
+    }
+
+    /// Parses a value read from JSON (fixtures, scripts): numbers are taken as their decimal text.
+    public func parse(json: Any, table: String) throws(SchemaError) -> Value {
+        switch json {
+        case is NSNull: return .null
+        case let s as String: return try parse(s, table: table)
+        case let n as NSNumber:
+            // JSON numbers: only whole numbers are meaningful here.
+            let d = n.doubleValue
+            guard d.rounded() == d, abs(d) < 1e15 else {
+                throw .invalidValue(table: table, field: name, value: n.stringValue, expected: .integer(Int64.min...Int64.max))
+            }
+            return try parse(String(Int64(d)), table: table)
+        default:
+            throw .invalidValue(table: table, field: name, value: String(describing: json), expected: .oneOf([]))
+        }
+    }
+
+    /// The items of a list value, in their stored order.
+    public static func listItems(_ value: Value) -> [Substring] {
+        guard case .text(let s) = value else { return [] }
+        return s.split(separator: ";")
+    }
+
+    /// Joins list items in the canonical order: sorted by Unicode scalar values, `;` between.
+    public static func joinList<S: Sequence>(_ items: S) -> String where S.Element == String {
+        items.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }.joined(separator: ";")
+    }
+
+    /// Lowercase without diacritics: « Ségou » and « SEGOU » both give « segou ».
+    public static func foldForMatching(_ s: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for scalar in s.decomposedStringWithCanonicalMapping.lowercased().unicodeScalars
+        where scalar.properties.generalCategory != .nonspacingMark {
+            scalars.append(scalar)
+        }
+        return String(scalars)
+    }
+
+    /// `YYYY-MM-DD` or `DD/MM/YYYY` → `YYYY-MM-DD`, or nil if it is not a calendar date.
+    static func normaliseDate(_ s: String) -> String? {
+        let parts: [Substring]
+        let y: Int, m: Int, d: Int
+        if s.contains("-") {
+            parts = s.split(separator: "-", omittingEmptySubsequences: false)
+            guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+                let yy = Int(parts[0]), let mm = Int(parts[1]), let dd = Int(parts[2])
+            else { return nil }
+            (y, m, d) = (yy, mm, dd)
+        } else if s.contains("/") {
+            parts = s.split(separator: "/", omittingEmptySubsequences: false)
+            guard parts.count == 3, (1...2).contains(parts[0].count), (1...2).contains(parts[1].count),
+                parts[2].count == 4, let dd = Int(parts[0]), let mm = Int(parts[1]), let yy = Int(parts[2])
+            else { return nil }
+            (y, m, d) = (yy, mm, dd)
+        } else {
+            return nil
+        }
+        guard (1900...2100).contains(y), (1...12).contains(m) else { return nil }
+        let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
+        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
+        guard (1...days).contains(d) else { return nil }
+        func pad(_ n: Int, _ width: Int) -> String {
+            let s = String(n)
+            return String(repeating: "0", count: max(0, width - s.count)) + s
+        }
+        return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
+    }
+}

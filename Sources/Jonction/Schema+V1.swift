@@ -1,0 +1,69 @@
+extension Schema {
+    /// Schema version 1 (DESIGN §2). Frozen: a change to the data model is a new version.
+    public static let v1 = Schema(version: 1, tables: [
+        TableSchema("candidate", [
+            Field("family_name", .text(maxLength: 100)),
+            Field("given_names", .text(maxLength: 100)),
+            Field("sex", .enumeration(["F", "M", "X"])),
+            Field("birth_year", .integer(1900...2100)),
+            Field("phone", .phone),
+            Field("region", .region),
+            Field("commune", .text(maxLength: 100)),
+            Field("origin_status", .enumeration(["returnee", "displaced", "host_youth", "other"])),
+            Field("isco", .isco),
+            Field("skills", .list(.free)),
+            Field("languages", .list(.languageCodes)),
+            Field("education", .enumeration(Schema.educationLevels)),
+            Field("relocate", .flag),
+            Field("available_from", .date),
+            Field("status", .enumeration(["registered", "trained", "placed", "withdrawn"])),
+            Field("consent", .enumeration(["none", "programme", "employers"])),
+            Field("notes", .text(maxLength: 2000)),
+        ]),
+        TableSchema("employer", [
+            Field("name", .text(maxLength: 200)),
+            Field("federation", .text(maxLength: 200)),
+            Field("sector", .text(maxLength: 100)),
+            Field("region", .region),
+            Field("contact_phone", .phone),
+        ]),
+        TableSchema("opportunity", [
+            Field("employer_id", .reference(table: "employer")),
+            Field("kind", .enumeration(["job", "training", "internship"])),
+            Field("title", .text(maxLength: 200)),
+            Field("isco", .isco),
+            Field("skills_required", .list(.free)),
+            Field("languages", .list(.languageCodes)),
+            Field("min_education", .enumeration(Schema.educationLevels)),
+            Field("region", .region),
+            Field("places", .integer(0...1_000_000)),
+            Field("starts_on", .date),
+            Field("ends_on", .date),
+            Field("status", .enumeration(["open", "filled", "closed"])),
+        ]),
+        TableSchema("proposal", [
+            Field("candidate_id", .reference(table: "candidate")),
+            Field("opportunity_id", .reference(table: "opportunity")),
+            Field("score", .integer(1...100)),
+            Field("reasons", .text(maxLength: 2000)),
+            Field("round", .integer(1...1_000_000)),
+            Field("status", .enumeration(["proposed", "accepted", "declined", "expired"])),
+        ]),
+        TableSchema("placement", [
+            Field("candidate_id", .reference(table: "candidate")),
+            Field("opportunity_id", .reference(table: "opportunity")),
+            Field("started_on", .date),
+            Field("ended_on", .date),
+            Field("outcome", .text(maxLength: 500)),
+        ]),
+    ])
+
+    /// Levels of education, lowest first (the order `min_education` compares by).
+    public static let educationLevels = ["aucun", "primaire", "DEF", "CAP", "BT", "bac", "licence", "master"]
+
+    /// Bamako district and the 19 regions of Mali, in their official spelling.
+    public static let regions = [
+        "Bamako", "Kayes", "Koulikoro", "Sikasso", "Ségou", "Mopti", "Tombouctou", "Gao", "Kidal", "Taoudénit",
+        "Ménaka", "Nioro", "Kita", "Dioïla", "Nara", "Bougouni", "Koutiala", "San", "Douentza", "Bandiagara",
+    ]
+}

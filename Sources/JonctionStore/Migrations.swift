@@ -1,0 +1,156 @@
+import GRDB
+
+/// The replica's schema history. Each migration is registered once, by name, and never edited after
+/// it lands: a change to the storage is a new migration (STYLE §8). A test checks that the tables
+/// these create match `Schema.v1`.
+enum Migrations {
+    /// `PRAGMA application_id` of every replica: "JNCT". Identifies our files before anything is written.
+    static let applicationID: Int32 = 0x4A4E_4354
+
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-replica", migrate: v1)
+        return migrator
+    }
+
+    private static func v1(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The site this replica belongs to, and its hybrid logical clock.
+            CREATE TABLE replica (
+                singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1),
+                site TEXT NOT NULL,
+                schema_version INTEGER NOT NULL,
+                created_at INTEGER NOT NULL,
+                last_hlc INTEGER NOT NULL DEFAULT 0
+            ) STRICT;
+
+            -- For each origin site, the highest seq held (protocol.md §3.2).
+            CREATE TABLE version_vector (
+                origin TEXT NOT NULL PRIMARY KEY,
+                seq INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+
+            -- The append-only change log, kept as encoded segments (protocol.md §4.2 blocks).
+            CREATE TABLE log_segment (
+                id INTEGER NOT NULL PRIMARY KEY,
+                block BLOB NOT NULL,
+                change_count INTEGER NOT NULL,
+                received_from TEXT,
+                added_at INTEGER NOT NULL
+            ) STRICT;
+
+            -- Which segment holds which seqs of which origin: the log's index.
+            CREATE TABLE log_range (
+                origin TEXT NOT NULL,
+                first_seq INTEGER NOT NULL,
+                last_seq INTEGER NOT NULL,
+                segment INTEGER NOT NULL REFERENCES log_segment(id),
+                PRIMARY KEY (origin, first_seq)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Concurrent writes of one field, and which won (DESIGN §3, conflict audit).
+            CREATE TABLE conflict (
+                id INTEGER NOT NULL PRIMARY KEY,
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                winner_value ANY,
+                winner_deleted INTEGER NOT NULL,
+                winner_hlc INTEGER NOT NULL,
+                winner_site TEXT NOT NULL,
+                loser_value ANY,
+                loser_hlc INTEGER NOT NULL,
+                loser_site TEXT NOT NULL,
+                detected_at INTEGER NOT NULL
+            ) STRICT;
+            CREATE INDEX conflict_record ON conflict (table_name, record_id);
+
+            -- Peers this replica exchanged bundles with, and the last vector each acknowledged.
+            CREATE TABLE peer (
+                site TEXT NOT NULL PRIMARY KEY,
+                last_contact INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE peer_ack (
+                peer TEXT NOT NULL REFERENCES peer(site),
+                origin TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                PRIMARY KEY (peer, origin)
+            ) STRICT, WITHOUT ROWID;
+
+            -- Sites whose clock ran ahead of ours by more than the bound (shown by `status`).
+            CREATE TABLE clock_warning (
+                site TEXT NOT NULL PRIMARY KEY,
+                ahead_ms INTEGER NOT NULL,
+                seen_at INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+
+            -- Materialized records of schema version 1: each field's value and winning stamp
+            -- (8-byte big-endian HLC, then the site name: ordered as bytes), and the tombstone.
+            CREATE TABLE candidate (
+                id TEXT NOT NULL PRIMARY KEY,
+                family_name TEXT, family_name__stamp BLOB,
+                given_names TEXT, given_names__stamp BLOB,
+                sex TEXT, sex__stamp BLOB,
+                birth_year INTEGER, birth_year__stamp BLOB,
+                phone TEXT, phone__stamp BLOB,
+                region TEXT, region__stamp BLOB,
+                commune TEXT, commune__stamp BLOB,
+                origin_status TEXT, origin_status__stamp BLOB,
+                isco TEXT, isco__stamp BLOB,
+                skills TEXT, skills__stamp BLOB,
+                languages TEXT, languages__stamp BLOB,
+                education TEXT, education__stamp BLOB,
+                relocate INTEGER, relocate__stamp BLOB,
+                available_from TEXT, available_from__stamp BLOB,
+                status TEXT, status__stamp BLOB,
+                consent TEXT, consent__stamp BLOB,
+                notes TEXT, notes__stamp BLOB,
+                _tombstone BLOB
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE employer (
+                id TEXT NOT NULL PRIMARY KEY,
+                name TEXT, name__stamp BLOB,
+                federation TEXT, federation__stamp BLOB,
+                sector TEXT, sector__stamp BLOB,
+                region TEXT, region__stamp BLOB,
+                contact_phone TEXT, contact_phone__stamp BLOB,
+                _tombstone BLOB
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE opportunity (
+                id TEXT NOT NULL PRIMARY KEY,
+                employer_id TEXT, employer_id__stamp BLOB,
+                kind TEXT, kind__stamp BLOB,
+                title TEXT, title__stamp BLOB,
+                isco TEXT, isco__stamp BLOB,
+                skills_required TEXT, skills_required__stamp BLOB,
+                languages TEXT, languages__stamp BLOB,
+                min_education TEXT, min_education__stamp BLOB,
+                region TEXT, region__stamp BLOB,
+                places INTEGER, places__stamp BLOB,
+                starts_on TEXT, starts_on__stamp BLOB,
+                ends_on TEXT, ends_on__stamp BLOB,
+                status TEXT, status__stamp BLOB,
+                _tombstone BLOB
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE proposal (
+                id TEXT NOT NULL PRIMARY KEY,
+                candidate_id TEXT, candidate_id__stamp BLOB,
+                opportunity_id TEXT, opportunity_id__stamp BLOB,
+                score INTEGER, score__stamp BLOB,
+                reasons TEXT, reasons__stamp BLOB,
+                round INTEGER, round__stamp BLOB,
+                status TEXT, status__stamp BLOB,
+                _tombstone BLOB
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE placement (
+                id TEXT NOT NULL PRIMARY KEY,
+                candidate_id TEXT, candidate_id__stamp BLOB,
+                opportunity_id TEXT, opportunity_id__stamp BLOB,
+                started_on TEXT, started_on__stamp BLOB,
+                ended_on TEXT, ended_on__stamp BLOB,
+                outcome TEXT, outcome__stamp BLOB,
+                _tombstone BLOB
+            ) STRICT, WITHOUT ROWID;
+            """)
+    }
+}

@@ -1,0 +1,188 @@
+import Foundation
+import GRDB
+import Jonction
+
+extension Replica {
+    /// Runs local writes in one transaction: every change gets the next seq and a fresh HLC, the
+    /// touched records are written once, and the changes are appended to the log as one segment.
+    /// If `body` throws, nothing is written.
+    @discardableResult
+    public func write<T>(_ body: (LocalWriter) throws -> T) throws -> T {
+        try translatingErrors {
+            try pool.write { db in
+                let writer = try LocalWriter(replica: self, db: db)
+                let result = try body(writer)
+                try writer.commit()
+                return result
+            }
+        }
+    }
+
+    /// Sets fields of a record given as text (`field=value` on the command line), creating it if new.
+    /// Returns the changes recorded (none when every value was already there).
+    @discardableResult
+    public func put(table: String, id: String, fields: [(String, String)]) throws -> [Change] {
+        try write { try $0.put(table: table, id: id, fields: fields) }
+    }
+
+    /// Deletes a record for good (a tombstone that wins over every change, earlier or later).
+    @discardableResult
+    public func delete(table: String, id: String) throws -> Change {
+        try write { try $0.delete(table: table, id: id) }
+    }
+}
+
+/// The writes of one local transaction (see `Replica.write`). Not to be kept past the closure.
+public final class LocalWriter {
+    let replica: Replica
+    let db: Database
+    private var clock: HybridClock
+    private var seq: UInt64
+    private let firstSeq: UInt64
+    private var changes: [Change] = []
+    private var touched: [RecordKey: TouchedRecord] = [:]
+    private var order: [RecordKey] = []
+
+    struct RecordKey: Hashable {
+        var table: String
+        var id: String
+    }
+
+    struct TouchedRecord {
+        var table: MaterializedTable
+        var state: RecordState
+        var existed: Bool
+    }
+
+    init(replica: Replica, db: Database) throws {
+        self.replica = replica
+        self.db = db
+        let last = try Int64.fetchOne(db, sql: "SELECT last_hlc FROM replica") ?? 0
+        clock = HybridClock(last: HLC(rawValue: UInt64(bitPattern: last)))
+        let held = try Int64.fetchOne(
+            db, sql: "SELECT seq FROM version_vector WHERE origin = ?", arguments: [replica.site.rawValue]) ?? 0
+        seq = UInt64(held)
+        firstSeq = seq + 1
+    }
+
+    /// The changes recorded so far in this transaction.
+    public var recorded: [Change] { changes }
+
+    /// Sets fields given as text; each is parsed and normalised by its field type first.
+    @discardableResult
+    public func put(table: String, id: String, fields: [(String, String)]) throws -> [Change] {
+        let schema = try replica.schema.table(named: table)
+        var parsed: [(String, Value)] = []
+        parsed.reserveCapacity(fields.count)
+        for (name, raw) in fields {
+            let field = try schema.field(named: name)
+            parsed.append((name, try field.parse(raw, table: table)))
+        }
+        return try set(table: table, id: id, fields: parsed)
+    }
+
+    /// Sets fields to values already normalised (see `Field.parse`). Unchanged values write nothing.
+    @discardableResult
+    public func set(table: String, id: String, fields: [(String, Value)]) throws -> [Change] {
+        let schema = try replica.schema.table(named: table)
+        try Schema.validateRecordID(id)
+        guard !fields.isEmpty else { throw StoreError.noFields(table: table, id: id) }
+        var positions = Set<Int>()
+        for (name, _) in fields {
+            let field = try schema.field(named: name)
+            guard positions.insert(schema.position(of: field.name)!).inserted else {
+                throw StoreError.duplicateField(name)
+            }
+        }
+        let key = RecordKey(table: table, id: id)
+        var record = try load(key)
+        if let tombstone = record.state.tombstone {
+            throw StoreError.recordDeleted(table: table, id: id, by: tombstone)
+        }
+        let before = changes.count
+        for (name, value) in fields {
+            let p = schema.position(of: name)!
+            if record.state.stamps[p] != nil ? record.state.values[p] == value : value.isNull { continue }
+            let change = next(table: table, id: id, operation: .set(field: name, value: value),
+                              previous: record.state.stamps[p])
+            record.state.apply(change, in: schema)
+            changes.append(change)
+        }
+        touched[key] = record
+        return Array(changes[before...])
+    }
+
+    /// Deletes a live record.
+    @discardableResult
+    public func delete(table: String, id: String) throws -> Change {
+        let schema = try replica.schema.table(named: table)
+        try Schema.validateRecordID(id)
+        let key = RecordKey(table: table, id: id)
+        var record = try load(key)
+        guard record.existed || touched[key] != nil, !record.state.isDeleted else {
+            if let tombstone = record.state.tombstone {
+                throw StoreError.recordDeleted(table: table, id: id, by: tombstone)
+            }
+            throw StoreError.recordNotFound(table: table, id: id)
+        }
+        let change = next(table: table, id: id, operation: .delete, previous: record.state.greatestStamp)
+        record.state.apply(change, in: schema)
+        changes.append(change)
+        touched[key] = record
+        return change
+    }
+
+    private func next(table: String, id: String, operation: Change.Operation, previous: Stamp?) -> Change {
+        seq += 1
+        let hlc = clock.tick(wallMillis: replica.clock.nowMillis())
+        return Change(origin: replica.site, seq: seq, hlc: hlc, table: table, id: id, operation: operation,
+                      previous: previous)
+    }
+
+    private func load(_ key: RecordKey) throws -> TouchedRecord {
+        if let record = touched[key] { return record }
+        let table = replica.tables[key.table]!
+        order.append(key)
+        if let state = try table.load(key.id, in: db) {
+            return TouchedRecord(table: table, state: state, existed: true)
+        }
+        return TouchedRecord(table: table, state: RecordState(fieldCount: table.table.fields.count), existed: false)
+    }
+
+    /// Writes the touched records, the log segment, the vector and the clock.
+    func commit() throws {
+        guard !changes.isEmpty else { return }
+        var changedKeys = Set<RecordKey>()
+        for change in changes { changedKeys.insert(RecordKey(table: change.table, id: change.id)) }
+        for key in order where changedKeys.contains(key) {
+            let record = touched[key]!
+            try record.table.save(key.id, record.state, in: db)
+        }
+        try replica.appendSegment(changes, receivedFrom: nil, in: db)
+        try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
+                       arguments: [replica.site.rawValue, Int64(seq)])
+        try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: clock.last.rawValue)])
+    }
+}
+
+extension Replica {
+    /// Appends changes to the log as one segment, indexed by each run of one origin's seqs.
+    func appendSegment(_ changes: [Change], receivedFrom sender: SiteName?, in db: Database) throws {
+        let block = ChangeBlock.encode(changes)
+        try db.execute(
+            sql: "INSERT INTO log_segment (block, change_count, received_from, added_at) VALUES (?, ?, ?, ?)",
+            arguments: [Data(block), changes.count, sender?.rawValue, Int64(clock.nowMillis())])
+        let segment = db.lastInsertedRowID
+        var i = 0
+        while i < changes.count {
+            var j = i + 1
+            while j < changes.count, changes[j].origin == changes[i].origin, changes[j].seq == changes[j - 1].seq + 1 {
+                j += 1
+            }
+            try db.execute(
+                sql: "INSERT INTO log_range (origin, first_seq, last_seq, segment) VALUES (?, ?, ?, ?)",
+                arguments: [changes[i].origin.rawValue, Int64(changes[i].seq), Int64(changes[j - 1].seq), segment])
+            i = j
+        }
+    }
+}

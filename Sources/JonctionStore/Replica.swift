@@ -1,0 +1,137 @@
+import Foundation
+import GRDB
+import Jonction
+
+/// A site's local replica: the materialized records, the append-only change log, the version
+/// vector and the site's clock, in one SQLite file (WAL).
+///
+/// The replica owns its connection pool: every write is one transaction (log, stamps and rows
+/// together, or nothing); reads run concurrently with it.
+public final class Replica: Sendable {
+    public let path: String
+    public let site: SiteName
+    public let schema: Schema
+    let pool: DatabasePool
+    let clock: any WallClock
+    let tables: [String: MaterializedTable]
+
+    private init(path: String, site: SiteName, pool: DatabasePool, clock: any WallClock) {
+        self.path = path
+        self.site = site
+        self.schema = .v1
+        self.pool = pool
+        self.clock = clock
+        self.tables = Dictionary(uniqueKeysWithValues: Schema.v1.tables.map { ($0.name, MaterializedTable($0)) })
+    }
+
+    /// Creates a replica for `site` at `path`. An existing file is never overwritten: the replica is
+    /// built under a temporary name beside it and linked into place only if `path` is still free.
+    public static func create(at path: String, site: SiteName, clock: any WallClock = SystemClock()) throws -> Replica {
+        let fm = FileManager.default
+        guard !fm.fileExists(atPath: path) else { throw StoreError.replicaExists(path: path) }
+        let directory = (path as NSString).deletingLastPathComponent
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue
+        else { throw StoreError.directoryMissing(path: directory) }
+
+        let temporary = path + ".creating-\(UUID().uuidString.prefix(8))"
+        defer {
+            for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: temporary + suffix) }
+        }
+        try translatingErrors(path: path) {
+            // Rollback journal while creating, so the header (application id) is in the main file
+            // before the replica switches to WAL.
+            let queue = try DatabaseQueue(path: temporary)
+            try queue.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA application_id = \(Migrations.applicationID)")
+            }
+            try Migrations.migrator.migrate(queue)
+            try queue.write { db in
+                try db.execute(
+                    sql: "INSERT INTO replica (singleton, site, schema_version, created_at, last_hlc) VALUES (1, ?, ?, ?, 0)",
+                    arguments: [site.rawValue, Schema.v1.version, Int64(clock.nowMillis())])
+            }
+            try queue.close()
+        }
+        do {
+            try fm.linkItem(atPath: temporary, toPath: path)
+        } catch {
+            if fm.fileExists(atPath: path) { throw StoreError.replicaExists(path: path) }
+            // A file system without hard links (FAT): the exists-check above is the guard.
+            try translatingErrors(path: path) { try fm.moveItem(atPath: temporary, toPath: path) }
+        }
+        return try open(at: path, clock: clock)
+    }
+
+    /// Opens an existing replica, checking that the file is one before anything is written to it.
+    public static func open(at path: String, clock: any WallClock = SystemClock()) throws -> Replica {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noReplica(path: path) }
+        try checkHeader(path)
+        return try translatingErrors(path: path) {
+            var configuration = Configuration()
+            configuration.label = "jonction"
+            configuration.busyMode = .timeout(30)
+            configuration.prepareDatabase { db in
+                // Intermittent power: a commit that returned is on the disk.
+                try db.execute(sql: "PRAGMA synchronous = FULL")
+            }
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            let migrator = Migrations.migrator
+            let (superseded, applied) = try pool.read { db in
+                (try migrator.hasBeenSuperseded(db), try migrator.appliedIdentifiers(db))
+            }
+            if superseded {
+                let unknown = applied.subtracting(migrator.migrations).sorted()
+                try? pool.close()
+                throw StoreError.newerSchema(path: path, unknownMigrations: unknown)
+            }
+            try migrator.migrate(pool)
+            guard let name = try pool.read({ db in try String.fetchOne(db, sql: "SELECT site FROM replica") }) else {
+                throw StoreError.notAReplica(path: path)
+            }
+            return Replica(path: path, site: SiteName(unchecked: name), pool: pool, clock: clock)
+        }
+    }
+
+    /// SQLite's file header names the application: ours is "JNCT" (offset 68, big-endian).
+    private static func checkHeader(_ path: String) throws {
+        guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.readOnly(path: path) }
+        defer { try? handle.close() }
+        let header = (try? handle.read(upToCount: 100)) ?? Data()
+        guard header.count == 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
+            throw StoreError.notAReplica(path: path)
+        }
+        let id = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
+        guard Int32(bitPattern: id) == Migrations.applicationID else { throw StoreError.notAReplica(path: path) }
+    }
+
+    /// Closes the connections. The replica may not be used afterwards.
+    public func close() throws {
+        try translatingErrors { try pool.close() }
+    }
+
+    func translatingErrors<T>(_ body: () throws -> T) throws -> T {
+        try Replica.translatingErrors(path: path, body)
+    }
+
+    /// Turns SQLite's failures into `StoreError`s a user can act on.
+    static func translatingErrors<T>(path: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_FULL: throw StoreError.diskFull(path: path)
+            case .SQLITE_BUSY, .SQLITE_LOCKED: throw StoreError.busy(path: path)
+            case .SQLITE_NOTADB: throw StoreError.notAReplica(path: path)
+            case .SQLITE_CORRUPT: throw StoreError.corrupt(path: path)
+            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM: throw StoreError.readOnly(path: path)
+            case .SQLITE_IOERR where error.extendedResultCode.rawValue == 13 | (4 << 8):
+                throw StoreError.diskFull(path: path)
+            default:
+                throw StoreError.sqlite(path: path, code: error.extendedResultCode.rawValue, message: error.message ?? "")
+            }
+        } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
+            throw StoreError.diskFull(path: path)
+        }
+    }
+}

@@ -1,0 +1,104 @@
+import Jonction
+
+/// What the replica refuses or cannot do. Thrown before anything is written, or from inside a
+/// transaction that is then rolled back: a replica is never left half-written.
+public enum StoreError: Error, Sendable, Equatable {
+    /// `init` over an existing file: it is never overwritten.
+    case replicaExists(path: String)
+    case noReplica(path: String)
+    /// The file is not a Jonction replica (not SQLite, or another application's database).
+    case notAReplica(path: String)
+    /// The replica was written by a newer Jonction: its storage has migrations this one does not know.
+    case newerSchema(path: String, unknownMigrations: [String])
+    case directoryMissing(path: String)
+    case recordNotFound(table: String, id: String)
+    case recordDeleted(table: String, id: String, by: Stamp)
+    case noFields(table: String, id: String)
+    case duplicateField(String)
+    /// Changes of `origin` start at `first` while the replica holds up to `held`: `held+1…first-1` is missing.
+    case gap(origin: SiteName, held: UInt64, first: UInt64)
+    /// A received change that the data model refuses (a table, field or value this schema lacks).
+    case invalidChange(origin: SiteName, seq: UInt64, reason: SchemaError)
+    /// The disk is full: the transaction was rolled back.
+    case diskFull(path: String)
+    /// Another program holds the replica (a merge, a sync) for longer than we waited.
+    case busy(path: String)
+    /// The database file is damaged.
+    case corrupt(path: String)
+    /// The file or its folder cannot be written.
+    case readOnly(path: String)
+    /// Any other SQLite failure, with SQLite's own message (for the administrator).
+    case sqlite(path: String, code: Int32, message: String)
+}
+
+extension StoreError: UserFacingError {
+    public func message(_ lang: Lang) -> String {
+        switch self {
+        case .replicaExists(let path):
+            return lang.pick(
+                "Un fichier existe déjà à \(path) : il n’a pas été touché. Choisissez un autre chemin avec --db, ou utilisez ce réplica tel quel.",
+                "A file already exists at \(path): it was left untouched. Choose another path with --db, or use that replica as it is.")
+        case .noReplica(let path):
+            return lang.pick(
+                "Aucun réplica à \(path). Créez-le avec « jonction init --db \(path) --site NOM », ou indiquez le bon fichier avec --db ou JONCTION_DB.",
+                "No replica at \(path). Create it with “jonction init --db \(path) --site NAME”, or name the right file with --db or JONCTION_DB.")
+        case .notAReplica(let path):
+            return lang.pick(
+                "Le fichier \(path) n’est pas un réplica Jonction : il n’a pas été modifié. Vérifiez le chemin donné à --db.",
+                "The file \(path) is not a Jonction replica: it was not modified. Check the path given to --db.")
+        case .newerSchema(let path, let unknown):
+            return lang.pick(
+                "Le réplica \(path) a été écrit par une version plus récente de Jonction (\(lang.list(unknown))). Mettez Jonction à jour sur ce poste ; le fichier n’a pas été modifié.",
+                "The replica \(path) was written by a newer Jonction (\(lang.list(unknown))). Update Jonction on this machine; the file was not modified.")
+        case .directoryMissing(let path):
+            return lang.pick(
+                "Le dossier \(path) n’existe pas. Créez-le d’abord, ou choisissez un autre chemin.",
+                "The folder \(path) does not exist. Create it first, or choose another path.")
+        case .recordNotFound(let table, let id):
+            return lang.pick(
+                "Aucun enregistrement « \(id) » dans la table \(table). Vérifiez l’identifiant (« jonction dump » liste les enregistrements).",
+                "No record “\(id)” in table \(table). Check the id (“jonction dump” lists the records).")
+        case .recordDeleted(let table, let id, let by):
+            return lang.pick(
+                "L’enregistrement « \(id) » de la table \(table) a été supprimé (par \(by.site), le \(by.hlc.frenchDate)) : une suppression est définitive. Créez un nouvel enregistrement avec un autre identifiant.",
+                "Record “\(id)” of table \(table) was deleted (by \(by.site), on \(by.hlc.englishDate)): a delete is final. Create a new record with another id.")
+        case .noFields(let table, let id):
+            return lang.pick(
+                "Aucun champ à écrire pour \(table) \(id). Donnez au moins un champ=valeur, par exemple : jonction put \(table) \(id) status=registered",
+                "No field to write for \(table) \(id). Give at least one field=value, e.g.: jonction put \(table) \(id) status=registered")
+        case .duplicateField(let field):
+            return lang.pick(
+                "Le champ « \(field) » est donné deux fois. Donnez chaque champ une seule fois.",
+                "Field “\(field)” is given twice. Give each field once.")
+        case .gap(let origin, let held, let first):
+            let missing = first - 1 == held + 1 ? "\(held + 1)" : "\(held + 1)–\(first - 1)"
+            return lang.pick(
+                "Trou dans les changements de \(origin) : ce réplica en a jusqu’au n° \(held), le paquet commence au n° \(first) ; il manque les n° \(missing). Importez d’abord le paquet précédent (la clé USB d’avant), ou demandez à l’expéditeur un export complet (--full). Rien n’a été modifié.",
+                "Gap in the changes of \(origin): this replica holds up to #\(held), the bundle starts at #\(first); #\(missing) are missing. Import the earlier bundle first (the previous USB stick), or ask the sender for a full export (--full). Nothing was changed.")
+        case .invalidChange(let origin, let seq, let reason):
+            return lang.pick(
+                "Le changement n° \(seq) de \(origin) est refusé : \(reason.message(lang)) Le paquet vient peut-être d’une version plus récente de Jonction. Rien n’a été modifié.",
+                "Change #\(seq) of \(origin) is refused: \(reason.message(lang)) The bundle may come from a newer Jonction. Nothing was changed.")
+        case .diskFull(let path):
+            return lang.pick(
+                "Le disque est plein (\(path)) : l’opération a été annulée, rien n’a été modifié. Libérez de l’espace puis recommencez.",
+                "The disk is full (\(path)): the operation was cancelled, nothing was changed. Free some space and try again.")
+        case .busy(let path):
+            return lang.pick(
+                "Le réplica \(path) est occupé par un autre programme Jonction (fusion ou synchronisation en cours). Réessayez dans un moment.",
+                "The replica \(path) is busy with another Jonction program (a merge or sync is running). Try again in a moment.")
+        case .corrupt(let path):
+            return lang.pick(
+                "Le fichier \(path) est endommagé. Ne l’utilisez plus : restaurez la dernière sauvegarde, puis importez les paquets reçus depuis (ou demandez un export complet au pôle).",
+                "The file \(path) is damaged. Stop using it: restore the last backup, then import the bundles received since (or ask the hub for a full export).")
+        case .readOnly(let path):
+            return lang.pick(
+                "Impossible d’écrire dans \(path) (fichier ou dossier en lecture seule). Vérifiez les droits d’accès.",
+                "Cannot write to \(path) (read-only file or folder). Check the permissions.")
+        case .sqlite(let path, let code, let message):
+            return lang.pick(
+                "Erreur SQLite \(code) sur \(path) : \(message). Rien n’a été modifié.",
+                "SQLite error \(code) on \(path): \(message). Nothing was changed.")
+        }
+    }
+}

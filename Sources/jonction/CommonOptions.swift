@@ -1,0 +1,76 @@
+import ArgumentParser
+import Foundation
+import Jonction
+import JonctionStore
+
+/// Options every command takes.
+struct CommonOptions: ParsableArguments {
+    @Option(name: .long, help: "Chemin du réplica (sinon $JONCTION_DB, sinon ./jonction.sqlite).")
+    var db: String?
+
+    @Option(name: .long, help: "Langue des messages : fr (par défaut) ou en.")
+    var lang: Lang?
+
+    var language: Lang { lang ?? Lang.fromEnvironment(arguments: []) }
+
+    var databasePath: String {
+        if let db { return db }
+        if let env = ProcessInfo.processInfo.environment["JONCTION_DB"], !env.isEmpty { return env }
+        return "./jonction.sqlite"
+    }
+
+    func openReplica() throws -> Replica {
+        try Replica.open(at: databasePath)
+    }
+}
+
+extension Lang: ExpressibleByArgument {
+    /// `--lang` on the command line, else `$JONCTION_LANG`, else French.
+    static func fromEnvironment(arguments: [String]) -> Lang {
+        if let i = arguments.firstIndex(of: "--lang"), i + 1 < arguments.count, let lang = Lang(rawValue: arguments[i + 1]) {
+            return lang
+        }
+        if let arg = arguments.first(where: { $0.hasPrefix("--lang=") }), let lang = Lang(rawValue: String(arg.dropFirst(7))) {
+            return lang
+        }
+        return ProcessInfo.processInfo.environment["JONCTION_LANG"].flatMap(Lang.init(rawValue:)) ?? .fr
+    }
+}
+
+/// An error of the command line itself (arguments the library never sees).
+enum CommandError: Error, UserFacingError {
+    case badAssignment(String)
+
+    func message(_ lang: Lang) -> String {
+        switch self {
+        case .badAssignment(let text):
+            return lang.pick(
+                "Argument « \(text) » incorrect : attendu champ=valeur, par exemple family_name=Traoré ou « notes=Revenu de Libye ».",
+                "Invalid argument “\(text)”: expected field=value, e.g. family_name=Traoré or “notes=Back from Libya”.")
+        }
+    }
+}
+
+/// Runs a command body, turning our errors into a message on stderr in the user's language and
+/// exit code 1. Anything else is a bug: its description is shown, exit code 70.
+func running(_ lang: Lang, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as UserFacingError {
+        printError(lang.pick("Erreur : ", "Error: ") + error.message(lang))
+        throw ExitCode(1)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        printError(lang.pick("Erreur interne : ", "Internal error: ") + String(describing: error))
+        throw ExitCode(70)
+    }
+}
+
+func printError(_ text: String) {
+    FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Whether stdout is a terminal (progress and colours only then).
+var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
+var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }

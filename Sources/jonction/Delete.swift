@@ -1,0 +1,41 @@
+import ArgumentParser
+import Jonction
+import JonctionStore
+
+struct Delete: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Supprimer un enregistrement, définitivement.",
+        discussion: "La suppression l’emporte sur toute modification, antérieure ou postérieure, venue d’un autre site.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Argument(help: "Table de l’enregistrement.")
+    var table: String
+
+    @Argument(help: "Identifiant de l’enregistrement.")
+    var id: String
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openReplica()
+            defer { try? replica.close() }
+            let change = try replica.delete(table: table, id: id)
+            if json {
+                var out = CanonicalJSON()
+                out.beginObject()
+                out.key("deleted"); out.bool(true)
+                out.key("id"); out.string(id)
+                out.key("seq"); out.integer(change.seq)
+                out.key("table"); out.string(table)
+                out.endObject()
+                print(out.output)
+            } else {
+                print(lang.pick("\(table) \(id) supprimé (définitif).", "\(table) \(id) deleted (final)."))
+            }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+import ArgumentParser
+import Jonction
+import JonctionStore
+
+struct Get: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Afficher un enregistrement.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Argument(help: "Table de l’enregistrement.")
+    var table: String
+
+    @Argument(help: "Identifiant de l’enregistrement.")
+    var id: String
+
+    @Flag(help: "Sortie JSON : {\"fields\":{…},\"id\":…,\"stamps\":{…},\"table\":…}.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openReplica()
+            defer { try? replica.close() }
+            let record = try replica.get(table: table, id: id)
+            if json {
+                var out = CanonicalJSON()
+                out.beginObject()
+                out.key("fields")
+                out.record(record.state.values, fields: record.table.fields)
+                out.key("id"); out.string(record.id)
+                out.key("stamps")
+                out.beginObject()
+                for entry in record.fields.sorted(by: { CanonicalJSON.precedes($0.field.name, $1.field.name) }) {
+                    out.key(entry.field.name)
+                    out.stamp(entry.stamp)
+                }
+                out.endObject()
+                out.key("table"); out.string(record.table.name)
+                out.endObject()
+                print(out.output)
+            } else {
+                print("\(record.table.name) \(record.id)")
+                let width = record.fields.map(\.field.name.count).max() ?? 0
+                for entry in record.fields {
+                    print("  " + entry.field.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.value.display)
+                }
+                if let last = record.fields.map(\.stamp).max() {
+                    print(lang.pick("  (dernière modification : \(last.site), le \(last.hlc.frenchDate))",
+                                    "  (last change: \(last.site), on \(last.hlc.englishDate))"))
+                }
+            }
+        }
+    }
+}
+
+extension CanonicalJSON {
+    /// `{"hlc":…,"site":…,"time":…}`
+    mutating func stamp(_ stamp: Stamp) {
+        beginObject()
+        key("hlc"); integer(stamp.hlc.rawValue)
+        key("site"); string(stamp.site.rawValue)
+        key("time"); string(HLC.iso8601(millis: stamp.hlc.millis))
+        endObject()
+    }
+
+    mutating func vector(_ vector: VersionVector) {
+        beginObject()
+        for (site, seq) in vector.sorted {
+            key(site.rawValue)
+            integer(seq)
+        }
+        endObject()
+    }
+}

@@ -1,0 +1,37 @@
+import ArgumentParser
+import Jonction
+import JonctionStore
+
+struct Init: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Créer le réplica d’un site (un bureau, ou « hub » pour le pôle).",
+        discussion: "Un fichier existant n’est jamais écrasé.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Nom du site : 1 à 32 caractères a-z, 0-9, « - » (ex. kayes, mopti-2, hub).")
+    var site: String
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let name = try SiteName(site)
+            let replica = try Replica.create(at: options.databasePath, site: name)
+            try replica.close()
+            if json {
+                var out = CanonicalJSON()
+                out.beginObject()
+                out.key("path"); out.string(options.databasePath)
+                out.key("site"); out.string(name.rawValue)
+                out.endObject()
+                print(out.output)
+            } else {
+                print(lang.pick("Réplica créé : \(options.databasePath) (site \(name)).",
+                                "Replica created: \(options.databasePath) (site \(name))."))
+            }
+        }
+    }
+}

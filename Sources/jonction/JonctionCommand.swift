@@ -1,0 +1,36 @@
+import ArgumentParser
+import Foundation
+import Jonction
+
+@main
+struct JonctionCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jonction",
+        abstract: "Jonction : réplica de bureau hors ligne, paquets de changements, synchronisation avec le pôle.",
+        discussion: """
+            Base de données : --db CHEMIN, sinon $JONCTION_DB, sinon ./jonction.sqlite.
+            Messages en français ; --lang en (ou JONCTION_LANG=en) pour l’anglais.
+            """,
+        subcommands: [
+            Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self, Demo.self,
+        ])
+
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let error as CleanExit {
+            exit(withError: error)
+        } catch let error as ExitCode {
+            exit(withError: error)
+        } catch {
+            // Usage errors: swift-argument-parser's own words, with a French pointer to the help.
+            let lang = Lang.fromEnvironment(arguments: CommandLine.arguments)
+            let detail = message(for: error)
+            FileHandle.standardError.write(Data((lang.pick(
+                "Commande incorrecte : \(detail)\nAide : jonction --help, ou jonction COMMANDE --help.",
+                "Invalid command: \(detail)\nHelp: jonction --help, or jonction COMMAND --help.") + "\n").utf8))
+            exit(withError: ExitCode(64))
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Jonction
+import JonctionStore
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "L’état du réplica : site, vecteur de versions, nombres d’enregistrements, pairs, horloges.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openReplica()
+            defer { try? replica.close() }
+            let s = try replica.status()
+            if json {
+                printJSON(s)
+                return
+            }
+            print(lang.pick("Réplica       : \(s.path)", "Replica       : \(s.path)"))
+            print(lang.pick("Site          : \(s.site) (schéma v\(s.schemaVersion), créé le \(HLC(millis: s.createdAt).frenchDate))",
+                            "Site          : \(s.site) (schema v\(s.schemaVersion), created \(HLC(millis: s.createdAt).englishDate))"))
+            print(lang.pick("Horloge (HLC) : \(s.clock)", "Clock (HLC)   : \(s.clock)"))
+            let vector = s.vector.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ", ")
+            print(lang.pick("Vecteur       : \(vector.isEmpty ? "(vide)" : vector) — \(s.vector.total) changement(s), \(s.logSegments) segment(s) de journal",
+                            "Vector        : \(vector.isEmpty ? "(empty)" : vector) — \(s.vector.total) change(s), \(s.logSegments) log segment(s)"))
+            print(lang.pick("Enregistrements :", "Records:"))
+            for t in s.tables {
+                let deleted = t.deleted > 0 ? lang.pick(" (+\(t.deleted) supprimés)", " (+\(t.deleted) deleted)") : ""
+                print("  " + t.table.padding(toLength: 12, withPad: " ", startingAt: 0) + " \(t.live)\(deleted)")
+            }
+            print(lang.pick("Conflits      : \(s.conflicts)", "Conflicts     : \(s.conflicts)"))
+            if s.peers.isEmpty {
+                print(lang.pick("Pairs         : aucun échange pour l’instant", "Peers         : no exchange yet"))
+            } else {
+                print(lang.pick("Pairs (dernier vecteur accusé) :", "Peers (last acknowledged vector):"))
+                for p in s.peers {
+                    let ack = p.acknowledged.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ", ")
+                    print(lang.pick("  \(p.site) — contact le \(HLC(millis: p.lastContact).frenchDate) ; \(ack)",
+                                    "  \(p.site) — contact \(HLC(millis: p.lastContact).englishDate); \(ack)"))
+                }
+            }
+            for w in s.clockWarnings {
+                let hours = Double(w.aheadMillis) / 3_600_000
+                print(lang.pick(
+                    "Attention : l’horloge de \(w.site) avance de \(String(format: "%.1f", hours)) h (vu le \(HLC(millis: w.seenAt).frenchDate)). Faites corriger la date et l’heure de ce poste.",
+                    "Warning: the clock of \(w.site) runs \(String(format: "%.1f", hours)) h ahead (seen \(HLC(millis: w.seenAt).englishDate)). Have that machine's date and time corrected."))
+            }
+        }
+    }
+
+    private func printJSON(_ s: ReplicaStatus) {
+        var out = CanonicalJSON()
+        out.beginObject()
+        out.key("clock"); out.integer(s.clock.rawValue)
+        out.key("clock_warnings")
+        out.beginArray()
+        for w in s.clockWarnings {
+            out.beginObject()
+            out.key("ahead_ms"); out.integer(w.aheadMillis)
+            out.key("seen_at"); out.string(HLC.iso8601(millis: w.seenAt))
+            out.key("site"); out.string(w.site.rawValue)
+            out.endObject()
+        }
+        out.endArray()
+        out.key("conflicts"); out.integer(s.conflicts)
+        out.key("created_at"); out.string(HLC.iso8601(millis: s.createdAt))
+        out.key("log_segments"); out.integer(s.logSegments)
+        out.key("path"); out.string(s.path)
+        out.key("peers")
+        out.beginArray()
+        for p in s.peers {
+            out.beginObject()
+            out.key("acknowledged"); out.vector(p.acknowledged)
+            out.key("last_contact"); out.string(HLC.iso8601(millis: p.lastContact))
+            out.key("site"); out.string(p.site.rawValue)
+            out.endObject()
+        }
+        out.endArray()
+        out.key("schema_version"); out.integer(s.schemaVersion)
+        out.key("site"); out.string(s.site.rawValue)
+        out.key("tables")
+        out.beginObject()
+        for t in s.tables.sorted(by: { CanonicalJSON.precedes($0.table, $1.table) }) {
+            out.key(t.table)
+            out.beginObject()
+            out.key("deleted"); out.integer(t.deleted)
+            out.key("live"); out.integer(t.live)
+            out.endObject()
+        }
+        out.endObject()
+        out.key("vector"); out.vector(s.vector)
+        out.endObject()
+        print(out.output)
+    }
+}

@@ -1,0 +1,33 @@
+import Jonction
+
+/// Random writes over a small pool of records and fields, so that sites collide often.
+public struct RandomWorkload {
+    public static let tables = ["candidate", "opportunity"]
+    public static let candidateFields: [(String, [Value])] = [
+        ("family_name", [.text("Traoré"), .text("Keïta"), .text("Diarra"), .text("Maïga")]),
+        ("status", [.text("registered"), .text("trained"), .text("placed"), .text("withdrawn")]),
+        ("birth_year", [.integer(1990), .integer(2001), .integer(2004)]),
+        ("region", [.text("Kayes"), .text("Mopti"), .text("Gao"), .text("Ségou")]),
+        ("notes", [.null, .text("revenu de Libye"), .text("a=b \"c\"")]),
+    ]
+    public static let opportunityFields: [(String, [Value])] = [
+        ("places", [.integer(1), .integer(3), .integer(10)]),
+        ("status", [.text("open"), .text("filled"), .text("closed")]),
+        ("title", [.text("Maçon qualifié"), .text("Stage en mécanique")]),
+    ]
+
+    /// A random local operation: mostly a field set, sometimes a delete (rarer, since it is final).
+    public static func operation(ids: Int, deleteOdds: Int = 40, using rng: inout SeededGenerator)
+        -> (table: String, id: String, fields: [(String, Value)]?)
+    {
+        let table = tables.randomElement(using: &rng)!
+        let id = "\(table.prefix(1))\(Int.random(in: 0..<ids, using: &rng))"
+        if Int.random(in: 0..<deleteOdds, using: &rng) == 0 { return (table, id, nil) }
+        let pool = table == "candidate" ? candidateFields : opportunityFields
+        var fields: [(String, Value)] = []
+        for (name, values) in pool.shuffled(using: &rng).prefix(Int.random(in: 1...2, using: &rng)) {
+            fields.append((name, values.randomElement(using: &rng)!))
+        }
+        return (table, id, fields)
+    }
+}

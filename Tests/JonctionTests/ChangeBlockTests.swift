@@ -1,0 +1,66 @@
+import Jonction
+import JonctionTestSupport
+import Testing
+
+@Suite("Bloc de changements : encodage colonne par colonne")
+struct ChangeBlockTests {
+    func history(seed: UInt64, operations: Int) -> [Change] {
+        var rng = SeededGenerator(seed: seed)
+        var sites = (0..<3).map { SimulatedSite("site-\($0)") }
+        var wall: UInt64 = 1_790_000_000_000
+        for _ in 0..<operations {
+            wall += UInt64.random(in: 0...50, using: &rng)
+            let i = Int.random(in: 0..<sites.count, using: &rng)
+            if Int.random(in: 0..<6, using: &rng) == 0 {
+                sites[i].receive(sites[(i + 1) % sites.count].log, wall: wall)
+            } else {
+                let op = RandomWorkload.operation(ids: 6, using: &rng)
+                sites[i].write(table: op.table, id: op.id, fields: op.fields, wall: wall)
+            }
+        }
+        // As a bundle carries them: by origin, then seq.
+        return sites.flatMap { site in site.log.filter { $0.origin == site.name } }
+    }
+
+    @Test("aller-retour exact", arguments: SeededGenerator.seeds(100, base: 300))
+    func roundTrip(seed: UInt64) throws {
+        let changes = history(seed: seed, operations: 200)
+        #expect(try ChangeBlock.decode(ChangeBlock.encode(changes)) == changes, "seed \(seed)")
+    }
+
+    @Test("un bloc vide, des valeurs extrêmes")
+    func edges() throws {
+        #expect(try ChangeBlock.decode(ChangeBlock.encode([])) == [])
+        let s = SiteName(unchecked: "z")
+        let changes = [
+            Change(origin: s, seq: UInt64(Int64.max) - 1, hlc: HLC(rawValue: UInt64(Int64.max)), table: "t", id: "é",
+                   operation: .set(field: "f", value: .integer(.min)), previous: Stamp(hlc: .zero, site: s)),
+            Change(origin: s, seq: UInt64(Int64.max), hlc: .zero, table: "t", id: "",
+                   operation: .set(field: "f", value: .text(String(repeating: "ß", count: 1000)))),
+        ]
+        #expect(try ChangeBlock.decode(ChangeBlock.encode(changes)) == changes)
+    }
+
+    @Test("des octets abîmés ou tronqués donnent une erreur, jamais un plantage", arguments: SeededGenerator.seeds(20, base: 90))
+    func damaged(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        let bytes = ChangeBlock.encode(history(seed: seed, operations: 60))
+        for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 50)) {
+            #expect(throws: DecodingError.self) { try ChangeBlock.decode(Array(bytes[..<cut])) }
+        }
+        for _ in 0..<200 {
+            var damaged = bytes
+            for _ in 0..<Int.random(in: 1...4, using: &rng) {
+                damaged[Int.random(in: 0..<damaged.count, using: &rng)] = UInt8.random(in: 0...255, using: &rng)
+            }
+            _ = try? ChangeBlock.decode(damaged)  // must return or throw, not trap
+        }
+    }
+
+    @Test("les précédents implicites rendent le bloc compact")
+    func compact() {
+        let changes = history(seed: 1, operations: 400)
+        let bytes = ChangeBlock.encode(changes)
+        #expect(bytes.count < changes.count * 12, "\(bytes.count) bytes for \(changes.count) changes")
+    }
+}
