@@ -65,6 +65,11 @@ public final class Replica: Sendable {
 
     /// Opens an existing replica, checking that the file is one before anything is written to it.
     public static func open(at path: String, clock: any WallClock = SystemClock()) throws -> Replica {
+        try open(at: path, clock: clock, prepare: nil)
+    }
+
+    /// `prepare` runs on every new connection (tests use it to simulate a full disk).
+    static func open(at path: String, clock: any WallClock, prepare: (@Sendable (Database) throws -> Void)?) throws -> Replica {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noReplica(path: path) }
         try checkHeader(path)
         return try translatingErrors(path: path) {
@@ -74,6 +79,7 @@ public final class Replica: Sendable {
             configuration.prepareDatabase { db in
                 // Intermittent power: a commit that returned is on the disk.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                try prepare?(db)
             }
             let pool = try DatabasePool(path: path, configuration: configuration)
             let migrator = Migrations.migrator

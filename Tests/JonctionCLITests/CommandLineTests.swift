@@ -1,0 +1,135 @@
+import Foundation
+import JonctionTestSupport
+import Testing
+
+@Suite("Ligne de commande : ce que voit l’utilisateur")
+struct CommandLineTests {
+    let dir = TemporaryDirectory("cli")
+    var cli: CLI { CLI(directory: dir) }
+
+    func json(_ text: String) throws -> Any { try JSONSerialization.jsonObject(with: Data(text.utf8)) }
+
+    /// Everything a replica holds, to check that a refused command changed nothing.
+    func snapshot(_ db: String) throws -> String {
+        try cli.run("dump", "--db", db).stdout + cli.run("log", "--db", db, "--json").stdout
+            + cli.run("status", "--db", db, "--json").stdout
+    }
+
+    @Test("init, put, get, dump, log, status : le parcours d’un bureau")
+    func officeWorkflow() throws {
+        var r = try cli.run("init", "--db", "kayes.sqlite", "--site", "kayes")
+        #expect(r.status == 0)
+        #expect(r.stdout.contains("Réplica créé"))
+        r = try cli.run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Traoré",
+                        "given_names=Awa Fatoumata", "notes=a=b \"c\" é", "sex=f", "region=segou", "birth_year=1999")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("créé : 6 champs écrits"))
+
+        r = try cli.run("get", "--db", "kayes.sqlite", "candidate", "kayes-c01", "--json")
+        let record = try json(r.stdout) as? [String: Any]
+        let fields = record?["fields"] as? [String: Any]
+        #expect(fields?["notes"] as? String == "a=b \"c\" é")
+        #expect(fields?["given_names"] as? String == "Awa Fatoumata")
+        #expect(fields?["region"] as? String == "Ségou")
+        #expect(fields?["sex"] as? String == "F")
+        #expect(fields?["birth_year"] as? Int == 1999)
+
+        r = try cli.run("get", "--db", "kayes.sqlite", "candidate", "kayes-c01")
+        #expect(r.stdout.contains("given_names  Awa Fatoumata"))
+
+        r = try cli.run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "sex=F")
+        #expect(r.stdout.contains("rien à changer"))
+
+        r = try cli.run("dump", "--db", "kayes.sqlite")
+        #expect(r.stdout.hasPrefix(#"{"candidate":{"kayes-c01":{"birth_year":1999,"family_name":"Traoré""#))
+        #expect(try json(r.stdout) is [String: Any])
+
+        r = try cli.run("log", "--db", "kayes.sqlite", "--json")
+        let log = try json(r.stdout) as? [[String: Any]]
+        #expect(log?.map { $0["seq"] as? Int } == [1, 2, 3, 4, 5, 6])
+        #expect(log?.first?["field"] as? String == "family_name")
+
+        r = try cli.run("log", "--db", "kayes.sqlite", "--limit", "2")
+        #expect(r.stdout.split(separator: "\n").count == 2)
+
+        r = try cli.run("status", "--db", "kayes.sqlite", "--json")
+        let status = try json(r.stdout) as? [String: Any]
+        #expect(status?["site"] as? String == "kayes")
+        #expect((status?["vector"] as? [String: Any])?["kayes"] as? Int == 6)
+
+        r = try cli.run("delete", "--db", "kayes.sqlite", "candidate", "kayes-c01")
+        #expect(r.status == 0)
+        r = try cli.run("get", "--db", "kayes.sqlite", "candidate", "kayes-c01")
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("a été supprimé"))
+    }
+
+    @Test("--db, sinon $JONCTION_DB, sinon ./jonction.sqlite")
+    func databaseResolution() throws {
+        #expect(try cli.run("init", "--site", "gao").status == 0)
+        #expect(FileManager.default.fileExists(atPath: dir.path("jonction.sqlite")))
+        #expect(try cli.run("init", "--site", "mopti", environment: ["JONCTION_DB": "env.sqlite"]).status == 0)
+        let status = try cli.run("status", "--json", environment: ["JONCTION_DB": "env.sqlite"])
+        #expect((try json(status.stdout) as? [String: Any])?["site"] as? String == "mopti")
+        let local = try cli.run("status", "--json")
+        #expect((try json(local.stdout) as? [String: Any])?["site"] as? String == "gao")
+    }
+
+    @Test("les mauvaises entrées sont refusées en français, code non nul, rien de changé", arguments: [
+        (["put", "--db", "k.sqlite", "candidat", "kayes-c01", "sex=F"], "Table inconnue « candidat »"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sexe=F"], "Champ inconnu « sexe »"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "birth_year=abc"], "Valeur refusée pour candidate.birth_year : « abc »"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sex=Z"], "Valeurs possibles : F, M, X"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sex"], "attendu champ=valeur"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes c01", "sex=F"], "Identifiant d’enregistrement invalide"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes-c01"], "Aucun champ à écrire"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sex=F", "sex=M"], "donné deux fois"),
+        (["get", "--db", "k.sqlite", "candidate", "kayes-c99"], "Aucun enregistrement « kayes-c99 »"),
+        (["delete", "--db", "k.sqlite", "candidate", "kayes-c99"], "Aucun enregistrement « kayes-c99 »"),
+        (["init", "--db", "k.sqlite", "--site", "kayes"], "Un fichier existe déjà"),
+        (["init", "--db", "k2.sqlite", "--site", "Ségou"], "Nom de site invalide « Ségou »"),
+        (["status", "--db", "absent.sqlite"], "Aucun réplica à absent.sqlite"),
+        (["log", "--db", "k.sqlite", "--origin", "Kayes"], "Nom de site invalide"),
+    ])
+    func refused(arguments: [String], message: String) throws {
+        try cli.run("init", "--db", "k.sqlite", "--site", "kayes")
+        try cli.run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "family_name=Diarra")
+        let before = try snapshot("k.sqlite")
+        let r = try cli.run(arguments)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("Erreur : "))
+        #expect(r.stderr.contains(message), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+        #expect(try snapshot("k.sqlite") == before)
+        #expect(!FileManager.default.fileExists(atPath: dir.path("k2.sqlite")))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("absent.sqlite")))
+    }
+
+    @Test("un fichier qui n’est pas un réplica n’est pas modifié")
+    func foreignFile() throws {
+        let text = Data("ceci n’est pas une base\n".utf8)
+        _ = FileManager.default.createFile(atPath: dir.path("notes.txt"), contents: text)
+        let r = try cli.run("put", "--db", "notes.txt", "candidate", "x", "sex=F")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("n’est pas un réplica Jonction"))
+        #expect(FileManager.default.contents(atPath: dir.path("notes.txt")) == text)
+    }
+
+    @Test("--lang en et JONCTION_LANG=en : messages en anglais")
+    func english() throws {
+        var r = try cli.run("status", "--db", "absent.sqlite", "--lang", "en")
+        #expect(r.stderr.hasPrefix("Error: No replica at absent.sqlite"))
+        r = try cli.run("status", "--db", "absent.sqlite", environment: ["JONCTION_LANG": "en"])
+        #expect(r.stderr.hasPrefix("Error: No replica"))
+        r = try cli.run("init", "--db", "k.sqlite", "--site", "kayes", "--lang", "en")
+        #expect(r.stdout.hasPrefix("Replica created"))
+    }
+
+    @Test("une commande mal formée : code 64 et renvoi à l’aide")
+    func usage() throws {
+        let r = try cli.run("put", "--db", "k.sqlite")
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("Commande incorrecte"))
+        #expect(r.stderr.contains("jonction --help"))
+    }
+}

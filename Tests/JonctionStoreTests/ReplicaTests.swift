@@ -1,0 +1,178 @@
+import Foundation
+import GRDB
+import Jonction
+@testable import JonctionStore
+import JonctionTestSupport
+import Testing
+
+@Suite("Réplica : fichier SQLite, journal, écritures atomiques")
+struct ReplicaTests {
+    let dir = TemporaryDirectory("replica")
+    let clock = ManualClock()
+
+    func makeReplica(_ site: String = "kayes", file: String = "office.sqlite") throws -> Replica {
+        try Replica.create(at: dir.path(file), site: SiteName(site), clock: clock)
+    }
+
+    func bytes(_ path: String) -> Data { FileManager.default.contents(atPath: path) ?? Data() }
+
+    @Test("init crée le réplica ; un fichier existant n’est jamais écrasé")
+    func createNeverClobbers() throws {
+        let replica = try makeReplica()
+        #expect(replica.site.rawValue == "kayes")
+        try replica.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")])
+        try replica.close()
+        let before = bytes(dir.path("office.sqlite"))
+        #expect(throws: StoreError.replicaExists(path: dir.path("office.sqlite"))) { try makeReplica("mopti") }
+        #expect(bytes(dir.path("office.sqlite")) == before)
+        let reopened = try Replica.open(at: dir.path("office.sqlite"), clock: clock)
+        #expect(reopened.site.rawValue == "kayes")
+        #expect(try reopened.get(table: "candidate", id: "kayes-c01").state.values[0] == .text("Traoré"))
+        // Nothing left behind by the creation.
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).allSatisfy { $0.hasPrefix("office.sqlite") })
+    }
+
+    @Test("un fichier qui n’est pas un réplica est refusé et laissé intact",
+          arguments: ["texte", "vide", "sqlite-étranger"])
+    func notAReplica(kind: String) throws {
+        let path = dir.path("autre.db")
+        switch kind {
+        case "texte": try Data("Nom;Prénom\nTraoré;Awa\n".utf8).write(to: URL(fileURLWithPath: path))
+        case "vide": FileManager.default.createFile(atPath: path, contents: Data())
+        default:
+            let queue = try DatabaseQueue(path: path)
+            try queue.write { try $0.execute(sql: "CREATE TABLE compta (id INTEGER PRIMARY KEY, montant INTEGER)") }
+            try queue.close()
+        }
+        let before = bytes(path)
+        #expect(throws: StoreError.notAReplica(path: path)) { try Replica.open(at: path) }
+        #expect(bytes(path) == before)
+        #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
+    }
+
+    @Test("un réplica écrit par une version plus récente est refusé")
+    func newerSchema() throws {
+        let replica = try makeReplica()
+        try replica.pool.write { db in
+            try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-futur')")
+        }
+        try replica.close()
+        #expect(throws: StoreError.newerSchema(path: dir.path("office.sqlite"), unknownMigrations: ["v9-futur"])) {
+            try Replica.open(at: dir.path("office.sqlite"))
+        }
+    }
+
+    @Test("un réplica absent : message qui dit comment le créer")
+    func missing() {
+        let error = #expect(throws: StoreError.self) { try Replica.open(at: dir.path("absent.sqlite")) }
+        #expect(error?.message(.fr).contains("jonction init --db") == true)
+    }
+
+    @Test("les tables matérialisées suivent le schéma v1, colonnes typées")
+    func materializedMatchesSchema() throws {
+        let replica = try makeReplica()
+        try replica.pool.read { db in
+            for table in Schema.v1.tables {
+                let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table.name))").map { ($0["name"] as String, $0["type"] as String) }
+                var expected = [("id", "TEXT")]
+                for f in table.fields { expected += [(f.name, f.type.isInteger ? "INTEGER" : "TEXT"), (f.name + "__stamp", "BLOB")] }
+                expected.append(("_tombstone", "BLOB"))
+                #expect(columns.map(\.0) == expected.map(\.0), "\(table.name)")
+                #expect(columns.map(\.1) == expected.map(\.1), "\(table.name)")
+            }
+        }
+    }
+
+    @Test("écrire, lire, supprimer ; le journal enchaîne les numéros et les tampons précédents")
+    func writeReadDelete() throws {
+        let replica = try makeReplica()
+        let created = try replica.put(table: "candidate", id: "kayes-c01",
+                                      fields: [("family_name", "Traoré"), ("sex", "f"), ("region", "kayes")])
+        #expect(created.map(\.seq) == [1, 2, 3])
+        #expect(created.allSatisfy { $0.previous == nil })
+        clock.advance(by: 1000)
+        let updated = try replica.put(table: "candidate", id: "kayes-c01", fields: [("sex", "F"), ("region", "Mopti")])
+        #expect(updated.count == 1)  // sex=F is already there
+        #expect(updated[0].previous == created[2].stamp)
+        #expect(updated[0].hlc == HLC(millis: clock.nowMillis()))
+
+        let record = try replica.get(table: "candidate", id: "kayes-c01")
+        #expect(record.fields.map(\.value) == [.text("Traoré"), .text("F"), .text("Mopti")])
+
+        let deletion = try replica.delete(table: "candidate", id: "kayes-c01")
+        #expect(deletion.previous == updated[0].stamp)
+        #expect(throws: StoreError.recordDeleted(table: "candidate", id: "kayes-c01", by: deletion.stamp)) {
+            try replica.get(table: "candidate", id: "kayes-c01")
+        }
+        #expect(throws: StoreError.recordDeleted(table: "candidate", id: "kayes-c01", by: deletion.stamp)) {
+            try replica.put(table: "candidate", id: "kayes-c01", fields: [("status", "placed")])
+        }
+        #expect(throws: StoreError.recordNotFound(table: "candidate", id: "kayes-c99")) {
+            try replica.delete(table: "candidate", id: "kayes-c99")
+        }
+        let log = try replica.log()
+        #expect(log.map(\.seq) == [1, 2, 3, 4, 5])
+        #expect(log == created + updated + [deletion])
+        #expect(try replica.vector() == VersionVector([replica.site: 5]))
+        let status = try replica.status()
+        #expect(status.tables.first { $0.table == "candidate" }.map { ($0.live, $0.deleted) } ?? (9, 9) == (0, 1))
+        #expect(try replica.dumpJSON() == #"{"candidate":{},"employer":{},"opportunity":{},"placement":{},"proposal":{}}"#)
+    }
+
+    @Test("une transaction qui échoue n’écrit rien")
+    func atomicWrites() throws {
+        let replica = try makeReplica()
+        try replica.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")])
+        let before = try replica.recordSet()
+        #expect(throws: SchemaError.self) {
+            try replica.write { w in
+                try w.put(table: "employer", id: "emp-01", fields: [("name", "Autre nom")])
+                try w.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Diarra")])
+                try w.put(table: "candidate", id: "kayes-c02", fields: [("birth_year", "abc")])
+            }
+        }
+        #expect(try replica.recordSet() == before)
+        #expect(try replica.vector()[replica.site] == 1)
+        #expect(try replica.log().count == 1)
+    }
+
+    @Test("disque plein : erreur claire, rien d’écrit, le réplica reste utilisable")
+    func diskFull() throws {
+        let replica = try makeReplica()
+        try replica.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")])
+        let before = try replica.recordSet()
+        try replica.pool.write { db in
+            let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
+            try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)")
+        }
+        let error = #expect(throws: StoreError.diskFull(path: replica.path)) {
+            try replica.write { w in
+                for i in 0..<2000 {
+                    try w.put(table: "candidate", id: "kayes-x\(i)", fields: [("notes", String(repeating: "n", count: 500))])
+                }
+            }
+        }
+        #expect(error?.message(.fr).contains("Libérez de l’espace") == true)
+        #expect(try replica.recordSet() == before)
+        #expect(try replica.vector()[replica.site] == 1)
+        try replica.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")])
+        #expect(try replica.vector()[replica.site] == 2)
+    }
+
+    @Test("le jeu de données Fixtures se charge et se relit à l’identique")
+    func fixtures() throws {
+        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        #expect(dataset.records.filter { $0.table == "candidate" }.count == 60)
+        #expect(dataset.records.filter { $0.table == "employer" }.count == 10)
+        #expect(dataset.records.filter { $0.table == "opportunity" }.count == 15)
+        let replica = try makeReplica("hub")
+        let written = try replica.write { try $0.insert(dataset) }
+        #expect(written == dataset.records.reduce(0) { $0 + $1.fields.count })
+        // The dump has the shape of the data set: same records, same values.
+        let original = try JSONSerialization.jsonObject(with: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))) as! NSDictionary
+        let dumped = try JSONSerialization.jsonObject(with: Data(try replica.dumpJSON().utf8)) as! NSDictionary
+        for table in ["candidate", "employer", "opportunity"] {
+            #expect(dumped[table] as? NSDictionary == original[table] as? NSDictionary, "\(table)")
+        }
+    }
+}
