@@ -108,7 +108,8 @@ public struct ByteReader: Sendable {
     }
 
     public mutating func string() throws(DecodingError) -> String {
-        let n = try count(max: remaining)
+        let n = try count(max: Int.max)
+        guard n <= remaining else { throw .truncated }
         let slice = try raw(n)
         guard let s = String(validating: slice, as: UTF8.self) else { throw .malformed("invalid UTF-8") }
         return s

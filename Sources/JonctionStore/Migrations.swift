@@ -15,10 +15,11 @@ enum Migrations {
 
     private static func v1(_ db: Database) throws {
         try db.execute(sql: """
-            -- The site this replica belongs to, and its hybrid logical clock.
+            -- The site this replica belongs to, its network, and its hybrid logical clock.
             CREATE TABLE replica (
                 singleton INTEGER NOT NULL PRIMARY KEY CHECK (singleton = 1),
                 site TEXT NOT NULL,
+                network TEXT,
                 schema_version INTEGER NOT NULL,
                 created_at INTEGER NOT NULL,
                 last_hlc INTEGER NOT NULL DEFAULT 0

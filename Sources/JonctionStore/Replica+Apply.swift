@@ -25,14 +25,57 @@ extension Replica {
     /// each origin's seqs without a gap, else `StoreError.gap` and nothing is written. New changes are
     /// merged per field by last-writer-wins in clock order, appended to the log, and the version
     /// vector and the clock advance (the receive rule of DESIGN §3).
+    ///
+    /// When the changes come from a peer's bundle, `sender` and `acknowledging` (the sender's vector
+    /// when it wrote the bundle) are remembered in the same transaction, so that the next bundle for
+    /// that peer carries only what it lacks; `network` is checked against this replica's (a foreign
+    /// network is refused) or adopted if this replica has none yet.
+    ///
+    /// `progress` is called now and then with (changes merged, changes to merge).
     @discardableResult
-    public func apply(_ changes: [Change], receivedFrom sender: SiteName? = nil) throws -> ApplyReport {
+    public func apply(_ changes: [Change], receivedFrom sender: SiteName? = nil,
+                      acknowledging senderVector: VersionVector? = nil, network: String? = nil,
+                      progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         try translatingErrors {
-            try pool.write { db in try applyInTransaction(changes, receivedFrom: sender, db: db) }
+            try pool.write { db in
+                try checkNetwork(network, sender: sender, db: db)
+                let report = try applyInTransaction(changes, receivedFrom: sender, db: db, progress: progress)
+                if let sender {
+                    try remember(peer: sender, vector: senderVector ?? VersionVector(), db: db)
+                }
+                return report
+            }
         }
     }
 
-    func applyInTransaction(_ changes: [Change], receivedFrom sender: SiteName?, db: Database) throws -> ApplyReport {
+    private func checkNetwork(_ theirs: String?, sender: SiteName?, db: Database) throws {
+        guard let theirs, !theirs.isEmpty else { return }
+        guard Replica.isValidNetwork(theirs) else { throw StoreError.invalidNetwork(theirs) }
+        if let ours = try String.fetchOne(db, sql: "SELECT network FROM replica") {
+            guard ours == theirs else {
+                throw StoreError.foreignNetwork(ours: ours, theirs: theirs, sender: sender ?? SiteName(unchecked: "?"))
+            }
+        } else {
+            try db.execute(sql: "UPDATE replica SET network = ?", arguments: [theirs])
+        }
+    }
+
+    /// Records a contact with a peer and what it holds (pointwise maximum with what we knew).
+    private func remember(peer: SiteName, vector: VersionVector, db: Database) throws {
+        try db.execute(sql: """
+            INSERT INTO peer (site, last_contact) VALUES (?, ?)
+            ON CONFLICT (site) DO UPDATE SET last_contact = excluded.last_contact
+            """, arguments: [peer.rawValue, Int64(clock.nowMillis())])
+        for (origin, seq) in vector.sorted {
+            try db.execute(sql: """
+                INSERT INTO peer_ack (peer, origin, seq) VALUES (?, ?, ?)
+                ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, excluded.seq)
+                """, arguments: [peer.rawValue, origin.rawValue, Int64(seq)])
+        }
+    }
+
+    func applyInTransaction(_ changes: [Change], receivedFrom sender: SiteName?, db: Database,
+                            progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         var report = ApplyReport()
         let held = try versionVector(db)
         let fresh = try newChanges(changes, held: held, report: &report)
@@ -52,7 +95,10 @@ extension Replica {
             if groups[key] == nil { order.append(key) }
             groups[key, default: []].append(i)
         }
-        for key in order {
+        var merged = 0
+        for (n, key) in order.enumerated() {
+            if let progress, n % 2048 == 0 { progress(merged, fresh.count) }
+            merged += groups[key]!.count
             let table = tables[key.table]!
             var state = try table.load(key.id, in: db) ?? RecordState(fieldCount: table.table.fields.count)
             var changed = false
@@ -63,6 +109,7 @@ extension Replica {
             }
             if changed { try table.save(key.id, state, in: db) }
         }
+        progress?(fresh.count, fresh.count)
         try record(report.conflicts, db: db)
 
         try appendSegment(fresh, receivedFrom: sender, in: db)

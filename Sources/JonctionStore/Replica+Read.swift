@@ -42,6 +42,7 @@ public struct ReplicaStatus: Sendable {
     }
 
     public var site: SiteName
+    public var network: String?
     public var path: String
     public var schemaVersion: Int
     public var createdAt: UInt64
@@ -177,7 +178,7 @@ extension Replica {
     public func status() throws -> ReplicaStatus {
         try translatingErrors {
             try pool.read { db in
-                let meta = try Row.fetchOne(db, sql: "SELECT schema_version, created_at, last_hlc FROM replica")!
+                let meta = try Row.fetchOne(db, sql: "SELECT schema_version, created_at, last_hlc, network FROM replica")!
                 var counts: [ReplicaStatus.TableCount] = []
                 for table in schema.tables {
                     let row = try Row.fetchOne(db, sql: """
@@ -200,11 +201,77 @@ extension Replica {
                                                    seenAt: UInt64(row[2] as Int64))
                     }
                 return ReplicaStatus(
-                    site: site, path: path, schemaVersion: meta[0], createdAt: UInt64(meta[1] as Int64),
+                    site: site, network: meta[3], path: path, schemaVersion: meta[0], createdAt: UInt64(meta[1] as Int64),
                     clock: HLC(rawValue: UInt64(bitPattern: meta[2] as Int64)), vector: try versionVector(db),
                     tables: counts, logSegments: try Int.fetchOne(db, sql: "SELECT count(*) FROM log_segment") ?? 0,
                     conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
                     peers: peers, clockWarnings: warnings)
+            }
+        }
+    }
+}
+
+/// A conflict as `conflicts` shows it.
+public struct RecordedConflict: Sendable, Equatable {
+    public var conflict: Conflict
+    public var detectedAt: UInt64
+}
+
+extension Replica {
+    /// The network this replica belongs to, if it has learned one.
+    public func network() throws -> String? {
+        try translatingErrors { try pool.read { db in try String.fetchOne(db, sql: "SELECT network FROM replica") } }
+    }
+
+    /// The last vector `peer` acknowledged (from the bundles it sent us).
+    public func acknowledged(by peer: SiteName) throws -> VersionVector {
+        try translatingErrors { try pool.read { db in try acknowledged(by: peer, db: db) } }
+    }
+
+    func acknowledged(by peer: SiteName, db: Database) throws -> VersionVector {
+        var entries: [SiteName: UInt64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT origin, seq FROM peer_ack WHERE peer = ?", arguments: [peer.rawValue]) {
+            entries[SiteName(unchecked: row[0])] = UInt64(row[1] as Int64)
+        }
+        return VersionVector(entries)
+    }
+
+    /// What to send `peer`, read in one snapshot: every change above the vector it last acknowledged
+    /// (or above nothing, for `full`), this replica's vector, and the network.
+    public func outgoing(for peer: SiteName, full: Bool = false) throws -> (changes: [Change], vector: VersionVector, network: String?) {
+        try translatingErrors {
+            try pool.read { db in
+                let known = full ? VersionVector() : try acknowledged(by: peer, db: db)
+                let vector = try versionVector(db)
+                var changes: [Change] = []
+                for (origin, seq) in vector.sorted where seq > known[origin] {
+                    changes += try logChanges(origin: origin, seqs: (known[origin] + 1)...seq, db: db)
+                }
+                return (changes, vector, try String.fetchOne(db, sql: "SELECT network FROM replica"))
+            }
+        }
+    }
+
+    /// The recorded conflicts, newest first.
+    public func conflicts() throws -> [RecordedConflict] {
+        try translatingErrors {
+            try pool.read { db in
+                try Row.fetchAll(db, sql: """
+                    SELECT table_name, record_id, field, winner_value, winner_deleted, winner_hlc, winner_site,
+                           loser_value, loser_hlc, loser_site, detected_at
+                    FROM conflict ORDER BY id DESC
+                    """).map { row in
+                    let winnerDeleted: Bool = row[4]
+                    let winner = Conflict.Side(
+                        value: winnerDeleted ? nil : Value(databaseValue: row[3]),
+                        stamp: Stamp(hlc: HLC(rawValue: UInt64(bitPattern: row[5])), site: SiteName(unchecked: row[6])))
+                    let loser = Conflict.Side(
+                        value: Value(databaseValue: row[7]),
+                        stamp: Stamp(hlc: HLC(rawValue: UInt64(bitPattern: row[8])), site: SiteName(unchecked: row[9])))
+                    return RecordedConflict(
+                        conflict: Conflict(table: row[0], id: row[1], field: row[2], winner: winner, loser: loser),
+                        detectedAt: UInt64(row[10] as Int64))
+                }
             }
         }
     }

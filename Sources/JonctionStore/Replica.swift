@@ -12,7 +12,8 @@ public final class Replica: Sendable {
     public let site: SiteName
     public let schema: Schema
     let pool: DatabasePool
-    let clock: any WallClock
+    /// The wall clock the replica stamps its writes with.
+    public let clock: any WallClock
     let tables: [String: MaterializedTable]
 
     private init(path: String, site: SiteName, pool: DatabasePool, clock: any WallClock) {
@@ -26,7 +27,13 @@ public final class Replica: Sendable {
 
     /// Creates a replica for `site` at `path`. An existing file is never overwritten: the replica is
     /// built under a temporary name beside it and linked into place only if `path` is still free.
-    public static func create(at path: String, site: SiteName, clock: any WallClock = SystemClock()) throws -> Replica {
+    ///
+    /// `network` names the deployment the replica belongs to (protocol.md §5.3): the hub creates one
+    /// when none is given; an office without one adopts the network of the first bundle it imports.
+    public static func create(at path: String, site: SiteName, network: String? = nil,
+                              clock: any WallClock = SystemClock()) throws -> Replica {
+        if let network, !Replica.isValidNetwork(network) { throw StoreError.invalidNetwork(network) }
+        let network = network ?? (site == .hub ? Replica.newNetworkID() : nil)
         let fm = FileManager.default
         guard !fm.fileExists(atPath: path) else { throw StoreError.replicaExists(path: path) }
         let directory = (path as NSString).deletingLastPathComponent
@@ -48,8 +55,8 @@ public final class Replica: Sendable {
             try Migrations.migrator.migrate(queue)
             try queue.write { db in
                 try db.execute(
-                    sql: "INSERT INTO replica (singleton, site, schema_version, created_at, last_hlc) VALUES (1, ?, ?, ?, 0)",
-                    arguments: [site.rawValue, Schema.v1.version, Int64(clock.nowMillis())])
+                    sql: "INSERT INTO replica (singleton, site, network, schema_version, created_at, last_hlc) VALUES (1, ?, ?, ?, ?, 0)",
+                    arguments: [site.rawValue, network, Schema.v1.version, Int64(clock.nowMillis())])
             }
             try queue.close()
         }
@@ -97,6 +104,19 @@ public final class Replica: Sendable {
             }
             return Replica(path: path, site: SiteName(unchecked: name), pool: pool, clock: clock)
         }
+    }
+
+    /// A network id: 32 lowercase hexadecimal digits (128 random bits).
+    public static func newNetworkID() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in
+            let b = UInt8.random(in: 0...255, using: &rng)
+            return String(b >> 4, radix: 16) + String(b & 15, radix: 16)
+        }.joined()
+    }
+
+    public static func isValidNetwork(_ s: String) -> Bool {
+        s.utf8.count == 32 && s.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
     /// SQLite's file header names the application: ours is "JNCT" (offset 68, big-endian).

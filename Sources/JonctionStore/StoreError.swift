@@ -27,6 +27,9 @@ public enum StoreError: Error, Sendable, Equatable {
     case corrupt(path: String)
     /// The file or its folder cannot be written.
     case readOnly(path: String)
+    case invalidNetwork(String)
+    /// A bundle from another Jonction network (a demo, a training laptop): never mixed in.
+    case foreignNetwork(ours: String, theirs: String, sender: SiteName)
     /// Any other SQLite failure, with SQLite's own message (for the administrator).
     case sqlite(path: String, code: Int32, message: String)
 }
@@ -95,6 +98,14 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Impossible d’écrire dans \(path) (fichier ou dossier en lecture seule). Vérifiez les droits d’accès.",
                 "Cannot write to \(path) (read-only file or folder). Check the permissions.")
+        case .invalidNetwork(let network):
+            return lang.pick(
+                "Identifiant de réseau invalide « \(network) » : 32 chiffres hexadécimaux minuscules (voir « jonction status » sur le pôle).",
+                "Invalid network id “\(network)”: 32 lowercase hexadecimal digits (see “jonction status” on the hub).")
+        case .foreignNetwork(let ours, let theirs, let sender):
+            return lang.pick(
+                "Ce paquet de \(sender) appartient à un autre réseau Jonction (\(theirs.prefix(8))…, le vôtre est \(ours.prefix(8))…) : une démonstration ou un poste de formation, sans doute. Il est refusé pour ne pas mélanger les données ; rien n’a été modifié.",
+                "This bundle from \(sender) belongs to another Jonction network (\(theirs.prefix(8))…, yours is \(ours.prefix(8))…): a demo or a training laptop, probably. It is refused so as not to mix data; nothing was changed.")
         case .sqlite(let path, let code, let message):
             return lang.pick(
                 "Erreur SQLite \(code) sur \(path) : \(message). Rien n’a été modifié.",

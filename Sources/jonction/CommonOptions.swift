@@ -40,6 +40,7 @@ extension Lang: ExpressibleByArgument {
 /// An error of the command line itself (arguments the library never sees).
 enum CommandError: Error, UserFacingError {
     case badAssignment(String)
+    case exportToSelf(SiteName)
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -47,6 +48,10 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Argument « \(text) » incorrect : attendu champ=valeur, par exemple family_name=Traoré ou « notes=Revenu de Libye ».",
                 "Invalid argument “\(text)”: expected field=value, e.g. family_name=Traoré or “notes=Back from Libya”.")
+        case .exportToSelf(let site):
+            return lang.pick(
+                "Ce réplica est celui du site \(site) : indiquez le destinataire avec --for SITE (par exemple --for kayes).",
+                "This replica is site \(site)'s: name the addressee with --for SITE (e.g. --for kayes).")
         }
     }
 }

@@ -12,7 +12,8 @@ struct JonctionCommand: ParsableCommand {
             Messages en français ; --lang en (ou JONCTION_LANG=en) pour l’anglais.
             """,
         subcommands: [
-            Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self, Demo.self,
+            Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
+            Export.self, Import.self, Conflicts.self, Demo.self,
         ])
 
     static func main() {

@@ -24,6 +24,8 @@ struct Status: ParsableCommand {
             print(lang.pick("Réplica       : \(s.path)", "Replica       : \(s.path)"))
             print(lang.pick("Site          : \(s.site) (schéma v\(s.schemaVersion), créé le \(HLC(millis: s.createdAt).frenchDate))",
                             "Site          : \(s.site) (schema v\(s.schemaVersion), created \(HLC(millis: s.createdAt).englishDate))"))
+            print(lang.pick("Réseau        : \(s.network ?? "(pas encore : adopté au premier paquet importé)")",
+                            "Network       : \(s.network ?? "(none yet: adopted from the first bundle imported)")"))
             print(lang.pick("Horloge (HLC) : \(s.clock)", "Clock (HLC)   : \(s.clock)"))
             let vector = s.vector.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ", ")
             print(lang.pick("Vecteur       : \(vector.isEmpty ? "(vide)" : vector) — \(s.vector.total) changement(s), \(s.logSegments) segment(s) de journal",
@@ -70,6 +72,8 @@ struct Status: ParsableCommand {
         out.key("conflicts"); out.integer(s.conflicts)
         out.key("created_at"); out.string(HLC.iso8601(millis: s.createdAt))
         out.key("log_segments"); out.integer(s.logSegments)
+        out.key("network")
+        if let network = s.network { out.string(network) } else { out.null() }
         out.key("path"); out.string(s.path)
         out.key("peers")
         out.beginArray()

@@ -1,0 +1,137 @@
+import Crypto
+import Jonction
+
+extension Bundle {
+    /// The first 8 bytes of every bundle file: "JONCTION".
+    public static let magic: [UInt8] = Array("JONCTION".utf8)
+    /// Bundles larger than this are refused unread.
+    public static let maximumSize = 1 << 30
+
+    /// The file bytes (protocol.md §5.1): magic, version, header, zlib body, SHA-256.
+    public func encoded(level: Int32 = 6) -> [UInt8] {
+        let block = ChangeBlock.encode(changes)
+        let body = Zlib.compress(block, level: level)
+        var out = ByteWriter(capacity: body.count + 256)
+        out.raw(Bundle.magic)
+        out.byte(Bundle.formatVersion)
+        out.string(sender.rawValue)
+        out.string(addressee.rawValue)
+        out.string(network ?? "")
+        out.varint(createdAt)
+        out.varint(UInt64(schemaVersion))
+        out.varint(UInt64(senderVector.sorted.count))
+        for (site, seq) in senderVector.sorted {
+            out.string(site.rawValue)
+            out.varint(seq)
+        }
+        out.varint(UInt64(ranges.count))
+        for (origin, seqs) in sortedRanges {
+            out.string(origin.rawValue)
+            out.varint(seqs.lowerBound)
+            out.varint(seqs.upperBound)
+        }
+        out.varint(UInt64(changes.count))
+        out.varint(UInt64(block.count))
+        out.varint(UInt64(body.count))
+        out.raw(body)
+        out.raw(Array(SHA256.hash(data: out.bytes)))
+        return out.bytes
+    }
+
+    /// Reads and verifies a bundle completely: format, lengths, checksum, body, and that the
+    /// changes are exactly those the header announces and fit the data model.
+    public init(decoding bytes: [UInt8], schema: Schema = .v1) throws(BundleError) {
+        let (header, bodyStart, bodyLength, blockLength) = try Bundle.readHeader(bytes)
+        let end = bodyStart + bodyLength
+        guard bytes.count >= end + 32 else { throw .truncated }
+        guard bytes.count == end + 32 else { throw .damaged }
+        let digest = SHA256.hash(data: bytes[..<end])
+        guard digest.elementsEqual(bytes[end...]) else { throw .damaged }
+        guard header.schemaVersion <= schema.version else { throw .newerSchema(header.schemaVersion) }
+        guard blockLength <= Bundle.maximumSize, blockLength <= bodyLength * 1100 + 64 else {
+            throw .malformed("announced size \(blockLength)")
+        }
+        guard let block = Zlib.decompress(bytes[bodyStart..<end], size: blockLength) else {
+            throw .malformed("zlib body")
+        }
+        let changes: [Change]
+        do { changes = try ChangeBlock.decode(block) } catch { throw .malformed("change block: \(error)") }
+        guard changes.count == header.changeCount else { throw .malformed("change count") }
+        // Each origin's changes are exactly first…last of its announced range, once each.
+        var seen: [SiteName: (count: Int, min: UInt64, max: UInt64)] = [:]
+        for change in changes {
+            let s = seen[change.origin] ?? (0, .max, 0)
+            seen[change.origin] = (s.count + 1, min(s.min, change.seq), max(s.max, change.seq))
+        }
+        guard seen.count == header.ranges.count else { throw .malformed("ranges") }
+        for (origin, s) in seen {
+            guard let r = header.ranges[origin], r.lowerBound == s.min, r.upperBound == s.max,
+                UInt64(s.count) == r.upperBound - r.lowerBound + 1
+            else { throw .malformed("range of \(origin)") }
+        }
+        for change in changes {
+            do { try schema.validate(change) } catch {
+                throw .malformed("change \(change.origin) #\(change.seq): \(error)")
+            }
+        }
+        self.init(sender: header.sender, addressee: header.addressee, network: header.network,
+                  createdAt: header.createdAt, schemaVersion: header.schemaVersion,
+                  senderVector: header.senderVector, changes: changes)
+    }
+
+    /// Reads the header only (no checksum, no body): enough to sort a mailbag. `init(decoding:)`
+    /// verifies everything before a bundle is used.
+    public static func header(of bytes: [UInt8]) throws(BundleError) -> BundleHeader {
+        try readHeader(bytes).header
+    }
+
+    static func readHeader(_ bytes: [UInt8]) throws(BundleError)
+        -> (header: BundleHeader, bodyStart: Int, bodyLength: Int, blockLength: Int)
+    {
+        guard bytes.count <= maximumSize else { throw .tooLarge(bytes.count) }
+        guard bytes.count >= magic.count else {
+            throw magic.starts(with: bytes) && !bytes.isEmpty ? .truncated : .notABundle
+        }
+        guard bytes.starts(with: magic) else { throw .notABundle }
+        guard bytes.count > magic.count else { throw .truncated }
+        let version = bytes[magic.count]
+        guard version == formatVersion else { throw .unknownVersion(version) }
+        var r = ByteReader(bytes, offset: magic.count + 1)
+        do {
+            let sender = try site(r.string())
+            let addressee = try site(r.string())
+            let network = try r.string()
+            let createdAt = try r.varint()
+            let schemaVersion = try r.count(max: 1 << 20)
+            var vector: [SiteName: UInt64] = [:]
+            for _ in 0..<(try r.count(max: Int.max)) {
+                let s = try site(r.string())
+                vector[s] = try r.varint()
+            }
+            var ranges: [SiteName: ClosedRange<UInt64>] = [:]
+            for _ in 0..<(try r.count(max: Int.max)) {
+                let origin = try site(r.string())
+                let first = try r.varint(), last = try r.varint()
+                guard first >= 1, first <= last, ranges[origin] == nil else { throw DecodingError.malformed("range") }
+                ranges[origin] = first...last
+            }
+            let count = try r.count(max: Int.max)
+            let blockLength = try r.count(max: Int.max)
+            let bodyLength = try r.count(max: Int.max)
+            guard bodyLength <= maximumSize else { throw DecodingError.malformed("body length") }
+            let header = BundleHeader(
+                sender: sender, addressee: addressee, network: network.isEmpty ? nil : network, createdAt: createdAt,
+                schemaVersion: schemaVersion, senderVector: VersionVector(vector), ranges: ranges, changeCount: count)
+            return (header, r.offset, bodyLength, blockLength)
+        } catch DecodingError.truncated {
+            throw .truncated
+        } catch {
+            throw .damaged
+        }
+    }
+
+    private static func site(_ name: String) throws(DecodingError) -> SiteName {
+        guard SiteName.isValid(name) else { throw .malformed("site name") }
+        return SiteName(unchecked: name)
+    }
+}

@@ -1,0 +1,118 @@
+import ArgumentParser
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionStore
+
+struct Import: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Importer des paquets : des fichiers .jnb, ou des dossiers (ex. le dossier JONCTION d’une clé).",
+        discussion: """
+            D’un dossier, seuls les paquets destinés à ce site sont pris ; un fichier nommé est pris quel
+            que soit son destinataire. Chaque paquet est vérifié entièrement avant d’être appliqué, en une
+            seule transaction. Un paquet déjà importé ne change rien. Un paquet abîmé, tronqué ou étranger
+            est refusé sans rien changer ; les autres sont importés ; le code de sortie est alors 1.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Argument(help: "Fichiers .jnb ou dossiers.")
+    var paths: [String]
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openReplica()
+            defer { try? replica.close() }
+            let line = ProgressLine(lang.pick("Import", "Import"))
+            let outcomes = try replica.importFiles(paths.map { URL(fileURLWithPath: $0) }) { url, done, total in
+                line.relabel(lang.pick("Fusion de ", "Merging ") + url.lastPathComponent)
+                line.update(done, total)
+            }
+            line.finish()
+            if json {
+                printJSON(outcomes, lang)
+            } else {
+                printText(outcomes, lang)
+            }
+            if outcomes.contains(where: \.isRefused) { throw ExitCode(1) }
+        }
+    }
+
+    private func printText(_ outcomes: [FileOutcome], _ lang: Lang) {
+        var imported = 0, replays = 0, refused = 0, others = 0
+        for outcome in outcomes {
+            let name = outcome.url.lastPathComponent
+            switch outcome.result {
+            case .imported(let r):
+                imported += 1
+                let ranges = r.apply.ranges.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.lowerBound)–\($0.value.upperBound)" }
+                var text = lang.pick("✓ \(name) : \(r.apply.applied) changement(s) fusionné(s) (\(lang.list(ranges, limit: 8)))",
+                                     "✓ \(name): \(r.apply.applied) change(s) merged (\(lang.list(ranges, limit: 8)))")
+                if r.apply.duplicates > 0 { text += lang.pick(", \(r.apply.duplicates) déjà connu(s)", ", \(r.apply.duplicates) already held") }
+                if !r.apply.conflicts.isEmpty {
+                    text += lang.pick(", \(r.apply.conflicts.count) conflit(s) (voir « jonction conflicts »)",
+                                      ", \(r.apply.conflicts.count) conflict(s) (see “jonction conflicts”)")
+                }
+                print(text + ".")
+                for (site, ahead) in r.apply.clockAhead.sorted(by: { $0.key < $1.key }) {
+                    print(lang.pick("  Attention : l’horloge de \(site) avance de \(ahead / 3_600_000) h ; faites corriger la date de ce poste.",
+                                    "  Warning: the clock of \(site) runs \(ahead / 3_600_000) h ahead; have that machine's date corrected."))
+                }
+            case .replay:
+                replays += 1
+                print(lang.pick("= \(name) : déjà importé, rien à faire.", "= \(name): already imported, nothing to do."))
+            case .notForUs:
+                others += 1
+            case .refused(let error):
+                refused += 1
+                printError(lang.pick("✗ \(name) refusé : ", "✗ \(name) refused: ") + error.message(lang))
+            }
+        }
+        if others > 0 {
+            print(lang.pick("\(others) paquet(s) destiné(s) à d’autres sites laissé(s) dans le dossier.",
+                            "\(others) bundle(s) addressed to other sites left in the folder."))
+        }
+        if outcomes.isEmpty || imported + replays + refused == 0 {
+            print(lang.pick("Aucun paquet pour ce site.", "No bundle for this site."))
+        } else {
+            print(lang.pick("Bilan : \(imported) importé(s), \(replays) déjà connu(s), \(refused) refusé(s).",
+                            "Summary: \(imported) imported, \(replays) already known, \(refused) refused."))
+        }
+    }
+
+    private func printJSON(_ outcomes: [FileOutcome], _ lang: Lang) {
+        var out = CanonicalJSON()
+        out.beginObject()
+        out.key("files")
+        out.beginArray()
+        for outcome in outcomes {
+            out.beginObject()
+            switch outcome.result {
+            case .imported(let r), .replay(let r):
+                out.key("applied"); out.integer(r.apply.applied)
+                out.key("conflicts"); out.integer(r.apply.conflicts.count)
+                out.key("duplicates"); out.integer(r.apply.duplicates)
+                out.key("path"); out.string(outcome.url.path)
+                out.key("sender"); out.string(r.header.sender.rawValue)
+                out.key("status"); out.string(r.isReplay ? "replay" : "imported")
+            case .notForUs(let header):
+                out.key("addressee"); out.string(header.addressee.rawValue)
+                out.key("path"); out.string(outcome.url.path)
+                out.key("status"); out.string("not_for_us")
+            case .refused(let error):
+                out.key("error"); out.string(error.message(lang))
+                out.key("path"); out.string(outcome.url.path)
+                out.key("status"); out.string("refused")
+            }
+            out.endObject()
+        }
+        out.endArray()
+        out.key("refused"); out.integer(outcomes.filter(\.isRefused).count)
+        out.endObject()
+        print(out.output)
+    }
+}

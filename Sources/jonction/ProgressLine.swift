@@ -1,0 +1,40 @@
+import Foundation
+
+/// A progress line on stderr, redrawn in place; silent when stderr is not a terminal (pipes, cron).
+final class ProgressLine {
+    private let enabled: Bool
+    private var label: String
+    private var lastDraw = 0.0
+    private var drawn = false
+
+    init(_ label: String, enabled: Bool = standardErrorIsTerminal) {
+        self.label = label
+        self.enabled = enabled
+    }
+
+    func relabel(_ label: String) {
+        self.label = label
+        draw(label)
+    }
+
+    func update(_ done: Int, _ total: Int) {
+        guard enabled, total > 0 else { return }
+        let now = Date().timeIntervalSince1970
+        guard now - lastDraw > 0.1 || done == total else { return }
+        lastDraw = now
+        draw("\(label) \(done * 100 / total) % (\(done)/\(total))")
+    }
+
+    private func draw(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        drawn = true
+    }
+
+    /// Erases the line, so that what follows starts clean.
+    func finish() {
+        guard enabled, drawn else { return }
+        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        drawn = false
+    }
+}

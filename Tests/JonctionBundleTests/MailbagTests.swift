@@ -1,0 +1,119 @@
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionStore
+import JonctionTestSupport
+import Testing
+
+@Suite("Clé USB : export, import de dossiers, réseaux, trous")
+struct MailbagTests {
+    let dir = TemporaryDirectory("mailbag")
+    let clock = ManualClock()
+
+    func replica(_ site: String) throws -> Replica {
+        try Replica.create(at: dir.path("\(site).sqlite"), site: SiteName(site), clock: clock)
+    }
+
+    func stick(_ name: String = "JONCTION") throws -> Mailbag {
+        let url = dir.url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return Mailbag(url)
+    }
+
+    @discardableResult
+    func export(_ from: Replica, to addressee: String, on mailbag: Mailbag, full: Bool = false) throws -> URL? {
+        guard let bundle = try from.makeBundle(for: SiteName(addressee), full: full) else { return nil }
+        return try mailbag.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+    }
+
+    @Test("d’un dossier, seuls les paquets pour ce site ; un paquet abîmé est refusé, les autres passent")
+    func folderImport() throws {
+        let hub = try replica("hub"), kayes = try replica("kayes"), mopti = try replica("mopti")
+        let bag = try stick()
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")])
+        try mopti.put(table: "candidate", id: "mopti-c01", fields: [("family_name", "Dicko")])
+        try export(kayes, to: "hub", on: bag)
+        let forGao = try export(mopti, to: "gao", on: bag)!
+        let moptiToHub = try export(mopti, to: "hub", on: bag)!
+        // The stick was pulled out while copying Mopti's bundle.
+        let bytes = try Mailbag.read(moptiToHub)
+        try Data(bytes.prefix(bytes.count / 2)).write(to: moptiToHub)
+        try Data("pas un paquet".utf8).write(to: bag.folder.appendingPathComponent("note.txt"))
+
+        let outcomes = try hub.importFiles([bag.folder])
+        #expect(outcomes.filter(\.isRefused).map(\.url.lastPathComponent) == [moptiToHub.lastPathComponent])
+        #expect(outcomes.contains { if case .notForUs = $0.result { return $0.url == forGao } else { return false } })
+        #expect(try hub.get(table: "candidate", id: "kayes-c01").state.values[0] == .text("Sissoko"))
+        #expect(try hub.state(table: "candidate", id: "mopti-c01") == nil)
+        // Explicit files are taken whoever they are addressed to.
+        let explicit = try hub.importFiles([forGao])
+        #expect(!explicit[0].isRefused)
+        #expect(try hub.get(table: "candidate", id: "mopti-c01").state.values[0] == .text("Dicko"))
+    }
+
+    @Test("des clés importées dans le désordre : le trou se comble dans le même import")
+    func outOfOrder() throws {
+        let hub = try replica("hub"), kayes = try replica("kayes")
+        let first = try stick("cle1"), second = try stick("cle2")
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        try export(kayes, to: "hub", on: first)
+        // The hub's reply acknowledges kayes 1; Kayes's next bundle starts at 2.
+        try hub.importFiles([first.folder])
+        try export(hub, to: "kayes", on: first, full: true)
+        try kayes.importFiles([first.folder])
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")])
+        try export(kayes, to: "hub", on: second)
+        // A fresh hub (restored from before the first stick) sees the second stick first: a gap…
+        let fresh = try replica("hub2")
+        let secondFile = try second.files()[0]
+        let alone = try fresh.importFiles([secondFile])
+        guard case .refused(let error) = alone[0].result else { Issue.record("gap not refused"); return }
+        #expect(error.message(.fr).contains("il manque les n° 1"))
+        #expect(try fresh.vector() == VersionVector())
+        // …filled when both sticks are imported together, in any order.
+        let both = try fresh.importFiles([secondFile, first.folder.appendingPathComponent("kayes_pour_hub_kayes.1-1.jnb")])
+        #expect(both.allSatisfy { !$0.isRefused })
+        #expect(try fresh.get(table: "candidate", id: "kayes-c01").state.values[14] == .text("trained"))
+    }
+
+    @Test("l’accusé de réception rend le paquet suivant petit ; --full renvoie tout")
+    func acknowledgements() throws {
+        let hub = try replica("hub"), kayes = try replica("kayes")
+        for i in 1...20 { try kayes.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }
+        try hub.importBundle(Bundle(decoding: kayes.makeBundle(for: .hub)!.encoded()))
+        #expect(try kayes.makeBundle(for: .hub)?.changes.count == 20)  // no reply yet
+        try kayes.importBundle(Bundle(decoding: hub.makeBundle(for: SiteName("kayes"), full: true)!.encoded()))
+        #expect(try kayes.makeBundle(for: .hub) == nil)
+        try kayes.put(table: "candidate", id: "kayes-c21", fields: [("status", "registered")])
+        #expect(try kayes.makeBundle(for: .hub)?.ranges == [kayes.site: 21...21])
+        #expect(try kayes.makeBundle(for: .hub, full: true)?.changes.count == 21)
+        #expect(try kayes.status().peers.map(\.site) == [.hub])
+    }
+
+    @Test("un paquet d’un autre réseau Jonction est refusé ; un bureau sans réseau adopte celui du pôle")
+    func networks() throws {
+        let hub = try replica("hub")
+        let demoHub = try Replica.create(at: dir.path("demo-hub.sqlite"), site: .hub, clock: clock)
+        let kayes = try replica("kayes")
+        #expect(try kayes.network() == nil)
+        try hub.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")])
+        try demoHub.put(table: "employer", id: "emp-99", fields: [("name", "Démo")])
+        try kayes.importBundle(Bundle(decoding: hub.makeBundle(for: kayes.site)!.encoded()))
+        #expect(try kayes.network() == hub.network())
+        let before = try kayes.recordSet()
+        let error = #expect(throws: StoreError.self) {
+            try kayes.importBundle(Bundle(decoding: demoHub.makeBundle(for: kayes.site)!.encoded()))
+        }
+        #expect(error?.message(.fr).contains("autre réseau Jonction") == true)
+        #expect(try kayes.recordSet() == before)
+    }
+
+    @Test("l’écriture est atomique : pas de fichier partiel sous un vrai nom")
+    func atomicWrite() throws {
+        let bag = try stick()
+        let url = try bag.write([1, 2, 3], name: "x.jnb")
+        #expect(FileManager.default.contents(atPath: url.path) == Data([1, 2, 3]))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: bag.folder.path) == ["x.jnb"])
+        #expect(throws: MailbagError.self) { try Mailbag(dir.url.appendingPathComponent("absent")).write([1], name: "y.jnb") }
+    }
+}
