@@ -47,26 +47,28 @@ public enum ChangeBlock {
         var tableColumn = ByteWriter(capacity: changes.count)
         var idColumn = ByteWriter(capacity: changes.count)
         var fieldColumn = ByteWriter(capacity: changes.count)
-        var hlcColumn = ByteWriter(capacity: changes.count * 2)
+        var millisColumn = ByteWriter(capacity: changes.count * 2)
+        var counterColumn = ByteWriter(capacity: changes.count)
         var previousColumn = ByteWriter(capacity: changes.count)
         var valueStreams = Array(repeating: [Value](), count: fields.sorted.count)
         var lastID: Int64 = 0
-        var lastHLC: Int64 = 0
-        var lastStamps = [UInt64: Stamp]()
-        lastStamps.reserveCapacity(changes.count)
+        var lastMillis: Int64 = 0
+        var lastWrite = [UInt64: Int]()
+        lastWrite.reserveCapacity(changes.count)
         // Consecutive changes mostly share table, id and origin: look them up once.
         var cachedTable = ("", 0), cachedID = ("", 0)
 
-        for change in changes {
+        for (index, change) in changes.enumerated() {
             if change.table != cachedTable.0 { cachedTable = (change.table, tables.index[change.table]!) }
             if change.id != cachedID.0 { cachedID = (change.id, ids.index[change.id]!) }
             tableColumn.varint(UInt64(cachedTable.1))
             let id = Int64(cachedID.1)
             idColumn.signed(id &- lastID)
             lastID = id
-            let hlc = Int64(bitPattern: change.hlc.rawValue)
-            hlcColumn.signed(hlc &- lastHLC)
-            lastHLC = hlc
+            let millis = Int64(change.hlc.millis)
+            millisColumn.signed(millis &- lastMillis)
+            lastMillis = millis
+            counterColumn.varint(UInt64(change.hlc.counter))
 
             let slot: Int
             switch change.operation {
@@ -82,22 +84,23 @@ public enum ChangeBlock {
             // protocol.md §4.2.3: the implicit previous stamp.
             let recordKey = implicitKey(id: cachedID.1, table: cachedTable.1, slot: 0)
             let key = implicitKey(id: cachedID.1, table: cachedTable.1, slot: slot)
-            if change.previous == nil {
-                previousColumn.byte(0)
-            } else if change.previous == lastStamps[key] {
-                previousColumn.byte(1)
+            if let p = change.previous {
+                if let last = lastWrite[key], changes[last].stamp == p {
+                    previousColumn.byte(1)
+                } else {
+                    previousColumn.byte(2)
+                    previousColumn.signed(millis &- Int64(p.hlc.millis))
+                    previousColumn.varint(UInt64(p.hlc.counter))
+                    previousColumn.varint(UInt64(sites.index[p.site.rawValue]!))
+                }
             } else {
-                let p = change.previous!
-                previousColumn.byte(2)
-                previousColumn.signed(hlc &- Int64(bitPattern: p.hlc.rawValue))
-                previousColumn.varint(UInt64(sites.index[p.site.rawValue]!))
+                previousColumn.byte(0)
             }
-            let stamp = change.stamp
-            lastStamps[key] = stamp
-            if slot != 0 { lastStamps[recordKey] = stamp }
+            lastWrite[key] = index
+            if slot != 0 { lastWrite[recordKey] = index }
         }
 
-        for column in [tableColumn, idColumn, fieldColumn, hlcColumn, previousColumn] {
+        for column in [tableColumn, idColumn, fieldColumn, millisColumn, counterColumn, previousColumn] {
             out.varint(UInt64(column.bytes.count))
             out.raw(column.bytes)
         }
@@ -217,7 +220,8 @@ public enum ChangeBlock {
         var tableColumn = try r.section(r.count(max: r.remaining))
         var idColumn = try r.section(r.count(max: r.remaining))
         var fieldColumn = try r.section(r.count(max: r.remaining))
-        var hlcColumn = try r.section(r.count(max: r.remaining))
+        var millisColumn = try r.section(r.count(max: r.remaining))
+        var counterColumn = try r.section(r.count(max: r.remaining))
         var previousColumn = try r.section(r.count(max: r.remaining))
         var streams: [[Value]] = []
         streams.reserveCapacity(fields.count)
@@ -231,9 +235,9 @@ public enum ChangeBlock {
         var changes: [Change] = []
         changes.reserveCapacity(count)
         var lastID: Int64 = 0
-        var lastHLC: Int64 = 0
-        var lastStamps = [UInt64: Stamp]()
-        lastStamps.reserveCapacity(count)
+        var lastMillis: Int64 = 0
+        var lastWrite = [UInt64: Int]()
+        lastWrite.reserveCapacity(count)
         for run in origins {
             for k in 0..<run.length {
                 let t = try tableColumn.count(max: tables.count - 1)
@@ -242,8 +246,12 @@ public enum ChangeBlock {
                 guard id >= 0, id < Int64(ids.count) else { throw .malformed("id index out of range") }
                 lastID = id
                 let f = try fieldColumn.count(max: fields.count)
-                let hlc = lastHLC &+ (try hlcColumn.signed())
-                lastHLC = hlc
+                let millis = lastMillis &+ (try millisColumn.signed())
+                guard millis >= 0, millis <= Int64(HLC.maxMillis) else { throw .malformed("clock out of range") }
+                lastMillis = millis
+                let counter = try counterColumn.varint()
+                guard counter <= UInt64(UInt16.max) else { throw .malformed("clock counter out of range") }
+                let hlc = HLC(millis: UInt64(millis), counter: UInt16(counter))
                 let operation: Change.Operation
                 if f == 0 {
                     operation = .delete
@@ -258,22 +266,26 @@ public enum ChangeBlock {
                 switch try previousColumn.byte() {
                 case 0: previous = nil
                 case 1:
-                    guard let implicit = lastStamps[key] else { throw .malformed("implicit stamp with no predecessor") }
-                    previous = implicit
+                    guard let last = lastWrite[key] else { throw .malformed("implicit stamp with no predecessor") }
+                    previous = changes[last].stamp
                 case 2:
-                    let p = hlc &- (try previousColumn.signed())
+                    let p = millis &- (try previousColumn.signed())
+                    let c = try previousColumn.varint()
+                    guard p >= 0, p <= Int64(HLC.maxMillis), c <= UInt64(UInt16.max) else {
+                        throw .malformed("previous stamp out of range")
+                    }
                     let s = try previousColumn.count(max: sites.count - 1)
-                    previous = Stamp(hlc: HLC(rawValue: UInt64(bitPattern: p)), site: sites[s])
+                    previous = Stamp(hlc: HLC(millis: UInt64(p), counter: UInt16(c)), site: sites[s])
                 default: throw .malformed("invalid previous-stamp kind")
                 }
-                let change = Change(origin: run.site, seq: run.first + UInt64(k), hlc: HLC(rawValue: UInt64(bitPattern: hlc)),
-                                    table: table, id: ids[Int(id)], operation: operation, previous: previous)
-                lastStamps[key] = change.stamp
-                if f != 0 { lastStamps[implicitKey(id: Int(id), table: t, slot: 0)] = change.stamp }
-                changes.append(change)
+                lastWrite[key] = changes.count
+                if f != 0 { lastWrite[implicitKey(id: Int(id), table: t, slot: 0)] = changes.count }
+                changes.append(Change(origin: run.site, seq: run.first + UInt64(k), hlc: hlc,
+                                      table: table, id: ids[Int(id)], operation: operation, previous: previous))
             }
         }
-        guard tableColumn.isAtEnd, idColumn.isAtEnd, fieldColumn.isAtEnd, hlcColumn.isAtEnd, previousColumn.isAtEnd,
+        guard tableColumn.isAtEnd, idColumn.isAtEnd, fieldColumn.isAtEnd, millisColumn.isAtEnd, counterColumn.isAtEnd,
+            previousColumn.isAtEnd,
             zip(cursors, streams).allSatisfy({ $0 == $1.count })
         else { throw .malformed("columns longer than the block") }
         return changes

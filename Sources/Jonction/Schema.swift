@@ -59,7 +59,7 @@ public struct Schema: Sendable {
 
     /// Whether `id` may name a record: 1 to 128 characters among letters `A-Z a-z`, digits, `-`, `_`, `.`, `:`.
     public static func isValidRecordID(_ id: String) -> Bool {
-        let bytes = Array(id.utf8)
+        let bytes = id.utf8
         guard !bytes.isEmpty, bytes.count <= 128 else { return false }
         return bytes.allSatisfy { b in
             (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "A") && b <= UInt8(ascii: "Z"))

@@ -18,8 +18,8 @@ public struct SiteName: Sendable, Hashable, Comparable, CustomStringConvertible 
     }
 
     public static func isValid(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        guard !bytes.isEmpty, bytes.count <= maximumLength, bytes[0] != UInt8(ascii: "-") else { return false }
+        let bytes = name.utf8
+        guard let first = bytes.first, bytes.count <= maximumLength, first != UInt8(ascii: "-") else { return false }
         return bytes.allSatisfy { b in
             (b >= UInt8(ascii: "a") && b <= UInt8(ascii: "z")) || (b >= UInt8(ascii: "0") && b <= UInt8(ascii: "9"))
                 || b == UInt8(ascii: "-")

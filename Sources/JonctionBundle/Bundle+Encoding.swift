@@ -9,7 +9,13 @@ extension Bundle {
 
     /// The file bytes (protocol.md §5.1): magic, version, header, zlib body, SHA-256.
     public func encoded(level: Int32 = 6) -> [UInt8] {
-        let block = ChangeBlock.encode(changes)
+        var plain = ByteWriter(capacity: blocks.reduce(8) { $0 + $1.count + 5 })
+        plain.varint(UInt64(blocks.count))
+        for block in blocks {
+            plain.varint(UInt64(block.count))
+            plain.raw(block)
+        }
+        let block = plain.bytes
         let body = Zlib.compress(block, level: level)
         var out = ByteWriter(capacity: body.count + 256)
         out.raw(Bundle.magic)
@@ -30,7 +36,7 @@ extension Bundle {
             out.varint(seqs.lowerBound)
             out.varint(seqs.upperBound)
         }
-        out.varint(UInt64(changes.count))
+        out.varint(UInt64(changeCount))
         out.varint(UInt64(block.count))
         out.varint(UInt64(body.count))
         out.raw(body)
@@ -39,7 +45,8 @@ extension Bundle {
     }
 
     /// Reads and verifies a bundle completely: format, lengths, checksum, body, and that the
-    /// changes are exactly those the header announces and fit the data model.
+    /// changes are exactly those the header announces. (The replica checks each change against the
+    /// data model when it merges them.)
     public init(decoding bytes: [UInt8], schema: Schema = .v1) throws(BundleError) {
         let (header, bodyStart, bodyLength, blockLength) = try Bundle.readHeader(bytes)
         let end = bodyStart + bodyLength
@@ -51,32 +58,49 @@ extension Bundle {
         guard blockLength <= Bundle.maximumSize, blockLength <= bodyLength * 1100 + 64 else {
             throw .malformed("announced size \(blockLength)")
         }
-        guard let block = Zlib.decompress(bytes[bodyStart..<end], size: blockLength) else {
+        guard let plain = Zlib.decompress(bytes[bodyStart..<end], size: blockLength) else {
             throw .malformed("zlib body")
         }
-        let changes: [Change]
-        do { changes = try ChangeBlock.decode(block) } catch { throw .malformed("change block: \(error)") }
-        guard changes.count == header.changeCount else { throw .malformed("change count") }
-        // Each origin's changes are exactly first…last of its announced range, once each.
-        var seen: [SiteName: (count: Int, min: UInt64, max: UInt64)] = [:]
-        for change in changes {
-            let s = seen[change.origin] ?? (0, .max, 0)
-            seen[change.origin] = (s.count + 1, min(s.min, change.seq), max(s.max, change.seq))
-        }
-        guard seen.count == header.ranges.count else { throw .malformed("ranges") }
-        for (origin, s) in seen {
-            guard let r = header.ranges[origin], r.lowerBound == s.min, r.upperBound == s.max,
-                UInt64(s.count) == r.upperBound - r.lowerBound + 1
-            else { throw .malformed("range of \(origin)") }
-        }
-        for change in changes {
-            do { try schema.validate(change) } catch {
-                throw .malformed("change \(change.origin) #\(change.seq): \(error)")
+        var blocks: [[UInt8]] = [], decoded: [[Change]] = []
+        var r = ByteReader(plain)
+        do {
+            let n = try r.count(max: plain.count)
+            for _ in 0..<n {
+                let block = Array(try r.raw(r.count(max: r.remaining)))
+                decoded.append(try ChangeBlock.decode(block))
+                blocks.append(block)
+            }
+        } catch { throw .malformed("change block: \(error)") }
+        guard r.isAtEnd else { throw .malformed("bytes after the last block") }
+        guard decoded.reduce(0, { $0 + $1.count }) == header.changeCount else { throw .malformed("change count") }
+        try Bundle.checkRanges(decoded, header.ranges)
+        self.init(sender: header.sender, addressee: header.addressee, network: header.network,
+                  createdAt: header.createdAt, schemaVersion: header.schemaVersion, senderVector: header.senderVector,
+                  ranges: header.ranges, changeCount: header.changeCount, blocks: blocks, decoded: decoded)
+    }
+
+    /// Each origin's changes must be exactly the announced range, each seq once: the contiguous
+    /// pieces the blocks hold must tile it.
+    private static func checkRanges(_ blocks: [[Change]], _ ranges: [SiteName: ClosedRange<UInt64>]) throws(BundleError) {
+        var pieces: [SiteName: [ClosedRange<UInt64>]] = [:]
+        for changes in blocks {
+            var i = 0
+            while i < changes.count {
+                var j = i + 1
+                while j < changes.count, changes[j].origin == changes[i].origin, changes[j].seq == changes[j - 1].seq &+ 1 { j += 1 }
+                pieces[changes[i].origin, default: []].append(changes[i].seq...changes[j - 1].seq)
+                i = j
             }
         }
-        self.init(sender: header.sender, addressee: header.addressee, network: header.network,
-                  createdAt: header.createdAt, schemaVersion: header.schemaVersion,
-                  senderVector: header.senderVector, changes: changes)
+        guard Set(pieces.keys) == Set(ranges.keys) else { throw .malformed("origins differ from the ranges") }
+        for (origin, list) in pieces {
+            var next = ranges[origin]!.lowerBound
+            for piece in list.sorted(by: { $0.lowerBound < $1.lowerBound }) {
+                guard piece.lowerBound == next else { throw .malformed("range of \(origin)") }
+                next = piece.upperBound &+ 1
+            }
+            guard next == ranges[origin]!.upperBound &+ 1 else { throw .malformed("range of \(origin)") }
+        }
     }
 
     /// Reads the header only (no checksum, no body): enough to sort a mailbag. `init(decoding:)`

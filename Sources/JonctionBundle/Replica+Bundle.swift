@@ -16,19 +16,17 @@ extension Replica {
     /// them, `full`), from every origin. Nil when there is nothing to send.
     public func makeBundle(for addressee: SiteName, full: Bool = false) throws -> Bundle? {
         let outgoing = try outgoing(for: addressee, full: full)
-        guard !outgoing.changes.isEmpty else { return nil }
+        guard outgoing.count > 0 else { return nil }
         return Bundle(sender: site, addressee: addressee, network: outgoing.network, createdAt: clock.nowMillis(),
-                      senderVector: outgoing.vector, changes: outgoing.changes)
+                      senderVector: outgoing.vector, ranges: outgoing.ranges, changeCount: outgoing.count,
+                      blocks: outgoing.blocks)
     }
 
     /// Merges a verified bundle: all or nothing, then remembers what the sender holds.
     public func importBundle(_ bundle: Bundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        let report = try apply(bundle.changes, receivedFrom: bundle.sender, acknowledging: bundle.senderVector,
-                               network: bundle.network, progress: progress)
-        let header = BundleHeader(sender: bundle.sender, addressee: bundle.addressee, network: bundle.network,
-                                  createdAt: bundle.createdAt, schemaVersion: bundle.schemaVersion,
-                                  senderVector: bundle.senderVector, ranges: bundle.ranges, changeCount: bundle.changes.count)
-        return ImportReport(header: header, apply: report)
+        let report = try apply(blocks: bundle.receivedBlocks, receivedFrom: bundle.sender,
+                               acknowledging: bundle.senderVector, network: bundle.network, progress: progress)
+        return ImportReport(header: bundle.header, apply: report)
     }
 
     /// Reads, verifies and merges a bundle file.

@@ -48,6 +48,7 @@ enum Migrations {
                 segment INTEGER NOT NULL REFERENCES log_segment(id),
                 PRIMARY KEY (origin, first_seq)
             ) STRICT, WITHOUT ROWID;
+            CREATE INDEX log_range_segment ON log_range (segment);
 
             -- Concurrent writes of one field, and which won (DESIGN §3, conflict audit).
             CREATE TABLE conflict (

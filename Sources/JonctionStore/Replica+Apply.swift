@@ -18,6 +18,18 @@ public struct ApplyReport: Sendable, Equatable {
     public init() {}
 }
 
+/// Changes received together, with the change block they came in, if any (protocol.md §4.2).
+public struct ReceivedBlock: Sendable {
+    public var changes: [Change]
+    /// The block's bytes, exactly as received; nil for changes that came otherwise.
+    public var encoded: [UInt8]?
+
+    public init(changes: [Change], encoded: [UInt8]? = nil) {
+        self.changes = changes
+        self.encoded = encoded
+    }
+}
+
 extension Replica {
     /// Merges changes received from other sites, in one transaction, all or nothing.
     ///
@@ -36,10 +48,20 @@ extension Replica {
     public func apply(_ changes: [Change], receivedFrom sender: SiteName? = nil,
                       acknowledging senderVector: VersionVector? = nil, network: String? = nil,
                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
+        try apply(blocks: [ReceivedBlock(changes: changes)], receivedFrom: sender, acknowledging: senderVector,
+                  network: network, progress: progress)
+    }
+
+    /// Merges changes that came as change blocks (a bundle's body): see `apply(_:receivedFrom:…)`.
+    /// A block whose changes are all new goes into the log as it came, without re-encoding.
+    @discardableResult
+    public func apply(blocks: [ReceivedBlock], receivedFrom sender: SiteName? = nil,
+                      acknowledging senderVector: VersionVector? = nil, network: String? = nil,
+                      progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         try translatingErrors {
             try pool.write { db in
                 try checkNetwork(network, sender: sender, db: db)
-                let report = try applyInTransaction(changes, receivedFrom: sender, db: db, progress: progress)
+                let report = try applyInTransaction(blocks, receivedFrom: sender, db: db, progress: progress)
                 if let sender {
                     try remember(peer: sender, vector: senderVector ?? VersionVector(), db: db)
                 }
@@ -74,45 +96,57 @@ extension Replica {
         }
     }
 
-    func applyInTransaction(_ changes: [Change], receivedFrom sender: SiteName?, db: Database,
+    func applyInTransaction(_ blocks: [ReceivedBlock], receivedFrom sender: SiteName?, db: Database,
                             progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         var report = ApplyReport()
         let held = try versionVector(db)
-        let fresh = try newChanges(changes, held: held, report: &report)
-        guard !fresh.isEmpty else { return report }
-        for change in fresh {
-            do { try schema.validate(change) } catch {
-                throw StoreError.invalidChange(origin: change.origin, seq: change.seq, reason: error)
+        let fresh = try freshChanges(blocks, held: held, report: &report)
+        guard !fresh.changes.isEmpty else { return report }
+        let changes = fresh.changes
+        try validate(changes)
+
+        // Merge in clock order (with causal delivery, a change's ancestors come first), record by record.
+        var order = Array(changes.indices)
+        if !changes.isSorted(by: { $0.stamp < $1.stamp }) {
+            order.sort { changes[$0].stamp < changes[$1].stamp }
+        }
+        var groups: [String: [String: Int]] = [:]  // table → id → group
+        var members: [[Int]] = []
+        var keys: [(table: String, id: String)] = []
+        for i in order {
+            let c = changes[i]
+            if let g = groups[c.table]?[c.id] {
+                members[g].append(i)
+            } else {
+                groups[c.table, default: [:]][c.id] = members.count
+                members.append([i])
+                keys.append((c.table, c.id))
             }
         }
-
-        // Merge in clock order: with causal delivery, a change's ancestors come first.
-        let byClock = fresh.sorted { $0.stamp < $1.stamp }
-        var groups: [LocalWriter.RecordKey: [Int]] = [:]
-        var order: [LocalWriter.RecordKey] = []
-        for (i, change) in byClock.enumerated() {
-            let key = LocalWriter.RecordKey(table: change.table, id: change.id)
-            if groups[key] == nil { order.append(key) }
-            groups[key, default: []].append(i)
-        }
         var merged = 0
-        for (n, key) in order.enumerated() {
-            if let progress, n % 2048 == 0 { progress(merged, fresh.count) }
-            merged += groups[key]!.count
+        for (g, key) in keys.enumerated() {
+            if let progress, g % 2048 == 0 { progress(merged, changes.count) }
+            merged += members[g].count
             let table = tables[key.table]!
             var state = try table.load(key.id, in: db) ?? RecordState(fieldCount: table.table.fields.count)
             var changed = false
-            for i in groups[key]! {
-                let effect = state.apply(byClock[i], in: table.table)
+            for i in members[g] {
+                let effect = state.apply(changes[i], in: table.table)
                 changed = changed || effect.changed
-                report.conflicts.append(contentsOf: effect.conflicts)
+                if !effect.conflicts.isEmpty { report.conflicts.append(contentsOf: effect.conflicts) }
             }
             if changed { try table.save(key.id, state, in: db) }
         }
-        progress?(fresh.count, fresh.count)
+        progress?(changes.count, changes.count)
         try record(report.conflicts, db: db)
 
-        try appendSegment(fresh, receivedFrom: sender, in: db)
+        // The log: blocks whose changes are all new are kept as they came; the rest is re-encoded.
+        for block in fresh.whole {
+            try appendSegment(block.changes, encoded: block.encoded, receivedFrom: sender, in: db)
+        }
+        if !fresh.partial.isEmpty {
+            try appendSegment(fresh.partial, encoded: nil, receivedFrom: sender, in: db)
+        }
         for (origin, range) in report.ranges {
             try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                            arguments: [origin.rawValue, Int64(range.upperBound)])
@@ -122,7 +156,16 @@ extension Replica {
         let now = clock.nowMillis()
         var hybrid = HybridClock(last: HLC(rawValue: UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT last_hlc FROM replica") ?? 0)))
         var newest: [SiteName: HLC] = [:]
-        for change in fresh where change.hlc > newest[change.origin] ?? .zero { newest[change.origin] = change.hlc }
+        var lastOrigin: SiteName? = nil, lastNewest = HLC.zero
+        for change in changes {
+            if change.origin != lastOrigin {
+                if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
+                lastOrigin = change.origin
+                lastNewest = newest[change.origin] ?? .zero
+            }
+            if change.hlc > lastNewest { lastNewest = change.hlc }
+        }
+        if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
         for (origin, hlc) in newest {
             if let ahead = hybrid.receive(hlc, wallMillis: now) {
                 report.clockAhead[origin] = ahead
@@ -135,34 +178,92 @@ extension Replica {
         return report
     }
 
-    /// The changes not yet held, in origin then seq order; throws `gap` if one would leave a hole.
-    private func newChanges(_ changes: [Change], held: VersionVector, report: inout ApplyReport) throws -> [Change] {
-        var byOrigin: [SiteName: [Change]] = [:]
-        for change in changes { byOrigin[change.origin, default: []].append(change) }
-        var fresh: [Change] = []
-        fresh.reserveCapacity(changes.count)
-        for origin in byOrigin.keys.sorted() {
-            var expected = held[origin] + 1
-            var seen = Set<UInt64>()
-            let list = byOrigin[origin]!.sorted { $0.seq < $1.seq }
-            for change in list {
-                if change.seq < expected {
-                    report.duplicates += 1
+    /// The changes not yet held. Throws `gap` if one would leave a hole in an origin's seqs.
+    ///
+    /// `whole` are the blocks whose changes are all new (stored in the log as they came), `partial`
+    /// the new changes of the other blocks; `changes` all of them.
+    private func freshChanges(_ blocks: [ReceivedBlock], held: VersionVector, report: inout ApplyReport) throws
+        -> (changes: [Change], whole: [ReceivedBlock], partial: [Change])
+    {
+        // Per origin: the new seqs must be exactly held+1 … max, each once.
+        struct Tally { var count = 0; var min = UInt64.max; var max: UInt64 = 0 }
+        var tallies: [SiteName: Tally] = [:]
+        var total = 0, duplicates = 0
+        var lastOrigin: SiteName? = nil, lastHeld: UInt64 = 0
+        for block in blocks {
+            total += block.changes.count
+            for c in block.changes {
+                if c.origin != lastOrigin {
+                    lastOrigin = c.origin
+                    lastHeld = held[c.origin]
+                }
+                if c.seq <= lastHeld {
+                    duplicates += 1
                     continue
                 }
-                if change.seq > expected {
-                    throw StoreError.gap(origin: origin, held: expected - 1, first: change.seq)
-                }
-                guard seen.insert(change.seq).inserted else { continue }
-                fresh.append(change)
-                expected += 1
-            }
-            if expected - 1 > held[origin] {
-                report.ranges[origin] = (held[origin] + 1)...(expected - 1)
+                var t = tallies[c.origin] ?? Tally()
+                t.count += 1
+                t.min = Swift.min(t.min, c.seq)
+                t.max = Swift.max(t.max, c.seq)
+                tallies[c.origin] = t
             }
         }
+        for (origin, t) in tallies.sorted(by: { $0.key < $1.key }) where t.min > held[origin] + 1 {
+            throw StoreError.gap(origin: origin, held: held[origin], first: t.min)
+        }
+        if duplicates == 0, tallies.allSatisfy({ $0.value.count == Int($0.value.max - held[$0.key]) }) {
+            // The usual delivery: everything new, nothing twice.
+            for (origin, t) in tallies { report.ranges[origin] = (held[origin] + 1)...t.max }
+            report.applied = total
+            let all = blocks.count == 1 ? blocks[0].changes : blocks.flatMap(\.changes)
+            return (all, blocks.filter { !$0.changes.isEmpty }, [])
+        }
+        // Replays, overlaps or repeated changes: keep each new seq once, in order.
+        var byOrigin: [SiteName: [Change]] = [:]
+        for block in blocks {
+            for c in block.changes where c.seq > held[c.origin] { byOrigin[c.origin, default: []].append(c) }
+        }
+        var fresh: [Change] = []
+        for origin in byOrigin.keys.sorted() {
+            var expected = held[origin] + 1
+            for c in byOrigin[origin]!.sorted(by: { $0.seq < $1.seq }) where c.seq >= expected {
+                guard c.seq == expected else { throw StoreError.gap(origin: origin, held: expected - 1, first: c.seq) }
+                fresh.append(c)
+                expected += 1
+            }
+            report.ranges[origin] = (held[origin] + 1)...(expected - 1)
+        }
         report.applied = fresh.count
-        return fresh
+        report.duplicates = total - fresh.count
+        return (fresh, [], fresh)
+    }
+
+    /// Checks every received change against the schema (protocol.md §2.2), with the table and field
+    /// looked up once per run of equal names.
+    private func validate(_ changes: [Change]) throws {
+        var table: TableSchema? = nil
+        for change in changes {
+            if table?.name != change.table {
+                do { table = try schema.table(named: change.table) } catch {
+                    throw StoreError.invalidChange(origin: change.origin, seq: change.seq, reason: error)
+                }
+            }
+            guard Schema.isValidRecordID(change.id) else {
+                throw StoreError.invalidChange(origin: change.origin, seq: change.seq, reason: .invalidRecordID(change.id))
+            }
+            guard case .set(let name, let value) = change.operation else { continue }
+            guard let p = table!.position(of: name) else {
+                throw StoreError.invalidChange(
+                    origin: change.origin, seq: change.seq,
+                    reason: .unknownField(table: change.table, field: name, known: table!.fields.map(\.name)))
+            }
+            let field = table!.fields[p]
+            guard field.accepts(value) else {
+                throw StoreError.invalidChange(
+                    origin: change.origin, seq: change.seq,
+                    reason: .invalidValue(table: change.table, field: name, value: value.display, expected: field.type.expectation))
+            }
+        }
     }
 
     private func record(_ conflicts: [Conflict], db: Database) throws {
@@ -189,5 +290,17 @@ extension Replica {
             entries[SiteName(unchecked: row[0])] = UInt64(row[1] as Int64)
         }
         return VersionVector(entries)
+    }
+}
+
+extension Collection {
+    /// Whether the elements are already in `areInIncreasingOrder` order (then no sort is needed).
+    func isSorted(by areInIncreasingOrder: (Element, Element) -> Bool) -> Bool {
+        var previous: Element? = nil
+        for element in self {
+            if let p = previous, areInIncreasingOrder(element, p) { return false }
+            previous = element
+        }
+        return true
     }
 }

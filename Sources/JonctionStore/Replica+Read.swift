@@ -211,6 +211,17 @@ extension Replica {
     }
 }
 
+/// What a peer lacks, as change blocks ready to go into a bundle.
+public struct Outgoing: Sendable {
+    public var blocks: [[UInt8]]
+    /// For each origin, the seqs the blocks hold (all of them, each once).
+    public var ranges: [SiteName: ClosedRange<UInt64>]
+    public var count: Int
+    /// This replica's vector when the blocks were read.
+    public var vector: VersionVector
+    public var network: String?
+}
+
 /// A conflict as `conflicts` shows it.
 public struct RecordedConflict: Sendable, Equatable {
     public var conflict: Conflict
@@ -218,6 +229,9 @@ public struct RecordedConflict: Sendable, Equatable {
 }
 
 extension Replica {
+    /// Segments of at least this many changes go into bundles as they are stored.
+    static let passThroughSegmentSize = 4096
+
     /// The network this replica belongs to, if it has learned one.
     public func network() throws -> String? {
         try translatingErrors { try pool.read { db in try String.fetchOne(db, sql: "SELECT network FROM replica") } }
@@ -236,18 +250,54 @@ extension Replica {
         return VersionVector(entries)
     }
 
-    /// What to send `peer`, read in one snapshot: every change above the vector it last acknowledged
-    /// (or above nothing, for `full`), this replica's vector, and the network.
-    public func outgoing(for peer: SiteName, full: Bool = false) throws -> (changes: [Change], vector: VersionVector, network: String?) {
+    /// What to send `peer`, read in one snapshot: every change above the vector it last
+    /// acknowledged (or above nothing, for `full`), as change blocks.
+    ///
+    /// A large log segment whose changes are all needed is sent as it is stored, without decoding;
+    /// the needed changes of the other segments (partly needed, or small: one local transaction
+    /// each) are re-encoded together into one more block, which compresses better.
+    public func outgoing(for peer: SiteName, full: Bool = false) throws -> Outgoing {
         try translatingErrors {
             try pool.read { db in
                 let known = full ? VersionVector() : try acknowledged(by: peer, db: db)
                 let vector = try versionVector(db)
-                var changes: [Change] = []
-                for (origin, seq) in vector.sorted where seq > known[origin] {
-                    changes += try logChanges(origin: origin, seqs: (known[origin] + 1)...seq, db: db)
+                var needed: [SiteName: ClosedRange<UInt64>] = [:]
+                for (origin, seq) in vector.sorted where seq > known[origin] { needed[origin] = (known[origin] + 1)...seq }
+                var outgoing = Outgoing(blocks: [], ranges: needed, count: needed.values.reduce(0) { $0 + $1.count },
+                                        vector: vector, network: try String.fetchOne(db, sql: "SELECT network FROM replica"))
+                guard !needed.isEmpty else { return outgoing }
+
+                var segments = Set<Int64>()
+                for (origin, seqs) in needed {
+                    segments.formUnion(try Int64.fetchAll(db, sql: """
+                        SELECT segment FROM log_range WHERE origin = ? AND last_seq >= ? AND first_seq <= ?
+                        """, arguments: [origin.rawValue, Int64(seqs.lowerBound), Int64(seqs.upperBound)]))
                 }
-                return (changes, vector, try String.fetchOne(db, sql: "SELECT network FROM replica"))
+                var leftovers: [Change] = []
+                for segment in segments.sorted() {
+                    let runs = try Row.fetchAll(db, sql: "SELECT origin, first_seq, last_seq FROM log_range WHERE segment = ?",
+                                                arguments: [segment])
+                    let whole = runs.allSatisfy { run in
+                        guard let seqs = needed[SiteName(unchecked: run[0])] else { return false }
+                        return seqs.contains(UInt64(run[1] as Int64)) && seqs.contains(UInt64(run[2] as Int64))
+                    }
+                    guard let row = try Row.fetchOne(db, sql: "SELECT block, change_count FROM log_segment WHERE id = ?",
+                                                     arguments: [segment]),
+                        let data = row[0] as Data?
+                    else { throw StoreError.corrupt(path: path) }
+                    if whole && (row[1] as Int) >= Replica.passThroughSegmentSize {
+                        outgoing.blocks.append([UInt8](data))
+                    } else {
+                        let changes: [Change]
+                        do { changes = try ChangeBlock.decode([UInt8](data)) } catch { throw StoreError.corrupt(path: path) }
+                        leftovers += changes.filter { needed[$0.origin]?.contains($0.seq) == true }
+                    }
+                }
+                if !leftovers.isEmpty {
+                    leftovers.sort { $0.origin != $1.origin ? $0.origin < $1.origin : $0.seq < $1.seq }
+                    outgoing.blocks.append(ChangeBlock.encode(leftovers))
+                }
+                return outgoing
             }
         }
     }

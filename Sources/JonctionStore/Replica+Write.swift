@@ -81,7 +81,7 @@ public final class LocalWriter {
         return try set(table: table, id: id, fields: parsed)
     }
 
-    /// Sets fields to values already normalised (see `Field.parse`). Unchanged values write nothing.
+    /// Sets fields to values already normalised (see `Field.parse`).
     @discardableResult
     public func set(table: String, id: String, fields: [(String, Value)]) throws -> [Change] {
         let schema = try replica.schema.table(named: table)
@@ -102,7 +102,9 @@ public final class LocalWriter {
         let before = changes.count
         for (name, value) in fields {
             let p = schema.position(of: name)!
-            if record.state.stamps[p] != nil ? record.state.values[p] == value : value.isNull { continue }
+            // A field never set and cleared again is no change. Rewriting an equal value is one: it
+            // asserts the value over concurrent writes elsewhere (last writer wins).
+            if record.state.stamps[p] == nil && value.isNull { continue }
             let change = next(table: table, id: id, operation: .set(field: name, value: value),
                               previous: record.state.stamps[p])
             record.state.apply(change, in: schema)
@@ -158,7 +160,7 @@ public final class LocalWriter {
             let record = touched[key]!
             try record.table.save(key.id, record.state, in: db)
         }
-        try replica.appendSegment(changes, receivedFrom: nil, in: db)
+        try replica.appendSegment(changes, encoded: nil, receivedFrom: nil, in: db)
         try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                        arguments: [replica.site.rawValue, Int64(seq)])
         try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: clock.last.rawValue)])
@@ -167,8 +169,9 @@ public final class LocalWriter {
 
 extension Replica {
     /// Appends changes to the log as one segment, indexed by each run of one origin's seqs.
-    func appendSegment(_ changes: [Change], receivedFrom sender: SiteName?, in db: Database) throws {
-        let block = ChangeBlock.encode(changes)
+    /// `encoded` is their change block when it is already at hand.
+    func appendSegment(_ changes: [Change], encoded: [UInt8]?, receivedFrom sender: SiteName?, in db: Database) throws {
+        let block = encoded ?? ChangeBlock.encode(changes)
         try db.execute(
             sql: "INSERT INTO log_segment (block, change_count, received_from, added_at) VALUES (?, ?, ?, ?)",
             arguments: [Data(block), changes.count, sender?.rawValue, Int64(clock.nowMillis())])

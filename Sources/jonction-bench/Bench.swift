@@ -6,7 +6,7 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jonction-bench",
         abstract: "Jonction benchmarks. Each prints its figures as key=value on its last line.",
-        subcommands: [WriteBenchmark.self])
+        subcommands: [WriteBenchmark.self, MergeBenchmark.self])
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux: VmHWM).

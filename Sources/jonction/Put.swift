@@ -49,8 +49,8 @@ struct Put: ParsableCommand {
                 out.endObject()
                 print(out.output)
             } else if changes.isEmpty {
-                print(lang.pick("\(table) \(id) : rien à changer (valeurs déjà enregistrées).",
-                                "\(table) \(id): nothing to change (values already recorded)."))
+                print(lang.pick("\(table) \(id) : rien à changer (champs vides, jamais remplis).",
+                                "\(table) \(id): nothing to change (empty fields, never set)."))
             } else {
                 let names = changes.compactMap(\.field).joined(separator: ", ")
                 let verb = existed ? lang.pick("modifié", "updated") : lang.pick("créé", "created")

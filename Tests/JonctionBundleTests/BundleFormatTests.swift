@@ -38,8 +38,13 @@ struct BundleFormatTests {
         let theirs = try JonctionBundle.Bundle.readHeader(bytes), mine = try JonctionBundle.Bundle.readHeader(ours)
         #expect(Array(bytes[..<(theirs.bodyStart - varintSize(theirs.bodyLength))])
                 == Array(ours[..<(mine.bodyStart - varintSize(mine.bodyLength))]))
-        let block = Zlib.decompress(bytes[theirs.bodyStart..<(theirs.bodyStart + theirs.bodyLength)], size: theirs.blockLength)
-        #expect(block == ChangeBlock.encode(Self.golden.changes))
+        let body = Zlib.decompress(bytes[theirs.bodyStart..<(theirs.bodyStart + theirs.bodyLength)], size: theirs.blockLength)
+        let block = ChangeBlock.encode(Self.golden.changes)
+        var expected = ByteWriter()
+        expected.varint(1)
+        expected.varint(UInt64(block.count))
+        expected.raw(block)
+        #expect(body == expected.bytes)
         #expect(Array(bytes.prefix(8)) == Array("JONCTION".utf8))
         #expect(bytes[8] == 1)
     }
@@ -91,11 +96,33 @@ struct BundleFormatTests {
         #expect(throws: BundleError.newerSchema(2)) { try Bundle(decoding: newer.encoded()) }
     }
 
-    @Test("un paquet cohérent mais hors schéma est refusé")
+    @Test("un paquet cohérent mais hors schéma est refusé à l’import, sans rien changer")
     func outsideSchema() throws {
-        var bad = Self.golden
-        bad.changes[0].operation = .set(field: "status", value: .text("archived"))
-        #expect(throws: BundleError.self) { try Bundle(decoding: bad.encoded()) }
+        var changes = Self.golden.changes
+        changes[0].seq = 1  // gao 1…1: no gap on a fresh hub
+        changes[0].operation = .set(field: "status", value: .text("archived"))
+        let bad = Bundle(sender: Self.kayes, addressee: Self.hub, network: nil, createdAt: 0,
+                         senderVector: Self.golden.senderVector, changes: Array(changes.prefix(1)))
+        let dir = TemporaryDirectory("schema")
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let error = #expect(throws: StoreError.self) { try hub.importBundle(Bundle(decoding: bad.encoded())) }
+        #expect(error?.message(.fr).contains("« archived »") == true, "\(String(describing: error?.message(.fr)))")
+        #expect(try hub.vector() == VersionVector())
+    }
+
+    @Test("plusieurs blocs : chaque numéro une fois, sinon refus")
+    func blocksTileRanges() throws {
+        let changes = Self.golden.changes
+        func bundle(_ blocks: [[Change]], ranges: [SiteName: ClosedRange<UInt64>]) -> JonctionBundle.Bundle {
+            Bundle(sender: Self.kayes, addressee: Self.hub, network: nil, createdAt: 0, senderVector: VersionVector(),
+                   ranges: ranges, changeCount: blocks.reduce(0) { $0 + $1.count }, blocks: blocks.map(ChangeBlock.encode))
+        }
+        let ok = bundle([[changes[0]], [changes[2]], [changes[1]]], ranges: Self.golden.ranges)
+        #expect(try Bundle(decoding: ok.encoded()).changes.count == 3)
+        let twice = bundle([[changes[0]], [changes[1]], [changes[1]]], ranges: [Self.gao: 7...7, Self.kayes: 2...3])
+        #expect(throws: BundleError.self) { try Bundle(decoding: twice.encoded()) }
+        let missing = bundle([[changes[0]], [changes[2]]], ranges: [Self.gao: 7...7, Self.kayes: 2...3])
+        #expect(throws: BundleError.self) { try Bundle(decoding: missing.encoded()) }
     }
 
     @Test("le nom de fichier dit qui, pour qui, quelles plages")

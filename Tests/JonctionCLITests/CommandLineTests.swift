@@ -38,6 +38,8 @@ struct CommandLineTests {
         #expect(r.stdout.contains("given_names  Awa Fatoumata"))
 
         r = try cli.run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "sex=F")
+        #expect(r.stdout.contains("modifié : 1 champ écrit (sex)"))
+        r = try cli.run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "commune=")
         #expect(r.stdout.contains("rien à changer"))
 
         r = try cli.run("dump", "--db", "kayes.sqlite")
@@ -46,7 +48,7 @@ struct CommandLineTests {
 
         r = try cli.run("log", "--db", "kayes.sqlite", "--json")
         let log = try json(r.stdout) as? [[String: Any]]
-        #expect(log?.map { $0["seq"] as? Int } == [1, 2, 3, 4, 5, 6])
+        #expect(log?.map { $0["seq"] as? Int } == [1, 2, 3, 4, 5, 6, 7])
         #expect(log?.first?["field"] as? String == "family_name")
 
         r = try cli.run("log", "--db", "kayes.sqlite", "--limit", "2")
@@ -55,7 +57,7 @@ struct CommandLineTests {
         r = try cli.run("status", "--db", "kayes.sqlite", "--json")
         let status = try json(r.stdout) as? [String: Any]
         #expect(status?["site"] as? String == "kayes")
-        #expect((status?["vector"] as? [String: Any])?["kayes"] as? Int == 6)
+        #expect((status?["vector"] as? [String: Any])?["kayes"] as? Int == 7)
 
         r = try cli.run("delete", "--db", "kayes.sqlite", "candidate", "kayes-c01")
         #expect(r.status == 0)

@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionStore
+
+/// A wall clock the benchmark sets to each operation's `ts`.
+final class ReplayClock: WallClock, @unchecked Sendable {
+    var millis: UInt64 = 0
+    func nowMillis() -> UInt64 { millis }
+}
+
+/// DESIGN §7: replay each office's workload into its own replica, export one bundle per office for
+/// the hub, import them all into a fresh hub, and check the hub against the LWW reference.
+struct MergeBenchmark: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "Offices → bundles → hub on a workload.py folder: ops= export_s= merge_s= bytes_per_op= peak_rss_mib=")
+
+    @Argument(help: "Folder written by shared/bench/workload.py (one .jsonl per office).")
+    var directory: String
+
+    @Option(help: "Keep the hub replica at this path.")
+    var hub: String?
+
+    @Option(help: "Operations per local transaction during the replay (default: all of an office's, in one, as the session-extension peer does).")
+    var batch: Int = Int.max
+
+    @Option(help: "zlib level of the bundles.")
+    var level: Int32 = 6
+
+    @Option(help: "Keep the office bundles in this folder; if it already holds them, skip the offices and only merge (for profiling).")
+    var bundles: String?
+
+    func run() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }.sorted()
+        guard !files.isEmpty else { throw ValidationError("no .jsonl file in \(directory)") }
+        let work = try temporaryDirectory("merge")
+        defer { try? FileManager.default.removeItem(at: work) }
+        let outbox = bundles.map { URL(fileURLWithPath: $0) } ?? work.appendingPathComponent("sticks")
+        try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
+        let mailbag = Mailbag(outbox)
+        let schema = Schema.v1
+
+        var ops = 0, refusedLocally = 0, recorded: UInt64 = 0, localSeconds = 0.0, exportSeconds = 0.0, bundleBytes = 0
+        var bundleFiles = try mailbag.files()
+        let reuse = !bundleFiles.isEmpty
+        if reuse {
+            for url in bundleFiles {
+                let header = try JonctionBundle.Bundle.header(of: Mailbag.read(url))
+                recorded += UInt64(header.changeCount)
+                bundleBytes += try Mailbag.read(url).count
+            }
+        }
+        for file in files where !reuse {
+            let workload = try WorkloadFile.read(URL(fileURLWithPath: directory).appendingPathComponent(file))
+            ops += workload.count
+            guard let first = workload.first else { continue }
+            let clock = ReplayClock()
+            clock.millis = first.ts
+            let office = try Replica.create(at: work.appendingPathComponent("\(first.site).sqlite").path,
+                                            site: SiteName(first.site), clock: clock)
+            let t0 = monotonicSeconds()
+            var i = 0
+            while i < workload.count {
+                let slice = workload[i..<min(i + min(batch, workload.count), workload.count)]
+                refusedLocally += try office.write { writer in
+                    var refused = 0
+                    for op in slice {
+                        clock.millis = op.ts
+                        do {
+                            if let field = op.field, let raw = op.value {
+                                let value = try schema.table(named: op.table).field(named: field).parse(raw, table: op.table)
+                                try writer.set(table: op.table, id: op.id, fields: [(field, value)])
+                            } else {
+                                try writer.delete(table: op.table, id: op.id)
+                            }
+                        } catch StoreError.recordDeleted, StoreError.recordNotFound {
+                            refused += 1  // an edit of a record this office deleted: refused, as for a user
+                        }
+                    }
+                    return refused
+                }
+                i += min(batch, workload.count)
+            }
+            localSeconds += monotonicSeconds() - t0
+            recorded += try office.vector()[office.site]
+
+            let t1 = monotonicSeconds()
+            if let bundle = try office.makeBundle(for: .hub) {
+                let bytes = bundle.encoded(level: level)
+                bundleBytes += bytes.count
+                bundleFiles.append(try mailbag.write(bytes, name: Mailbag.fileName(for: bundle)))
+            }
+            exportSeconds += monotonicSeconds() - t1
+            try office.close()
+        }
+
+        if reuse {
+            for file in files { ops += try WorkloadFile.read(URL(fileURLWithPath: directory).appendingPathComponent(file)).count }
+        }
+        let hubPath = hub ?? work.appendingPathComponent("hub.sqlite").path
+        let hubReplica = try Replica.create(at: hubPath, site: .hub)
+        let t2 = monotonicSeconds()
+        var merged = 0
+        for url in bundleFiles {
+            merged += try hubReplica.importBundle(at: url).apply.applied
+        }
+        let mergeSeconds = monotonicSeconds() - t2
+        let peak = peakRSSMiB()
+
+        try verify(hubReplica, against: files, expectedChanges: Int(recorded), merged: merged)
+        try hubReplica.close()
+        print("local_s=\(format(localSeconds, 2)) refused_locally=\(refusedLocally) bundle_bytes=\(bundleBytes)")
+        print("ops=\(ops) export_s=\(format(exportSeconds)) merge_s=\(format(mergeSeconds)) bytes_per_op=\(format(Double(bundleBytes) / Double(ops), 2)) peak_rss_mib=\(format(peak, 1))")
+    }
+
+    /// The LWW reference computed straight from the workload (stamp = (ts, office)), compared with
+    /// the hub's canonical dump.
+    private func verify(_ hub: Replica, against files: [String], expectedChanges: Int, merged: Int) throws {
+        guard merged == expectedChanges, try hub.vector().total == UInt64(expectedChanges) else {
+            throw ValidationError("FAILED: the hub merged \(merged) changes, the offices recorded \(expectedChanges)")
+        }
+        var reference = RecordSet(schema: .v1)
+        for file in files {
+            for op in try WorkloadFile.read(URL(fileURLWithPath: directory).appendingPathComponent(file)) {
+                let operation: Change.Operation
+                if let field = op.field, let raw = op.value {
+                    let value = try Schema.v1.table(named: op.table).field(named: field).parse(raw, table: op.table)
+                    operation = .set(field: field, value: value)
+                } else {
+                    operation = .delete
+                }
+                try reference.apply(Change(origin: SiteName(unchecked: op.site), seq: UInt64(op.seq),
+                                           hlc: HLC(millis: op.ts), table: op.table, id: op.id, operation: operation))
+            }
+        }
+        guard try hub.dumpJSON() == reference.canonicalJSON() else {
+            throw ValidationError("FAILED: the hub's state differs from the LWW reference")
+        }
+    }
+}
