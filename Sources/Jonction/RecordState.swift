@@ -47,6 +47,13 @@ public struct RecordState: Sendable, Hashable {
     /// loses, or wins over a value it had not seen, was written concurrently.
     @discardableResult
     public mutating func apply(_ change: Change, in table: TableSchema) -> Effect {
+        apply(change, at: change.field.flatMap(table.position(of:)), in: table)
+    }
+
+    /// `apply(_:in:)` with the field's position already looked up (nil for a delete, or a field
+    /// the table lacks).
+    @discardableResult
+    public mutating func apply(_ change: Change, at position: Int?, in table: TableSchema) -> Effect {
         let incoming = change.stamp
         switch change.operation {
         case .delete:
@@ -73,7 +80,7 @@ public struct RecordState: Sendable, Hashable {
             return Effect(changed: true, conflicts: conflicts)
 
         case .set(let field, let value):
-            guard let position = table.position(of: field) else { return Effect(changed: false, conflicts: []) }
+            guard let position else { return Effect(changed: false, conflicts: []) }
             if let tombstone {
                 return Effect(changed: false, conflicts: [Conflict(
                     table: change.table, id: change.id, field: field,

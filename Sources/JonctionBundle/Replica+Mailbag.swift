@@ -69,17 +69,19 @@ extension Replica {
         while !queue.isEmpty {
             var madeProgress = false
             gaps = []
-            for url in queue {
-                do {
-                    let report = try importBundle(at: url) { done, total in progress?(url, done, total) }
+            for (url, result) in importBundles(at: queue, progress: progress) {
+                switch result {
+                case .success(let report):
                     outcomes.append(FileOutcome(url: url, result: report.isReplay ? .replay(report) : .imported(report)))
                     madeProgress = true
-                } catch let error as StoreError {
+                case .failure(let error as StoreError):
                     if case .gap = error { gaps.append((url, error)) } else {
                         outcomes.append(FileOutcome(url: url, result: .refused(error)))
                     }
-                } catch let error as UserFacingError {
+                case .failure(let error as UserFacingError):
                     outcomes.append(FileOutcome(url: url, result: .refused(error)))
+                case .failure(let error):
+                    throw error
                 }
             }
             queue = madeProgress ? gaps.map(\.url) : []

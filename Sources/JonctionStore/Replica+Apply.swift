@@ -18,6 +18,21 @@ public struct ApplyReport: Sendable, Equatable {
     public init() {}
 }
 
+/// A merge prepared outside the transaction: changes checked, in stamp order, grouped by record.
+public struct MergePlan: Sendable {
+    let blocks: [ReceivedBlock]
+    let changes: [Change]
+    /// The field position of each change in its table (-1 for a delete).
+    let positions: [Int32]
+    /// Change indexes, record by record, in stamp order within a record.
+    let order: [Int32]
+    /// Where each record's changes end in `order`.
+    let groupEnds: [Int32]
+    let keys: [(table: String, id: String)]
+
+    public var changeCount: Int { changes.count }
+}
+
 /// Changes received together, with the change block they came in, if any (protocol.md §4.2).
 public struct ReceivedBlock: Sendable {
     public var changes: [Change]
@@ -58,10 +73,18 @@ extension Replica {
     public func apply(blocks: [ReceivedBlock], receivedFrom sender: SiteName? = nil,
                       acknowledging senderVector: VersionVector? = nil, network: String? = nil,
                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
+        try apply(plan(blocks), receivedFrom: sender, acknowledging: senderVector, network: network, progress: progress)
+    }
+
+    /// Merges a prepared plan (see `plan(_:)`): the database part of `apply(blocks:…)`.
+    @discardableResult
+    public func apply(_ plan: MergePlan, receivedFrom sender: SiteName? = nil,
+                      acknowledging senderVector: VersionVector? = nil, network: String? = nil,
+                      progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         try translatingErrors {
             try pool.write { db in
                 try checkNetwork(network, sender: sender, db: db)
-                let report = try applyInTransaction(blocks, receivedFrom: sender, db: db, progress: progress)
+                let report = try applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
                 if let sender {
                     try remember(peer: sender, vector: senderVector ?? VersionVector(), db: db)
                 }
@@ -96,46 +119,34 @@ extension Replica {
         }
     }
 
-    func applyInTransaction(_ blocks: [ReceivedBlock], receivedFrom sender: SiteName?, db: Database,
+    func applyInTransaction(_ plan: MergePlan, receivedFrom sender: SiteName?, db: Database,
                             progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         var report = ApplyReport()
         let held = try versionVector(db)
-        let fresh = try freshChanges(blocks, held: held, report: &report)
-        guard !fresh.changes.isEmpty else { return report }
-        let changes = fresh.changes
-        try validate(changes)
+        let fresh = try freshChanges(plan.blocks, held: held, report: &report)
+        guard report.applied > 0 else { return report }
+        // The plan assumed every change new; a replay or an overlap needs a plan of the new ones.
+        let plan = fresh.partial.isEmpty ? plan : try self.plan([ReceivedBlock(changes: fresh.partial)])
+        let changes = plan.changes
 
-        // Merge in clock order (with causal delivery, a change's ancestors come first), record by record.
-        var order = Array(changes.indices)
-        if !changes.isSorted(by: { $0.stamp < $1.stamp }) {
-            order.sort { changes[$0].stamp < changes[$1].stamp }
-        }
-        var groups: [String: [String: Int]] = [:]  // table → id → group
-        var members: [[Int]] = []
-        var keys: [(table: String, id: String)] = []
-        for i in order {
-            let c = changes[i]
-            if let g = groups[c.table]?[c.id] {
-                members[g].append(i)
-            } else {
-                groups[c.table, default: [:]][c.id] = members.count
-                members.append([i])
-                keys.append((c.table, c.id))
-            }
-        }
         var merged = 0
-        for (g, key) in keys.enumerated() {
+        var start = 0
+        for (g, key) in plan.keys.enumerated() {
             if let progress, g % 2048 == 0 { progress(merged, changes.count) }
-            merged += members[g].count
+            let end = Int(plan.groupEnds[g])
+            merged += end - start
             let table = tables[key.table]!
             var state = try table.load(key.id, in: db) ?? RecordState(fieldCount: table.table.fields.count)
             var changed = false
-            for i in members[g] {
-                let effect = state.apply(changes[i], in: table.table)
+            for k in start..<end {
+                let i = Int(plan.order[k])
+                let p = Int(plan.positions[i])
+                let effect = state.apply(changes[i], at: p < 0 ? nil : p, in: table.table)
                 changed = changed || effect.changed
                 if !effect.conflicts.isEmpty { report.conflicts.append(contentsOf: effect.conflicts) }
             }
             if changed { try table.save(key.id, state, in: db) }
+            start = end
         }
         progress?(changes.count, changes.count)
         try record(report.conflicts, db: db)
@@ -181,33 +192,34 @@ extension Replica {
     /// The changes not yet held. Throws `gap` if one would leave a hole in an origin's seqs.
     ///
     /// `whole` are the blocks whose changes are all new (stored in the log as they came), `partial`
-    /// the new changes of the other blocks; `changes` all of them.
+    /// the new changes of the other blocks. `report` gets the counts and ranges.
     private func freshChanges(_ blocks: [ReceivedBlock], held: VersionVector, report: inout ApplyReport) throws
-        -> (changes: [Change], whole: [ReceivedBlock], partial: [Change])
+        -> (whole: [ReceivedBlock], partial: [Change])
     {
         // Per origin: the new seqs must be exactly held+1 … max, each once.
         struct Tally { var count = 0; var min = UInt64.max; var max: UInt64 = 0 }
         var tallies: [SiteName: Tally] = [:]
         var total = 0, duplicates = 0
-        var lastOrigin: SiteName? = nil, lastHeld: UInt64 = 0
+        var lastOrigin: SiteName? = nil, lastHeld: UInt64 = 0, tally = Tally()
         for block in blocks {
             total += block.changes.count
             for c in block.changes {
                 if c.origin != lastOrigin {
+                    if let o = lastOrigin, tally.count > 0 { tallies[o] = tally }
                     lastOrigin = c.origin
                     lastHeld = held[c.origin]
+                    tally = tallies[c.origin] ?? Tally()
                 }
                 if c.seq <= lastHeld {
                     duplicates += 1
                     continue
                 }
-                var t = tallies[c.origin] ?? Tally()
-                t.count += 1
-                t.min = Swift.min(t.min, c.seq)
-                t.max = Swift.max(t.max, c.seq)
-                tallies[c.origin] = t
+                tally.count += 1
+                tally.min = Swift.min(tally.min, c.seq)
+                tally.max = Swift.max(tally.max, c.seq)
             }
         }
+        if let o = lastOrigin, tally.count > 0 { tallies[o] = tally }
         for (origin, t) in tallies.sorted(by: { $0.key < $1.key }) where t.min > held[origin] + 1 {
             throw StoreError.gap(origin: origin, held: held[origin], first: t.min)
         }
@@ -215,8 +227,7 @@ extension Replica {
             // The usual delivery: everything new, nothing twice.
             for (origin, t) in tallies { report.ranges[origin] = (held[origin] + 1)...t.max }
             report.applied = total
-            let all = blocks.count == 1 ? blocks[0].changes : blocks.flatMap(\.changes)
-            return (all, blocks.filter { !$0.changes.isEmpty }, [])
+            return (blocks.filter { !$0.changes.isEmpty }, [])
         }
         // Replays, overlaps or repeated changes: keep each new seq once, in order.
         var byOrigin: [SiteName: [Change]] = [:]
@@ -235,14 +246,17 @@ extension Replica {
         }
         report.applied = fresh.count
         report.duplicates = total - fresh.count
-        return (fresh, [], fresh)
+        return ([], fresh)
     }
 
-    /// Checks every received change against the schema (protocol.md §2.2), with the table and field
-    /// looked up once per run of equal names.
-    private func validate(_ changes: [Change]) throws {
+    /// Prepares a merge without touching the database: checks every change against the schema
+    /// (protocol.md §2.2), orders them by stamp and groups them by record. Pure CPU work, so it may
+    /// run on another thread while the previous batch is written (see `JonctionBundle`).
+    public func plan(_ blocks: [ReceivedBlock]) throws -> MergePlan {
+        let changes = blocks.count == 1 ? blocks[0].changes : blocks.flatMap(\.changes)
+        var positions = [Int32](repeating: -1, count: changes.count)
         var table: TableSchema? = nil
-        for change in changes {
+        for (i, change) in changes.enumerated() {
             if table?.name != change.table {
                 do { table = try schema.table(named: change.table) } catch {
                     throw StoreError.invalidChange(origin: change.origin, seq: change.seq, reason: error)
@@ -263,7 +277,53 @@ extension Replica {
                     origin: change.origin, seq: change.seq,
                     reason: .invalidValue(table: change.table, field: name, value: value.display, expected: field.type.expectation))
             }
+            positions[i] = Int32(p)
         }
+
+        // Clock order (with causal delivery, a change's ancestors come first), then record by record.
+        var byStamp = Array(0..<Int32(changes.count))
+        if !changes.isSorted(by: { $0.stamp < $1.stamp }) {
+            byStamp.sort { changes[Int($0)].stamp < changes[Int($1)].stamp }
+        }
+        var groupOf = [Int32](repeating: 0, count: changes.count)
+        var sizes: [Int32] = []
+        var keys: [(table: String, id: String)] = []
+        var groups: [String: [String: Int32]] = [:]
+        var currentTable = "", current: [String: Int32] = [:]
+        for i in byStamp {
+            let c = changes[Int(i)]
+            if c.table != currentTable {
+                groups[currentTable] = current
+                currentTable = c.table
+                current = groups.removeValue(forKey: c.table) ?? [:]
+            }
+            if let g = current[c.id] {
+                groupOf[Int(i)] = g
+                sizes[Int(g)] += 1
+            } else {
+                let g = Int32(keys.count)
+                current[c.id] = g
+                groupOf[Int(i)] = g
+                sizes.append(1)
+                keys.append((c.table, c.id))
+            }
+        }
+        var groupEnds = [Int32](repeating: 0, count: keys.count)
+        var next = [Int32](repeating: 0, count: keys.count)
+        var total: Int32 = 0
+        for g in 0..<keys.count {
+            next[g] = total
+            total += sizes[g]
+            groupEnds[g] = total
+        }
+        var order = [Int32](repeating: 0, count: changes.count)
+        for i in byStamp {
+            let g = Int(groupOf[Int(i)])
+            order[Int(next[g])] = i
+            next[g] += 1
+        }
+        return MergePlan(blocks: blocks, changes: changes, positions: positions, order: order,
+                         groupEnds: groupEnds, keys: keys)
     }
 
     private func record(_ conflicts: [Conflict], db: Database) throws {

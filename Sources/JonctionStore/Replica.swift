@@ -86,6 +86,8 @@ public final class Replica: Sendable {
             configuration.prepareDatabase { db in
                 // Intermittent power: a commit that returned is on the disk.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
+                // Large merges touch many pages: keep them in memory rather than spilling mid-transaction.
+                try db.execute(sql: "PRAGMA cache_size = -32768")
                 try prepare?(db)
             }
             let pool = try DatabasePool(path: path, configuration: configuration)

@@ -103,8 +103,8 @@ struct MergeBenchmark: ParsableCommand {
         let hubReplica = try Replica.create(at: hubPath, site: .hub)
         let t2 = monotonicSeconds()
         var merged = 0
-        for url in bundleFiles {
-            merged += try hubReplica.importBundle(at: url).apply.applied
+        for (_, result) in hubReplica.importBundles(at: bundleFiles) {
+            merged += try result.get().apply.applied
         }
         let mergeSeconds = monotonicSeconds() - t2
         let peak = peakRSSMiB()
