@@ -25,7 +25,7 @@ extension Replica {
     /// Merges a verified bundle: all or nothing, then remembers what the sender holds.
     public func importBundle(_ bundle: Bundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         let report = try apply(blocks: bundle.receivedBlocks, receivedFrom: bundle.sender,
-                               acknowledging: bundle.senderVector, network: bundle.network, progress: progress)
+                               acknowledging: Acknowledgement(vector: bundle.senderVector, writtenAt: bundle.createdAt), network: bundle.network, progress: progress)
         return ImportReport(header: bundle.header, apply: report)
     }
 

@@ -25,7 +25,7 @@ extension Replica {
 
     func importPrepared(_ prepared: PreparedBundle, progress: ((Int, Int) -> Void)?) throws -> ImportReport {
         let report = try apply(prepared.plan, receivedFrom: prepared.header.sender,
-                               acknowledging: prepared.header.senderVector, network: prepared.network, progress: progress)
+                               acknowledging: Acknowledgement(vector: prepared.header.senderVector, writtenAt: prepared.header.createdAt), network: prepared.network, progress: progress)
         return ImportReport(header: prepared.header, apply: report)
     }
 

@@ -70,7 +70,8 @@ enum Migrations {
             -- Peers this replica exchanged bundles with, and the last vector each acknowledged.
             CREATE TABLE peer (
                 site TEXT NOT NULL PRIMARY KEY,
-                last_contact INTEGER NOT NULL
+                last_contact INTEGER NOT NULL,
+                ack_written_at INTEGER NOT NULL
             ) STRICT, WITHOUT ROWID;
             CREATE TABLE peer_ack (
                 peer TEXT NOT NULL REFERENCES peer(site),

@@ -18,6 +18,17 @@ public struct ApplyReport: Sendable, Equatable {
     public init() {}
 }
 
+/// What a peer said it held when it wrote a bundle: its version vector, and when (its clock).
+public struct Acknowledgement: Sendable, Equatable {
+    public var vector: VersionVector
+    public var writtenAt: UInt64
+
+    public init(vector: VersionVector, writtenAt: UInt64) {
+        self.vector = vector
+        self.writtenAt = writtenAt
+    }
+}
+
 /// A merge prepared outside the transaction: changes checked, in stamp order, grouped by record.
 public struct MergePlan: Sendable {
     let blocks: [ReceivedBlock]
@@ -61,9 +72,9 @@ extension Replica {
     /// `progress` is called now and then with (changes merged, changes to merge).
     @discardableResult
     public func apply(_ changes: [Change], receivedFrom sender: SiteName? = nil,
-                      acknowledging senderVector: VersionVector? = nil, network: String? = nil,
+                      acknowledging acknowledgement: Acknowledgement? = nil, network: String? = nil,
                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
-        try apply(blocks: [ReceivedBlock(changes: changes)], receivedFrom: sender, acknowledging: senderVector,
+        try apply(blocks: [ReceivedBlock(changes: changes)], receivedFrom: sender, acknowledging: acknowledgement,
                   network: network, progress: progress)
     }
 
@@ -71,23 +82,21 @@ extension Replica {
     /// A block whose changes are all new goes into the log as it came, without re-encoding.
     @discardableResult
     public func apply(blocks: [ReceivedBlock], receivedFrom sender: SiteName? = nil,
-                      acknowledging senderVector: VersionVector? = nil, network: String? = nil,
+                      acknowledging acknowledgement: Acknowledgement? = nil, network: String? = nil,
                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
-        try apply(plan(blocks), receivedFrom: sender, acknowledging: senderVector, network: network, progress: progress)
+        try apply(plan(blocks), receivedFrom: sender, acknowledging: acknowledgement, network: network, progress: progress)
     }
 
     /// Merges a prepared plan (see `plan(_:)`): the database part of `apply(blocks:…)`.
     @discardableResult
     public func apply(_ plan: MergePlan, receivedFrom sender: SiteName? = nil,
-                      acknowledging senderVector: VersionVector? = nil, network: String? = nil,
+                      acknowledging acknowledgement: Acknowledgement? = nil, network: String? = nil,
                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         try translatingErrors {
             try pool.write { db in
                 try checkNetwork(network, sender: sender, db: db)
                 let report = try applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
-                if let sender {
-                    try remember(peer: sender, vector: senderVector ?? VersionVector(), db: db)
-                }
+                if let sender { try remember(peer: sender, acknowledgement, db: db) }
                 return report
             }
         }
@@ -105,17 +114,22 @@ extension Replica {
         }
     }
 
-    /// Records a contact with a peer and what it holds (pointwise maximum with what we knew).
-    private func remember(peer: SiteName, vector: VersionVector, db: Database) throws {
+    /// Records a contact with a peer and what it holds. The vector of the most recently written
+    /// bundle replaces what we knew, even if it is smaller: a peer restored from a backup then gets
+    /// back what it lost. An older bundle arriving late teaches nothing.
+    private func remember(peer: SiteName, _ acknowledgement: Acknowledgement?, db: Database) throws {
+        let known = try Int64.fetchOne(db, sql: "SELECT ack_written_at FROM peer WHERE site = ?", arguments: [peer.rawValue])
         try db.execute(sql: """
-            INSERT INTO peer (site, last_contact) VALUES (?, ?)
+            INSERT INTO peer (site, last_contact, ack_written_at) VALUES (?, ?, 0)
             ON CONFLICT (site) DO UPDATE SET last_contact = excluded.last_contact
             """, arguments: [peer.rawValue, Int64(clock.nowMillis())])
-        for (origin, seq) in vector.sorted {
-            try db.execute(sql: """
-                INSERT INTO peer_ack (peer, origin, seq) VALUES (?, ?, ?)
-                ON CONFLICT (peer, origin) DO UPDATE SET seq = max(seq, excluded.seq)
-                """, arguments: [peer.rawValue, origin.rawValue, Int64(seq)])
+        guard let acknowledgement, Int64(acknowledgement.writtenAt) >= known ?? 0 else { return }
+        try db.execute(sql: "UPDATE peer SET ack_written_at = ? WHERE site = ?",
+                       arguments: [Int64(acknowledgement.writtenAt), peer.rawValue])
+        try db.execute(sql: "DELETE FROM peer_ack WHERE peer = ?", arguments: [peer.rawValue])
+        for (origin, seq) in acknowledgement.vector.sorted {
+            try db.execute(sql: "INSERT INTO peer_ack (peer, origin, seq) VALUES (?, ?, ?)",
+                           arguments: [peer.rawValue, origin.rawValue, Int64(seq)])
         }
     }
 
@@ -123,7 +137,7 @@ extension Replica {
                             progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         var report = ApplyReport()
         let held = try versionVector(db)
-        let fresh = try freshChanges(plan.blocks, held: held, report: &report)
+        let fresh = try freshChanges(plan.blocks, held: held, report: &report, db: db)
         guard report.applied > 0 else { return report }
         // The plan assumed every change new; a replay or an overlap needs a plan of the new ones.
         let plan = fresh.partial.isEmpty ? plan : try self.plan([ReceivedBlock(changes: fresh.partial)])
@@ -193,7 +207,7 @@ extension Replica {
     ///
     /// `whole` are the blocks whose changes are all new (stored in the log as they came), `partial`
     /// the new changes of the other blocks. `report` gets the counts and ranges.
-    private func freshChanges(_ blocks: [ReceivedBlock], held: VersionVector, report: inout ApplyReport) throws
+    private func freshChanges(_ blocks: [ReceivedBlock], held: VersionVector, report: inout ApplyReport, db: Database) throws
         -> (whole: [ReceivedBlock], partial: [Change])
     {
         // Per origin: the new seqs must be exactly held+1 … max, each once.
@@ -201,6 +215,7 @@ extension Replica {
         var tallies: [SiteName: Tally] = [:]
         var total = 0, duplicates = 0
         var lastOrigin: SiteName? = nil, lastHeld: UInt64 = 0, tally = Tally()
+        var latestDuplicate: [SiteName: Change] = [:]
         for block in blocks {
             total += block.changes.count
             for c in block.changes {
@@ -212,6 +227,7 @@ extension Replica {
                 }
                 if c.seq <= lastHeld {
                     duplicates += 1
+                    if c.seq > latestDuplicate[c.origin]?.seq ?? 0 { latestDuplicate[c.origin] = c }
                     continue
                 }
                 tally.count += 1
@@ -220,6 +236,14 @@ extension Replica {
             }
         }
         if let o = lastOrigin, tally.count > 0 { tallies[o] = tally }
+        // A change we hold must come back identical. A different one under the same number means its
+        // site reused seqs: restored from a backup, it wrote again before getting its changes back.
+        for (origin, change) in latestDuplicate.sorted(by: { $0.key < $1.key }) {
+            let ours = try logChanges(origin: origin, seqs: change.seq...change.seq, db: db).first
+            if let ours, ours.hlc != change.hlc || ours.operation != change.operation || ours.id != change.id {
+                throw StoreError.reusedSeq(origin: origin, seq: change.seq)
+            }
+        }
         for (origin, t) in tallies.sorted(by: { $0.key < $1.key }) where t.min > held[origin] + 1 {
             throw StoreError.gap(origin: origin, held: held[origin], first: t.min)
         }

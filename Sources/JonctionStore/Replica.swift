@@ -133,9 +133,13 @@ public final class Replica: Sendable {
         guard Int32(bitPattern: id) == Migrations.applicationID else { throw StoreError.notAReplica(path: path) }
     }
 
-    /// Closes the connections. The replica may not be used afterwards.
+    /// Closes the connections, after moving the write-ahead log into the database file: a copy of
+    /// the `.sqlite` file alone is then a complete replica. It may not be used afterwards.
     public func close() throws {
-        try translatingErrors { try pool.close() }
+        try translatingErrors {
+            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            try pool.close()
+        }
     }
 
     func translatingErrors<T>(_ body: () throws -> T) throws -> T {

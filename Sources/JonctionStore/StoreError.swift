@@ -17,6 +17,9 @@ public enum StoreError: Error, Sendable, Equatable {
     case duplicateField(String)
     /// Changes of `origin` start at `first` while the replica holds up to `held`: `held+1…first-1` is missing.
     case gap(origin: SiteName, held: UInt64, first: UInt64)
+    /// A site sent, under a number we hold, a different change: it was restored from a backup and
+    /// wrote again before taking back its own changes.
+    case reusedSeq(origin: SiteName, seq: UInt64)
     /// A received change that the data model refuses (a table, field or value this schema lacks).
     case invalidChange(origin: SiteName, seq: UInt64, reason: SchemaError)
     /// The disk is full: the transaction was rolled back.
@@ -78,6 +81,10 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Trou dans les changements de \(origin) : ce réplica en a jusqu’au n° \(held), le paquet commence au n° \(first) ; il manque les n° \(missing). Importez d’abord le paquet précédent (la clé USB d’avant), ou demandez à l’expéditeur un export complet (--full). Rien n’a été modifié.",
                 "Gap in the changes of \(origin): this replica holds up to #\(held), the bundle starts at #\(first); #\(missing) are missing. Import the earlier bundle first (the previous USB stick), or ask the sender for a full export (--full). Nothing was changed.")
+        case .reusedSeq(let origin, let seq):
+            return lang.pick(
+                "Le site \(origin) envoie sous le n° \(seq) un changement différent de celui déjà reçu : son réplica a sans doute été restauré d’une sauvegarde, puis a servi avant de récupérer ses propres changements. Le paquet est refusé pour ne rien perdre ; rien n’a été modifié. Sur le poste de \(origin) : mettez ce réplica de côté, créez-en un nouveau sous un autre nom de site (ex. \(origin)-2), importez un export complet du pôle (--full) et ressaisissez ce qui a été enregistré depuis la restauration.",
+                "Site \(origin) sends under #\(seq) a change different from the one already received: its replica was probably restored from a backup, then used before it got its own changes back. The bundle is refused so that nothing is lost; nothing was changed. On \(origin)'s machine: set that replica aside, create a new one under another site name (e.g. \(origin)-2), import a full export from the hub (--full) and re-enter what was recorded since the restore.")
         case .invalidChange(let origin, let seq, let reason):
             return lang.pick(
                 "Le changement n° \(seq) de \(origin) est refusé : \(reason.message(lang)) Le paquet vient peut-être d’une version plus récente de Jonction. Rien n’a été modifié.",

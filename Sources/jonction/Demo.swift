@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
 import Jonction
+import JonctionBundle
 import JonctionStore
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Démonstration sur le jeu de données Fixtures/ : un bureau enregistre, corrige, supprime.",
-        discussion: "Les fichiers de la démonstration restent dans le dossier indiqué (par défaut ./jonction-demo).")
+        abstract: "Démonstration sur Fixtures/ : trois bureaux et le pôle, des clés USB, un relais, un conflit, la convergence.",
+        discussion: "Les fichiers de la démonstration (réplicas, clés) restent dans le dossier indiqué (par défaut ./jonction-demo).")
 
     @Option(help: "Dossier de la démonstration (recréé s’il contient une démonstration précédente).")
     var dir: String = "jonction-demo"
@@ -22,39 +23,166 @@ struct Demo: ParsableCommand {
         try running(lang) {
             let folder = try DemoFolder.prepare(dir)
             let dataset = try Dataset.load(contentsOf: DemoFolder.locateFixtures(fixtures))
-            func say(_ fr: String, _ en: String) { print(lang.pick(fr, en)) }
-
-            say("Jonction — démonstration. Fichiers dans \(folder.path)\n",
-                "Jonction — demonstration. Files in \(folder.path)\n")
-            let kayes = try Replica.create(at: folder.appendingPathComponent("kayes.sqlite").path, site: SiteName("kayes"))
-            defer { try? kayes.close() }
-            say("1. Le bureau de Kayes crée son réplica local (kayes.sqlite), sans réseau.",
-                "1. The Kayes office creates its local replica (kayes.sqlite), offline.")
-
-            let written = try kayes.write { try $0.insert(dataset) { $0.table == "candidate" && $0.id.hasPrefix("kayes-") } }
-            let count = dataset.records.filter { $0.table == "candidate" && $0.id.hasPrefix("kayes-") }.count
-            say("2. Il enregistre \(count) candidats : \(written) changements de champ, chacun dans le journal.",
-                "2. It registers \(count) candidates: \(written) field changes, each in the log.")
-
-            let edit = try kayes.put(table: "candidate", id: "kayes-c03", fields: [("status", "trained"), ("notes", "A suivi la formation en soudure.")])
-            say("3. Une conseillère corrige kayes-c03 (statut « trained ») : \(edit.count) changements, n° \(edit.first!.seq)–\(edit.last!.seq).",
-                "3. A counsellor updates kayes-c03 (status “trained”): \(edit.count) changes, #\(edit.first!.seq)–\(edit.last!.seq).")
-
-            let deletion = try kayes.delete(table: "candidate", id: "kayes-c14")
-            say("4. kayes-c14 demande l’effacement de son dossier : suppression définitive (n° \(deletion.seq)).",
-                "4. kayes-c14 asks for their file to be erased: final delete (#\(deletion.seq)).")
-
-            let record = try kayes.get(table: "candidate", id: "kayes-c03")
-            say("\n   jonction get candidate kayes-c03 :", "\n   jonction get candidate kayes-c03:")
-            for entry in record.fields { print("     \(entry.field.name) = \(entry.value.display)") }
-
-            let status = try kayes.status()
-            let live = status.tables.first { $0.table == "candidate" }!
-            say("\n5. État : site \(status.site), vecteur \(status.vector), \(live.live) candidats vivants, \(live.deleted) supprimé.",
-                "\n5. Status: site \(status.site), vector \(status.vector), \(live.live) live candidates, \(live.deleted) deleted.")
-            say("\nÀ essayer : jonction status --db \(folder.path)/kayes.sqlite ; jonction log --db \(folder.path)/kayes.sqlite --id kayes-c03",
-                "\nTry: jonction status --db \(folder.path)/kayes.sqlite ; jonction log --db \(folder.path)/kayes.sqlite --id kayes-c03")
+            try DemoStory(folder: folder, dataset: dataset, lang: lang).tell()
         }
+    }
+}
+
+/// The demo's narrative: every step is a real operation on real replicas and folders.
+struct DemoStory {
+    let folder: URL
+    let dataset: Dataset
+    let lang: Lang
+
+    func say(_ fr: String, _ en: String) { print(lang.pick(fr, en)) }
+    func command(_ text: String) { print("     $ jonction " + text) }
+
+    func path(_ name: String) -> String { folder.appendingPathComponent(name).path }
+
+    /// A folder standing for a USB stick.
+    func stick(_ name: String) throws -> Mailbag {
+        let url = folder.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return Mailbag(url)
+    }
+
+    /// `jonction export`: the bundle `from` writes for `to` on a stick.
+    @discardableResult
+    func carry(_ from: Replica, to: SiteName, on stick: Mailbag) throws -> URL {
+        let bundle = try from.makeBundle(for: to)!
+        let url = try stick.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+        command("export --db \(from.site).sqlite --to \(stick.folder.lastPathComponent) --for \(to)")
+        say("     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changements)",
+            "     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changes)")
+        return url
+    }
+
+    /// `jonction import` of a stick's folder.
+    func receive(_ replica: Replica, _ stick: Mailbag) throws {
+        command("import --db \(replica.site).sqlite \(stick.folder.lastPathComponent)")
+        for outcome in try replica.importFiles([stick.folder]) {
+            switch outcome.result {
+            case .imported(let r):
+                let ranges = r.apply.ranges.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.lowerBound)–\($0.value.upperBound)" }
+                say("     ✓ \(r.apply.applied) changements fusionnés (\(lang.list(ranges)))\(r.apply.conflicts.isEmpty ? "" : ", \(r.apply.conflicts.count) conflit(s)")",
+                    "     ✓ \(r.apply.applied) changes merged (\(lang.list(ranges)))\(r.apply.conflicts.isEmpty ? "" : ", \(r.apply.conflicts.count) conflict(s)")")
+            case .replay:
+                say("     = déjà importé : rien à faire", "     = already imported: nothing to do")
+            case .notForUs:
+                break
+            case .refused(let error):
+                say("     ✗ \(outcome.url.lastPathComponent) refusé : \(error.message(lang))",
+                    "     ✗ \(outcome.url.lastPathComponent) refused: \(error.message(lang))")
+            }
+        }
+    }
+
+    func tell() throws {
+        say("Jonction — démonstration : trois bureaux hors ligne, le pôle de Bamako, des clés USB.\nFichiers dans \(folder.path)\n",
+            "Jonction — demonstration: three offline offices, the Bamako hub, USB sticks.\nFiles in \(folder.path)\n")
+
+        // 1. The hub and the offices start on their own, offline.
+        let hub = try Replica.create(at: path("hub.sqlite"), site: .hub)
+        let kayes = try Replica.create(at: path("kayes.sqlite"), site: SiteName("kayes"))
+        let mopti = try Replica.create(at: path("mopti.sqlite"), site: SiteName("mopti"))
+        let gao = try Replica.create(at: path("gao.sqlite"), site: SiteName("gao"))
+        defer { for r in [hub, kayes, mopti, gao] { try? r.close() } }
+        let offers = try hub.write { try $0.insert(dataset) { $0.table != "candidate" || $0.id.hasPrefix("bamako-") } }
+        say("1. Le pôle crée son réplica et enregistre les employeurs du CNPM, les opportunités et les candidats de Bamako (\(offers) changements).",
+            "1. The hub creates its replica and records the CNPM employers, the opportunities and the Bamako candidates (\(offers) changes).")
+        for office in [kayes, mopti, gao] {
+            let n = try office.write { try $0.insert(dataset) { $0.table == "candidate" && $0.id.hasPrefix("\(office.site)-") } }
+            say("   Le bureau de \(office.site.rawValue.capitalized) enregistre ses candidats, sans réseau : \(n) changements dans son journal.",
+                "   The \(office.site.rawValue.capitalized) office registers its candidates, offline: \(n) changes in its log.")
+        }
+
+        // 2. Kayes → Mopti → hub: a relay.
+        say("\n2. Pas de route vers Bamako depuis Kayes cette semaine : un chauffeur emporte une clé jusqu’à Mopti.",
+            "\n2. No road to Bamako from Kayes this week: a driver takes a stick to Mopti.")
+        let stick1 = try stick("cle-1-kayes-mopti")
+        try carry(kayes, to: SiteName("mopti"), on: stick1)
+        try receive(mopti, stick1)
+        say("   Mopti garde et fait suivre les changements de Kayes (relais) : sa clé pour le pôle les contient.",
+            "   Mopti keeps and forwards Kayes's changes (relay): its stick for the hub carries them.")
+        let stick2 = try stick("cle-2-mopti-pole")
+        try carry(mopti, to: .hub, on: stick2)
+        try receive(hub, stick2)
+
+        // 3. Gao: a damaged copy is refused, the good one is taken.
+        say("\n3. La clé de Gao est retirée pendant la copie : le paquet est tronqué.",
+            "\n3. Gao's stick is pulled out during the copy: the bundle is truncated.")
+        let stick3 = try stick("cle-3-gao-pole")
+        let gaoFile = try carry(gao, to: .hub, on: stick3)
+        let good = try Data(contentsOf: gaoFile)
+        try good.prefix(good.count * 2 / 3).write(to: gaoFile)
+        let before = try hub.vector()
+        try receive(hub, stick3)
+        say("   Rien n’a changé au pôle (vecteur \(try hub.vector() == before ? "identique" : "modifié !")). On recopie le paquet :",
+            "   Nothing changed at the hub (vector \(try hub.vector() == before ? "unchanged" : "changed!")). The bundle is copied again:")
+        try good.write(to: gaoFile)
+        try receive(hub, stick3)
+        say("   La même clé importée une seconde fois :", "   The same stick imported a second time:")
+        try receive(hub, stick3)
+
+        // 4. The hub sends back what each office lacks.
+        say("\n4. Le pôle prépare pour chaque bureau ce qui lui manque (accusé de réception compris).",
+            "\n4. The hub prepares for each office what it lacks (acknowledgement included).")
+        let back = try stick("cle-4-retour")
+        for office in [kayes, mopti, gao] { try carry(hub, to: office.site, on: back) }
+        for office in [kayes, mopti, gao] { try receive(office, back) }
+
+        // 5. A concurrent edit of the same field.
+        let id = "kayes-c05"
+        say("\n5. Seydou Diallo (\(id)) est parti chercher du travail à Mopti. Le même jour, sans se voir :",
+            "\n5. Seydou Diallo (\(id)) went to Mopti to look for work. The same day, without seeing each other:")
+        try kayes.put(table: "candidate", id: id, fields: [("phone", "+223 77 58 10 99")])
+        command("put --db kayes.sqlite candidate \(id) \"phone=+223 77 58 10 99\"     (Kayes, d’après sa famille)")
+        Thread.sleep(forTimeInterval: 0.01)
+        try mopti.put(table: "candidate", id: id, fields: [("phone", "+223 66 12 40 88"), ("commune", "Sévaré")])
+        command("put --db mopti.sqlite candidate \(id) \"phone=+223 66 12 40 88\" commune=Sévaré     (Mopti, au guichet)")
+        let stick5 = try stick("cle-5-vers-pole")
+        try carry(kayes, to: .hub, on: stick5)
+        try carry(mopti, to: .hub, on: stick5)
+        try receive(hub, stick5)
+        command("conflicts --db hub.sqlite")
+        for recorded in try hub.conflicts().prefix(1) {
+            let c = recorded.conflict
+            say("     \(c.table) \(c.id) · \(c.field) : retenu « \(c.winner.value?.display ?? "suppression") » (\(c.winner.stamp.site)), écarté « \(c.loser.value?.display ?? "") » (\(c.loser.stamp.site)) — la modification la plus récente l’emporte.",
+                "     \(c.table) \(c.id) · \(c.field): kept “\(c.winner.value?.display ?? "delete")” (\(c.winner.stamp.site)), lost “\(c.loser.value?.display ?? "")” (\(c.loser.stamp.site)) — the latest change wins.")
+        }
+        try hub.put(table: "candidate", id: id, fields: [("phone", "+223 66 12 40 88"), ("notes", "Numéro confirmé par téléphone au pôle.")])
+        say("   Le pôle appelle Seydou, confirme le numéro de Mopti et l’écrit : c’est désormais la valeur partout.",
+            "   The hub calls Seydou, confirms Mopti's number and records it: it is now the value everywhere.")
+        command("put --db hub.sqlite candidate \(id) \"phone=+223 66 12 40 88\" \"notes=Numéro confirmé…\"")
+
+        // 6. Final round and the proof.
+        say("\n6. Dernier tour de clés : chaque bureau envoie au pôle, le pôle renvoie à chacun.",
+            "\n6. Last round of sticks: every office sends to the hub, the hub sends back to each.")
+        let stick6 = try stick("cle-6-tour-final")
+        for office in [kayes, mopti, gao] {
+            if let bundle = try office.makeBundle(for: .hub) {
+                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+            }
+        }
+        _ = try hub.importFiles([stick6.folder])
+        for office in [kayes, mopti, gao] {
+            if let bundle = try hub.makeBundle(for: office.site) {
+                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+            }
+        }
+        for office in [kayes, mopti, gao] { _ = try office.importFiles([stick6.folder]) }
+
+        let dumps = try [hub, kayes, mopti, gao].map { try $0.dumpJSON() }
+        let identical = Set(dumps).count == 1
+        let counts = try hub.status().tables.filter { $0.live > 0 }.map { "\($0.live) \($0.table)" }
+        if identical {
+            say("\nLes quatre réplicas sont identiques (jonction dump donne les mêmes octets) : \(lang.list(counts)). Vecteur : \(try hub.vector())",
+                "\nThe four replicas are identical (jonction dump gives the same bytes): \(lang.list(counts)). Vector: \(try hub.vector())")
+        } else {
+            throw DemoError.diverged
+        }
+        say("À essayer : jonction status --db \(path("kayes.sqlite")) ; jonction conflicts --db \(path("hub.sqlite"))",
+            "Try: jonction status --db \(path("kayes.sqlite")) ; jonction conflicts --db \(path("hub.sqlite"))")
     }
 }
 
@@ -94,6 +222,7 @@ enum DemoFolder {
 enum DemoError: Error, UserFacingError {
     case folderInUse(String)
     case noFixtures
+    case diverged
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -105,6 +234,9 @@ enum DemoError: Error, UserFacingError {
             return lang.pick(
                 "Jeu de données introuvable : lancez la démonstration depuis le dépôt Jonction, ou indiquez --fixtures CHEMIN/dataset.json.",
                 "Data set not found: run the demo from the Jonction repository, or give --fixtures PATH/dataset.json.")
+        case .diverged:
+            return lang.pick("Les réplicas de la démonstration diffèrent : c’est un défaut de Jonction, signalez-le.",
+                             "The demo's replicas differ: this is a Jonction bug, please report it.")
         }
     }
 }

@@ -116,4 +116,48 @@ struct MailbagTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: bag.folder.path) == ["x.jnb"])
         #expect(throws: MailbagError.self) { try Mailbag(dir.url.appendingPathComponent("absent")).write([1], name: "y.jnb") }
     }
+
+    @Test("un bureau restauré d’une sauvegarde : un export complet du pôle lui rend ses changements ; s’il écrit avant, son paquet est refusé sans perte")
+    func restoredOffice() throws {
+        let hub = try replica("hub")
+        let kayes = try replica("kayes")
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        try kayes.close()
+        try FileManager.default.copyItem(atPath: dir.path("kayes.sqlite"), toPath: dir.path("backup.sqlite"))
+        let live = try Replica.open(at: dir.path("kayes.sqlite"), clock: clock)
+        try live.put(table: "candidate", id: "kayes-c02", fields: [("status", "trained")])
+        try hub.importBundle(Bundle(decoding: live.makeBundle(for: .hub)!.encoded()))
+
+        // The right way: take the hub's full export before writing anything.
+        try FileManager.default.copyItem(atPath: dir.path("backup.sqlite"), toPath: dir.path("restored.sqlite"))
+        let restored = try Replica.open(at: dir.path("restored.sqlite"), clock: clock)
+        try restored.importBundle(Bundle(decoding: hub.makeBundle(for: SiteName("kayes"), full: true)!.encoded()))
+        #expect(try restored.vector()[SiteName("kayes")] == 2)
+        #expect(try restored.put(table: "candidate", id: "kayes-c03", fields: [("status", "registered")]).first?.seq == 3)
+
+        // The wrong way: write first. The hub refuses the reused number, and keeps what it had.
+        try FileManager.default.copyItem(atPath: dir.path("backup.sqlite"), toPath: dir.path("careless.sqlite"))
+        let careless = try Replica.open(at: dir.path("careless.sqlite"), clock: clock)
+        clock.advance(by: 1000)
+        try careless.put(table: "candidate", id: "kayes-c09", fields: [("status", "registered")])
+        let before = try hub.recordSet()
+        let error = #expect(throws: StoreError.reusedSeq(origin: SiteName(unchecked: "kayes"), seq: 2)) {
+            try hub.importBundle(Bundle(decoding: careless.makeBundle(for: .hub, full: true)!.encoded()))
+        }
+        #expect(error?.message(.fr).contains("restauré d’une sauvegarde") == true)
+        #expect(try hub.recordSet() == before)
+    }
+
+    @Test("un paquet ancien arrivé en retard n’efface pas l’accusé plus récent")
+    func lateBundle() throws {
+        let hub = try replica("hub"), kayes = try replica("kayes")
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        let old = try kayes.makeBundle(for: .hub)!.encoded()
+        clock.advance(by: 1000)
+        try kayes.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")])
+        let recent = try kayes.makeBundle(for: .hub)!.encoded()
+        try hub.importBundle(Bundle(decoding: recent))
+        try hub.importBundle(Bundle(decoding: old))
+        #expect(try hub.acknowledged(by: SiteName("kayes"))[SiteName("kayes")] == 2)
+    }
 }

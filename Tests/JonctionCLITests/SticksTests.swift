@@ -1,0 +1,107 @@
+import Foundation
+import JonctionTestSupport
+import Testing
+
+@Suite("Ligne de commande : clés USB à la main, démonstration")
+struct SticksTests {
+    let dir = TemporaryDirectory("sticks")
+    var cli: CLI { CLI(directory: dir) }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> CLI.Result {
+        let r = try cli.run(arguments)
+        #expect(r.status == 0, "\(arguments.joined(separator: " ")): \(r.stderr)")
+        return r
+    }
+
+    @Test("trois réplicas échangent des clés dans le désordre, une clé vidée deux fois, un fichier abîmé : ils convergent")
+    func handExchange() throws {
+        for site in ["hub", "kayes", "mopti"] { try run("init", "--db", "\(site).sqlite", "--site", site) }
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Sissoko", "status=registered")
+        try run("put", "--db", "mopti.sqlite", "candidate", "mopti-c01", "family_name=Dicko", "notes=a=b")
+        try run("put", "--db", "hub.sqlite", "opportunity", "opp-01", "kind=job", "places=3", "region=Mopti")
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("cle"), withIntermediateDirectories: true)
+
+        // Kayes → Mopti (relay), Mopti → hub, hub → Kayes; then Kayes edits, hub edits the same field.
+        var r = try run("export", "--db", "kayes.sqlite", "--to", "cle", "--for", "mopti")
+        let kayesFile = String(r.stdout.split(separator: "\n").last!)
+        #expect(FileManager.default.fileExists(atPath: kayesFile))
+        try run("import", "--db", "mopti.sqlite", "cle")
+        r = try run("import", "--db", "mopti.sqlite", "cle")  // the same stick emptied twice
+        #expect(r.stdout.contains("déjà importé"))
+        try run("export", "--db", "mopti.sqlite", "--to", "cle")
+        try run("import", "--db", "hub.sqlite", "cle")
+        try run("export", "--db", "hub.sqlite", "--to", "cle", "--for", "kayes")
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "status=trained")
+        try run("put", "--db", "hub.sqlite", "candidate", "kayes-c01", "status=placed")
+        try run("import", "--db", "kayes.sqlite", "cle")
+
+        // A damaged file among good ones: refused with a French message, the others imported.
+        r = try run("export", "--db", "kayes.sqlite", "--to", "cle")
+        let path = String(r.stdout.split(separator: "\n").last!)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let good = bytes
+        bytes[bytes.count - 5] ^= 0xFF
+        try bytes.write(to: URL(fileURLWithPath: path))
+        let hubBefore = try cli.run("dump", "--db", "hub.sqlite").stdout
+        r = try cli.run("import", "--db", "hub.sqlite", "cle")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("paquet endommagé"))
+        #expect(try cli.run("dump", "--db", "hub.sqlite").stdout == hubBefore)
+        try good.write(to: URL(fileURLWithPath: path))
+        try run("import", "--db", "hub.sqlite", "cle")
+
+        r = try run("conflicts", "--db", "hub.sqlite", "--json")
+        let conflicts = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        #expect(conflicts?.count == 1)
+        #expect(conflicts?.first?["field"] as? String == "status")
+
+        // Final round through the hub.
+        for office in ["kayes", "mopti"] {
+            try? cli.run("export", "--db", "\(office).sqlite", "--to", "cle")
+        }
+        try run("import", "--db", "hub.sqlite", "cle")
+        for office in ["kayes", "mopti"] {
+            try run("export", "--db", "hub.sqlite", "--to", "cle", "--for", office)
+            try run("import", "--db", "\(office).sqlite", "cle")
+        }
+        let dumps = try ["hub", "kayes", "mopti"].map { try cli.run("dump", "--db", "\($0).sqlite").stdout }
+        #expect(Set(dumps).count == 1)
+        #expect(dumps[0].contains(#""notes":"a=b""#))
+        r = try run("export", "--db", "kayes.sqlite", "--to", "cle")
+        #expect(r.stdout.contains("Rien à envoyer à hub"))
+    }
+
+    @Test("export et import refusent proprement : dossier absent, site invalide, fichier étranger")
+    func refusals() throws {
+        try run("init", "--db", "k.sqlite", "--site", "kayes")
+        try run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "status=registered")
+        var r = try cli.run("export", "--db", "k.sqlite", "--to", "absent")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("n’existe pas"))
+        r = try cli.run("export", "--db", "k.sqlite", "--to", ".", "--for", "Mopti")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Nom de site invalide"))
+        try Data("bonjour".utf8).write(to: dir.url.appendingPathComponent("photo.jnb"))
+        r = try cli.run("import", "--db", "k.sqlite", "photo.jnb")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("n’est pas un paquet Jonction"))
+        r = try cli.run("import", "--db", "k.sqlite", "photo.jnb", "--json")
+        let json = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(json?["refused"] as? Int == 1)
+    }
+
+    @Test("la démonstration raconte l’histoire et finit convergée")
+    func demo() throws {
+        let r = try cli.run("demo", "--dir", "demo", "--fixtures", fixturesDirectory.appendingPathComponent("dataset.json").path)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Les quatre réplicas sont identiques"))
+        #expect(r.stdout.contains("conflicts --db hub.sqlite"))
+        #expect(r.stdout.contains("refusé : paquet incomplet"))
+        // Run again: the folder of an earlier demo is reused.
+        #expect(try cli.run("demo", "--dir", "demo", "--fixtures", fixturesDirectory.appendingPathComponent("dataset.json").path).status == 0)
+        let r2 = try cli.run("demo", "--dir", ".", "--lang", "en")
+        #expect(r2.status == 1)
+        #expect(r2.stderr.contains("holds something other than a demo"))
+    }
+}
