@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "Jonction", targets: ["Jonction"]),
         .library(name: "JonctionStore", targets: ["JonctionStore"]),
         .library(name: "JonctionBundle", targets: ["JonctionBundle"]),
+        .library(name: "JonctionHub", targets: ["JonctionHub"]),
         .executable(name: "jonction", targets: ["jonction"]),
         .executable(name: "jonction-bench", targets: ["jonction-bench"]),
     ],
@@ -15,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // Pure domain: schema, values, changes, clocks, vectors, merge rule. Foundation only.
@@ -35,17 +40,32 @@ let package = Package(
             name: "JonctionBundle",
             dependencies: ["Jonction", "JonctionStore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // The hub: HTTP server (Hummingbird), sync client (AsyncHTTPClient), enrolment, nightly merge job.
+        .target(
+            name: "JonctionHub",
+            dependencies: [
+                "Jonction", "JonctionStore", "JonctionBundle",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "jonction",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "jonction-bench",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +74,16 @@ let package = Package(
         .testTarget(name: "JonctionTests", dependencies: ["Jonction", "JonctionTestSupport"]),
         .testTarget(name: "JonctionStoreTests", dependencies: ["Jonction", "JonctionStore", "JonctionTestSupport"]),
         .testTarget(name: "JonctionBundleTests", dependencies: ["Jonction", "JonctionStore", "JonctionBundle", "JonctionTestSupport"]),
+        .testTarget(
+            name: "JonctionHubTests",
+            dependencies: [
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
         .testTarget(name: "JonctionCLITests", dependencies: ["jonction", "Jonction", "JonctionStore", "JonctionTestSupport"]),
     ]
 )

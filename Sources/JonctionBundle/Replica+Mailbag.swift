@@ -32,7 +32,11 @@ extension Replica {
     /// merged in one transaction, all or nothing. Bundles are taken sender by sender in the order
     /// they were written; one that would leave a gap is retried after the others, and refused only
     /// if the gap remains. A refused file changes nothing and does not stop the others.
-    public func importFiles(_ paths: [URL], progress: ((URL, Int, Int) -> Void)? = nil) throws -> [FileOutcome] {
+    ///
+    /// `allAddressees` takes every bundle of the folders too (the hub's inbox, where sticks are copied
+    /// for it whatever they were written for).
+    public func importFiles(_ paths: [URL], allAddressees: Bool = false,
+                            progress: ((URL, Int, Int) -> Void)? = nil) throws -> [FileOutcome] {
         var outcomes: [FileOutcome] = []
         var pending: [(url: URL, header: BundleHeader?)] = []
         for path in paths {
@@ -45,7 +49,7 @@ extension Replica {
                 for file in try Mailbag(path).files() {
                     do {
                         let header = try Bundle.header(of: Mailbag.read(file))
-                        if header.addressee == site {
+                        if header.addressee == site || allAddressees {
                             pending.append((file, header))
                         } else {
                             outcomes.append(FileOutcome(url: file, result: .notForUs(header)))

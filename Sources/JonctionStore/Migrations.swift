@@ -10,7 +10,21 @@ enum Migrations {
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-replica", migrate: v1)
+        migrator.registerMigration("v2-offices", migrate: v2)
         return migrator
+    }
+
+    /// The hub's register of enrolled offices and their access tokens (only a SHA-256 of each token).
+    private static func v2(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE office (
+                site TEXT NOT NULL PRIMARY KEY,
+                token_sha256 BLOB NOT NULL UNIQUE,
+                enrolled_at INTEGER NOT NULL,
+                revoked_at INTEGER,
+                last_contact INTEGER
+            ) STRICT, WITHOUT ROWID;
+            """)
     }
 
     private static func v1(_ db: Database) throws {

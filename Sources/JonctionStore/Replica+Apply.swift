@@ -117,7 +117,7 @@ extension Replica {
     /// Records a contact with a peer and what it holds. The vector of the most recently written
     /// bundle replaces what we knew, even if it is smaller: a peer restored from a backup then gets
     /// back what it lost. An older bundle arriving late teaches nothing.
-    private func remember(peer: SiteName, _ acknowledgement: Acknowledgement?, db: Database) throws {
+    func remember(peer: SiteName, _ acknowledgement: Acknowledgement?, db: Database) throws {
         let known = try Int64.fetchOne(db, sql: "SELECT ack_written_at FROM peer WHERE site = ?", arguments: [peer.rawValue])
         try db.execute(sql: """
             INSERT INTO peer (site, last_contact, ack_written_at) VALUES (?, ?, 0)

@@ -33,6 +33,9 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalidNetwork(String)
     /// A bundle from another Jonction network (a demo, a training laptop): never mixed in.
     case foreignNetwork(ours: String, theirs: String, sender: SiteName)
+    case officeAlreadyEnrolled(SiteName)
+    case officeRevoked(SiteName)
+    case officeUnknown(SiteName)
     /// Any other SQLite failure, with SQLite's own message (for the administrator).
     case sqlite(path: String, code: Int32, message: String)
 }
@@ -113,6 +116,16 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Ce paquet de \(sender) appartient à un autre réseau Jonction (\(theirs.prefix(8))…, le vôtre est \(ours.prefix(8))…) : une démonstration ou un poste de formation, sans doute. Il est refusé pour ne pas mélanger les données ; rien n’a été modifié.",
                 "This bundle from \(sender) belongs to another Jonction network (\(theirs.prefix(8))…, yours is \(ours.prefix(8))…): a demo or a training laptop, probably. It is refused so as not to mix data; nothing was changed.")
+        case .officeAlreadyEnrolled(let site):
+            return lang.pick(
+                "Le bureau \(site) est déjà inscrit. Pour lui donner un nouveau jeton : « jonction hub revoke \(site) » puis « jonction hub enroll \(site) ».",
+                "Office \(site) is already enrolled. To give it a new token: “jonction hub revoke \(site)” then “jonction hub enroll \(site)”.")
+        case .officeRevoked(let site):
+            return lang.pick("Le bureau \(site) est déjà révoqué.", "Office \(site) is already revoked.")
+        case .officeUnknown(let site):
+            return lang.pick(
+                "Aucun bureau « \(site) » n’est inscrit. « jonction hub sites » les liste.",
+                "No office “\(site)” is enrolled. “jonction hub sites” lists them.")
         case .sqlite(let path, let code, let message):
             return lang.pick(
                 "Erreur SQLite \(code) sur \(path) : \(message). Rien n’a été modifié.",

@@ -24,6 +24,18 @@ struct CommonOptions: ParsableArguments {
     }
 }
 
+extension CommonOptions {
+    /// The hub's replica: `jonction hub …` commands refuse an office's.
+    func openHub() throws -> Replica {
+        let replica = try openReplica()
+        guard replica.site == .hub else {
+            try? replica.close()
+            throw CommandError.notTheHub(replica.site)
+        }
+        return replica
+    }
+}
+
 extension Lang: ExpressibleByArgument {
     /// `--lang` on the command line, else `$JONCTION_LANG`, else French.
     static func fromEnvironment(arguments: [String]) -> Lang {
@@ -41,6 +53,7 @@ extension Lang: ExpressibleByArgument {
 enum CommandError: Error, UserFacingError {
     case badAssignment(String)
     case exportToSelf(SiteName)
+    case notTheHub(SiteName)
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -48,6 +61,10 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Argument « \(text) » incorrect : attendu champ=valeur, par exemple family_name=Traoré ou « notes=Revenu de Libye ».",
                 "Invalid argument “\(text)”: expected field=value, e.g. family_name=Traoré or “notes=Back from Libya”.")
+        case .notTheHub(let site):
+            return lang.pick(
+                "Ce réplica est celui du site \(site), pas du pôle : les commandes « jonction hub » s’utilisent sur le réplica du pôle (créé par « jonction init --site hub »).",
+                "This replica is site \(site)'s, not the hub's: “jonction hub” commands work on the hub's replica (created by “jonction init --site hub”).")
         case .exportToSelf(let site):
             return lang.pick(
                 "Ce réplica est celui du site \(site) : indiquez le destinataire avec --for SITE (par exemple --for kayes).",
@@ -61,6 +78,21 @@ enum CommandError: Error, UserFacingError {
 func running(_ lang: Lang, _ body: () throws -> Void) throws {
     do {
         try body()
+    } catch let error as UserFacingError {
+        printError(lang.pick("Erreur : ", "Error: ") + error.message(lang))
+        throw ExitCode(1)
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        printError(lang.pick("Erreur interne : ", "Internal error: ") + String(describing: error))
+        throw ExitCode(70)
+    }
+}
+
+/// `running` for asynchronous commands.
+func running(_ lang: Lang, _ body: () async throws -> Void) async throws {
+    do {
+        try await body()
     } catch let error as UserFacingError {
         printError(lang.pick("Erreur : ", "Error: ") + error.message(lang))
         throw ExitCode(1)

@@ -3,7 +3,7 @@ import Foundation
 import Jonction
 
 @main
-struct JonctionCommand: ParsableCommand {
+struct JonctionCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jonction",
         abstract: "Jonction : réplica de bureau hors ligne, paquets de changements, synchronisation avec le pôle.",
@@ -13,13 +13,17 @@ struct JonctionCommand: ParsableCommand {
             """,
         subcommands: [
             Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
-            Export.self, Import.self, Conflicts.self, Demo.self,
+            Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self, Demo.self,
         ])
 
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asynchronous = command as? AsyncParsableCommand {
+                try await asynchronous.run()
+            } else {
+                try command.run()
+            }
         } catch let error as CleanExit {
             exit(withError: error)
         } catch let error as ExitCode {

@@ -1,7 +1,9 @@
 import Foundation
 
 /// A progress line on stderr, redrawn in place; silent when stderr is not a terminal (pipes, cron).
-final class ProgressLine {
+/// Safe to call from any thread (the sync reports progress from its worker threads).
+final class ProgressLine: @unchecked Sendable {
+    private let lock = NSLock()
     private let enabled: Bool
     private var label: String
     private var lastDraw = 0.0
@@ -13,11 +15,15 @@ final class ProgressLine {
     }
 
     func relabel(_ label: String) {
+        lock.lock()
+        defer { lock.unlock() }
         self.label = label
         draw(label)
     }
 
     func update(_ done: Int, _ total: Int) {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled, total > 0 else { return }
         let now = Date().timeIntervalSince1970
         guard now - lastDraw > 0.1 || done == total else { return }
@@ -33,6 +39,8 @@ final class ProgressLine {
 
     /// Erases the line, so that what follows starts clean.
     func finish() {
+        lock.lock()
+        defer { lock.unlock() }
         guard enabled, drawn else { return }
         FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
         drawn = false

@@ -1,0 +1,290 @@
+import Foundation
+import Hummingbird
+import Jonction
+import JonctionBundle
+import JonctionStore
+import Logging
+import NIOCore
+import NIOPosix
+
+/// The hub's HTTP server (protocol.md §6) over its replica.
+///
+/// Blocking work (verifying and planning a bundle, building one, SQLite) runs on a pool of threads
+/// of its own, never on the event loops. Writes to the replica go through its single writer
+/// connection, one transaction at a time; reads (downloads) run beside them on reader connections.
+public struct HubServer: Sendable {
+    public let replica: Replica
+    public let logger: Logger
+    public let maximumUpload: Int
+    let threads: NIOThreadPool
+
+    public init(replica: Replica, logger: Logger, maximumUpload: Int = HubAPI.defaultMaximumUpload,
+                threads: NIOThreadPool) {
+        self.replica = replica
+        self.logger = logger
+        self.maximumUpload = maximumUpload
+        self.threads = threads
+    }
+
+    /// Serves on `host:port` until SIGTERM or SIGINT, then finishes the requests in flight and stops.
+    /// `onRunning` gets the bound port (useful with port 0).
+    public static func serve(replica: Replica, host: String, port: Int, logger: Logger,
+                             maximumUpload: Int = HubAPI.defaultMaximumUpload,
+                             onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
+        let threads = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
+        threads.start()
+        let server = HubServer(replica: replica, logger: logger, maximumUpload: maximumUpload, threads: threads)
+        let app = Application(
+            router: server.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "jonction-hub"),
+            onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
+            logger: logger)
+        do {
+            try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch {
+            try? await threads.shutdownGracefully()
+            throw error
+        }
+        try await threads.shutdownGracefully()
+    }
+
+    func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("v1/health") { _, _ in try await self.health() }
+        router.post("v1/bundles") { request, context in await self.upload(request, context) }
+        router.get("v1/bundle") { request, context in await self.download(request, context) }
+        return router
+    }
+
+    // MARK: Handlers
+
+    func health() async throws -> Response {
+        let network = try await threads.runIfActive { try self.replica.network() }
+        var json = CanonicalJSON()
+        json.beginObject()
+        json.key("network")
+        if let network { json.string(network) } else { json.null() }
+        json.key("schema_version"); json.integer(replica.schema.version)
+        json.key("site"); json.string(replica.site.rawValue)
+        json.key("status"); json.string("ok")
+        json.endObject()
+        return HubServer.json(.ok, json.output)
+    }
+
+    /// `POST /v1/bundles`: an office uploads a bundle it wrote for the hub.
+    func upload(_ request: Request, _ context: BasicRequestContext) async -> Response {
+        let started = Date()
+        do {
+            let office = try await authenticate(request)
+            let body: ByteBuffer
+            do { body = try await request.body.collect(upTo: maximumUpload) } catch {
+                throw HubFailure.tooLarge(maximumUpload)
+            }
+            let bytes = Array(buffer: body)
+            let report = try await threads.runIfActive { () throws -> ImportReport in
+                let bundle = try JonctionBundle.Bundle(decoding: bytes, schema: self.replica.schema)
+                guard bundle.sender == office.site else {
+                    throw HubFailure.wrongSender(token: office.site, bundle: bundle.sender)
+                }
+                guard bundle.addressee == self.replica.site else {
+                    throw HubFailure.wrongAddressee(bundle.addressee)
+                }
+                let report = try self.replica.importBundle(bundle)
+                try self.replica.touchOffice(office.site)
+                return report
+            }
+            let vector = try await threads.runIfActive { try self.replica.vector() }
+            var json = CanonicalJSON()
+            json.beginObject()
+            json.key("applied"); json.integer(report.apply.applied)
+            json.key("conflicts"); json.integer(report.apply.conflicts.count)
+            json.key("duplicates"); json.integer(report.apply.duplicates)
+            json.key("ranges")
+            json.beginObject()
+            for (origin, seqs) in report.apply.ranges.sorted(by: { $0.key < $1.key }) {
+                json.key(origin.rawValue)
+                json.beginArray(); json.integer(seqs.lowerBound); json.integer(seqs.upperBound); json.endArray()
+            }
+            json.endObject()
+            json.key("vector"); json.vector(vector)
+            json.key("written_at"); json.integer(replica.clock.nowMillis())
+            json.endObject()
+            log(request, office: office.site, status: .ok, started: started,
+                detail: "applied=\(report.apply.applied) duplicates=\(report.apply.duplicates) bytes=\(bytes.count)")
+            return HubServer.json(.ok, json.output)
+        } catch {
+            return failure(error, request, started)
+        }
+    }
+
+    /// `GET /v1/bundle?have=…&at=…`: what an office lacks, given the vector it holds.
+    func download(_ request: Request, _ context: BasicRequestContext) async -> Response {
+        let started = Date()
+        do {
+            let office = try await authenticate(request)
+            let query = request.uri.queryParameters
+            let have = try HubServer.parseVector(query.get("have").map { String($0) } ?? "")
+            // The office names itself: a token used from another office's replica is refused.
+            guard let claimed = query.get("site").map({ String($0) }), SiteName.isValid(claimed) else {
+                throw HubFailure.badRequest("site")
+            }
+            guard claimed == office.site.rawValue else {
+                throw HubFailure.wrongSender(token: office.site, bundle: SiteName(unchecked: claimed))
+            }
+            let at = query.get("at").flatMap { UInt64(String($0)) }
+            let bytes = try await threads.runIfActive { () throws -> [UInt8]? in
+                // What the office says it holds is its acknowledgement: the bundle carries the rest.
+                try self.replica.acknowledge(peer: office.site,
+                                             Acknowledgement(vector: have, writtenAt: at ?? self.replica.clock.nowMillis()))
+                try self.replica.touchOffice(office.site)
+                return try self.replica.makeBundle(for: office.site)?.encoded()
+            }
+            guard let bytes else {
+                log(request, office: office.site, status: .noContent, started: started, detail: "nothing to send")
+                return Response(status: .noContent)
+            }
+            log(request, office: office.site, status: .ok, started: started, detail: "bytes=\(bytes.count)")
+            return Response(status: .ok, headers: [.contentType: HubAPI.bundleMediaType],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        } catch {
+            return failure(error, request, started)
+        }
+    }
+
+    // MARK: Authentication, errors, logs
+
+    /// The active office the request's bearer token belongs to.
+    func authenticate(_ request: Request) async throws -> OfficeRecord {
+        guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
+            let token = AccessToken(String(header.dropFirst(7)))
+        else { throw HubFailure.unauthorized }
+        guard let office = try await threads.runIfActive({ try self.replica.office(tokenSHA256: token.sha256) }) else {
+            throw HubFailure.unauthorized
+        }
+        guard office.isActive else { throw HubFailure.revoked(office.site) }
+        return office
+    }
+
+    /// A JSON error body in French and English, with the status the failure calls for.
+    func failure(_ error: any Error, _ request: Request, _ started: Date) -> Response {
+        let (status, code): (HTTPResponse.Status, HubAPI.ErrorCode)
+        var headers: HTTPFields = [:]
+        switch error {
+        case let f as HubFailure:
+            (status, code) = f.status
+            if case .unauthorized = f { headers[.wwwAuthenticate] = "Bearer realm=\"jonction\"" }
+        case let b as BundleError:
+            if case .tooLarge = b { (status, code) = (.contentTooLarge, .tooLarge) } else { (status, code) = (.badRequest, .badBundle) }
+        case let s as StoreError:
+            switch s {
+            case .gap: (status, code) = (.conflict, .gap)
+            case .reusedSeq: (status, code) = (.conflict, .reusedSeq)
+            case .foreignNetwork, .invalidNetwork: (status, code) = (.forbidden, .foreignNetwork)
+            case .invalidChange: (status, code) = (.unprocessableContent, .invalidChange)
+            case .busy:
+                (status, code) = (.serviceUnavailable, .busy)
+                headers[.retryAfter] = "5"
+            default: (status, code) = (.internalServerError, .internalError)
+            }
+        default:
+            (status, code) = (.internalServerError, .internalError)
+        }
+        let fr = (error as? UserFacingError)?.message(.fr) ?? "Erreur interne du pôle ; l’administrateur en trouvera la trace dans le journal du serveur."
+        let en = (error as? UserFacingError)?.message(.en) ?? "Internal hub error; the administrator will find it in the server log."
+        var json = CanonicalJSON()
+        json.beginObject()
+        json.key("error")
+        json.beginObject()
+        json.key("code"); json.string(code.rawValue)
+        json.key("message"); json.string(fr)
+        json.key("message_en"); json.string(en)
+        json.endObject()
+        json.endObject()
+        if status == .internalServerError {
+            logger.error("internal error", metadata: ["path": "\(request.uri.path)", "error": "\(String(describing: error).prefix(300))"])
+        }
+        log(request, office: nil, status: status, started: started, detail: "error=\(code.rawValue)")
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.output)))
+    }
+
+    /// One line per request: what, who (the office's site name), outcome, time. Never record contents.
+    func log(_ request: Request, office: SiteName?, status: HTTPResponse.Status, started: Date, detail: String) {
+        logger.info("\(request.method) \(request.uri.path) \(status.code)", metadata: [
+            "office": "\(office?.rawValue ?? "-")",
+            "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
+            "detail": "\(detail)",
+        ])
+    }
+
+    static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// `kayes:12,mopti:3` → a vector.
+    static func parseVector(_ text: String) throws -> VersionVector {
+        var entries: [SiteName: UInt64] = [:]
+        for part in text.split(separator: ",") where !part.isEmpty {
+            let pieces = part.split(separator: ":")
+            guard pieces.count == 2, SiteName.isValid(String(pieces[0])), let seq = UInt64(pieces[1]) else {
+                throw HubFailure.badRequest("have")
+            }
+            entries[SiteName(unchecked: String(pieces[0]))] = seq
+        }
+        return VersionVector(entries)
+    }
+}
+
+/// Why the hub refuses a request, beyond the bundle and the replica's own errors.
+enum HubFailure: Error, UserFacingError {
+    case unauthorized
+    case revoked(SiteName)
+    case wrongSender(token: SiteName, bundle: SiteName)
+    case wrongAddressee(SiteName)
+    case tooLarge(Int)
+    case badRequest(String)
+
+    var status: (HTTPResponse.Status, HubAPI.ErrorCode) {
+        switch self {
+        case .unauthorized: return (.unauthorized, .unauthorized)
+        case .revoked: return (.forbidden, .revoked)
+        case .wrongSender: return (.forbidden, .wrongSender)
+        case .wrongAddressee: return (.unprocessableContent, .wrongAddressee)
+        case .tooLarge: return (.contentTooLarge, .tooLarge)
+        case .badRequest: return (.badRequest, .badRequest)
+        }
+    }
+
+    func message(_ lang: Lang) -> String {
+        switch self {
+        case .unauthorized:
+            return lang.pick("Jeton d’accès absent ou inconnu : vérifiez le jeton donné par l’administrateur du pôle (jonction hub enroll).",
+                             "Missing or unknown access token: check the token given by the hub administrator (jonction hub enroll).")
+        case .revoked(let site):
+            return lang.pick("Le bureau \(site) a été révoqué : ses échanges avec le pôle sont refusés. Contactez l’administrateur du pôle.",
+                             "Office \(site) has been revoked: its exchanges with the hub are refused. Contact the hub administrator.")
+        case .wrongSender(let token, let bundle):
+            return lang.pick("Ce jeton est celui du bureau \(token), mais la demande vient du réplica de \(bundle) : chaque bureau utilise son propre jeton.",
+                             "This token is office \(token)'s, but the request comes from \(bundle)'s replica: each office uses its own token.")
+        case .wrongAddressee(let site):
+            return lang.pick("Ce paquet est destiné à \(site), pas au pôle.", "This bundle is addressed to \(site), not to the hub.")
+        case .tooLarge(let limit):
+            return lang.pick("Paquet trop gros (plus de \(limit >> 20) Mo) : envoyez-le par clé USB au pôle.",
+                             "Bundle too large (over \(limit >> 20) MB): send it to the hub on a USB stick.")
+        case .badRequest(let what):
+            return lang.pick("Requête incorrecte (paramètre « \(what) »).", "Bad request (parameter “\(what)”).")
+        }
+    }
+}
+
+extension CanonicalJSON {
+    mutating func vector(_ vector: VersionVector) {
+        beginObject()
+        for (site, seq) in vector.sorted {
+            key(site.rawValue)
+            integer(seq)
+        }
+        endObject()
+    }
+}

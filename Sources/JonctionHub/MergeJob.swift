@@ -1,0 +1,139 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+import Jonction
+import JonctionBundle
+import JonctionStore
+
+/// The hub's nightly job (DESIGN §5): take in the sticks copied into the inbox, then write for every
+/// office the hub knows one bundle of what it lacks.
+///
+/// Safe to run twice (imported files leave the inbox; bundles are idempotent), and only one at a
+/// time: a lock file beside the replica keeps a second run out.
+public struct MergeJob: Sendable {
+    public let replica: Replica
+    public let inbox: URL
+    public let outbox: URL
+    /// Runs between the import and the outbox (the matching round, once there is one).
+    public var beforeOutbox: (@Sendable (Replica) throws -> Void)?
+
+    public init(replica: Replica, inbox: URL, outbox: URL, beforeOutbox: (@Sendable (Replica) throws -> Void)? = nil) {
+        self.replica = replica
+        self.inbox = inbox
+        self.outbox = outbox
+        self.beforeOutbox = beforeOutbox
+    }
+
+    public struct Summary: Sendable {
+        public var taken: [String] = []
+        /// File names and why (in French and English).
+        public var refused: [(file: String, reason: any UserFacingError)] = []
+        /// Files left in the inbox for a later run (an earlier stick is missing).
+        public var pending: [(file: String, reason: any UserFacingError)] = []
+        public var changesMerged = 0
+        public var conflicts = 0
+        public var written: [(site: SiteName, file: String, changes: Int)] = []
+    }
+
+    public func run(progress: ((String, Int, Int) -> Void)? = nil) throws -> Summary {
+        let lock = try MergeLock(replicaPath: replica.path)
+        defer { lock.release() }
+        let fm = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard fm.fileExists(atPath: inbox.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw MailbagError.folderMissing(inbox.path)
+        }
+        try fm.createDirectory(at: outbox, withIntermediateDirectories: true)
+        let done = inbox.appendingPathComponent("done"), rejected = inbox.appendingPathComponent("rejected")
+
+        var summary = Summary()
+        for outcome in try replica.importFiles([inbox], allAddressees: true, progress: { url, n, total in
+            progress?(url.lastPathComponent, n, total)
+        }) {
+            let name = outcome.url.lastPathComponent
+            switch outcome.result {
+            case .imported(let r), .replay(let r):
+                summary.taken.append(name)
+                summary.changesMerged += r.apply.applied
+                summary.conflicts += r.apply.conflicts.count
+                try move(outcome.url, to: done)
+            case .refused(let error):
+                if case StoreError.gap? = error as? StoreError {
+                    summary.pending.append((name, error))
+                } else {
+                    summary.refused.append((name, error))
+                    let target = try move(outcome.url, to: rejected)
+                    let reason = "Paquet refusé par la fusion du \(HLC(millis: replica.clock.nowMillis()).frenchDate) :\n"
+                        + error.message(.fr) + "\n\n(English) " + error.message(.en) + "\n"
+                    try Data(reason.utf8).write(to: target.appendingPathExtension("raison.txt"))
+                }
+            case .notForUs:
+                break
+            }
+        }
+
+        try beforeOutbox?(replica)
+
+        for site in try replica.knownSites() {
+            let folder = outbox.appendingPathComponent(site.rawValue)
+            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            let mailbag = Mailbag(folder)
+            let old = try mailbag.files()
+            guard let bundle = try replica.makeBundle(for: site) else { continue }
+            let name = Mailbag.fileName(for: bundle)
+            try mailbag.write(bundle.encoded(), name: name)
+            // The new bundle holds everything the older ones did: keep only it.
+            for file in old where file.lastPathComponent != name { try? fm.removeItem(at: file) }
+            summary.written.append((site, name, bundle.changeCount))
+        }
+        return summary
+    }
+
+    @discardableResult
+    private func move(_ file: URL, to folder: URL) throws -> URL {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var target = folder.appendingPathComponent(file.lastPathComponent)
+        if FileManager.default.fileExists(atPath: target.path) {
+            target = folder.appendingPathComponent("\(Int(Date().timeIntervalSince1970))-\(file.lastPathComponent)")
+        }
+        try FileManager.default.moveItem(at: file, to: target)
+        return target
+    }
+}
+
+/// An exclusive advisory lock (flock) on `<replica>.merge-lock`, released when the process ends.
+struct MergeLock {
+    let fd: Int32
+
+    init(replicaPath: String) throws {
+        let path = replicaPath + ".merge-lock"
+        fd = open(path, O_RDWR | O_CREAT, 0o644)
+        guard fd >= 0 else { throw MergeJobError.cannotLock(path) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw MergeJobError.alreadyRunning(path)
+        }
+    }
+
+    func release() {
+        flock(fd, LOCK_UN)
+        close(fd)
+    }
+}
+
+public enum MergeJobError: Error, UserFacingError, Equatable {
+    case alreadyRunning(String)
+    case cannotLock(String)
+
+    public func message(_ lang: Lang) -> String {
+        switch self {
+        case .alreadyRunning(let path):
+            return lang.pick("Une fusion est déjà en cours sur ce réplica (verrou \(path)) : attendez qu’elle se termine. Rien n’a été fait.",
+                             "A merge is already running on this replica (lock \(path)): wait for it to finish. Nothing was done.")
+        case .cannotLock(let path):
+            return lang.pick("Impossible de créer le verrou \(path) : vérifiez les droits sur le dossier du réplica.",
+                             "Cannot create the lock \(path): check the permissions on the replica's folder.")
+        }
+    }
+}

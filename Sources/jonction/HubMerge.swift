@@ -1,0 +1,83 @@
+import ArgumentParser
+import Foundation
+import Jonction
+import JonctionHub
+import JonctionStore
+
+struct HubMerge: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "merge",
+        abstract: "La fusion nocturne : importer les paquets du dossier d’arrivée, écrire un paquet par bureau dans le dossier de départ.",
+        discussion: """
+            Chaque paquet importé va dans ARRIVÉE/done/ ; un paquet refusé va dans ARRIVÉE/rejected/ avec un
+            fichier .raison.txt ; un paquet qui attend une clé précédente reste dans ARRIVÉE. Pour chaque
+            bureau connu, DÉPART/<site>/ reçoit un paquet de ce qui lui manque. Sans danger si lancée deux
+            fois ; une seule fusion à la fois.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Dossier d’arrivée (les clés USB y sont copiées).")
+    var inbox: String
+
+    @Option(help: "Dossier de départ (un sous-dossier par bureau).")
+    var outbox: String
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openHub()
+            defer { try? replica.close() }
+            let line = ProgressLine(lang.pick("Fusion", "Merge"))
+            let summary = try MergeJob(replica: replica, inbox: URL(fileURLWithPath: inbox), outbox: URL(fileURLWithPath: outbox))
+                .run { name, done, total in
+                    line.relabel(lang.pick("Fusion de ", "Merging ") + name)
+                    line.update(done, total)
+                }
+            line.finish()
+            if json {
+                var out = CanonicalJSON()
+                out.beginObject()
+                out.key("changes_merged"); out.integer(summary.changesMerged)
+                out.key("conflicts"); out.integer(summary.conflicts)
+                out.key("pending")
+                out.beginArray()
+                for p in summary.pending { out.string(p.file) }
+                out.endArray()
+                out.key("refused")
+                out.beginArray()
+                for r in summary.refused {
+                    out.beginObject()
+                    out.key("file"); out.string(r.file)
+                    out.key("reason"); out.string(r.reason.message(lang))
+                    out.endObject()
+                }
+                out.endArray()
+                out.key("taken"); out.integer(summary.taken.count)
+                out.key("written")
+                out.beginArray()
+                for w in summary.written {
+                    out.beginObject()
+                    out.key("changes"); out.integer(w.changes)
+                    out.key("file"); out.string(w.file)
+                    out.key("site"); out.string(w.site.rawValue)
+                    out.endObject()
+                }
+                out.endArray()
+                out.endObject()
+                print(out.output)
+            } else {
+                print(lang.pick(
+                    "Fusion terminée : \(summary.taken.count) paquet(s) pris, \(summary.refused.count) refusé(s), \(summary.pending.count) en attente ; \(summary.changesMerged) changement(s) fusionné(s), \(summary.conflicts) conflit(s) ; \(summary.written.count) paquet(s) écrit(s) pour les bureaux.",
+                    "Merge done: \(summary.taken.count) bundle(s) taken, \(summary.refused.count) refused, \(summary.pending.count) pending; \(summary.changesMerged) change(s) merged, \(summary.conflicts) conflict(s); \(summary.written.count) bundle(s) written for the offices."))
+                for r in summary.refused { print(lang.pick("  refusé : \(r.file) — \(r.reason.message(lang))", "  refused: \(r.file) — \(r.reason.message(lang))")) }
+                for p in summary.pending { print(lang.pick("  en attente : \(p.file) — \(p.reason.message(lang))", "  pending: \(p.file) — \(p.reason.message(lang))")) }
+                for w in summary.written { print("  → \(w.site)/\(w.file) (\(w.changes))") }
+            }
+            if !summary.refused.isEmpty { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Jonction
+import JonctionStore
+
+struct HubSites: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sites",
+        abstract: "Les bureaux connus du pôle : inscription, dernier contact, dernier vecteur accusé.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openHub()
+            defer { try? replica.close() }
+            let offices = Dictionary(uniqueKeysWithValues: try replica.offices().map { ($0.site, $0) })
+            let peers = Dictionary(uniqueKeysWithValues: try replica.status().peers.map { ($0.site, $0) })
+            let sites = Set(offices.keys).union(peers.keys).sorted()
+            if json {
+                var out = CanonicalJSON()
+                out.beginArray()
+                for site in sites {
+                    let office = offices[site], peer = peers[site]
+                    out.beginObject()
+                    out.key("acknowledged"); out.vector(peer?.acknowledged ?? VersionVector())
+                    out.key("enrolled_at")
+                    if let t = office?.enrolledAt { out.string(HLC.iso8601(millis: t)) } else { out.null() }
+                    out.key("last_contact")
+                    let contact = [office?.lastContact, peer?.lastContact].compactMap { $0 }.max()
+                    if let contact { out.string(HLC.iso8601(millis: contact)) } else { out.null() }
+                    out.key("site"); out.string(site.rawValue)
+                    out.key("state"); out.string(office == nil ? "seen" : office!.isActive ? "enrolled" : "revoked")
+                    out.endObject()
+                }
+                out.endArray()
+                print(out.output)
+                return
+            }
+            if sites.isEmpty {
+                print(lang.pick("Aucun bureau : « jonction hub enroll SITE » en inscrit un.", "No office: “jonction hub enroll SITE” enrolls one."))
+                return
+            }
+            for site in sites {
+                let office = offices[site], peer = peers[site]
+                let state = office == nil ? lang.pick("vu dans un paquet, non inscrit", "seen in a bundle, not enrolled")
+                    : office!.isActive ? lang.pick("inscrit", "enrolled") : lang.pick("révoqué", "revoked")
+                let contact = [office?.lastContact, peer?.lastContact].compactMap { $0 }.max()
+                let when = contact.map { lang.pick("dernier contact le \(HLC(millis: $0).frenchDate)", "last contact \(HLC(millis: $0).englishDate)") }
+                    ?? lang.pick("jamais en contact", "never in contact")
+                let ack = (peer?.acknowledged ?? VersionVector()).sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ", ")
+                print("\(site.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(state) — \(when)")
+                if !ack.isEmpty { print(lang.pick("               accusé : \(ack)", "               acknowledged: \(ack)")) }
+            }
+        }
+    }
+}

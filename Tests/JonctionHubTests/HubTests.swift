@@ -1,0 +1,145 @@
+import AsyncHTTPClient
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionHub
+import JonctionStore
+import JonctionTestSupport
+import Testing
+
+@Suite("Pôle HTTP : jetons, envois, téléchargements, reprise, bureaux concurrents")
+struct HubTests {
+    @Test("santé, puis un bureau inscrit envoie et reçoit")
+    func healthAndSync() async throws {
+        let hub = try await TestHub.start()
+        let (status, health) = try await hub.raw(.GET, HubAPI.health)
+        #expect(status == 200)
+        #expect(health?["status"] as? String == "ok")
+        #expect(health?["network"] as? String == (try hub.replica.network()))
+
+        let token = try hub.enroll("kayes")
+        let kayes = try hub.office("kayes")
+        try hub.replica.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")])
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")])
+        let report = try await hub.client(token).sync(kayes)
+        #expect(report.sent == 1)
+        #expect(report.acceptedByHub == 1)
+        #expect(report.received?.apply.applied == 1)
+        #expect(try kayes.dumpJSON() == hub.replica.dumpJSON())
+        #expect(try kayes.network() == hub.replica.network())
+        // The hub's answer acknowledged the upload: the next one is empty.
+        #expect(try kayes.makeBundle(for: .hub) == nil)
+        let again = try await hub.client(token).sync(kayes)
+        #expect(again.sent == 0 && again.received == nil)
+        #expect(try hub.replica.offices().first?.lastContact != nil)
+        await hub.stop()
+    }
+
+    @Test("jeton absent, inconnu, d’un autre bureau, révoqué : refus clairs, rien de changé")
+    func tokens() async throws {
+        let hub = try await TestHub.start()
+        let kayesToken = try hub.enroll("kayes"), moptiToken = try hub.enroll("mopti")
+        let kayes = try hub.office("kayes")
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")])
+        let bundle = try kayes.makeBundle(for: .hub)!.encoded()
+
+        var (status, json) = try await hub.raw(.POST, HubAPI.bundles, body: bundle)
+        #expect(status == 401)
+        #expect((json?["error"] as? [String: Any])?["code"] as? String == "unauthorized")
+        (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: "jnct_" + String(repeating: "A", count: 43), body: bundle)
+        #expect(status == 401)
+
+        await #expect(throws: SyncError.unauthorized) {
+            try await hub.client(AccessToken("jnct_" + String(repeating: "B", count: 43))!).sync(kayes)
+        }
+        let wrong = await #expect(throws: SyncError.self) { try await hub.client(moptiToken).sync(kayes) }
+        #expect(wrong?.message(.fr).contains("chaque bureau utilise son propre jeton") == true)
+        #expect(try hub.replica.vector() == VersionVector())
+
+        try hub.replica.revokeOffice(SiteName("kayes"))
+        let revoked = await #expect(throws: SyncError.self) { try await hub.client(kayesToken).sync(kayes) }
+        #expect(revoked?.message(.fr).contains("révoqué") == true)
+        #expect(try hub.replica.vector() == VersionVector())
+        await hub.stop()
+    }
+
+    @Test("corps illisible, paquet abîmé, trop gros : 4xx avec une erreur JSON en français")
+    func garbage() async throws {
+        let hub = try await TestHub.start(maximumUpload: 4096)
+        let token = try hub.enroll("kayes")
+        let kayes = try hub.office("kayes")
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("notes", "x")])
+        var bundle = try kayes.makeBundle(for: .hub)!.encoded()
+
+        var (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: Array("garbage".utf8))
+        #expect(status == 400)
+        let error = json?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "bad_bundle")
+        #expect((error?["message"] as? String)?.contains("n’est pas un paquet Jonction") == true)
+        #expect(error?["message_en"] is String)
+
+        bundle[bundle.count - 3] ^= 1
+        (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: bundle)
+        #expect(status == 400)
+        #expect(((json?["error"] as? [String: Any])?["message"] as? String)?.contains("endommagé") == true)
+
+        (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: Array(repeating: 7, count: 10_000))
+        #expect(status == 413)
+        (status, json) = try await hub.raw(.GET, HubAPI.bundle + "?site=kayes&have=Kayes:x", token: token.text)
+        #expect(status == 400)
+        #expect(try hub.replica.vector() == VersionVector())
+        await hub.stop()
+    }
+
+    @Test("une synchronisation interrompue se reprend : pôle arrêté puis relancé, envoi déjà fait")
+    func resume() async throws {
+        let dir = TemporaryDirectory("resume")
+        let hub = try await TestHub.start(dir: dir)
+        let token = try hub.enroll("kayes")
+        let kayes = try hub.office("kayes")
+        for i in 1...30 { try kayes.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }
+        // The upload went through, then the line dropped before the download.
+        let (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: kayes.makeBundle(for: .hub)!.encoded())
+        #expect(status == 200)
+        let port = hub.port
+        await hub.stop()
+        await #expect(throws: SyncError.self) {
+            try await SyncClient(hub: URL(string: "http://127.0.0.1:\(port)")!, token: token, attempts: 2, firstDelay: 0.05,
+                             connectTimeout: .milliseconds(500)).sync(kayes)
+        }
+        let restarted = try await TestHub.start(dir: dir, replica: hub.replica)
+        try restarted.replica.put(table: "opportunity", id: "opp-01", fields: [("kind", "job")])
+        let report = try await restarted.client(token).sync(kayes)
+        #expect(report.acceptedByHub == 0)  // already there: a replay is a no-op
+        #expect(try kayes.dumpJSON() == restarted.replica.dumpJSON())
+        await restarted.stop()
+    }
+
+    @Test("dix bureaux synchronisent en même temps en continuant d’écrire : tous convergent")
+    func concurrentOffices() async throws {
+        let hub = try await TestHub.start()
+        let names = (1...10).map { "bureau-\($0)" }
+        let offices: [(Replica, AccessToken)] = try names.map { (try hub.office($0), try hub.enroll($0)) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for (office, token) in offices {
+                group.addTask {
+                    for round in 0..<4 {
+                        try office.write { w in
+                            for k in 0..<25 {
+                                try w.set(table: "candidate", id: "\(office.site)-\(round)-\(k)", fields: [("status", .text("registered"))])
+                                try w.set(table: "candidate", id: "shared-\(k)", fields: [("notes", .text("\(office.site) \(round)"))])
+                            }
+                        }
+                        _ = try await hub.client(token, attempts: 5).sync(office)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        for (office, token) in offices { _ = try await hub.client(token).sync(office) }
+        let expected = try hub.replica.dumpJSON()
+        for (office, _) in offices { #expect(try office.dumpJSON() == expected, "\(office.site)") }
+        #expect(try hub.replica.vector().total == UInt64(10 * 4 * 50))
+        await hub.stop()
+    }
+}

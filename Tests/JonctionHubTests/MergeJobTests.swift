@@ -1,0 +1,86 @@
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionHub
+import JonctionStore
+import JonctionTestSupport
+import Testing
+
+@Suite("Fusion nocturne : dossier d’arrivée, refus motivés, dossier de départ")
+struct MergeJobTests {
+    let dir = TemporaryDirectory("merge")
+
+    func folder(_ name: String) throws -> URL {
+        let url = dir.url.appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test("un dossier avec un paquet abîmé et un paquet en attente ; relancée, la fusion ne refait rien")
+    func nightly() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        try hub.enrollOffice(SiteName("gao"), tokenSHA256: AccessToken.generate().sha256)
+        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        let mopti = try Replica.create(at: dir.path("mopti.sqlite"), site: SiteName("mopti"))
+        let inbox = try folder("arrivee"), outbox = try folder("depart")
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        try mopti.put(table: "candidate", id: "mopti-c01", fields: [("status", "registered")])
+        try hub.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")])
+        let bag = Mailbag(inbox)
+        for office in [kayes, mopti] {
+            let b = try office.makeBundle(for: .hub)!
+            try bag.write(b.encoded(), name: Mailbag.fileName(for: b))
+        }
+        // Mopti's file arrived damaged; a second Kayes stick (seqs 2–2, made after an ack) waits for nothing missing…
+        let moptiFile = try bag.files().first { $0.lastPathComponent.hasPrefix("mopti") }!
+        var bytes = try Data(contentsOf: moptiFile)
+        bytes[bytes.count - 1] ^= 1
+        try bytes.write(to: moptiFile)
+        // …and a stick from a Kayes that is ahead: its 2–2 needs 1 first — present in the same inbox.
+        try kayes.acknowledge(peer: .hub, Acknowledgement(vector: VersionVector([kayes.site: 1]), writtenAt: 1))
+        try kayes.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")])
+        let later = try kayes.makeBundle(for: .hub)!
+        try bag.write(later.encoded(), name: Mailbag.fileName(for: later))
+        // And one whose predecessor never arrived: it waits.
+        let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
+        try gao.put(table: "candidate", id: "gao-c01", fields: [("status", "registered")])
+        try gao.put(table: "candidate", id: "gao-c02", fields: [("status", "registered")])
+        try gao.acknowledge(peer: .hub, Acknowledgement(vector: VersionVector([gao.site: 1]), writtenAt: 1))
+        let orphan = try gao.makeBundle(for: .hub)!
+        try bag.write(orphan.encoded(), name: Mailbag.fileName(for: orphan))
+
+        let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
+        #expect(summary.taken.count == 2)
+        #expect(summary.refused.map(\.file) == [moptiFile.lastPathComponent])
+        #expect(summary.pending.map(\.file) == [Mailbag.fileName(for: orphan)])
+        #expect(summary.changesMerged == 2)
+        let reason = try String(contentsOf: inbox.appendingPathComponent("rejected/\(moptiFile.lastPathComponent).raison.txt"), encoding: .utf8)
+        #expect(reason.contains("paquet endommagé"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("done").path).count == 2)
+        #expect(try Mailbag(inbox).files().map(\.lastPathComponent) == [Mailbag.fileName(for: orphan)])
+        // One bundle per known office: enrolled Gao, and Kayes seen in a bundle. Mopti's was refused.
+        #expect(Set(summary.written.map(\.site.rawValue)) == ["gao", "kayes"])
+        let forKayes = try Mailbag(outbox.appendingPathComponent("kayes")).files()
+        #expect(forKayes.count == 1)
+        _ = try kayes.importFiles(forKayes)
+        #expect(try kayes.state(table: "opportunity", id: "opp-01") != nil)
+
+        // Twice: nothing new taken, the outbox keeps one bundle per office.
+        let again = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
+        #expect(again.taken.isEmpty && again.refused.isEmpty && again.pending.count == 1)
+        #expect(try Mailbag(outbox.appendingPathComponent("kayes")).files().count == 1)
+    }
+
+    @Test("une seule fusion à la fois")
+    func lock() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let inbox = try folder("arrivee"), outbox = try folder("depart")
+        let fd = open(dir.path("hub.sqlite.merge-lock"), O_RDWR | O_CREAT, 0o644)
+        #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
+        let error = #expect(throws: MergeJobError.self) { try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run() }
+        #expect(error?.message(.fr).contains("déjà en cours") == true)
+        flock(fd, LOCK_UN)
+        close(fd)
+        #expect(throws: Never.self) { try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run() }
+    }
+}

@@ -1,0 +1,74 @@
+import AsyncHTTPClient
+import Foundation
+import Jonction
+import JonctionHub
+import JonctionStore
+import JonctionTestSupport
+import Logging
+import NIOCore
+import NIOHTTP1
+
+/// A hub served on a free loopback port for the duration of a test.
+final class TestHub: @unchecked Sendable {
+    let dir: TemporaryDirectory
+    let replica: Replica
+    let port: Int
+    private let task: Task<Void, any Error>
+
+    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+
+    static func start(dir: TemporaryDirectory = TemporaryDirectory("hub"), maximumUpload: Int = HubAPI.defaultMaximumUpload,
+                      replica existing: Replica? = nil) async throws -> TestHub {
+        let replica = try existing ?? Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        var logger = Logger(label: "test.hub")
+        logger.logLevel = .critical
+        let (stream, continuation) = AsyncStream<Int>.makeStream()
+        let task = Task {
+            try await HubServer.serve(replica: replica, host: "127.0.0.1", port: 0, logger: logger,
+                                      maximumUpload: maximumUpload) { port in continuation.yield(port) }
+        }
+        var iterator = stream.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        return TestHub(dir: dir, replica: replica, port: port, task: task)
+    }
+
+    private init(dir: TemporaryDirectory, replica: Replica, port: Int, task: Task<Void, any Error>) {
+        self.dir = dir
+        self.replica = replica
+        self.port = port
+        self.task = task
+    }
+
+    /// Stops serving (as SIGTERM would: requests in flight finish).
+    func stop() async {
+        task.cancel()
+        _ = try? await task.value
+    }
+
+    func enroll(_ site: String) throws -> AccessToken {
+        let token = AccessToken.generate()
+        try replica.enrollOffice(SiteName(site), tokenSHA256: token.sha256)
+        return token
+    }
+
+    /// An office replica in the hub's folder.
+    func office(_ site: String) throws -> Replica {
+        try Replica.create(at: dir.path("\(site).sqlite"), site: SiteName(site))
+    }
+
+    func client(_ token: AccessToken, attempts: Int = 3) -> SyncClient {
+        SyncClient(hub: url, token: token, attempts: attempts, firstDelay: 0.05, connectTimeout: .seconds(2), timeout: .seconds(30))
+    }
+
+    /// A raw request, for what the sync client never sends.
+    func raw(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil) async throws -> (Int, [String: Any]?) {
+        var request = HTTPClientRequest(url: url.absoluteString + path)
+        request.method = method
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        if let body { request.body = .bytes(ByteBuffer(bytes: body)) }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let bytes = try await response.body.collect(upTo: 1 << 20)
+        let json = try? JSONSerialization.jsonObject(with: Data(buffer: bytes)) as? [String: Any]
+        return (Int(response.status.code), json)
+    }
+}
