@@ -67,6 +67,9 @@ let package = Package(
             dependencies: [
                 "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
         // Seeded generators, a manual clock and random workloads shared by the tests.

@@ -236,8 +236,11 @@ public enum ChangeBlock {
         changes.reserveCapacity(count)
         var lastID: Int64 = 0
         var lastMillis: Int64 = 0
+        // Implicit previous stamps need the last write of each key; a block without any (a site's
+        // first writes, most received blocks) skips that bookkeeping.
+        let tracksWrites = try Self.hasImplicitPrevious(previousColumn, count: count)
         var lastWrite = [UInt64: Int]()
-        lastWrite.reserveCapacity(count)
+        if tracksWrites { lastWrite.reserveCapacity(count) }
         for run in origins {
             for k in 0..<run.length {
                 let t = try tableColumn.count(max: tables.count - 1)
@@ -278,8 +281,10 @@ public enum ChangeBlock {
                     previous = Stamp(hlc: HLC(millis: UInt64(p), counter: UInt16(c)), site: sites[s])
                 default: throw .malformed("invalid previous-stamp kind")
                 }
-                lastWrite[key] = changes.count
-                if f != 0 { lastWrite[implicitKey(id: Int(id), table: t, slot: 0)] = changes.count }
+                if tracksWrites {
+                    lastWrite[key] = changes.count
+                    if f != 0 { lastWrite[implicitKey(id: Int(id), table: t, slot: 0)] = changes.count }
+                }
                 changes.append(Change(origin: run.site, seq: run.first + UInt64(k), hlc: hlc,
                                       table: table, id: ids[Int(id)], operation: operation, previous: previous))
             }
@@ -289,6 +294,23 @@ public enum ChangeBlock {
             zip(cursors, streams).allSatisfy({ $0 == $1.count })
         else { throw .malformed("columns longer than the block") }
         return changes
+    }
+
+    /// Whether the previous-stamp column uses kind 1 anywhere (a quick pass over its bytes).
+    private static func hasImplicitPrevious(_ column: ByteReader, count: Int) throws(DecodingError) -> Bool {
+        var r = column
+        for _ in 0..<count {
+            switch try r.byte() {
+            case 0: continue
+            case 1: return true
+            case 2:
+                _ = try r.varint()
+                _ = try r.varint()
+                _ = try r.varint()
+            default: throw .malformed("invalid previous-stamp kind")
+            }
+        }
+        return false
     }
 
     private static func readStrings(_ r: inout ByteReader) throws(DecodingError) -> [String] {

@@ -7,6 +7,11 @@ public struct ImportReport: Sendable {
     public var header: BundleHeader
     public var apply: ApplyReport
 
+    public init(header: BundleHeader, apply: ApplyReport) {
+        self.header = header
+        self.apply = apply
+    }
+
     /// Nothing new: every change was already held (a replay or a duplicate stick).
     public var isReplay: Bool { apply.applied == 0 }
 }

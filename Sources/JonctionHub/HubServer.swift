@@ -136,7 +136,6 @@ public struct HubServer: Sendable {
                 // What the office says it holds is its acknowledgement: the bundle carries the rest.
                 try self.replica.acknowledge(peer: office.site,
                                              Acknowledgement(vector: have, writtenAt: at ?? self.replica.clock.nowMillis()))
-                try self.replica.touchOffice(office.site)
                 return try self.replica.makeBundle(for: office.site)?.encoded()
             }
             guard let bytes else {

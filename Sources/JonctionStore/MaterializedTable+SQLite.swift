@@ -22,17 +22,21 @@ extension MaterializedTable {
         guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
         let n = table.fields.count
         var values = [Value](repeating: .null, count: n)
-        var stamps = [Stamp?](repeating: nil, count: n)
         for i in 0..<n {
-            let c = CInt(1 + 2 * i)
+            let c = CInt(1 + i)
             switch sqlite3_column_type(s, c) {
             case SQLITE_INTEGER: values[i] = .integer(sqlite3_column_int64(s, c))
             case SQLITE_TEXT: values[i] = .text(String(cString: sqlite3_column_text(s, c)))
             default: break
             }
-            stamps[i] = stamp(s, c + 1)
         }
-        return RecordState(values: values, stamps: stamps, tombstone: stamp(s, CInt(1 + 2 * n)))
+        let stampsColumn = CInt(1 + n)
+        var stamps = [Stamp?](repeating: nil, count: n)
+        if sqlite3_column_type(s, stampsColumn) == SQLITE_BLOB, let bytes = sqlite3_column_blob(s, stampsColumn) {
+            stamps = StampsBlob.decode(UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(s, stampsColumn))),
+                                       fieldCount: n)
+        }
+        return RecordState(values: values, stamps: stamps, tombstone: stamp(s, CInt(2 + n)))
     }
 
     private func stamp(_ s: OpaquePointer, _ column: CInt) -> Stamp? {
@@ -56,18 +60,22 @@ extension MaterializedTable {
             sqlite3_clear_bindings(s)
         }
         var rc = id.withCString { sqlite3_bind_text(s, 1, $0, -1, transient) }
-        var blob = [UInt8]()
-        blob.reserveCapacity(40)
-        for i in 0..<table.fields.count where rc == SQLITE_OK {
-            let c = CInt(2 + 2 * i)
+        let n = table.fields.count
+        for i in 0..<n where rc == SQLITE_OK {
+            let c = CInt(2 + i)
             switch state.values[i] {
             case .null: rc = sqlite3_bind_null(s, c)
             case .integer(let v): rc = sqlite3_bind_int64(s, c, v)
             case .text(let t): rc = t.withCString { sqlite3_bind_text(s, c, $0, -1, transient) }
             }
-            if rc == SQLITE_OK, let stamp = state.stamps[i] { rc = bind(stamp, s, c + 1, &blob) }
         }
-        if rc == SQLITE_OK, let tombstone = state.tombstone { rc = bind(tombstone, s, CInt(2 + 2 * table.fields.count), &blob) }
+        var blob = [UInt8]()
+        blob.reserveCapacity(16 + 9 * n)
+        StampsBlob.encode(state.stamps, into: &blob)
+        if rc == SQLITE_OK {
+            rc = blob.withUnsafeBytes { sqlite3_bind_blob(s, CInt(2 + n), $0.baseAddress, CInt($0.count), transient) }
+        }
+        if rc == SQLITE_OK, let tombstone = state.tombstone { rc = bind(tombstone, s, CInt(3 + n), &blob) }
         if rc == SQLITE_OK { rc = sqlite3_step(s) }
         guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
     }

@@ -101,71 +101,77 @@ enum Migrations {
                 seen_at INTEGER NOT NULL
             ) STRICT, WITHOUT ROWID;
 
-            -- Materialized records of schema version 1: each field's value and winning stamp
-            -- (8-byte big-endian HLC, then the site name: ordered as bytes), and the tombstone.
+            -- Materialized records of schema version 1: each field's value, the winning stamps of all
+            -- fields in one blob (see MaterializedTable+Stamps), and the tombstone (8-byte
+            -- big-endian HLC, then the site name).
             CREATE TABLE candidate (
                 id TEXT NOT NULL PRIMARY KEY,
-                family_name TEXT, family_name__stamp BLOB,
-                given_names TEXT, given_names__stamp BLOB,
-                sex TEXT, sex__stamp BLOB,
-                birth_year INTEGER, birth_year__stamp BLOB,
-                phone TEXT, phone__stamp BLOB,
-                region TEXT, region__stamp BLOB,
-                commune TEXT, commune__stamp BLOB,
-                origin_status TEXT, origin_status__stamp BLOB,
-                isco TEXT, isco__stamp BLOB,
-                skills TEXT, skills__stamp BLOB,
-                languages TEXT, languages__stamp BLOB,
-                education TEXT, education__stamp BLOB,
-                relocate INTEGER, relocate__stamp BLOB,
-                available_from TEXT, available_from__stamp BLOB,
-                status TEXT, status__stamp BLOB,
-                consent TEXT, consent__stamp BLOB,
-                notes TEXT, notes__stamp BLOB,
+                family_name TEXT,
+                given_names TEXT,
+                sex TEXT,
+                birth_year INTEGER,
+                phone TEXT,
+                region TEXT,
+                commune TEXT,
+                origin_status TEXT,
+                isco TEXT,
+                skills TEXT,
+                languages TEXT,
+                education TEXT,
+                relocate INTEGER,
+                available_from TEXT,
+                status TEXT,
+                consent TEXT,
+                notes TEXT,
+                _stamps BLOB NOT NULL,
                 _tombstone BLOB
             ) STRICT, WITHOUT ROWID;
             CREATE TABLE employer (
                 id TEXT NOT NULL PRIMARY KEY,
-                name TEXT, name__stamp BLOB,
-                federation TEXT, federation__stamp BLOB,
-                sector TEXT, sector__stamp BLOB,
-                region TEXT, region__stamp BLOB,
-                contact_phone TEXT, contact_phone__stamp BLOB,
+                name TEXT,
+                federation TEXT,
+                sector TEXT,
+                region TEXT,
+                contact_phone TEXT,
+                _stamps BLOB NOT NULL,
                 _tombstone BLOB
             ) STRICT, WITHOUT ROWID;
             CREATE TABLE opportunity (
                 id TEXT NOT NULL PRIMARY KEY,
-                employer_id TEXT, employer_id__stamp BLOB,
-                kind TEXT, kind__stamp BLOB,
-                title TEXT, title__stamp BLOB,
-                isco TEXT, isco__stamp BLOB,
-                skills_required TEXT, skills_required__stamp BLOB,
-                languages TEXT, languages__stamp BLOB,
-                min_education TEXT, min_education__stamp BLOB,
-                region TEXT, region__stamp BLOB,
-                places INTEGER, places__stamp BLOB,
-                starts_on TEXT, starts_on__stamp BLOB,
-                ends_on TEXT, ends_on__stamp BLOB,
-                status TEXT, status__stamp BLOB,
+                employer_id TEXT,
+                kind TEXT,
+                title TEXT,
+                isco TEXT,
+                skills_required TEXT,
+                languages TEXT,
+                min_education TEXT,
+                region TEXT,
+                places INTEGER,
+                starts_on TEXT,
+                ends_on TEXT,
+                status TEXT,
+                _stamps BLOB NOT NULL,
                 _tombstone BLOB
             ) STRICT, WITHOUT ROWID;
             CREATE TABLE proposal (
                 id TEXT NOT NULL PRIMARY KEY,
-                candidate_id TEXT, candidate_id__stamp BLOB,
-                opportunity_id TEXT, opportunity_id__stamp BLOB,
-                score INTEGER, score__stamp BLOB,
-                reasons TEXT, reasons__stamp BLOB,
-                round INTEGER, round__stamp BLOB,
-                status TEXT, status__stamp BLOB,
+                candidate_id TEXT,
+                opportunity_id TEXT,
+                score INTEGER,
+                reasons TEXT,
+                round INTEGER,
+                status TEXT,
+                _stamps BLOB NOT NULL,
                 _tombstone BLOB
             ) STRICT, WITHOUT ROWID;
             CREATE TABLE placement (
                 id TEXT NOT NULL PRIMARY KEY,
-                candidate_id TEXT, candidate_id__stamp BLOB,
-                opportunity_id TEXT, opportunity_id__stamp BLOB,
-                started_on TEXT, started_on__stamp BLOB,
-                ended_on TEXT, ended_on__stamp BLOB,
-                outcome TEXT, outcome__stamp BLOB,
+                candidate_id TEXT,
+                opportunity_id TEXT,
+                started_on TEXT,
+                ended_on TEXT,
+                outcome TEXT,
+                _stamps BLOB NOT NULL,
                 _tombstone BLOB
             ) STRICT, WITHOUT ROWID;
             """)

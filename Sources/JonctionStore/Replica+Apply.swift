@@ -280,14 +280,18 @@ extension Replica {
         let changes = blocks.count == 1 ? blocks[0].changes : blocks.flatMap(\.changes)
         var positions = [Int32](repeating: -1, count: changes.count)
         var table: TableSchema? = nil
+        var lastID = ""
         for (i, change) in changes.enumerated() {
             if table?.name != change.table {
                 do { table = try schema.table(named: change.table) } catch {
                     throw StoreError.invalidChange(origin: change.origin, seq: change.seq, reason: error)
                 }
             }
-            guard Schema.isValidRecordID(change.id) else {
-                throw StoreError.invalidChange(origin: change.origin, seq: change.seq, reason: .invalidRecordID(change.id))
+            if change.id != lastID {
+                guard Schema.isValidRecordID(change.id) else {
+                    throw StoreError.invalidChange(origin: change.origin, seq: change.seq, reason: .invalidRecordID(change.id))
+                }
+                lastID = change.id
             }
             guard case .set(let name, let value) = change.operation else { continue }
             guard let p = table!.position(of: name) else {
@@ -304,33 +308,37 @@ extension Replica {
             positions[i] = Int32(p)
         }
 
-        // Clock order (with causal delivery, a change's ancestors come first), then record by record.
-        var byStamp = Array(0..<Int32(changes.count))
-        if !changes.isSorted(by: { $0.stamp < $1.stamp }) {
-            byStamp.sort { changes[Int($0)].stamp < changes[Int($1)].stamp }
-        }
+        // Record by record, and within a record in clock order (with causal delivery, a change's
+        // ancestors come first). Changes of one origin come in seq order, which is clock order, so
+        // only records changed by several origins usually need sorting.
         var groupOf = [Int32](repeating: 0, count: changes.count)
         var sizes: [Int32] = []
         var keys: [(table: String, id: String)] = []
         var groups: [String: [String: Int32]] = [:]
         var currentTable = "", current: [String: Int32] = [:]
-        for i in byStamp {
-            let c = changes[Int(i)]
+        var lastKey = (table: "", id: ""), lastGroup: Int32 = -1
+        for (i, c) in changes.enumerated() {
+            if lastGroup >= 0, c.id == lastKey.id, c.table == lastKey.table {
+                groupOf[i] = lastGroup
+                sizes[Int(lastGroup)] += 1
+                continue
+            }
             if c.table != currentTable {
                 groups[currentTable] = current
                 currentTable = c.table
                 current = groups.removeValue(forKey: c.table) ?? [:]
             }
+            lastKey = (c.table, c.id)
             if let g = current[c.id] {
-                groupOf[Int(i)] = g
-                sizes[Int(g)] += 1
+                lastGroup = g
             } else {
-                let g = Int32(keys.count)
-                current[c.id] = g
-                groupOf[Int(i)] = g
-                sizes.append(1)
+                lastGroup = Int32(keys.count)
+                current[c.id] = lastGroup
+                sizes.append(0)
                 keys.append((c.table, c.id))
             }
+            groupOf[i] = lastGroup
+            sizes[Int(lastGroup)] += 1
         }
         var groupEnds = [Int32](repeating: 0, count: keys.count)
         var next = [Int32](repeating: 0, count: keys.count)
@@ -341,10 +349,21 @@ extension Replica {
             groupEnds[g] = total
         }
         var order = [Int32](repeating: 0, count: changes.count)
-        for i in byStamp {
-            let g = Int(groupOf[Int(i)])
-            order[Int(next[g])] = i
+        for i in 0..<changes.count {
+            let g = Int(groupOf[i])
+            order[Int(next[g])] = Int32(i)
             next[g] += 1
+        }
+        var start = 0
+        for g in 0..<keys.count {
+            let end = Int(groupEnds[g])
+            if end - start > 1 {
+                let range = start..<end
+                if !order[range].isSorted(by: { changes[Int($0)].stamp < changes[Int($1)].stamp }) {
+                    order[range].sort { changes[Int($0)].stamp < changes[Int($1)].stamp }
+                }
+            }
+            start = end
         }
         return MergePlan(blocks: blocks, changes: changes, positions: positions, order: order,
                          groupEnds: groupEnds, keys: keys)

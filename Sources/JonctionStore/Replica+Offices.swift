@@ -84,9 +84,16 @@ extension Replica {
         }
     }
 
-    /// Records what a peer holds, as it told us (a sync request, an upload's answer).
+    /// Records what a peer holds, as it told us (a sync request, an upload's answer); for an
+    /// enrolled office, notes the contact too.
     public func acknowledge(peer: SiteName, _ acknowledgement: Acknowledgement) throws {
-        try translatingErrors { try pool.write { db in try remember(peer: peer, acknowledgement, db: db) } }
+        try translatingErrors {
+            try pool.write { db in
+                try remember(peer: peer, acknowledgement, db: db)
+                try db.execute(sql: "UPDATE office SET last_contact = ? WHERE site = ?",
+                               arguments: [Int64(clock.nowMillis()), peer.rawValue])
+            }
+        }
     }
 
     private static func officeRecord(_ row: Row) -> OfficeRecord {

@@ -230,7 +230,7 @@ public struct RecordedConflict: Sendable, Equatable {
 
 extension Replica {
     /// Segments of at least this many changes go into bundles as they are stored.
-    static let passThroughSegmentSize = 4096
+    static let passThroughSegmentSize = 1024
 
     /// The network this replica belongs to, if it has learned one.
     public func network() throws -> String? {

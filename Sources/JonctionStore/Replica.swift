@@ -87,7 +87,7 @@ public final class Replica: Sendable {
                 // Intermittent power: a commit that returned is on the disk.
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 // Large merges touch many pages: keep them in memory rather than spilling mid-transaction.
-                try db.execute(sql: "PRAGMA cache_size = -32768")
+                try db.execute(sql: "PRAGMA cache_size = -8192")
                 try prepare?(db)
             }
             let pool = try DatabasePool(path: path, configuration: configuration)

@@ -2,11 +2,11 @@ import ArgumentParser
 import Foundation
 
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jonction-bench",
         abstract: "Jonction benchmarks. Each prints its figures as key=value on its last line.",
-        subcommands: [WriteBenchmark.self, MergeBenchmark.self])
+        subcommands: [WriteBenchmark.self, MergeBenchmark.self, HubBenchmark.self])
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux: VmHWM).
