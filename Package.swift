@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "JonctionStore", targets: ["JonctionStore"]),
         .library(name: "JonctionBundle", targets: ["JonctionBundle"]),
         .library(name: "JonctionHub", targets: ["JonctionHub"]),
+        .library(name: "JonctionMatch", targets: ["JonctionMatch"]),
         .executable(name: "jonction", targets: ["jonction"]),
         .executable(name: "jonction-bench", targets: ["jonction-bench"]),
     ],
@@ -33,6 +34,8 @@ let package = Package(
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
+        // Matching (pure): hard filters, score cards, exact capacitated assignment, explanations.
+        .target(name: "JonctionMatch", dependencies: ["Jonction"]),
         // zlib from the system (Debian zlib1g-dev), behind a thin wall.
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         // Bundles: the wire format (zlib, SHA-256), mailbag folders, export and import.
@@ -65,7 +68,7 @@ let package = Package(
         .executableTarget(
             name: "jonction-bench",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,6 +90,7 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        .testTarget(name: "JonctionMatchTests", dependencies: ["Jonction", "JonctionMatch", "JonctionTestSupport"]),
         .testTarget(name: "JonctionCLITests", dependencies: ["jonction", "Jonction", "JonctionStore", "JonctionTestSupport"]),
     ]
 )

@@ -1,0 +1,1 @@
+// The matching module; its solver and scoring land in this folder.
