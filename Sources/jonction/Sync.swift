@@ -27,6 +27,9 @@ struct Sync: AsyncParsableCommand {
     @Option(name: .customLong("retry-delay"), help: "Délai avant le deuxième essai, en secondes (doublé ensuite).")
     var retryDelay: Double = 1
 
+    @Option(name: .customLong("connect-timeout"), help: "Délai pour joindre le pôle à chaque essai, en secondes.")
+    var connectTimeout: Double = 10
+
     @Flag(help: "Sortie JSON.")
     var json = false
 
@@ -42,7 +45,8 @@ struct Sync: AsyncParsableCommand {
             let replica = try options.openReplica()
             defer { try? replica.close() }
             let line = ProgressLine("")
-            let client = SyncClient(hub: url, token: token, attempts: attempts, firstDelay: retryDelay)
+            let client = SyncClient(hub: url, token: token, attempts: attempts, firstDelay: retryDelay,
+                                    connectTimeout: .milliseconds(Int64(max(0.1, connectTimeout) * 1000)))
             let report = try await client.sync(replica) { phase in
                 switch phase {
                 case .uploading(let n): line.relabel(lang.pick("Envoi de \(n) changement(s) au pôle…", "Sending \(n) change(s) to the hub…"))
