@@ -1,1 +1,0 @@
-// The matching module; its solver and scoring land in this folder.
