@@ -47,7 +47,7 @@ let package = Package(
         .target(
             name: "JonctionHub",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionMatch",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),

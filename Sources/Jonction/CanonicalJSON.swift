@@ -63,6 +63,16 @@ public struct CanonicalJSON: Sendable {
     }
     public mutating func null() { value(.null) }
 
+    /// A version vector as an object: `{"site":seq,…}`, sites sorted.
+    public mutating func vector(_ vector: VersionVector) {
+        beginObject()
+        for (site, seq) in vector.sorted {
+            key(site.rawValue)
+            integer(seq)
+        }
+        endObject()
+    }
+
     /// A record's non-null fields as an object, keys sorted.
     public mutating func record(_ values: [Value], fields: [Field]) {
         beginObject()

@@ -276,14 +276,3 @@ enum HubFailure: Error, UserFacingError {
         }
     }
 }
-
-extension CanonicalJSON {
-    mutating func vector(_ vector: VersionVector) {
-        beginObject()
-        for (site, seq) in vector.sorted {
-            key(site.rawValue)
-            integer(seq)
-        }
-        endObject()
-    }
-}

@@ -326,3 +326,24 @@ extension Replica {
         }
     }
 }
+
+extension Replica {
+    /// Every live record of a table, values in schema order (the matching reads candidates and
+    /// opportunities this way).
+    public func liveRecords(table name: String) throws -> [(id: String, values: [Value])] {
+        let table = try schema.table(named: name)
+        let m = tables[table.name]!
+        return try translatingErrors {
+            try pool.read { db in
+                var records: [(String, [Value])] = []
+                let rows = try Row.fetchCursor(db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL")
+                while let row = try rows.next() {
+                    var values = [Value](repeating: .null, count: table.fields.count)
+                    for i in 0..<table.fields.count { values[i] = Value(databaseValue: row[1 + i]) }
+                    records.append((row[0], values))
+                }
+                return records
+            }
+        }
+    }
+}

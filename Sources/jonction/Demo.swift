@@ -2,11 +2,12 @@ import ArgumentParser
 import Foundation
 import Jonction
 import JonctionBundle
+import JonctionHub
 import JonctionStore
 
 struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Démonstration sur Fixtures/ : trois bureaux et le pôle, des clés USB, un relais, un conflit, la convergence.",
+        abstract: "Démonstration sur Fixtures/ : trois bureaux et le pôle, des clés USB, un relais, un conflit, le rapprochement, la convergence.",
         discussion: "Les fichiers de la démonstration (réplicas, clés) restent dans le dossier indiqué (par défaut ./jonction-demo).")
 
     @Option(help: "Dossier de la démonstration (recréé s’il contient une démonstration précédente).")
@@ -52,8 +53,8 @@ struct DemoStory {
         let bundle = try from.makeBundle(for: to)!
         let url = try stick.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
         command("export --db \(from.site).sqlite --to \(stick.folder.lastPathComponent) --for \(to)")
-        say("     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changements)",
-            "     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changes)")
+        say("     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changement(s))",
+            "     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) change(s))")
         return url
     }
 
@@ -64,7 +65,7 @@ struct DemoStory {
             switch outcome.result {
             case .imported(let r):
                 let ranges = r.apply.ranges.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value.lowerBound)–\($0.value.upperBound)" }
-                say("     ✓ \(r.apply.applied) changements fusionnés (\(lang.list(ranges)))\(r.apply.conflicts.isEmpty ? "" : ", \(r.apply.conflicts.count) conflit(s)")",
+                say("     ✓ \(r.apply.applied) changement(s) fusionné(s) (\(lang.list(ranges)))\(r.apply.conflicts.isEmpty ? "" : ", \(r.apply.conflicts.count) conflit(s)")",
                     "     ✓ \(r.apply.applied) changes merged (\(lang.list(ranges)))\(r.apply.conflicts.isEmpty ? "" : ", \(r.apply.conflicts.count) conflict(s)")")
             case .replay:
                 say("     = déjà importé : rien à faire", "     = already imported: nothing to do")
@@ -155,10 +156,45 @@ struct DemoStory {
             "   The hub calls Seydou, confirms Mopti's number and records it: it is now the value everywhere.")
         command("put --db hub.sqlite candidate \(id) \"phone=+223 66 12 40 88\" \"notes=Numéro confirmé…\"")
 
-        // 6. Final round and the proof.
-        say("\n6. Dernier tour de clés : chaque bureau envoie au pôle, le pôle renvoie à chacun.",
-            "\n6. Last round of sticks: every office sends to the hub, the hub sends back to each.")
-        let stick6 = try stick("cle-6-tour-final")
+        // 6. The nightly round at the hub: the global matching.
+        say("\n6. La nuit, au pôle, un tour de rapprochement propose à chaque candidat l’opportunité où il convient le mieux.",
+            "\n6. At night, at the hub, a matching round proposes each candidate the opportunity where they fit best.")
+        command("match --db hub.sqlite")
+        let first = try MatchingRound(replica: hub).run()
+        let report = MatchReport(first)
+        for line in report.text(lang).split(separator: "\n").prefix(4) { print("     " + line) }
+        say("   Les propositions voyagent comme n’importe quel enregistrement, vers les bureaux.",
+            "   Proposals travel like any other record, to the offices.")
+        let back2 = try stick("cle-6-propositions")
+        for office in [kayes, mopti, gao] {
+            if let bundle = try hub.makeBundle(for: office.site) { try back2.write(bundle.encoded(), name: Mailbag.fileName(for: bundle)) }
+        }
+        for office in [kayes, mopti, gao] { _ = try office.importFiles([back2.folder]) }
+        let mine = try kayes.proposals(for: kayes.site)
+        command("proposals --db kayes.sqlite")
+        for view in mine.prefix(2) {
+            print("     \(view.id) : \(view.candidateName ?? view.candidateID) → \(view.opportunityTitle ?? view.opportunityID)\(view.employer.map { ", \($0)" } ?? "")")
+            print("       \(view.reasons ?? "")")
+        }
+
+        // 7. The office answers; the answer flows back; the next round makes the placement.
+        if let chosen = mine.first {
+            try kayes.answer(proposal: chosen.id, accept: true)
+            command("accept --db kayes.sqlite \(chosen.id)")
+            say("   \(chosen.candidateName ?? chosen.candidateID) est d’accord : Kayes accepte la proposition.",
+                "   \(chosen.candidateName ?? chosen.candidateID) agrees: Kayes accepts the proposal.")
+            let up = try stick("cle-7-reponse")
+            try carry(kayes, to: .hub, on: up)
+            try receive(hub, up)
+            let second = try MatchingRound(replica: hub).run()
+            say("\n7. Au tour suivant, la proposition acceptée devient un placement (\(second.newPlacements)) et sa place est comptée comme prise.",
+                "\n7. At the next round, the accepted proposal becomes a placement (\(second.newPlacements)) and its place counts as taken.")
+        }
+
+        // 8. Final round of sticks and the proof.
+        say("\n8. Dernier tour de clés : chaque bureau envoie au pôle, le pôle renvoie à chacun.",
+            "\n8. Last round of sticks: every office sends to the hub, the hub sends back to each.")
+        let stick6 = try stick("cle-8-tour-final")
         for office in [kayes, mopti, gao] {
             if let bundle = try office.makeBundle(for: .hub) {
                 try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))

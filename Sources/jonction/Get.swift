@@ -63,12 +63,4 @@ extension CanonicalJSON {
         endObject()
     }
 
-    mutating func vector(_ vector: VersionVector) {
-        beginObject()
-        for (site, seq) in vector.sorted {
-            key(site.rawValue)
-            integer(seq)
-        }
-        endObject()
-    }
 }

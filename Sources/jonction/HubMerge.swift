@@ -23,6 +23,9 @@ struct HubMerge: ParsableCommand {
     @Option(help: "Dossier de départ (un sous-dossier par bureau).")
     var outbox: String
 
+    @Flag(name: .customLong("no-match"), help: "Ne pas faire de tour de rapprochement.")
+    var noMatch = false
+
     @Flag(help: "Sortie JSON.")
     var json = false
 
@@ -32,7 +35,16 @@ struct HubMerge: ParsableCommand {
             let replica = try options.openHub()
             defer { try? replica.close() }
             let line = ProgressLine(lang.pick("Fusion", "Merge"))
-            let summary = try MergeJob(replica: replica, inbox: URL(fileURLWithPath: inbox), outbox: URL(fileURLWithPath: outbox))
+            let matched = MatchBox()
+            var matching: (@Sendable (Replica) throws -> Void)? = nil
+            if !noMatch {
+                matching = { replica in
+                    line.relabel(lang.pick("Tour de rapprochement…", "Matching round…"))
+                    matched.outcome = try MatchingRound(replica: replica).run()
+                }
+            }
+            let summary = try MergeJob(replica: replica, inbox: URL(fileURLWithPath: inbox), outbox: URL(fileURLWithPath: outbox),
+                                       beforeOutbox: matching)
                 .run { name, done, total in
                     line.relabel(lang.pick("Fusion de ", "Merging ") + name)
                     line.update(done, total)
@@ -43,6 +55,14 @@ struct HubMerge: ParsableCommand {
                 out.beginObject()
                 out.key("changes_merged"); out.integer(summary.changesMerged)
                 out.key("conflicts"); out.integer(summary.conflicts)
+                if let outcome = matched.outcome {
+                    out.key("match"); out.beginObject()
+                    out.key("new_placements"); out.integer(outcome.newPlacements)
+                    out.key("proposals"); out.integer(outcome.result.proposals.count)
+                    out.key("round"); out.integer(outcome.round)
+                    out.key("total_score"); out.integer(outcome.result.totalScore)
+                    out.endObject()
+                }
                 out.key("pending")
                 out.beginArray()
                 for p in summary.pending { out.string(p.file) }
@@ -73,6 +93,11 @@ struct HubMerge: ParsableCommand {
                 print(lang.pick(
                     "Fusion terminée : \(summary.taken.count) paquet(s) pris, \(summary.refused.count) refusé(s), \(summary.pending.count) en attente ; \(summary.changesMerged) changement(s) fusionné(s), \(summary.conflicts) conflit(s) ; \(summary.written.count) paquet(s) écrit(s) pour les bureaux.",
                     "Merge done: \(summary.taken.count) bundle(s) taken, \(summary.refused.count) refused, \(summary.pending.count) pending; \(summary.changesMerged) change(s) merged, \(summary.conflicts) conflict(s); \(summary.written.count) bundle(s) written for the offices."))
+                if let outcome = matched.outcome {
+                    print(lang.pick(
+                        "Tour de rapprochement n° \(outcome.round) : \(outcome.result.proposals.count) proposition(s), \(outcome.newPlacements) nouveau(x) placement(s) (détail : jonction match --json pour un tour complet).",
+                        "Matching round \(outcome.round): \(outcome.result.proposals.count) proposal(s), \(outcome.newPlacements) new placement(s)."))
+                }
                 for r in summary.refused { print(lang.pick("  refusé : \(r.file) — \(r.reason.message(lang))", "  refused: \(r.file) — \(r.reason.message(lang))")) }
                 for p in summary.pending { print(lang.pick("  en attente : \(p.file) — \(p.reason.message(lang))", "  pending: \(p.file) — \(p.reason.message(lang))")) }
                 for w in summary.written { print("  → \(w.site)/\(w.file) (\(w.changes))") }
@@ -80,4 +105,9 @@ struct HubMerge: ParsableCommand {
             if !summary.refused.isEmpty { throw ExitCode(1) }
         }
     }
+}
+
+/// The matching round's outcome, set from the merge job's hook.
+final class MatchBox: @unchecked Sendable {
+    var outcome: MatchingRound.Outcome?
 }

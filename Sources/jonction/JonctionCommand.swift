@@ -13,7 +13,8 @@ struct JonctionCommand: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
-            Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self, Demo.self,
+            Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self,
+            Match.self, Proposals.self, Accept.self, Decline.self, Demo.self,
         ])
 
     static func main() async {

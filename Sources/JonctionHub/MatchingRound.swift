@@ -1,0 +1,166 @@
+import Crypto
+import Foundation
+import Jonction
+import JonctionMatch
+import JonctionStore
+
+/// A matching round on the hub's replica (DESIGN §6): accepted proposals become placements, the
+/// matcher proposes the best assignment for everyone else, and the proposals are written as records
+/// that reach the offices with the next bundles.
+///
+/// A candidate with a proposal still pending keeps it, and its place stays reserved: the round does
+/// not propose them again until the office accepts or declines. A declined pair is never proposed again.
+public struct MatchingRound: Sendable {
+    public let replica: Replica
+    public var k: Int
+    public var weights: ScoringWeights
+
+    public init(replica: Replica, k: Int = 20, weights: ScoringWeights = ScoringWeights()) {
+        self.replica = replica
+        self.k = k
+        self.weights = weights
+    }
+
+    public struct Outcome: Sendable {
+        public var round: Int
+        public var result: MatchResult
+        /// Accepted proposals turned into placements by this round.
+        public var newPlacements: Int
+        /// Proposals still pending from earlier rounds (their candidates and places were left out).
+        public var pending: Int
+        /// Candidates and opportunities considered.
+        public var candidates: Int
+        public var opportunities: Int
+        public var seconds: Double
+        /// Candidate id → region, for the report.
+        public var regions: [String: String]
+    }
+
+    public enum Phase: Sendable {
+        case loading, scoring(Int, Int), solving, writing(Int, Int)
+    }
+
+    public func run(round requested: Int? = nil, progress: ((Phase) -> Void)? = nil) throws -> Outcome {
+        let started = Date()
+        progress?(.loading)
+        let schema = replica.schema
+        let candidateTable = try schema.table(named: "candidate"), opportunityTable = try schema.table(named: "opportunity")
+        let proposalTable = try schema.table(named: "proposal"), placementTable = try schema.table(named: "placement")
+        func field(_ t: TableSchema, _ name: String) -> Int { t.position(of: name)! }
+        func text(_ v: Value) -> String? { if case .text(let s) = v { return s } else { return nil } }
+        func int(_ v: Value) -> Int? { if case .integer(let n) = v { return Int(n) } else { return nil } }
+
+        let proposals = try replica.liveRecords(table: "proposal")
+        let placements = try replica.liveRecords(table: "placement")
+        let opportunities = try replica.liveRecords(table: "opportunity")
+        let candidates = try replica.liveRecords(table: "candidate")
+
+        let pC = field(proposalTable, "candidate_id"), pO = field(proposalTable, "opportunity_id")
+        let pStatus = field(proposalTable, "status"), pRound = field(proposalTable, "round")
+        let lC = field(placementTable, "candidate_id"), lO = field(placementTable, "opportunity_id")
+        var placedPairs = Set<[String]>(), taken: [String: Int] = [:], placedCandidates = Set<String>()
+        for (_, v) in placements {
+            guard let c = text(v[lC]), let o = text(v[lO]) else { continue }
+            placedPairs.insert([c, o])
+            taken[o, default: 0] += 1
+            placedCandidates.insert(c)
+        }
+        var declined = Set<MatchRequest.Pair>(), pendingCandidates = Set<String>()
+        var toPlace: [(proposal: String, candidate: String, opportunity: String)] = []
+        var lastRound = 0
+        for (id, v) in proposals {
+            lastRound = max(lastRound, int(v[pRound]) ?? 0)
+            guard let c = text(v[pC]), let o = text(v[pO]) else { continue }
+            switch text(v[pStatus]) {
+            case "declined": declined.insert(.init(candidate: c, opportunity: o))
+            case "accepted" where !placedPairs.contains([c, o]):
+                toPlace.append((id, c, o))
+                placedPairs.insert([c, o])
+                taken[o, default: 0] += 1
+                placedCandidates.insert(c)
+            case "proposed":
+                pendingCandidates.insert(c)
+                taken[o, default: 0] += 1  // the place is held until the office answers
+            default: break
+            }
+        }
+        let round = requested ?? lastRound + 1
+
+        let oStatus = field(opportunityTable, "status"), oPlaces = field(opportunityTable, "places")
+        let oStart = field(opportunityTable, "starts_on")
+        var startsOn: [String: String] = [:]
+        let matchOpportunities: [MatchOpportunity] = opportunities.map { id, v in
+            if let s = text(v[oStart]) { startsOn[id] = s }
+            return MatchOpportunity(
+                id: id, kind: text(v[field(opportunityTable, "kind")]), title: text(v[field(opportunityTable, "title")]),
+                region: text(v[field(opportunityTable, "region")]), isco: text(v[field(opportunityTable, "isco")]),
+                skillsRequired: Field.listItems(v[field(opportunityTable, "skills_required")]).map(String.init),
+                languages: Field.listItems(v[field(opportunityTable, "languages")]).map(String.init),
+                minEducation: text(v[field(opportunityTable, "min_education")]).flatMap { Schema.educationLevels.firstIndex(of: $0) },
+                open: text(v[oStatus]) == "open",
+                placesLeft: max(0, (int(v[oPlaces]) ?? 0) - (taken[id] ?? 0)),
+                startsOn: text(v[oStart]))
+        }
+        let cStatus = field(candidateTable, "status")
+        var regions: [String: String] = [:]
+        let matchCandidates: [MatchCandidate] = candidates.compactMap { id, v in
+            let region = text(v[field(candidateTable, "region")])
+            regions[id] = region
+            guard !pendingCandidates.contains(id) else { return nil }
+            let status = text(v[cStatus])
+            return MatchCandidate(
+                id: id, region: region, relocate: int(v[field(candidateTable, "relocate")]) == 1,
+                education: text(v[field(candidateTable, "education")]).flatMap { Schema.educationLevels.firstIndex(of: $0) },
+                consentToEmployers: text(v[field(candidateTable, "consent")]) == "employers",
+                available: (status == "registered" || status == "trained") && !placedCandidates.contains(id),
+                availableFrom: text(v[field(candidateTable, "available_from")]), isco: text(v[field(candidateTable, "isco")]),
+                skills: Field.listItems(v[field(candidateTable, "skills")]).map(String.init),
+                languages: Field.listItems(v[field(candidateTable, "languages")]).map(String.init))
+        }
+
+        let result = Matcher.run(MatchRequest(candidates: matchCandidates, opportunities: matchOpportunities,
+                                              declined: declined, k: k, weights: weights)) { phase, done, total in
+            switch phase {
+            case .scoring: progress?(.scoring(done, total))
+            case .solving: progress?(.solving)
+            }
+        }
+
+        // One transaction: placements for the accepted, then this round's proposals.
+        let total = result.proposals.count
+        try replica.write { writer in
+            for p in toPlace {
+                var fields: [(String, Value)] = [("candidate_id", .text(p.candidate)), ("opportunity_id", .text(p.opportunity))]
+                if let start = startsOn[p.opportunity] { fields.append(("started_on", .text(start))) }
+                fields.append(("outcome", .text("en cours")))
+                try writer.set(table: "placement", id: MatchingRound.recordID("pl", p.proposal), fields: fields)
+                if regions.keys.contains(p.candidate) {
+                    try writer.set(table: "candidate", id: p.candidate, fields: [("status", .text("placed"))])
+                }
+            }
+            for (n, proposal) in result.proposals.enumerated() {
+                if n % 1000 == 0 { progress?(.writing(n, total)) }
+                try writer.set(table: "proposal", id: MatchingRound.recordID("r\(round)", proposal.candidate.id), fields: [
+                    ("candidate_id", .text(proposal.candidate.id)),
+                    ("opportunity_id", .text(proposal.opportunity.id)),
+                    ("score", .integer(Int64(proposal.score))),
+                    ("reasons", .text(String(proposal.card.reasons(.fr, candidate: proposal.candidate, opportunity: proposal.opportunity).prefix(2000)))),
+                    ("round", .integer(Int64(round))),
+                    ("status", .text("proposed")),
+                ])
+            }
+            progress?(.writing(total, total))
+        }
+        return Outcome(round: round, result: result, newPlacements: toPlace.count, pending: pendingCandidates.count,
+                       candidates: matchCandidates.count, opportunities: matchOpportunities.count,
+                       seconds: Date().timeIntervalSince(started), regions: regions)
+    }
+
+    /// `<prefix>-<id>`, or a digest of it when that would be longer than a record id may be.
+    static func recordID(_ prefix: String, _ id: String) -> String {
+        let plain = "\(prefix)-\(id)"
+        if plain.utf8.count <= 128 { return plain }
+        let digest = SHA256.hash(data: Data(plain.utf8)).prefix(16).map { String(format: "%02x", $0) }.joined()
+        return "\(prefix)-\(digest)"
+    }
+}

@@ -1,0 +1,94 @@
+import Jonction
+
+/// A candidate as the matching sees it: only what filters and scores need. Sex, ethnicity, origin
+/// status and age are deliberately absent: they never score (DESIGN §6).
+public struct MatchCandidate: Sendable, Equatable {
+    public var id: String
+    public var region: String?
+    public var relocate: Bool
+    /// Index in `Schema.educationLevels`, nil if unknown.
+    public var education: Int?
+    public var consentToEmployers: Bool
+    /// `registered` or `trained`, and not already placed.
+    public var available: Bool
+    public var availableFrom: String?
+    public var isco: String?
+    public var skills: [String]
+    public var languages: [String]
+
+    public init(id: String, region: String?, relocate: Bool, education: Int?, consentToEmployers: Bool, available: Bool,
+                availableFrom: String?, isco: String?, skills: [String], languages: [String]) {
+        self.id = id
+        self.region = region
+        self.relocate = relocate
+        self.education = education
+        self.consentToEmployers = consentToEmployers
+        self.available = available
+        self.availableFrom = availableFrom
+        self.isco = isco
+        self.skills = skills
+        self.languages = languages
+    }
+}
+
+/// An opportunity as the matching sees it.
+public struct MatchOpportunity: Sendable, Equatable {
+    public var id: String
+    public var kind: String?
+    public var title: String?
+    public var region: String?
+    public var isco: String?
+    public var skillsRequired: [String]
+    public var languages: [String]
+    public var minEducation: Int?
+    public var open: Bool
+    /// Places minus the places taken by placements.
+    public var placesLeft: Int
+    public var startsOn: String?
+
+    public init(id: String, kind: String?, title: String?, region: String?, isco: String?, skillsRequired: [String],
+                languages: [String], minEducation: Int?, open: Bool, placesLeft: Int, startsOn: String?) {
+        self.id = id
+        self.kind = kind
+        self.title = title
+        self.region = region
+        self.isco = isco
+        self.skillsRequired = skillsRequired
+        self.languages = languages
+        self.minEducation = minEducation
+        self.open = open
+        self.placesLeft = placesLeft
+        self.startsOn = startsOn
+    }
+}
+
+/// Why a candidate cannot be proposed an opportunity (the hard filters of DESIGN §6).
+public enum Exclusion: String, Sendable, CaseIterable, Comparable {
+    case noConsent = "consent"
+    case notAvailable = "status"
+    case noOpenOpportunity = "no_open_opportunity"
+    case region = "region"
+    case education = "education"
+    case availableTooLate = "available_from"
+    case declinedBefore = "declined"
+    case lowScore = "low_score"
+
+    public static func < (a: Exclusion, b: Exclusion) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+
+    public func message(_ lang: Lang) -> String {
+        switch self {
+        case .noConsent: return lang.pick("pas de consentement à être proposé aux employeurs", "no consent to be proposed to employers")
+        case .notAvailable: return lang.pick("déjà placé ou retiré du programme", "already placed or withdrawn")
+        case .noOpenOpportunity: return lang.pick("aucune opportunité ouverte avec des places", "no open opportunity with places left")
+        case .region: return lang.pick("pas d’opportunité dans sa région, et ne souhaite pas déménager (ou pas dans son métier ailleurs)",
+                                       "no opportunity in their region, and unwilling to relocate (or none in their trade elsewhere)")
+        case .education: return lang.pick("niveau d’études inférieur au minimum demandé", "education below the minimum required")
+        case .availableTooLate: return lang.pick("disponible seulement après le début", "available only after the start")
+        case .declinedBefore: return lang.pick("a déjà refusé ces propositions", "declined these proposals before")
+        case .lowScore: return lang.pick("aucune opportunité assez proche de son profil (score sous le minimum)",
+                                         "no opportunity close enough to their profile (score below the minimum)")
+        }
+    }
+}

@@ -1,0 +1,297 @@
+import Dispatch
+import Jonction
+
+/// One matching round (DESIGN §6): hard filters, scores, the best k arcs per candidate and per
+/// opportunity, then the exact capacitated assignment that maximises the total score.
+public struct MatchRequest: Sendable {
+    public var candidates: [MatchCandidate]
+    public var opportunities: [MatchOpportunity]
+    /// Pairs (candidate id, opportunity id) a candidate declined: never proposed again.
+    public var declined: Set<Pair>
+    /// Arcs kept per candidate and per opportunity.
+    public var k: Int
+    public var weights: ScoringWeights
+
+    public struct Pair: Hashable, Sendable {
+        public var candidate: String
+        public var opportunity: String
+        public init(candidate: String, opportunity: String) {
+            self.candidate = candidate
+            self.opportunity = opportunity
+        }
+    }
+
+    public init(candidates: [MatchCandidate], opportunities: [MatchOpportunity], declined: Set<Pair> = [], k: Int = 20,
+                weights: ScoringWeights = ScoringWeights()) {
+        self.candidates = candidates
+        self.opportunities = opportunities
+        self.declined = declined
+        self.k = max(1, k)
+        self.weights = weights
+    }
+}
+
+/// A proposal: a candidate in front of an opportunity, and why.
+public struct MatchProposal: Sendable, Equatable {
+    public var candidate: MatchCandidate
+    public var opportunity: MatchOpportunity
+    public var card: ScoreCard
+    public var score: Int { card.score }
+}
+
+public struct MatchResult: Sendable {
+    public var proposals: [MatchProposal]
+    public var totalScore: Int
+    /// Scored arcs given to the solver.
+    public var arcs: Int
+    /// Candidates with no admissible opportunity, and the filter that excluded them.
+    public var excluded: [(candidate: String, reason: Exclusion)]
+    /// Skills required by opportunities that candidates near them lack, most requested first.
+    public var skillsGaps: [(skill: String, candidates: Int)]
+    /// Per opportunity: places left before the round, places proposed.
+    public var fill: [(opportunity: MatchOpportunity, proposed: Int)]
+    public var seconds: (score: Double, solve: Double)
+}
+
+public enum Matcher {
+    public enum Phase: Sendable { case scoring, solving }
+
+    public static func run(_ request: MatchRequest, progress: ((Phase, Int, Int) -> Void)? = nil) -> MatchResult {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let scorer = Scorer(weights: request.weights, candidates: request.candidates, opportunities: request.opportunities)
+        let nC = request.candidates.count, nO = request.opportunities.count
+        let k = request.k
+        let minimum = Int32(request.weights.minimumScore)
+
+        // Where to look: opportunities of the candidate's region, and — for those who accept to
+        // move — opportunities of the same occupation family (ISCO major group) elsewhere.
+        var regionLists = [[Int32]](repeating: [], count: Schema.regions.count)
+        var majorLists = [[Int32]](repeating: [], count: 10)
+        var someOpen = false
+        for o in 0..<nO where scorer.isOpen(o) {
+            someOpen = true
+            if scorer.opportunityRegion[o] >= 0 { regionLists[scorer.opportunityRegion[o]].append(Int32(o)) }
+            if let isco = request.opportunities[o].isco, let major = isco.first?.wholeNumberValue { majorLists[major].append(Int32(o)) }
+        }
+        let byRegion = regionLists, byMajor = majorLists, anyOpen = someOpen
+        let opportunityIndex = Dictionary(uniqueKeysWithValues: request.opportunities.enumerated().map { ($1.id, Int32($0)) })
+        var declinedPairs: [Int: Set<Int32>] = [:]
+        if !request.declined.isEmpty {
+            let candidateIndex = Dictionary(uniqueKeysWithValues: request.candidates.enumerated().map { ($1.id, $0) })
+            for pair in request.declined {
+                if let c = candidateIndex[pair.candidate], let o = opportunityIndex[pair.opportunity] { declinedPairs[c, default: []].insert(o) }
+            }
+        }
+        let declined = declinedPairs
+
+        // Score every admissible pair, keeping each candidate's best k and each opportunity's best k,
+        // in chunks on all cores.
+        // A few chunks (each keeps its own per-opportunity lists, merged after), enough for the cores.
+        let chunks = max(1, min(4, nC / 1024))
+        let chunkSize = (nC + chunks - 1) / max(1, chunks)
+        struct ChunkResult {
+            var arcs: [(c: Int32, o: Int32, s: Int32)] = []
+            var opportunityTops: [TopK]
+            var excluded: [(Int, Exclusion)] = []
+        }
+        let slots = Slots<ChunkResult>(count: chunks)
+        defer { slots.release() }
+        let counter = ProgressCounter(total: nC, report: progress)
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var result = ChunkResult(opportunityTops: [TopK](repeating: TopK(k), count: nO))
+            var top = TopK(k)
+            let range = (chunk * chunkSize)..<min(nC, (chunk + 1) * chunkSize)
+            for c in range {
+                if (c - range.lowerBound) % 1024 == 1023 { counter.add(1024) }
+                if let exclusion = scorer.candidateExclusion(c) {
+                    result.excluded.append((c, exclusion))
+                    continue
+                }
+                top.removeAll()
+                var firstFailure: Exclusion? = nil
+                let refused = declined[c]
+                func consider(_ o: Int32) {
+                    let oi = Int(o)
+                    if let failure = scorer.pairExclusion(c, oi) {
+                        if firstFailure == nil || failure < firstFailure! { firstFailure = failure }
+                        return
+                    }
+                    if let refused, refused.contains(o) {
+                        if firstFailure == nil { firstFailure = .declinedBefore }
+                        return
+                    }
+                    let s = Int32(scorer.score(c, oi))
+                    guard s >= minimum else {
+                        if firstFailure == nil { firstFailure = .lowScore }
+                        return
+                    }
+                    top.insert(score: s, index: o)
+                    result.opportunityTops[oi].insert(score: s, index: Int32(c))
+                }
+                let region = scorer.candidateRegion[c]
+                if region >= 0 { for o in byRegion[region] { consider(o) } }
+                if request.candidates[c].relocate, let major = request.candidates[c].isco?.first?.wholeNumberValue {
+                    for o in byMajor[major] where scorer.opportunityRegion[Int(o)] != region { consider(o) }
+                }
+                if top.isEmpty {
+                    result.excluded.append((c, !anyOpen ? .noOpenOpportunity : firstFailure ?? .region))
+                    continue
+                }
+                for (s, o) in top.sorted() { result.arcs.append((Int32(c), o, s)) }
+            }
+            slots.buffer[chunk] = result
+            counter.add(range.count % 1024)
+        }
+
+        // The union of both lists of best arcs, each arc once.
+        var arcs: [(c: Int32, o: Int32, s: Int32)] = []
+        var excluded: [(candidate: String, reason: Exclusion)] = []
+        var opportunityTops = [TopK](repeating: TopK(k), count: nO)
+        for case let r? in slots.buffer {
+            arcs += r.arcs
+            excluded += r.excluded.map { (request.candidates[$0.0].id, $0.1) }
+            for o in 0..<nO { opportunityTops[o].merge(r.opportunityTops[o]) }
+        }
+        var inCandidateTops = Set<UInt64>(minimumCapacity: arcs.count)
+        for a in arcs { inCandidateTops.insert(UInt64(UInt32(a.c)) << 32 | UInt64(UInt32(a.o))) }
+        for o in 0..<nO {
+            for (s, c) in opportunityTops[o].sorted() where !inCandidateTops.contains(UInt64(UInt32(c)) << 32 | UInt64(o)) {
+                arcs.append((c, Int32(o), s))
+            }
+        }
+        let scored = clock.now
+        progress?(.solving, 0, 1)
+
+        let capacities = request.opportunities.enumerated().map { scorer.isOpen($0.offset) ? Int32($0.element.placesLeft) : 0 }
+        let chosen = solveAssignment(candidates: nC, capacities: capacities, arcs: arcs)
+        let solved = clock.now
+        progress?(.solving, 1, 1)
+
+        var proposals: [MatchProposal] = []
+        var proposed = [Int](repeating: 0, count: nO)
+        var total = 0
+        var gaps: [String: Set<Int32>] = [:]
+        for a in arcs {
+            for skill in request.opportunities[Int(a.o)].skillsRequired where !request.candidates[Int(a.c)].skills.contains(skill) {
+                gaps[skill, default: []].insert(a.c)
+            }
+        }
+        for i in chosen {
+            let a = arcs[i]
+            let card = scorer.card(Int(a.c), Int(a.o))
+            proposals.append(MatchProposal(candidate: request.candidates[Int(a.c)], opportunity: request.opportunities[Int(a.o)], card: card))
+            proposed[Int(a.o)] += 1
+            total += Int(a.s)
+        }
+        proposals.sort { $0.candidate.id < $1.candidate.id }
+        let fill = request.opportunities.enumerated().filter { scorer.isOpen($0.offset) }.map { ($0.element, proposed[$0.offset]) }
+        let skillsGaps = gaps.map { ($0.key, $0.value.count) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        return MatchResult(
+            proposals: proposals, totalScore: total, arcs: arcs.count,
+            excluded: excluded.sorted { $0.candidate < $1.candidate }, skillsGaps: Array(skillsGaps.prefix(15)),
+            fill: fill,
+            seconds: (Double((scored - started).components.attoseconds) / 1e18 + Double((scored - started).components.seconds),
+                      Double((solved - scored).components.attoseconds) / 1e18 + Double((solved - scored).components.seconds)))
+    }
+}
+
+/// The best k (score, index) pairs seen, highest score first, ties to the lower index (so that
+/// every run keeps the same arcs).
+struct TopK: Sendable {
+    let k: Int
+    private(set) var heap: [(score: Int32, index: Int32)] = []  // a min-heap on (score, −index)
+
+    init(_ k: Int) { self.k = k }
+
+    var isEmpty: Bool { heap.isEmpty }
+
+    mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
+
+    @inline(__always)
+    private static func less(_ a: (score: Int32, index: Int32), _ b: (score: Int32, index: Int32)) -> Bool {
+        a.score != b.score ? a.score < b.score : a.index > b.index
+    }
+
+    mutating func insert(score: Int32, index: Int32) {
+        let item = (score, index)
+        if heap.count < k {
+            heap.append(item)
+            var i = heap.count - 1
+            while i > 0 {
+                let parent = (i - 1) / 2
+                guard Self.less(heap[i], heap[parent]) else { break }
+                heap.swapAt(i, parent)
+                i = parent
+            }
+            return
+        }
+        guard Self.less(heap[0], item) else { return }
+        heap[0] = item
+        var i = 0
+        while true {
+            let l = 2 * i + 1, r = l + 1
+            var smallest = i
+            if l < heap.count, Self.less(heap[l], heap[smallest]) { smallest = l }
+            if r < heap.count, Self.less(heap[r], heap[smallest]) { smallest = r }
+            if smallest == i { break }
+            heap.swapAt(i, smallest)
+            i = smallest
+        }
+    }
+
+    mutating func merge(_ other: TopK) {
+        for item in other.heap { insert(score: item.score, index: item.index) }
+    }
+
+    /// Best first.
+    func sorted() -> [(Int32, Int32)] {
+        heap.sorted { Self.less($1, $0) }.map { ($0.score, $0.index) }
+    }
+}
+
+/// One slot per chunk scored in parallel: each chunk writes only its own.
+struct Slots<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T?>
+
+    init(count: Int) {
+        buffer = .allocate(capacity: count)
+        buffer.initialize(repeating: nil)
+    }
+
+    func release() {
+        _ = buffer.deinitialize()
+        buffer.deallocate()
+    }
+}
+
+/// Scoring progress summed over the chunks scored in parallel.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLockLike()
+    private var done = 0
+    let total: Int
+    let report: ((Matcher.Phase, Int, Int) -> Void)?
+
+    init(total: Int, report: ((Matcher.Phase, Int, Int) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func add(_ n: Int) {
+        guard let report else { return }
+        lock.withLock {
+            done += n
+            report(.scoring, done, total)
+        }
+    }
+}
+
+/// A mutex over a Dispatch semaphore (this module stays free of Foundation's locks).
+final class NSLockLike: @unchecked Sendable {
+    private let semaphore = DispatchSemaphore(value: 1)
+    func withLock<T>(_ body: () throws -> T) rethrows -> T {
+        semaphore.wait()
+        defer { semaphore.signal() }
+        return try body()
+    }
+}

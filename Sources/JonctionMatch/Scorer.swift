@@ -1,0 +1,141 @@
+import Jonction
+
+/// Hard filters and scores (DESIGN §6) over candidates and opportunities encoded once for speed:
+/// skills and languages as bit sets, occupations and regions as integers.
+struct Scorer: Sendable {
+    let weights: ScoringWeights
+    let candidates: [MatchCandidate]
+    let opportunities: [MatchOpportunity]
+
+    // Encoded forms, index-aligned with the arrays above.
+    private let skillWords: Int
+    private let languageWords: Int
+    // Bit sets, flattened: entity i's words are at [i * words ..< (i + 1) * words].
+    private let candidateSkills: [UInt64]
+    private let candidateLanguages: [UInt64]
+    private let opportunitySkills: [UInt64]
+    private let opportunityLanguages: [UInt64]
+    private let candidateISCO: [Int]
+    private let opportunityISCO: [Int]
+    let candidateRegion: [Int]
+    let opportunityRegion: [Int]
+    private let candidateRelocates: [Bool]
+    private let candidateEducation: [Int]  // -1 unknown
+    private let candidateAvailableFrom: [Int]  // YYYYMMDD, 0 unknown
+    private let opportunityMinEducation: [Int]  // -1 none
+    private let opportunityStart: [Int]  // YYYYMMDD, 0 unknown
+
+    init(weights: ScoringWeights, candidates: [MatchCandidate], opportunities: [MatchOpportunity]) {
+        self.weights = weights
+        self.candidates = candidates
+        self.opportunities = opportunities
+        var skillIndex: [String: Int] = [:], languageIndex: [String: Int] = [:]
+        for o in opportunities {
+            for s in o.skillsRequired where skillIndex[s] == nil { skillIndex[s] = skillIndex.count }
+            for l in o.languages where languageIndex[l] == nil { languageIndex[l] = languageIndex.count }
+        }
+        // Only what some opportunity asks for can score: other items are left out of the bit sets.
+        let sw = max(1, (skillIndex.count + 63) / 64), lw = max(1, (languageIndex.count + 63) / 64)
+        skillWords = sw
+        languageWords = lw
+        func bits(_ items: [String], _ index: [String: Int], _ words: Int) -> [UInt64] {
+            var set = [UInt64](repeating: 0, count: words)
+            for item in items { if let i = index[item] { set[i >> 6] |= 1 << UInt64(i & 63) } }
+            return set
+        }
+        candidateSkills = candidates.flatMap { bits($0.skills, skillIndex, sw) }
+        candidateLanguages = candidates.flatMap { bits($0.languages, languageIndex, lw) }
+        opportunitySkills = opportunities.flatMap { bits($0.skillsRequired, skillIndex, sw) }
+        opportunityLanguages = opportunities.flatMap { bits($0.languages, languageIndex, lw) }
+        candidateISCO = candidates.map { $0.isco.flatMap { Int($0) } ?? -1 }
+        opportunityISCO = opportunities.map { $0.isco.flatMap { Int($0) } ?? -1 }
+        let regions = Dictionary(uniqueKeysWithValues: Schema.regions.enumerated().map { ($1, $0) })
+        candidateRegion = candidates.map { $0.region.flatMap { regions[$0] } ?? -1 }
+        opportunityRegion = opportunities.map { $0.region.flatMap { regions[$0] } ?? -1 }
+        func day(_ date: String?) -> Int { date.map { Int($0.filter(\.isNumber)) ?? 0 } ?? 0 }
+        candidateRelocates = candidates.map(\.relocate)
+        candidateEducation = candidates.map { $0.education ?? -1 }
+        candidateAvailableFrom = candidates.map { day($0.availableFrom) }
+        opportunityMinEducation = opportunities.map { $0.minEducation ?? -1 }
+        opportunityStart = opportunities.map { day($0.startsOn) }
+    }
+
+    /// The first hard filter a candidate fails on its own, whatever the opportunity.
+    func candidateExclusion(_ c: Int) -> Exclusion? {
+        let candidate = candidates[c]
+        if !candidate.consentToEmployers { return .noConsent }
+        if !candidate.available { return .notAvailable }
+        return nil
+    }
+
+    /// Whether an opportunity can take anyone at all.
+    func isOpen(_ o: Int) -> Bool { opportunities[o].open && opportunities[o].placesLeft > 0 }
+
+    /// The first hard filter the pair fails (after the candidate's own), or nil if admissible.
+    /// On integers only: it runs for every pair looked at.
+    @inline(__always)
+    func pairExclusion(_ c: Int, _ o: Int) -> Exclusion? {
+        if candidateRegion[c] != opportunityRegion[o] || candidateRegion[c] < 0 {
+            if !candidateRelocates[c] { return .region }
+        }
+        let minimum = opportunityMinEducation[o]
+        if minimum >= 0, candidateEducation[c] < minimum { return .education }
+        let from = candidateAvailableFrom[c], start = opportunityStart[o]
+        if from > 0, start > 0, from > start { return .availableTooLate }
+        return nil
+    }
+
+    /// The occupation proximity: 4 same unit group, 3 minor, 2 sub-major, 1 major, 0 none.
+    @inline(__always)
+    func occupationLevel(_ a: Int, _ b: Int) -> Int {
+        guard a >= 0, b >= 0 else { return 0 }
+        if a == b { return 4 }
+        if a / 10 == b / 10 { return 3 }
+        if a / 100 == b / 100 { return 2 }
+        if a / 1000 == b / 1000 { return 1 }
+        return 0
+    }
+
+    /// The integer score of an admissible pair, 1–100 (the hot path: no allocation).
+    func score(_ c: Int, _ o: Int) -> Int {
+        let level = occupationLevel(candidateISCO[c], opportunityISCO[o])
+        var total = weights.occupation * level / 4
+        total += fraction(candidateSkills, c, opportunitySkills, o, skillWords, weight: weights.skills)
+        total += fraction(candidateLanguages, c, opportunityLanguages, o, languageWords, weight: weights.languages)
+        total += weights.education
+        total += candidateRegion[c] == opportunityRegion[o] ? weights.location : weights.location / 3
+        return max(1, min(100, total))
+    }
+
+    /// `weight` × (items of opportunity `o`'s set the candidate `c` has) / (items in it); full
+    /// weight if the set is empty.
+    @inline(__always)
+    private func fraction(_ have: [UInt64], _ c: Int, _ required: [UInt64], _ o: Int, _ words: Int, weight: Int) -> Int {
+        var shared = 0, needed = 0
+        let h = c * words, r = o * words
+        for w in 0..<words {
+            needed += required[r + w].nonzeroBitCount
+            shared += (have[h + w] & required[r + w]).nonzeroBitCount
+        }
+        return needed == 0 ? weight : weight * shared / needed
+    }
+
+    /// The score card of a pair: the same score, with the facts a counsellor reads.
+    func card(_ c: Int, _ o: Int) -> ScoreCard {
+        let candidate = candidates[c], opportunity = opportunities[o]
+        let level = occupationLevel(candidateISCO[c], opportunityISCO[o])
+        let has = Set(candidate.skills), speaks = Set(candidate.languages)
+        let matched = opportunity.skillsRequired.filter { has.contains($0) }
+        let missing = opportunity.skillsRequired.filter { !has.contains($0) }
+        let shared = opportunity.languages.filter { speaks.contains($0) }
+        let same = candidateRegion[c] == opportunityRegion[o]
+        return ScoreCard(
+            occupation: weights.occupation * level / 4,
+            skills: fraction(candidateSkills, c, opportunitySkills, o, skillWords, weight: weights.skills),
+            languages: fraction(candidateLanguages, c, opportunityLanguages, o, languageWords, weight: weights.languages),
+            education: weights.education,
+            location: same ? weights.location : weights.location / 3,
+            occupationLevel: level, skillsMatched: matched, skillsMissing: missing, languagesShared: shared,
+            sameRegion: same)
+    }
+}

@@ -1,0 +1,157 @@
+import ArgumentParser
+import Foundation
+import Jonction
+import JonctionHub
+import JonctionMatch
+import JonctionStore
+
+struct Match: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Tour de rapprochement au pôle : propose à chaque candidat l’opportunité où il convient le mieux.",
+        discussion: """
+            Filtres (opportunité ouverte avec des places, région ou accepte de déménager, niveau d’études,
+            consentement « employers », candidat disponible), score de 1 à 100 (métier CITP, compétences,
+            langues, études, lieu ; jamais le sexe, l’origine ni l’âge), puis l’affectation exacte qui
+            maximise le score total. Les propositions sont des enregistrements : elles partent vers les
+            bureaux avec les prochains paquets.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Option(help: "Numéro du tour (par défaut : le dernier + 1).")
+    var round: Int?
+
+    @Option(help: "Arcs gardés par candidat et par opportunité.")
+    var k: Int = 20
+
+    @Option(help: "Fichier JSON des poids (occupation, skills, languages, education, location).")
+    var weights: String?
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openHub()
+            defer { try? replica.close() }
+            var scoring = ScoringWeights()
+            if let weights {
+                guard let data = FileManager.default.contents(atPath: weights),
+                    let decoded = try? JSONDecoder().decode(ScoringWeights.self, from: data)
+                else { throw DatasetError.notJSON(path: weights) }
+                scoring = decoded
+            }
+            let line = ProgressLine("")
+            let outcome = try MatchingRound(replica: replica, k: k, weights: scoring).run(round: round) { phase in
+                switch phase {
+                case .loading: line.relabel(lang.pick("Lecture du réplica…", "Reading the replica…"))
+                case .scoring(let done, let total): line.relabel(lang.pick("Notation", "Scoring")); line.update(done, total)
+                case .solving: line.relabel(lang.pick("Affectation optimale…", "Optimal assignment…"))
+                case .writing(let done, let total): line.relabel(lang.pick("Écriture des propositions", "Writing proposals")); line.update(done, total)
+                }
+            }
+            line.finish()
+            let report = MatchReport(outcome)
+            print(json ? report.json() : report.text(lang))
+        }
+    }
+}
+
+/// What a round did, in the words and figures a programme manager wants.
+struct MatchReport {
+    let outcome: MatchingRound.Outcome
+
+    init(_ outcome: MatchingRound.Outcome) { self.outcome = outcome }
+
+    var result: MatchResult { outcome.result }
+
+    var byRegion: [(String, Int)] {
+        Dictionary(grouping: result.proposals, by: { $0.candidate.region ?? "?" }).map { ($0.key, $0.value.count) }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    var byKind: [(String, Int)] {
+        Dictionary(grouping: result.proposals, by: { $0.opportunity.kind ?? "?" }).map { ($0.key, $0.value.count) }
+            .sorted { $0.0 < $1.0 }
+    }
+
+    var unfilled: [(MatchOpportunity, Int)] {
+        result.fill.filter { $0.proposed < $0.opportunity.placesLeft }.map { ($0.opportunity, $0.opportunity.placesLeft - $0.proposed) }
+    }
+
+    var exclusions: [(Exclusion, Int)] {
+        Dictionary(grouping: result.excluded, by: \.reason).map { ($0.key, $0.value.count) }.sorted { $0.0 < $1.0 }
+    }
+
+    static func kind(_ kind: String, _ lang: Lang) -> String {
+        lang == .fr ? ["job": "emploi", "training": "formation", "internship": "stage"][kind] ?? kind : kind
+    }
+
+    func text(_ lang: Lang) -> String {
+        var out: [String] = []
+        let places = result.fill.reduce(0) { $0 + $1.opportunity.placesLeft }
+        let mean = result.proposals.isEmpty ? 0 : result.totalScore / result.proposals.count
+        out.append(lang.pick(
+            "Tour de rapprochement n° \(outcome.round) : \(outcome.candidates) candidat(s) considéré(s), \(result.fill.count) opportunité(s) ouverte(s) avec \(places) place(s).",
+            "Matching round \(outcome.round): \(outcome.candidates) candidate(s) considered, \(result.fill.count) open opportunit(ies) with \(places) place(s)."))
+        out.append(lang.pick(
+            "Propositions : \(result.proposals.count) (score total \(result.totalScore), moyenne \(mean)/100) ; propositions encore en attente d’avant : \(outcome.pending) ; nouveaux placements : \(outcome.newPlacements).",
+            "Proposals: \(result.proposals.count) (total score \(result.totalScore), mean \(mean)/100); proposals still pending from before: \(outcome.pending); new placements: \(outcome.newPlacements)."))
+        if !result.proposals.isEmpty {
+            out.append(lang.pick("Par région : ", "By region: ") + byRegion.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
+            out.append(lang.pick("Par type : ", "By kind: ") + byKind.map { "\(MatchReport.kind($0.0, lang)) \($0.1)" }.joined(separator: ", "))
+        }
+        let free = unfilled.reduce(0) { $0 + $1.1 }
+        out.append(lang.pick("Places restées libres : \(free)", "Places left unfilled: \(free)"))
+        for (o, n) in unfilled.prefix(10) {
+            out.append("  \(o.id) \(o.title ?? "") (\(o.region ?? "?")) : \(n)/\(o.placesLeft)")
+        }
+        if unfilled.count > 10 { out.append("  …") }
+        out.append(lang.pick("Candidats sans opportunité admissible : \(result.excluded.count)",
+                             "Candidates with no admissible opportunity: \(result.excluded.count)"))
+        for (reason, n) in exclusions { out.append("  \(reason.message(lang)) : \(n)") }
+        if !result.skillsGaps.isEmpty {
+            out.append(lang.pick("Compétences demandées qui manquent le plus (pour planifier des formations) :",
+                                 "Most requested skills that candidates lack (to plan trainings):"))
+            out.append("  " + result.skillsGaps.prefix(10).map { lang.pick("\($0.skill) (\($0.candidates) candidats)", "\($0.skill) (\($0.candidates) candidates)") }
+                .joined(separator: ", "))
+        }
+        out.append(lang.pick(
+            "Durée : \(String(format: "%.1f", outcome.seconds)) s (notation \(String(format: "%.2f", result.seconds.score)) s, affectation \(String(format: "%.2f", result.seconds.solve)) s, \(result.arcs) arcs).",
+            "Time: \(String(format: "%.1f", outcome.seconds)) s (scoring \(String(format: "%.2f", result.seconds.score)) s, assignment \(String(format: "%.2f", result.seconds.solve)) s, \(result.arcs) arcs)."))
+        return out.joined(separator: "\n")
+    }
+
+    func json() -> String {
+        var out = CanonicalJSON()
+        out.beginObject()
+        out.key("arcs"); out.integer(result.arcs)
+        out.key("by_kind"); out.beginObject(); for (k, n) in byKind { out.key(k); out.integer(n) }; out.endObject()
+        out.key("by_region"); out.beginObject(); for (r, n) in byRegion { out.key(r); out.integer(n) }; out.endObject()
+        out.key("candidates"); out.integer(outcome.candidates)
+        out.key("excluded"); out.beginObject()
+        for (reason, n) in exclusions { out.key(reason.rawValue); out.integer(n) }
+        out.endObject()
+        out.key("new_placements"); out.integer(outcome.newPlacements)
+        out.key("opportunities"); out.integer(outcome.opportunities)
+        out.key("pending"); out.integer(outcome.pending)
+        out.key("proposals"); out.integer(result.proposals.count)
+        out.key("round"); out.integer(outcome.round)
+        out.key("seconds"); out.string(String(format: "%.3f", outcome.seconds))
+        out.key("skills_gaps"); out.beginArray()
+        for gap in result.skillsGaps {
+            out.beginObject(); out.key("candidates"); out.integer(gap.candidates); out.key("skill"); out.string(gap.skill); out.endObject()
+        }
+        out.endArray()
+        out.key("total_score"); out.integer(result.totalScore)
+        out.key("unfilled"); out.beginArray()
+        for (o, n) in unfilled {
+            out.beginObject(); out.key("free"); out.integer(n); out.key("id"); out.string(o.id)
+            out.key("places_left"); out.integer(o.placesLeft); out.endObject()
+        }
+        out.endArray()
+        out.endObject()
+        return out.output
+    }
+}

@@ -1,0 +1,60 @@
+import ArgumentParser
+import Jonction
+import JonctionStore
+
+struct Proposals: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Les propositions du pôle pour les candidats de ce bureau, avec leur explication.",
+        discussion: "Répondre : jonction accept ID ou jonction decline ID ; la réponse part au pôle avec le prochain paquet.")
+
+    @OptionGroup var options: CommonOptions
+
+    @Flag(help: "Toutes les propositions, pas seulement celles des candidats de ce bureau.")
+    var all = false
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try running(lang) {
+            let replica = try options.openReplica()
+            defer { try? replica.close() }
+            let views = try replica.proposals(for: all || replica.site == .hub ? nil : replica.site)
+            if json {
+                var out = CanonicalJSON()
+                out.beginArray()
+                for v in views {
+                    out.beginObject()
+                    out.key("candidate_id"); out.string(v.candidateID)
+                    out.key("candidate_name"); v.candidateName.map { out.string($0) } ?? out.null()
+                    out.key("employer"); v.employer.map { out.string($0) } ?? out.null()
+                    out.key("id"); out.string(v.id)
+                    out.key("opportunity_id"); out.string(v.opportunityID)
+                    out.key("opportunity_title"); v.opportunityTitle.map { out.string($0) } ?? out.null()
+                    out.key("reasons"); v.reasons.map { out.string($0) } ?? out.null()
+                    out.key("region"); v.region.map { out.string($0) } ?? out.null()
+                    out.key("round"); v.round.map { out.integer($0) } ?? out.null()
+                    out.key("score"); v.score.map { out.integer($0) } ?? out.null()
+                    out.key("status"); v.status.map { out.string($0) } ?? out.null()
+                    out.endObject()
+                }
+                out.endArray()
+                print(out.output)
+                return
+            }
+            if views.isEmpty {
+                print(lang.pick("Aucune proposition pour l’instant : elles arrivent du pôle avec les paquets (import ou sync).",
+                                "No proposal yet: they come from the hub with the bundles (import or sync)."))
+                return
+            }
+            let statuses = ["proposed": lang.pick("en attente", "pending"), "accepted": lang.pick("acceptée", "accepted"),
+                            "declined": lang.pick("refusée", "declined"), "expired": lang.pick("expirée", "expired")]
+            for v in views {
+                print("\(v.id) · \(statuses[v.status ?? ""] ?? v.status ?? "?") · \(lang.pick("tour", "round")) \(v.round.map(String.init) ?? "?")")
+                print("  \(v.candidateName ?? v.candidateID) (\(v.candidateID)) → \(v.opportunityTitle ?? v.opportunityID)\(v.employer.map { ", \($0)" } ?? "")\(v.region.map { " (\($0))" } ?? "")")
+                if let reasons = v.reasons { print("  \(reasons)") }
+            }
+        }
+    }
+}

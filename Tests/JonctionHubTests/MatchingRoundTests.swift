@@ -1,0 +1,90 @@
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionHub
+import JonctionStore
+import JonctionTestSupport
+import Testing
+
+@Suite("Rapprochement au pôle : propositions sur Fixtures, aller-retour avec un bureau")
+struct MatchingRoundTests {
+    let dir = TemporaryDirectory("round")
+
+    func exchange(_ from: Replica, _ to: Replica) throws {
+        if let bundle = try from.makeBundle(for: to.site) { try to.importBundle(Bundle(decoding: bundle.encoded())) }
+    }
+
+    @Test("sur les données de Fixtures, les propositions ont du sens et s’expliquent en français")
+    func fixtures() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        try hub.write { try $0.insert(dataset) }
+        let outcome = try MatchingRound(replica: hub).run()
+        let proposals = outcome.result.proposals
+        #expect(outcome.round == 1)
+        #expect(proposals.count >= 30)
+        for p in proposals {
+            // Hard filters hold for every proposal.
+            #expect(p.opportunity.open && p.opportunity.placesLeft > 0)
+            #expect(p.candidate.consentToEmployers && p.candidate.available)
+            #expect(p.candidate.region == p.opportunity.region || p.candidate.relocate)
+            if let min = p.opportunity.minEducation { #expect((p.candidate.education ?? -1) >= min) }
+            #expect((1...100).contains(p.score))
+        }
+        // Capacities hold.
+        for (id, group) in Dictionary(grouping: proposals, by: \.opportunity.id) {
+            #expect(group.count <= group[0].opportunity.placesLeft, "\(id)")
+        }
+        // Those the data set excludes on purpose are excluded, with the right reason.
+        let excluded = Dictionary(uniqueKeysWithValues: outcome.result.excluded.map { ($0.candidate, $0.reason) })
+        #expect(excluded["kayes-c11"] == .noConsent)
+        #expect(excluded["kayes-c13"] == .notAvailable)
+        #expect(excluded["mopti-c14"] == .notAvailable)
+        // Written as records, with reasons in French.
+        let written = try hub.proposals()
+        #expect(written.count == proposals.count)
+        #expect(written.allSatisfy { $0.status == "proposed" && ($0.reasons ?? "").hasPrefix("Score ") })
+        #expect(written.contains { ($0.reasons ?? "").contains("même métier") })
+        #expect(!outcome.result.skillsGaps.isEmpty)
+    }
+
+    @Test("une proposition va au bureau, y est acceptée ou refusée, et revient : placement, place prise, paire jamais reproposée")
+    func roundTrip() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        try hub.write { try $0.insert(dataset) { $0.table != "candidate" } }
+        try kayes.write { try $0.insert(dataset) { $0.table == "candidate" && $0.id.hasPrefix("kayes-") } }
+        try exchange(kayes, hub)
+
+        let first = try MatchingRound(replica: hub).run()
+        #expect(!first.result.proposals.isEmpty)
+        try exchange(hub, kayes)
+        let mine = try kayes.proposals(for: kayes.site)
+        #expect(mine.count == first.result.proposals.count)
+        #expect(mine.allSatisfy { $0.candidateID.hasPrefix("kayes-") && $0.opportunityTitle != nil })
+        let accepted = mine[0], declined = mine[1]
+        try kayes.answer(proposal: accepted.id, accept: true)
+        try kayes.answer(proposal: declined.id, accept: false)
+        #expect(throws: StoreError.self) { try kayes.answer(proposal: accepted.id, accept: false) }
+        try exchange(kayes, hub)
+
+        let placesBefore = first.result.fill.first { $0.opportunity.id == accepted.opportunityID }!.opportunity.placesLeft
+        let second = try MatchingRound(replica: hub).run()
+        #expect(second.round == 2)
+        #expect(second.newPlacements == 1)
+        let placements = try hub.liveRecords(table: "placement")
+        #expect(placements.count == 1)
+        #expect(try hub.get(table: "candidate", id: accepted.candidateID).state.values[14] == .text("placed"))
+        // The accepted place is taken; the other pending proposals still hold theirs.
+        let pendingThere = mine.filter { $0.opportunityID == accepted.opportunityID && $0.id != accepted.id }.count
+        if let fill = second.result.fill.first(where: { $0.opportunity.id == accepted.opportunityID }) {
+            #expect(fill.opportunity.placesLeft == placesBefore - 1 - pendingThere)
+        }
+        #expect(!second.result.proposals.contains { $0.candidate.id == declined.candidateID && $0.opportunity.id == declined.opportunityID })
+        #expect(!second.result.proposals.contains { $0.candidate.id == accepted.candidateID })
+        // And the placement reaches the office.
+        try exchange(hub, kayes)
+        #expect(try kayes.liveRecords(table: "placement").count == 1)
+    }
+}
