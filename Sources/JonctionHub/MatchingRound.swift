@@ -9,16 +9,36 @@ import JonctionStore
 /// that reach the offices with the next bundles.
 ///
 /// A candidate with a proposal still pending keeps it, and its place stays reserved: the round does
-/// not propose them again until the office accepts or declines. A declined pair is never proposed again.
+/// not propose them again until the office accepts or declines, or until the proposal is older than
+/// `holdRounds` rounds (offices without network may answer a week late; after that the place goes back
+/// to the pool). A stale proposal is not rewritten: an office's late acceptance still becomes a
+/// placement. A declined pair is never proposed again.
 public struct MatchingRound: Sendable {
     public let replica: Replica
     public var k: Int
     public var weights: ScoringWeights
+    /// Rounds a pending proposal holds its candidate and its place (nightly rounds: about two weeks).
+    public var holdRounds: Int
 
-    public init(replica: Replica, k: Int = 20, weights: ScoringWeights = ScoringWeights()) {
+    public init(replica: Replica, k: Int = 20, weights: ScoringWeights = ScoringWeights(), holdRounds: Int = 14) {
         self.replica = replica
         self.k = k
         self.weights = weights
+        self.holdRounds = holdRounds
+    }
+
+    public enum Failure: Error, UserFacingError, Equatable {
+        /// `--round` names a round already written: its ids would overwrite the offices' answers.
+        case roundAlreadyHeld(requested: Int, last: Int)
+
+        public func message(_ lang: Lang) -> String {
+            switch self {
+            case .roundAlreadyHeld(let requested, let last):
+                return lang.pick(
+                    "Le tour n° \(requested) existe déjà (dernier tour : \(last)) : ses propositions et les réponses des bureaux seraient écrasées. Omettez --round, ou donnez un numéro supérieur à \(last). Rien n’a été fait.",
+                    "Round \(requested) already exists (last round: \(last)): its proposals and the offices' answers would be overwritten. Leave out --round, or give a number above \(last). Nothing was done.")
+            }
+        }
     }
 
     public struct Outcome: Sendable {
@@ -28,6 +48,9 @@ public struct MatchingRound: Sendable {
         public var newPlacements: Int
         /// Proposals still pending from earlier rounds (their candidates and places were left out).
         public var pending: Int
+        /// Proposals left unanswered for more than `holdRounds` rounds: their candidates and places are free again.
+        public var stale: Int
+        public var holdRounds: Int
         /// Candidates and opportunities considered.
         public var candidates: Int
         public var opportunities: Int
@@ -65,11 +88,13 @@ public struct MatchingRound: Sendable {
             taken[o, default: 0] += 1
             placedCandidates.insert(c)
         }
-        var declined = Set<MatchRequest.Pair>(), pendingCandidates = Set<String>()
+        // Rounds that proposed nothing leave no proposal: the hub's round history counts them.
+        let lastRound = max(try replica.lastMatchRound(), proposals.reduce(0) { max($0, int($1.values[pRound]) ?? 0) })
+        let round = requested ?? lastRound + 1
+        guard round > lastRound else { throw Failure.roundAlreadyHeld(requested: round, last: lastRound) }
+        var declined = Set<MatchRequest.Pair>(), pendingCandidates = Set<String>(), stale = 0
         var toPlace: [(proposal: String, candidate: String, opportunity: String)] = []
-        var lastRound = 0
         for (id, v) in proposals {
-            lastRound = max(lastRound, int(v[pRound]) ?? 0)
             guard let c = text(v[pC]), let o = text(v[pO]) else { continue }
             switch text(v[pStatus]) {
             case "declined": declined.insert(.init(candidate: c, opportunity: o))
@@ -78,13 +103,14 @@ public struct MatchingRound: Sendable {
                 placedPairs.insert([c, o])
                 taken[o, default: 0] += 1
                 placedCandidates.insert(c)
+            case "proposed" where round - (int(v[pRound]) ?? 0) > holdRounds:
+                stale += 1
             case "proposed":
                 pendingCandidates.insert(c)
                 taken[o, default: 0] += 1  // the place is held until the office answers
             default: break
             }
         }
-        let round = requested ?? lastRound + 1
 
         let oStatus = field(opportunityTable, "status"), oPlaces = field(opportunityTable, "places")
         let oStart = field(opportunityTable, "starts_on")
@@ -149,9 +175,10 @@ public struct MatchingRound: Sendable {
                     ("status", .text("proposed")),
                 ])
             }
+            try writer.recordMatchRound(round, proposals: total, placements: toPlace.count, totalScore: result.totalScore)
             progress?(.writing(total, total))
         }
-        return Outcome(round: round, result: result, newPlacements: toPlace.count, pending: pendingCandidates.count,
+        return Outcome(round: round, result: result, newPlacements: toPlace.count, pending: pendingCandidates.count, stale: stale, holdRounds: holdRounds,
                        candidates: matchCandidates.count, opportunities: matchOpportunities.count,
                        seconds: Date().timeIntervalSince(started), regions: regions)
     }

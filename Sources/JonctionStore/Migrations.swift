@@ -11,7 +11,22 @@ enum Migrations {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1-replica", migrate: v1)
         migrator.registerMigration("v2-offices", migrate: v2)
+        migrator.registerMigration("v3-match-rounds", migrate: v3)
         return migrator
+    }
+
+    /// The hub's history of matching rounds, kept on the hub only (never synced). A round that
+    /// proposes nothing still counts, so a pending proposal's age in rounds is its age in nights.
+    private static func v3(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE match_round (
+                round INTEGER NOT NULL PRIMARY KEY,
+                run_at INTEGER NOT NULL,
+                proposals INTEGER NOT NULL,
+                placements INTEGER NOT NULL,
+                total_score INTEGER NOT NULL
+            ) STRICT;
+            """)
     }
 
     /// The hub's register of enrolled offices and their access tokens (only a SHA-256 of each token).

@@ -61,3 +61,19 @@ extension Replica {
         return try write { try $0.set(table: "proposal", id: id, fields: [("status", .text(accept ? "accepted" : "declined"))]) }[0]
     }
 }
+
+extension Replica {
+    /// The last matching round this hub ran (0 when none), from its round history.
+    public func lastMatchRound() throws -> Int {
+        try translatingErrors { try pool.read { db in try Int.fetchOne(db, sql: "SELECT max(round) FROM match_round") ?? 0 } }
+    }
+}
+
+extension LocalWriter {
+    /// Adds a round to the hub's round history, in the same transaction as its proposals.
+    public func recordMatchRound(_ round: Int, proposals: Int, placements: Int, totalScore: Int, at date: Date = Date()) throws {
+        try db.execute(
+            sql: "INSERT INTO match_round (round, run_at, proposals, placements, total_score) VALUES (?, ?, ?, ?, ?)",
+            arguments: [round, Int64(date.timeIntervalSince1970 * 1000), proposals, placements, totalScore])
+    }
+}

@@ -24,6 +24,9 @@ struct Match: ParsableCommand {
     @Option(help: "Arcs gardés par candidat et par opportunité.")
     var k: Int = 20
 
+    @Option(help: "Tours pendant lesquels une proposition sans réponse garde sa place et son candidat.")
+    var holdRounds = 14
+
     @Option(help: "Fichier JSON des poids (occupation, skills, languages, education, location).")
     var weights: String?
 
@@ -43,7 +46,7 @@ struct Match: ParsableCommand {
                 scoring = decoded
             }
             let line = ProgressLine("")
-            let outcome = try MatchingRound(replica: replica, k: k, weights: scoring).run(round: round) { phase in
+            let outcome = try MatchingRound(replica: replica, k: k, weights: scoring, holdRounds: holdRounds).run(round: round) { phase in
                 switch phase {
                 case .loading: line.relabel(lang.pick("Lecture du réplica…", "Reading the replica…"))
                 case .scoring(let done, let total): line.relabel(lang.pick("Notation", "Scoring")); line.update(done, total)
@@ -98,6 +101,11 @@ struct MatchReport {
         out.append(lang.pick(
             "Propositions : \(result.proposals.count) (score total \(result.totalScore), moyenne \(mean)/100) ; propositions encore en attente d’avant : \(outcome.pending) ; nouveaux placements : \(outcome.newPlacements).",
             "Proposals: \(result.proposals.count) (total score \(result.totalScore), mean \(mean)/100); proposals still pending from before: \(outcome.pending); new placements: \(outcome.newPlacements)."))
+        if outcome.stale > 0 {
+            out.append(lang.pick(
+                "Propositions sans réponse depuis plus de \(outcome.holdRounds) tours : \(outcome.stale) ; leurs candidats et leurs places sont de nouveau libres (une acceptation tardive comptera quand même).",
+                "Proposals unanswered for more than \(outcome.holdRounds) rounds: \(outcome.stale); their candidates and places are free again (a late acceptance still counts)."))
+        }
         if !result.proposals.isEmpty {
             out.append(lang.pick("Par région : ", "By region: ") + byRegion.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             out.append(lang.pick("Par type : ", "By kind: ") + byKind.map { "\(MatchReport.kind($0.0, lang)) \($0.1)" }.joined(separator: ", "))
@@ -144,6 +152,7 @@ struct MatchReport {
             out.beginObject(); out.key("candidates"); out.integer(gap.candidates); out.key("skill"); out.string(gap.skill); out.endObject()
         }
         out.endArray()
+        out.key("stale"); out.integer(outcome.stale)
         out.key("total_score"); out.integer(result.totalScore)
         out.key("unfilled"); out.beginArray()
         for (o, n) in unfilled {

@@ -87,4 +87,35 @@ struct MatchingRoundTests {
         try exchange(hub, kayes)
         #expect(try kayes.liveRecords(table: "placement").count == 1)
     }
+
+    @Test("une proposition restée sans réponse libère sa place au-delà du délai ; un numéro de tour déjà pris est refusé")
+    func staleProposalsAndRoundNumbers() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        try hub.write { try $0.insert(dataset) }
+        let first = try MatchingRound(replica: hub, holdRounds: 2).run()
+        #expect(!first.result.proposals.isEmpty)
+        let before = try hub.dumpJSON()
+
+        // Rewriting round 1 would overwrite the offices' answers: refused, nothing written.
+        #expect(throws: MatchingRound.Failure.roundAlreadyHeld(requested: 1, last: 1)) {
+            try MatchingRound(replica: hub).run(round: 1)
+        }
+        #expect(try hub.dumpJSON() == before)
+
+        // Round 3 (2 skipped): the pending proposals still hold their candidates.
+        let second = try MatchingRound(replica: hub, holdRounds: 2).run(round: 3)
+        #expect(second.pending == first.result.proposals.count && second.stale == 0)
+        #expect(second.result.proposals.allSatisfy { p in !first.result.proposals.contains { $0.candidate.id == p.candidate.id } })
+        // Round 4 is more than two rounds after round 1: those proposals no longer hold anything.
+        let fourth = try MatchingRound(replica: hub, holdRounds: 2).run()
+        #expect(fourth.round == 4)
+        #expect(fourth.stale == first.result.proposals.count)
+        #expect(fourth.pending == second.result.proposals.count)
+        let reproposed = Set(fourth.result.proposals.map(\.candidate.id))
+        #expect(first.result.proposals.contains { reproposed.contains($0.candidate.id) })
+        // The stale records are left as they were, so a late acceptance still counts.
+        let stale = try hub.proposals().filter { $0.id.hasPrefix("r1-") }
+        #expect(stale.count == first.result.proposals.count && stale.allSatisfy { $0.status == "proposed" })
+    }
 }
