@@ -110,4 +110,55 @@ struct HubCommandTests {
         r = try run("import", "--db", "kayes.sqlite", "depart/kayes")
         #expect(r.stdout.contains("Bilan"))
     }
+
+    @Test("rapprochement en ligne de commande : match, proposals, accept, decline, refus clairs")
+    func matching() throws {
+        try run("init", "--db", "hub.sqlite", "--site", "hub")
+        try run("init", "--db", "kayes.sqlite", "--site", "kayes")
+        let person = ["region=Kayes", "isco=7112", "skills=maçonnerie", "languages=bm;fr", "education=primaire", "status=registered"]
+        for (id, extra) in [("kayes-c01", ["given_names=Awa", "family_name=Traoré", "consent=employers"]),
+                            ("kayes-c02", ["given_names=Issa", "consent=programme"])] {
+            let r = try cli.run(["put", "--db", "kayes.sqlite", "candidate", id] + extra + person)
+            #expect(r.status == 0, "\(r.stderr)")
+        }
+        try run("put", "--db", "hub.sqlite", "employer", "emp-01", "name=Bâtir Sahel SARL", "region=Kayes")
+        try run("put", "--db", "hub.sqlite", "opportunity", "opp-01", "employer_id=emp-01", "kind=job", "title=Maçon qualifié",
+                "isco=7112", "skills_required=maçonnerie", "region=Kayes", "places=2", "status=open", "min_education=primaire")
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("cle"), withIntermediateDirectories: true)
+        try run("export", "--db", "kayes.sqlite", "--to", "cle")
+        try run("import", "--db", "hub.sqlite", "cle")
+
+        var r = try run("match", "--db", "hub.sqlite", "--json")
+        var report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(report?["round"] as? Int == 1 && report?["proposals"] as? Int == 1)
+        #expect((report?["excluded"] as? [String: Int])?["consent"] == 1)
+        #expect((report?["unfilled"] as? [[String: Any]])?.first?["free"] as? Int == 1)
+        // A round that exists already is not rewritten.
+        r = try cli.run("match", "--db", "hub.sqlite", "--round", "1")
+        #expect(r.status != 0 && r.stderr.contains("Le tour n° 1 existe déjà"))
+
+        try run("export", "--db", "hub.sqlite", "--to", "cle", "--for", "kayes")
+        try run("import", "--db", "kayes.sqlite", "cle")
+        r = try run("proposals", "--db", "kayes.sqlite")
+        #expect(r.stdout.contains("r1-kayes-c01") && r.stdout.contains("Awa Traoré") && r.stdout.contains("même métier"))
+        r = try run("proposals", "--db", "kayes.sqlite", "--json")
+        let listed = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        #expect(listed?.count == 1 && listed?.first?["status"] as? String == "proposed")
+
+        r = try cli.run("decline", "--db", "kayes.sqlite", "r9-kayes-c01")
+        #expect(r.status != 0 && r.stderr.contains("r9-kayes-c01"))
+        try run("accept", "--db", "kayes.sqlite", "r1-kayes-c01")
+        r = try cli.run("decline", "--db", "kayes.sqlite", "r1-kayes-c01")
+        #expect(r.status != 0 && r.stderr.contains("déjà acceptée"))
+        r = try cli.run("accept", "--db", "kayes.sqlite", "r1-kayes-c01", "--lang", "en")
+        #expect(r.status != 0 && r.stderr.contains("already accepted"))
+
+        try run("export", "--db", "kayes.sqlite", "--to", "cle")
+        try run("import", "--db", "hub.sqlite", "cle")
+        r = try run("match", "--db", "hub.sqlite", "--json")
+        report = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        #expect(report?["round"] as? Int == 2 && report?["new_placements"] as? Int == 1)
+        r = try run("get", "--db", "hub.sqlite", "candidate", "kayes-c01", "--json")
+        #expect(r.stdout.contains("\"status\":\"placed\""))
+    }
 }
