@@ -1,4 +1,5 @@
 import ArgumentParser
+import Jonction
 import JonctionStore
 
 struct Accept: ParsableCommand {
@@ -11,13 +12,21 @@ struct Accept: ParsableCommand {
     var id: String
 
     func run() throws {
-        let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
-            try replica.answer(proposal: id, accept: true)
-            print(lang.pick("Proposition \(id) acceptée. La réponse partira au pôle avec le prochain paquet (export ou sync).",
-                            "Proposal \(id) accepted. The answer goes to the hub with the next bundle (export or sync)."))
-        }
+        try answer(options, proposal: id, accept: true)
+    }
+}
+
+/// `accept` and `decline`: records the office's answer, which leaves with the next bundle.
+func answer(_ options: CommonOptions, proposal id: String, accept: Bool) throws {
+    let lang = options.language
+    try running(lang) {
+        let replica = try options.openReplica()
+        defer { try? replica.close() }
+        try replica.answer(proposal: id, accept: accept)
+        print(accept
+            ? lang.pick("Proposition \(id) acceptée. La réponse partira au pôle avec le prochain paquet (export ou sync).",
+                        "Proposal \(id) accepted. The answer goes to the hub with the next bundle (export or sync).")
+            : lang.pick("Proposition \(id) refusée. Le pôle en tiendra compte au prochain tour.",
+                        "Proposal \(id) declined. The hub will take it into account at the next round."))
     }
 }

@@ -1,5 +1,4 @@
 import ArgumentParser
-import JonctionStore
 
 struct Decline: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,13 +10,6 @@ struct Decline: ParsableCommand {
     var id: String
 
     func run() throws {
-        let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
-            try replica.answer(proposal: id, accept: false)
-            print(lang.pick("Proposition \(id) refusée. Le pôle en tiendra compte au prochain tour.",
-                            "Proposal \(id) declined. The hub will take it into account at the next round."))
-        }
+        try answer(options, proposal: id, accept: false)
     }
 }
