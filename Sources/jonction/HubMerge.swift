@@ -56,12 +56,8 @@ struct HubMerge: ParsableCommand {
                 out.key("changes_merged"); out.integer(summary.changesMerged)
                 out.key("conflicts"); out.integer(summary.conflicts)
                 if let outcome = matched.outcome {
-                    out.key("match"); out.beginObject()
-                    out.key("new_placements"); out.integer(outcome.newPlacements)
-                    out.key("proposals"); out.integer(outcome.result.proposals.count)
-                    out.key("round"); out.integer(outcome.round)
-                    out.key("total_score"); out.integer(outcome.result.totalScore)
-                    out.endObject()
+                    out.key("match")
+                    MatchReport(outcome).write(to: &out)
                 }
                 out.key("pending")
                 out.beginArray()
@@ -93,14 +89,10 @@ struct HubMerge: ParsableCommand {
                 print(lang.pick(
                     "Fusion terminée : \(summary.taken.count) paquet(s) pris, \(summary.refused.count) refusé(s), \(summary.pending.count) en attente ; \(summary.changesMerged) changement(s) fusionné(s), \(summary.conflicts) conflit(s) ; \(summary.written.count) paquet(s) écrit(s) pour les bureaux.",
                     "Merge done: \(summary.taken.count) bundle(s) taken, \(summary.refused.count) refused, \(summary.pending.count) pending; \(summary.changesMerged) change(s) merged, \(summary.conflicts) conflict(s); \(summary.written.count) bundle(s) written for the offices."))
-                if let outcome = matched.outcome {
-                    print(lang.pick(
-                        "Tour de rapprochement n° \(outcome.round) : \(outcome.result.proposals.count) proposition(s), \(outcome.newPlacements) nouveau(x) placement(s) (détail : jonction match --json pour un tour complet).",
-                        "Matching round \(outcome.round): \(outcome.result.proposals.count) proposal(s), \(outcome.newPlacements) new placement(s)."))
-                }
                 for r in summary.refused { print(lang.pick("  refusé : \(r.file) — \(r.reason.message(lang))", "  refused: \(r.file) — \(r.reason.message(lang))")) }
                 for p in summary.pending { print(lang.pick("  en attente : \(p.file) — \(p.reason.message(lang))", "  pending: \(p.file) — \(p.reason.message(lang))")) }
                 for w in summary.written { print("  → \(w.site)/\(w.file) (\(w.changes))") }
+                if let outcome = matched.outcome { print(MatchReport(outcome).text(lang)) }
             }
             if !summary.refused.isEmpty { throw ExitCode(1) }
         }

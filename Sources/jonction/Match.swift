@@ -133,13 +133,21 @@ struct MatchReport {
 
     func json() -> String {
         var out = CanonicalJSON()
+        write(to: &out)
+        return out.output
+    }
+
+    /// The report as one JSON object (also the `match` member of `hub merge --json`).
+    func write(to out: inout CanonicalJSON) {
         out.beginObject()
         out.key("arcs"); out.integer(result.arcs)
         out.key("by_kind"); out.beginObject(); for (k, n) in byKind { out.key(k); out.integer(n) }; out.endObject()
         out.key("by_region"); out.beginObject(); for (r, n) in byRegion { out.key(r); out.integer(n) }; out.endObject()
         out.key("candidates"); out.integer(outcome.candidates)
         out.key("excluded"); out.beginObject()
-        for (reason, n) in exclusions { out.key(reason.rawValue); out.integer(n) }
+        for (reason, n) in exclusions.sorted(by: { CanonicalJSON.precedes($0.0.rawValue, $1.0.rawValue) }) {
+            out.key(reason.rawValue); out.integer(n)
+        }
         out.endObject()
         out.key("new_placements"); out.integer(outcome.newPlacements)
         out.key("opportunities"); out.integer(outcome.opportunities)
@@ -161,6 +169,5 @@ struct MatchReport {
         }
         out.endArray()
         out.endObject()
-        return out.output
     }
 }
