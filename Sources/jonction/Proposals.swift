@@ -12,6 +12,9 @@ struct Proposals: ParsableCommand {
     @Flag(help: "Toutes les propositions, pas seulement celles des candidats de ce bureau.")
     var all = false
 
+    @Flag(help: "Seulement celles qui attendent une réponse.")
+    var pending = false
+
     @Flag(help: "Sortie JSON.")
     var json = false
 
@@ -21,6 +24,7 @@ struct Proposals: ParsableCommand {
             let replica = try options.openReplica()
             defer { try? replica.close() }
             let views = try replica.proposals(for: all || replica.site == .hub ? nil : replica.site)
+                .filter { !pending || $0.status == "proposed" }
             if json {
                 var out = CanonicalJSON()
                 out.beginArray()
@@ -41,6 +45,10 @@ struct Proposals: ParsableCommand {
                 }
                 out.endArray()
                 print(out.output)
+                return
+            }
+            if views.isEmpty && pending {
+                print(lang.pick("Aucune proposition en attente de réponse.", "No proposal awaiting an answer."))
                 return
             }
             if views.isEmpty {

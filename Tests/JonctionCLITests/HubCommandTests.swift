@@ -150,6 +150,10 @@ struct HubCommandTests {
         try run("accept", "--db", "kayes.sqlite", "r1-kayes-c01")
         r = try cli.run("decline", "--db", "kayes.sqlite", "r1-kayes-c01")
         #expect(r.status != 0 && r.stderr.contains("déjà acceptée"))
+        r = try run("proposals", "--db", "kayes.sqlite", "--pending")
+        #expect(r.stdout.contains("Aucune proposition en attente"))
+        r = try run("proposals", "--db", "kayes.sqlite")
+        #expect(r.stdout.contains("acceptée"))
         r = try cli.run("accept", "--db", "kayes.sqlite", "r1-kayes-c01", "--lang", "en")
         #expect(r.status != 0 && r.stderr.contains("already accepted"))
 
