@@ -48,6 +48,8 @@ public struct MatchingRound: Sendable {
         public var newPlacements: Int
         /// Proposals still pending from earlier rounds (their candidates and places were left out).
         public var pending: Int
+        /// Acceptances for a candidate already placed (or accepted twice): not turned into placements.
+        public var doubleAcceptances: Int
         /// Proposals left unanswered for more than `holdRounds` rounds: their candidates and places are free again.
         public var stale: Int
         public var holdRounds: Int
@@ -94,10 +96,14 @@ public struct MatchingRound: Sendable {
         guard round > lastRound else { throw Failure.roundAlreadyHeld(requested: round, last: lastRound) }
         var declined = Set<MatchRequest.Pair>(), pendingCandidates = Set<String>(), stale = 0
         var toPlace: [(proposal: String, candidate: String, opportunity: String)] = []
-        for (id, v) in proposals {
+        // Newest round first: if an office accepted two proposals for one candidate, the newest counts.
+        var doubleAcceptances = 0
+        for (id, v) in proposals.sorted(by: { (int($0.values[pRound]) ?? 0, $1.id) > (int($1.values[pRound]) ?? 0, $0.id) }) {
             guard let c = text(v[pC]), let o = text(v[pO]) else { continue }
             switch text(v[pStatus]) {
             case "declined": declined.insert(.init(candidate: c, opportunity: o))
+            case "accepted" where !placedPairs.contains([c, o]) && placedCandidates.contains(c):
+                doubleAcceptances += 1
             case "accepted" where !placedPairs.contains([c, o]):
                 toPlace.append((id, c, o))
                 placedPairs.insert([c, o])
@@ -178,7 +184,7 @@ public struct MatchingRound: Sendable {
             try writer.recordMatchRound(round, proposals: total, placements: toPlace.count, totalScore: result.totalScore)
             progress?(.writing(total, total))
         }
-        return Outcome(round: round, result: result, newPlacements: toPlace.count, pending: pendingCandidates.count, stale: stale, holdRounds: holdRounds,
+        return Outcome(round: round, result: result, newPlacements: toPlace.count, pending: pendingCandidates.count, doubleAcceptances: doubleAcceptances, stale: stale, holdRounds: holdRounds,
                        candidates: matchCandidates.count, opportunities: matchOpportunities.count,
                        seconds: Date().timeIntervalSince(started), regions: regions)
     }

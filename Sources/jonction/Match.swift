@@ -101,6 +101,11 @@ struct MatchReport {
         out.append(lang.pick(
             "Propositions : \(result.proposals.count) (score total \(result.totalScore), moyenne \(mean)/100) ; propositions encore en attente d’avant : \(outcome.pending) ; nouveaux placements : \(outcome.newPlacements).",
             "Proposals: \(result.proposals.count) (total score \(result.totalScore), mean \(mean)/100); proposals still pending from before: \(outcome.pending); new placements: \(outcome.newPlacements)."))
+        if outcome.doubleAcceptances > 0 {
+            out.append(lang.pick(
+                "Acceptations pour un candidat déjà placé : \(outcome.doubleAcceptances), sans nouveau placement. Vérifiez avec les bureaux (jonction proposals --all --json).",
+                "Acceptances for a candidate already placed: \(outcome.doubleAcceptances), no new placement made. Check with the offices (jonction proposals --all --json)."))
+        }
         if outcome.stale > 0 {
             out.append(lang.pick(
                 "Propositions sans réponse depuis plus de \(outcome.holdRounds) tours : \(outcome.stale) ; leurs candidats et leurs places sont de nouveau libres (une acceptation tardive comptera quand même).",
@@ -144,6 +149,7 @@ struct MatchReport {
         out.key("by_kind"); out.beginObject(); for (k, n) in byKind { out.key(k); out.integer(n) }; out.endObject()
         out.key("by_region"); out.beginObject(); for (r, n) in byRegion { out.key(r); out.integer(n) }; out.endObject()
         out.key("candidates"); out.integer(outcome.candidates)
+        out.key("double_acceptances"); out.integer(outcome.doubleAcceptances)
         out.key("excluded"); out.beginObject()
         for (reason, n) in exclusions.sorted(by: { CanonicalJSON.precedes($0.0.rawValue, $1.0.rawValue) }) {
             out.key(reason.rawValue); out.integer(n)

@@ -118,4 +118,26 @@ struct MatchingRoundTests {
         let stale = try hub.proposals().filter { $0.id.hasPrefix("r1-") }
         #expect(stale.count == first.result.proposals.count && stale.allSatisfy { $0.status == "proposed" })
     }
+
+    @Test("deux acceptations pour un même candidat : un seul placement, le plus récent, et le rapport le signale")
+    func doubleAcceptance() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        try hub.write { try $0.insert(dataset) }
+        for (round, opportunity) in [(1, "opp-01"), (2, "opp-02")] {
+            try hub.put(table: "proposal", id: "r\(round)-kayes-c01", fields: [
+                ("candidate_id", "kayes-c01"), ("opportunity_id", opportunity), ("score", "50"), ("round", "\(round)"),
+                ("status", "accepted"),
+            ])
+        }
+        let outcome = try MatchingRound(replica: hub).run()
+        #expect(outcome.round == 3)
+        #expect(outcome.newPlacements == 1 && outcome.doubleAcceptances == 1)
+        let placements = try hub.liveRecords(table: "placement")
+        #expect(placements.map(\.id) == ["pl-r2-kayes-c01"])
+        #expect(!outcome.result.proposals.contains { $0.candidate.id == "kayes-c01" })
+        // The next round makes no second placement, and still reports the double acceptance.
+        let next = try MatchingRound(replica: hub).run()
+        #expect(next.newPlacements == 0 && next.doubleAcceptances == 1)
+    }
 }
