@@ -54,6 +54,7 @@ enum CommandError: Error, UserFacingError {
     case badAssignment(String)
     case exportToSelf(SiteName)
     case notTheHub(SiteName)
+    case unreadableFile(String)
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -65,6 +66,9 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Ce réplica est celui du site \(site), pas du pôle : les commandes « jonction hub » s’utilisent sur le réplica du pôle (créé par « jonction init --site hub »).",
                 "This replica is site \(site)'s, not the hub's: “jonction hub” commands work on the hub's replica (created by “jonction init --site hub”).")
+        case .unreadableFile(let path):
+            return lang.pick("Impossible de lire le fichier \(path) : vérifiez le chemin et les droits.",
+                             "Cannot read the file \(path): check the path and the permissions.")
         case .exportToSelf(let site):
             return lang.pick(
                 "Ce réplica est celui du site \(site) : indiquez le destinataire avec --for SITE (par exemple --for kayes).",

@@ -40,10 +40,8 @@ struct Match: ParsableCommand {
             defer { try? replica.close() }
             var scoring = ScoringWeights()
             if let weights {
-                guard let data = FileManager.default.contents(atPath: weights),
-                    let decoded = try? JSONDecoder().decode(ScoringWeights.self, from: data)
-                else { throw DatasetError.notJSON(path: weights) }
-                scoring = decoded
+                guard let data = FileManager.default.contents(atPath: weights) else { throw CommandError.unreadableFile(weights) }
+                scoring = try ScoringWeights(json: data)
             }
             let line = ProgressLine("")
             let outcome = try MatchingRound(replica: replica, k: k, weights: scoring, holdRounds: holdRounds).run(round: round) { phase in

@@ -1,3 +1,4 @@
+import Foundation
 import Jonction
 @testable import JonctionMatch
 import Testing
@@ -123,5 +124,28 @@ struct ScoringTests {
         var top = TopK(3)
         for (s, i) in [(5, 1), (9, 2), (5, 0), (7, 3), (9, 4)] as [(Int32, Int32)] { top.insert(score: s, index: i) }
         #expect(top.sorted().map { $0.1 } == [2, 4, 3])
+    }
+
+    @Test("fichier de poids : défauts pour les clés absentes, refus précis sinon", arguments: [
+        (#"{"occupation":50,"location":5}"#, nil),
+        (#"{"minimum_score":60}"#, nil),
+        (#"[40]"#, WeightsError.notAnObject),
+        (#"{"ocupation":40}"#, .unknownKey("ocupation")),
+        (#"{"skills":"25"}"#, .notAnInteger("skills")),
+        (#"{"skills":25.5}"#, .notAnInteger("skills")),
+        (#"{"occupation":60,"skills":-20,"languages":30}"#, .negative("skills")),
+        (#"{"occupation":90}"#, .totalNot100(150)),
+        (#"{"minimum_score":101}"#, .minimumScoreOutOfRange(101)),
+    ] as [(String, WeightsError?)])
+    func weightsFile(json: String, error: WeightsError?) throws {
+        if let error {
+            #expect(throws: error) { try ScoringWeights(json: Data(json.utf8)) }
+            #expect(!error.message(.fr).isEmpty && error.message(.fr) != error.message(.en))
+        } else {
+            let w = try ScoringWeights(json: Data(json.utf8))
+            #expect(w.total == 100)
+            if json.contains("minimum_score") { #expect(w.minimumScore == 60 && w.occupation == 40) }
+            else { #expect(w.occupation == 50 && w.location == 5 && w.skills == 25 && w.minimumScore == 40) }
+        }
     }
 }
