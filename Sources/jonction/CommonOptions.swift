@@ -55,6 +55,7 @@ enum CommandError: Error, UserFacingError {
     case exportToSelf(SiteName)
     case notTheHub(SiteName)
     case unreadableFile(String)
+    case outOfRange(option: String, value: Int, range: ClosedRange<Int>)
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -66,6 +67,9 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Ce réplica est celui du site \(site), pas du pôle : les commandes « jonction hub » s’utilisent sur le réplica du pôle (créé par « jonction init --site hub »).",
                 "This replica is site \(site)'s, not the hub's: “jonction hub” commands work on the hub's replica (created by “jonction init --site hub”).")
+        case .outOfRange(let option, let value, let range):
+            return lang.pick("\(option) \(value) : la valeur doit être entre \(range.lowerBound) et \(range.upperBound).",
+                             "\(option) \(value): the value must be between \(range.lowerBound) and \(range.upperBound).")
         case .unreadableFile(let path):
             return lang.pick("Impossible de lire le fichier \(path) : vérifiez le chemin et les droits.",
                              "Cannot read the file \(path): check the path and the permissions.")

@@ -38,6 +38,11 @@ struct Match: ParsableCommand {
         try running(lang) {
             let replica = try options.openHub()
             defer { try? replica.close() }
+            if let round, round < 1 { throw CommandError.outOfRange(option: "--round", value: round, range: 1...1_000_000) }
+            guard (1...1000).contains(k) else { throw CommandError.outOfRange(option: "--k", value: k, range: 1...1000) }
+            guard (0...1000).contains(holdRounds) else {
+                throw CommandError.outOfRange(option: "--hold-rounds", value: holdRounds, range: 0...1000)
+            }
             var scoring = ScoringWeights()
             if let weights {
                 guard let data = FileManager.default.contents(atPath: weights) else { throw CommandError.unreadableFile(weights) }

@@ -136,6 +136,11 @@ struct HubCommandTests {
         // A round that exists already is not rewritten.
         r = try cli.run("match", "--db", "hub.sqlite", "--round", "1")
         #expect(r.status != 0 && r.stderr.contains("Le tour n° 1 existe déjà"))
+        r = try cli.run("match", "--db", "hub.sqlite", "--k", "0")
+        #expect(r.status != 0 && r.stderr.contains("--k 0 : la valeur doit être entre 1 et 1000"))
+        try Data(#"{"occupation":90}"#.utf8).write(to: dir.url.appendingPathComponent("poids.json"))
+        r = try cli.run("match", "--db", "hub.sqlite", "--weights", "poids.json")
+        #expect(r.status != 0 && r.stderr.contains("ils doivent faire 100"))
 
         try run("export", "--db", "hub.sqlite", "--to", "cle", "--for", "kayes")
         try run("import", "--db", "kayes.sqlite", "cle")
