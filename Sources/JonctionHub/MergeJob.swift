@@ -16,6 +16,7 @@ public struct MergeJob: Sendable {
     public let inbox: URL
     public let outbox: URL
     /// Runs between the import and the outbox (the matching round, once there is one).
+    /// If it throws, the outbox is still written and the error is in `Summary.beforeOutboxFailure`.
     public var beforeOutbox: (@Sendable (Replica) throws -> Void)?
 
     public init(replica: Replica, inbox: URL, outbox: URL, beforeOutbox: (@Sendable (Replica) throws -> Void)? = nil) {
@@ -34,6 +35,9 @@ public struct MergeJob: Sendable {
         public var changesMerged = 0
         public var conflicts = 0
         public var written: [(site: SiteName, file: String, changes: Int)] = []
+        /// Why `beforeOutbox` (the matching round) failed, if it did. The outbox is written anyway:
+        /// the offices still get the night's changes; the round can be run again by hand.
+        public var beforeOutboxFailure: (any Error)?
     }
 
     public func run(progress: ((String, Int, Int) -> Void)? = nil) throws -> Summary {
@@ -73,7 +77,11 @@ public struct MergeJob: Sendable {
             }
         }
 
-        try beforeOutbox?(replica)
+        do {
+            try beforeOutbox?(replica)
+        } catch {
+            summary.beforeOutboxFailure = error
+        }
 
         for site in try replica.knownSites() {
             let folder = outbox.appendingPathComponent(site.rawValue)

@@ -59,6 +59,9 @@ struct HubMerge: ParsableCommand {
                     out.key("match")
                     MatchReport(outcome).write(to: &out)
                 }
+                if let failure = summary.beforeOutboxFailure {
+                    out.key("match_error"); out.string(HubMerge.describe(failure, lang))
+                }
                 out.key("pending")
                 out.beginArray()
                 for p in summary.pending { out.string(p.file) }
@@ -94,6 +97,12 @@ struct HubMerge: ParsableCommand {
                 for w in summary.written { print("  → \(w.site)/\(w.file) (\(w.changes))") }
                 if let outcome = matched.outcome { print(MatchReport(outcome).text(lang)) }
             }
+            if let failure = summary.beforeOutboxFailure {
+                printError(lang.pick(
+                    "Le tour de rapprochement a échoué : \(HubMerge.describe(failure, lang)) Les paquets pour les bureaux ont quand même été écrits ; relancez « jonction match --db \(options.databasePath) » une fois le problème réglé.",
+                    "The matching round failed: \(HubMerge.describe(failure, lang)) The bundles for the offices were written anyway; run “jonction match --db \(options.databasePath)” again once the problem is solved."))
+                throw ExitCode(1)
+            }
             if !summary.refused.isEmpty { throw ExitCode(1) }
         }
     }
@@ -102,4 +111,11 @@ struct HubMerge: ParsableCommand {
 /// The matching round's outcome, set from the merge job's hook.
 final class MatchBox: @unchecked Sendable {
     var outcome: MatchingRound.Outcome?
+}
+
+extension HubMerge {
+    /// An error in the user's language (ours), or its description (a bug).
+    static func describe(_ error: any Error, _ lang: Lang) -> String {
+        (error as? UserFacingError)?.message(lang) ?? String(describing: error)
+    }
 }

@@ -68,7 +68,8 @@ struct MergeJobTests {
         // Twice: nothing new taken, the outbox keeps one bundle per office.
         let again = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
         #expect(again.taken.isEmpty && again.refused.isEmpty && again.pending.count == 1)
-        #expect(try Mailbag(outbox.appendingPathComponent("kayes")).files().count == 1)
+        let written = try Mailbag(outbox.appendingPathComponent("kayes")).files()
+        #expect(written.count == 1)
     }
 
     @Test("une seule fusion à la fois")
@@ -82,5 +83,23 @@ struct MergeJobTests {
         flock(fd, LOCK_UN)
         close(fd)
         #expect(throws: Never.self) { try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run() }
+    }
+
+    @Test("si le tour de rapprochement échoue, les paquets des bureaux sont quand même écrits")
+    func matchingFailureStillWritesOutbox() throws {
+        struct Boom: Error {}
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        let inbox = try folder("arrivee"), outbox = try folder("depart")
+        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        let b = try kayes.makeBundle(for: .hub)!
+        try Mailbag(inbox).write(b.encoded(), name: Mailbag.fileName(for: b))
+        try hub.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")])
+        let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox, beforeOutbox: { _ in throw Boom() }).run()
+        #expect(summary.beforeOutboxFailure is Boom)
+        #expect(summary.taken.count == 1)
+        #expect(summary.written.map(\.site.rawValue) == ["kayes"])
+        let written = try Mailbag(outbox.appendingPathComponent("kayes")).files()
+        #expect(written.count == 1)
     }
 }
