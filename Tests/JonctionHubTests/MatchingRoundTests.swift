@@ -140,4 +140,23 @@ struct MatchingRoundTests {
         let next = try MatchingRound(replica: hub).run()
         #expect(next.newPlacements == 0 && next.doubleAcceptances == 1)
     }
+
+    @Test("le sexe, l’origine et l’âge ne changent ni le score ni l’explication")
+    func protectedAttributesNeverScore() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let profile = [("region", "Mopti"), ("isco", "7112"), ("skills", "maçonnerie"), ("languages", "bm;fr"),
+                       ("education", "CAP"), ("consent", "employers"), ("status", "registered")]
+        try hub.put(table: "candidate", id: "mopti-a", fields: profile + [("sex", "F"), ("origin_status", "returnee"), ("birth_year", "1975")])
+        try hub.put(table: "candidate", id: "mopti-b", fields: profile + [("sex", "M"), ("origin_status", "host_youth"), ("birth_year", "2006")])
+        try hub.put(table: "opportunity", id: "opp-1", fields: [
+            ("kind", "job"), ("title", "Maçon"), ("isco", "7112"), ("skills_required", "maçonnerie;coffrage"), ("languages", "fr"),
+            ("min_education", "primaire"), ("region", "Mopti"), ("places", "2"), ("status", "open"),
+        ])
+        let outcome = try MatchingRound(replica: hub).run()
+        #expect(outcome.result.proposals.count == 2)
+        let written = try hub.proposals()
+        #expect(written.count == 2)
+        #expect(Set(written.map(\.score)).count == 1)
+        #expect(Set(written.map(\.reasons)).count == 1)
+    }
 }
