@@ -19,9 +19,7 @@ struct Accept: ParsableCommand {
 /// `accept` and `decline`: records the office's answer, which leaves with the next bundle.
 func answer(_ options: CommonOptions, proposal id: String, accept: Bool) throws {
     let lang = options.language
-    try running(lang) {
-        let replica = try options.openReplica()
-        defer { try? replica.close() }
+    try options.withReplica { replica in
         try replica.answer(proposal: id, accept: accept)
         print(accept
             ? lang.pick("Proposition \(id) acceptée. La réponse partira au pôle avec le prochain paquet (export ou sync).",

@@ -25,6 +25,24 @@ struct CommonOptions: ParsableArguments {
 }
 
 extension CommonOptions {
+    /// Runs a command body on the replica (see `running` for errors); the replica is closed after.
+    func withReplica(_ body: (Replica) throws -> Void) throws {
+        try running(language) {
+            let replica = try openReplica()
+            defer { try? replica.close() }
+            try body(replica)
+        }
+    }
+
+    /// As `withReplica`, on the hub's replica only.
+    func withHub(_ body: (Replica) throws -> Void) throws {
+        try running(language) {
+            let replica = try openHub()
+            defer { try? replica.close() }
+            try body(replica)
+        }
+    }
+
     /// The hub's replica: `jonction hub …` commands refuse an office's.
     func openHub() throws -> Replica {
         let replica = try openReplica()

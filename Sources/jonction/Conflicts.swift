@@ -17,9 +17,7 @@ struct Conflicts: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             var conflicts = try replica.conflicts()
             if let limit, limit >= 0 { conflicts = Array(conflicts.prefix(limit)) }
             if json {

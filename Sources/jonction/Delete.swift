@@ -20,9 +20,7 @@ struct Delete: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             let change = try replica.delete(table: table, id: id)
             if json {
                 var out = CanonicalJSON()

@@ -31,9 +31,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             let addressee = try SiteName(self.addressee)
             guard addressee != replica.site else { throw CommandError.exportToSelf(replica.site) }
             let progress = ProgressLine(lang.pick("Préparation du paquet…", "Preparing the bundle…"))

@@ -18,9 +18,7 @@ struct Get: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             let record = try replica.get(table: table, id: id)
             if json {
                 var out = CanonicalJSON()

@@ -31,9 +31,7 @@ struct HubMerge: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openHub()
-            defer { try? replica.close() }
+        try options.withHub { replica in
             let line = ProgressLine(lang.pick("Fusion", "Merge"))
             let matched = MatchBox()
             var matching: (@Sendable (Replica) throws -> Void)? = nil

@@ -14,9 +14,7 @@ struct HubSites: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openHub()
-            defer { try? replica.close() }
+        try options.withHub { replica in
             let offices = Dictionary(uniqueKeysWithValues: try replica.offices().map { ($0.site, $0) })
             let peers = Dictionary(uniqueKeysWithValues: try replica.status().peers.map { ($0.site, $0) })
             let sites = Set(offices.keys).union(peers.keys).sorted()

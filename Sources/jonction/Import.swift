@@ -24,9 +24,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             let line = ProgressLine(lang.pick("Import", "Import"))
             let outcomes = try replica.importFiles(paths.map { URL(fileURLWithPath: $0) }) { url, done, total in
                 line.relabel(lang.pick("Fusion de ", "Merging ") + url.lastPathComponent)

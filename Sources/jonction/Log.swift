@@ -25,9 +25,7 @@ struct Log: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             if let table { _ = try replica.schema.table(named: table) }
             var changes = try replica.log(origin: try origin.map { try SiteName($0) }, table: table, id: id)
             if let limit, limit >= 0, changes.count > limit { changes.removeFirst(changes.count - limit) }

@@ -35,9 +35,7 @@ struct Match: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openHub()
-            defer { try? replica.close() }
+        try options.withHub { replica in
             if let round, round < 1 { throw CommandError.outOfRange(option: "--round", value: round, range: 1...1_000_000) }
             guard (1...1000).contains(k) else { throw CommandError.outOfRange(option: "--k", value: k, range: 1...1000) }
             guard (0...1000).contains(holdRounds) else {

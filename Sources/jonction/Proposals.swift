@@ -20,9 +20,7 @@ struct Proposals: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             let views = try replica.proposals(for: all || replica.site == .hub ? nil : replica.site)
                 .filter { !pending || $0.status == "proposed" }
             if json {

@@ -13,9 +13,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try running(lang) {
-            let replica = try options.openReplica()
-            defer { try? replica.close() }
+        try options.withReplica { replica in
             let s = try replica.status()
             if json {
                 printJSON(s)
