@@ -48,6 +48,7 @@ let package = Package(
             name: "JonctionHub",
             dependencies: [
                 "Jonction", "JonctionStore", "JonctionBundle", "JonctionMatch",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
@@ -60,7 +61,7 @@ let package = Package(
         .executableTarget(
             name: "jonction",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -78,7 +79,10 @@ let package = Package(
         // Seeded generators, a manual clock and random workloads shared by the tests.
         .target(name: "JonctionTestSupport", dependencies: ["Jonction"], path: "Tests/JonctionTestSupport"),
         .testTarget(name: "JonctionTests", dependencies: ["Jonction", "JonctionTestSupport"]),
-        .testTarget(name: "JonctionStoreTests", dependencies: ["Jonction", "JonctionStore", "JonctionTestSupport"]),
+        .testTarget(
+            name: "JonctionStoreTests",
+            dependencies: ["Jonction", "JonctionStore", "JonctionTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "JonctionBundleTests", dependencies: ["Jonction", "JonctionStore", "JonctionBundle", "JonctionTestSupport"]),
         .testTarget(
             name: "JonctionHubTests",

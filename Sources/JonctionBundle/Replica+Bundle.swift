@@ -16,22 +16,48 @@ public struct ImportReport: Sendable {
     public var isReplay: Bool { apply.applied == 0 }
 }
 
-extension Replica {
+/// A bundle read, verified and planned: everything that can happen before its transaction.
+package struct PreparedBundle: Sendable {
+    package var header: BundleHeader
+    package var plan: MergePlan
+    package var network: String?
+
+    /// Verifies and plans a decoded bundle (pure CPU work: may run off the writer's thread).
+    package init(_ bundle: Bundle, replica: Replica) throws {
+        header = bundle.header
+        plan = try replica.plan(bundle.receivedBlocks)
+        network = bundle.network
+    }
+}
+
+extension ReplicaAccess {
     /// The bundle for `addressee`: every change above the vector it last acknowledged (or all of
     /// them, `full`), from every origin. Nil when there is nothing to send.
-    public func makeBundle(for addressee: SiteName, full: Bool = false) throws -> Bundle? {
+    package func makeBundle(for addressee: SiteName, full: Bool = false) throws -> Bundle? {
         let outgoing = try outgoing(for: addressee, full: full)
         guard outgoing.count > 0 else { return nil }
-        return Bundle(sender: site, addressee: addressee, network: outgoing.network, createdAt: clock.nowMillis(),
-                      senderVector: outgoing.vector, ranges: outgoing.ranges, changeCount: outgoing.count,
-                      blocks: outgoing.blocks)
+        return Bundle(sender: replica.site, addressee: addressee, network: outgoing.network,
+                      createdAt: replica.clock.nowMillis(), senderVector: outgoing.vector, ranges: outgoing.ranges,
+                      changeCount: outgoing.count, blocks: outgoing.blocks)
     }
+}
 
-    /// Merges a verified bundle: all or nothing, then remembers what the sender holds.
+extension ReplicaTransaction {
+    /// Merges a prepared bundle, all or nothing, and remembers what the sender holds.
+    package func importBundle(_ prepared: PreparedBundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+        let header = prepared.header
+        let report = try merge(prepared.plan, receivedFrom: header.sender,
+                               acknowledging: Acknowledgement(vector: header.senderVector, writtenAt: header.createdAt),
+                               network: prepared.network, progress: progress)
+        return ImportReport(header: header, apply: report)
+    }
+}
+
+extension Replica {
+    /// Merges a verified bundle in one transaction, all or nothing, then remembers what the sender holds.
     public func importBundle(_ bundle: Bundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        let report = try apply(blocks: bundle.receivedBlocks, receivedFrom: bundle.sender,
-                               acknowledging: Acknowledgement(vector: bundle.senderVector, writtenAt: bundle.createdAt), network: bundle.network, progress: progress)
-        return ImportReport(header: bundle.header, apply: report)
+        let prepared = try PreparedBundle(bundle, replica: self)
+        return try write { try $0.importBundle(prepared, progress: progress) }
     }
 
     /// Reads, verifies and merges a bundle file.

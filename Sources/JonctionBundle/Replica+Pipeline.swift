@@ -3,14 +3,10 @@ import Foundation
 import Jonction
 import JonctionStore
 
-/// A bundle read, verified and planned, ready for its transaction.
-struct PreparedBundle: Sendable {
-    var header: BundleHeader
-    var plan: MergePlan
-    var network: String?
-}
-
 /// The outcome of preparing one file on the helper thread.
+///
+/// `@unchecked Sendable` is safe: `result` is written once, on the helper thread, before
+/// `done.signal()`, and read only after `done.wait()`; the semaphore orders the two accesses.
 private final class Slot: @unchecked Sendable {
     var result: Result<PreparedBundle, any Error>?
     let done = DispatchSemaphore(value: 0)
@@ -19,14 +15,7 @@ private final class Slot: @unchecked Sendable {
 extension Replica {
     /// Reads, verifies and plans a bundle file: everything before the transaction.
     func prepareBundle(at url: URL) throws -> PreparedBundle {
-        let bundle = try Bundle(decoding: Mailbag.read(url), schema: schema)
-        return PreparedBundle(header: bundle.header, plan: try plan(bundle.receivedBlocks), network: bundle.network)
-    }
-
-    func importPrepared(_ prepared: PreparedBundle, progress: ((Int, Int) -> Void)?) throws -> ImportReport {
-        let report = try apply(prepared.plan, receivedFrom: prepared.header.sender,
-                               acknowledging: Acknowledgement(vector: prepared.header.senderVector, writtenAt: prepared.header.createdAt), network: prepared.network, progress: progress)
-        return ImportReport(header: prepared.header, apply: report)
+        try PreparedBundle(Bundle(decoding: Mailbag.read(url), schema: schema), replica: self)
     }
 
     /// Imports bundle files one after the other, each in its own transaction, while the next one is
@@ -52,7 +41,7 @@ extension Replica {
             current.done.wait()
             if i + 1 < urls.count { next = start(urls[i + 1]) }
             results.append((url, current.result!.flatMap { prepared in
-                Result { try importPrepared(prepared) { done, total in progress?(url, done, total) } }
+                Result { try write { try $0.importBundle(prepared) { done, total in progress?(url, done, total) } } }
             }))
         }
         return results

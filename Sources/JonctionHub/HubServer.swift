@@ -59,7 +59,7 @@ public struct HubServer: Sendable {
     // MARK: Handlers
 
     func health() async throws -> Response {
-        let network = try await threads.runIfActive { try self.replica.network() }
+        let network = try await threads.runIfActive { try self.replica.read { try $0.network() } }
         var json = CanonicalJSON()
         json.beginObject()
         json.key("network")
@@ -81,7 +81,7 @@ public struct HubServer: Sendable {
                 throw HubFailure.tooLarge(maximumUpload)
             }
             let bytes = Array(buffer: body)
-            let report = try await threads.runIfActive { () throws -> ImportReport in
+            let (report, vector) = try await threads.runIfActive { () throws -> (ImportReport, VersionVector) in
                 let bundle = try JonctionBundle.Bundle(decoding: bytes, schema: self.replica.schema)
                 guard bundle.sender == office.site else {
                     throw HubFailure.wrongSender(token: office.site, bundle: bundle.sender)
@@ -89,11 +89,14 @@ public struct HubServer: Sendable {
                 guard bundle.addressee == self.replica.site else {
                     throw HubFailure.wrongAddressee(bundle.addressee)
                 }
-                let report = try self.replica.importBundle(bundle)
-                try self.replica.touchOffice(office.site)
-                return report
+                let prepared = try PreparedBundle(bundle, replica: self.replica)
+                // One transaction: the merge, the contact, and the vector the answer acknowledges.
+                return try self.replica.write { hub in
+                    let report = try hub.importBundle(prepared)
+                    try hub.touchOffice(office.site)
+                    return (report, try hub.vector())
+                }
             }
-            let vector = try await threads.runIfActive { try self.replica.vector() }
             var json = CanonicalJSON()
             json.beginObject()
             json.key("applied"); json.integer(report.apply.applied)
@@ -134,9 +137,10 @@ public struct HubServer: Sendable {
             let at = query.get("at").flatMap { UInt64(String($0)) }
             let bytes = try await threads.runIfActive { () throws -> [UInt8]? in
                 // What the office says it holds is its acknowledgement: the bundle carries the rest.
-                try self.replica.acknowledge(peer: office.site,
-                                             Acknowledgement(vector: have, writtenAt: at ?? self.replica.clock.nowMillis()))
-                return try self.replica.makeBundle(for: office.site)?.encoded()
+                try self.replica.write {
+                    try $0.acknowledge(office: office.site, Acknowledgement(vector: have, writtenAt: at ?? self.replica.clock.nowMillis()))
+                }
+                return try self.replica.read { try $0.makeBundle(for: office.site) }?.encoded()
             }
             guard let bytes else {
                 log(request, office: office.site, status: .noContent, started: started, detail: "nothing to send")
@@ -157,7 +161,7 @@ public struct HubServer: Sendable {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let token = AccessToken(String(header.dropFirst(7)))
         else { throw HubFailure.unauthorized }
-        guard let office = try await threads.runIfActive({ try self.replica.office(tokenSHA256: token.sha256) }) else {
+        guard let office = try await threads.runIfActive({ try self.replica.read({ try $0.office(tokenSHA256: token.sha256) }) }) else {
             throw HubFailure.unauthorized
         }
         guard office.isActive else { throw HubFailure.revoked(office.site) }

@@ -75,10 +75,10 @@ public struct MatchingRound: Sendable {
         func text(_ v: Value) -> String? { if case .text(let s) = v { return s } else { return nil } }
         func int(_ v: Value) -> Int? { if case .integer(let n) = v { return Int(n) } else { return nil } }
 
-        let proposals = try replica.liveRecords(table: "proposal")
-        let placements = try replica.liveRecords(table: "placement")
-        let opportunities = try replica.liveRecords(table: "opportunity")
-        let candidates = try replica.liveRecords(table: "candidate")
+        let proposals = try replica.read { try $0.liveRecords(table: "proposal") }
+        let placements = try replica.read { try $0.liveRecords(table: "placement") }
+        let opportunities = try replica.read { try $0.liveRecords(table: "opportunity") }
+        let candidates = try replica.read { try $0.liveRecords(table: "candidate") }
 
         let pC = field(proposalTable, "candidate_id"), pO = field(proposalTable, "opportunity_id")
         let pStatus = field(proposalTable, "status"), pRound = field(proposalTable, "round")
@@ -91,7 +91,7 @@ public struct MatchingRound: Sendable {
             placedCandidates.insert(c)
         }
         // Rounds that proposed nothing leave no proposal: the hub's round history counts them.
-        let lastRound = max(try replica.lastMatchRound(), proposals.reduce(0) { max($0, int($1.values[pRound]) ?? 0) })
+        let lastRound = max(try replica.read { try $0.lastMatchRound() }, proposals.reduce(0) { max($0, int($1.values[pRound]) ?? 0) })
         let round = requested ?? lastRound + 1
         guard round > lastRound else { throw Failure.roundAlreadyHeld(requested: round, last: lastRound) }
         var declined = Set<MatchRequest.Pair>(), pendingCandidates = Set<String>(), stale = 0

@@ -83,12 +83,12 @@ public struct MergeJob: Sendable {
             summary.beforeOutboxFailure = error
         }
 
-        for site in try replica.knownSites() {
+        for site in try replica.read({ try $0.knownSites() }) {
             let folder = outbox.appendingPathComponent(site.rawValue)
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
             let mailbag = Mailbag(folder)
             let old = try mailbag.files()
-            guard let bundle = try replica.makeBundle(for: site) else { continue }
+            guard let bundle = try replica.read({ try $0.makeBundle(for: site) }) else { continue }
             let name = Mailbag.fileName(for: bundle)
             try mailbag.write(bundle.encoded(), name: name)
             // The new bundle holds everything the older ones did: keep only it.

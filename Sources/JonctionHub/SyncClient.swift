@@ -78,7 +78,7 @@ public struct SyncClient: Sendable {
         var full = false
         while true {
             let everything = full
-            let bundle = try await threads.runIfActive { try replica.makeBundle(for: .hub, full: everything)?.encoded() }
+            let bundle = try await threads.runIfActive { try replica.read { try $0.makeBundle(for: .hub, full: everything) }?.encoded() }
             guard let bundle else { break }
             let count = try JonctionBundle.Bundle.header(of: bundle).changeCount
             progress?(.uploading(changes: count))
@@ -100,14 +100,14 @@ public struct SyncClient: Sendable {
                 var entries: [SiteName: UInt64] = [:]
                 for (site, seq) in vector where SiteName.isValid(site) { entries[SiteName(unchecked: site)] = (seq as? Int).map(UInt64.init) ?? 0 }
                 let acknowledgement = Acknowledgement(vector: VersionVector(entries), writtenAt: UInt64(at))
-                try await threads.runIfActive { try replica.acknowledge(peer: .hub, acknowledgement) }
+                try await threads.runIfActive { try replica.write { try $0.remember(peer: .hub, acknowledgement) } }
             }
             break
         }
 
         // 2. Download what we lack, given what we hold.
         progress?(.downloading)
-        let vector = try await threads.runIfActive { try replica.vector() }
+        let vector = try await threads.runIfActive { try replica.read { try $0.vector() } }
         let have = vector.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ",")
         var request = HTTPClientRequest(url: url(HubAPI.bundle) + "?site=\(replica.site)&have=\(have)&at=\(replica.clock.nowMillis())")
         request.headers.add(name: "Authorization", value: "Bearer \(token.text)")

@@ -12,7 +12,16 @@ enum Migrations {
         migrator.registerMigration("v1-replica", migrate: v1)
         migrator.registerMigration("v2-offices", migrate: v2)
         migrator.registerMigration("v3-match-rounds", migrate: v3)
+        migrator.registerMigration("v4-hub-tables-at-hub-only", migrate: v4)
         return migrator
+    }
+
+    /// The hub's own tables (`office`, `match_round`: v2, v3) belong in the hub's replica only:
+    /// an office's replica drops its empty copies. Runs after the `replica` row exists (see
+    /// `Replica.create`), so a new office replica ends up without them too.
+    private static func v4(_ db: Database) throws {
+        guard try String.fetchOne(db, sql: "SELECT site FROM replica") != "hub" else { return }
+        try db.execute(sql: "DROP TABLE office; DROP TABLE match_round")
     }
 
     /// The hub's history of matching rounds, kept on the hub only (never synced). A round that

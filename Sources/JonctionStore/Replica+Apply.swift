@@ -102,7 +102,7 @@ extension Replica {
         }
     }
 
-    private func checkNetwork(_ theirs: String?, sender: SiteName?, db: Database) throws {
+    func checkNetwork(_ theirs: String?, sender: SiteName?, db: Database) throws {
         guard let theirs, !theirs.isEmpty else { return }
         guard Replica.isValidNetwork(theirs) else { throw StoreError.invalidNetwork(theirs) }
         if let ours = try String.fetchOne(db, sql: "SELECT network FROM replica") {

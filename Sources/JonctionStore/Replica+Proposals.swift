@@ -17,11 +17,11 @@ public struct ProposalView: Sendable, Equatable {
     public var status: String?
 }
 
-extension Replica {
+extension ReplicaAccess {
     /// Live proposals, newest round first; `site` keeps those of the candidates this site
     /// registered (ids `<site>-…`, DESIGN §2).
-    public func proposals(for site: SiteName? = nil) throws -> [ProposalView] {
-        let table = try schema.table(named: "proposal")
+    package func proposals(for site: SiteName? = nil) throws -> [ProposalView] {
+        let table = try replica.schema.table(named: "proposal")
         func text(_ v: Value?) -> String? { if case .text(let s)? = v { return s } else { return nil } }
         func int(_ v: Value?) -> Int? { if case .integer(let n)? = v { return Int(n) } else { return nil } }
         /// A field of a live record, by name.
@@ -49,31 +49,18 @@ extension Replica {
         return views.sorted { ($0.round ?? 0, $1.candidateID) > ($1.round ?? 0, $0.candidateID) }
     }
 
+}
+
+extension ReplicaTransaction {
     /// Records an office's answer to a proposal: `accepted` or `declined`. Only a pending
     /// (`proposed`) proposal can be answered.
     @discardableResult
-    public func answer(proposal id: String, accept: Bool) throws -> Change {
+    package func answer(proposal id: String, accept: Bool) throws -> Change {
         let record = try get(table: "proposal", id: id)
         let status: String? = {
             if case .text(let s) = record.state.values[record.table.position(of: "status")!] { return s } else { return nil }
         }()
         guard status == "proposed" else { throw StoreError.proposalNotPending(id: id, status: status ?? "?") }
-        return try write { try $0.set(table: "proposal", id: id, fields: [("status", .text(accept ? "accepted" : "declined"))]) }[0]
-    }
-}
-
-extension Replica {
-    /// The last matching round this hub ran (0 when none), from its round history.
-    public func lastMatchRound() throws -> Int {
-        try translatingErrors { try pool.read { db in try Int.fetchOne(db, sql: "SELECT max(round) FROM match_round") ?? 0 } }
-    }
-}
-
-extension LocalWriter {
-    /// Adds a round to the hub's round history, in the same transaction as its proposals.
-    public func recordMatchRound(_ round: Int, proposals: Int, placements: Int, totalScore: Int, at date: Date = Date()) throws {
-        try db.execute(
-            sql: "INSERT INTO match_round (round, run_at, proposals, placements, total_score) VALUES (?, ?, ?, ?, ?)",
-            arguments: [round, Int64(date.timeIntervalSince1970 * 1000), proposals, placements, totalScore])
+        return try set(table: "proposal", id: id, fields: [("status", .text(accept ? "accepted" : "declined"))])[0]
     }
 }

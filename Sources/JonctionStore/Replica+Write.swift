@@ -2,38 +2,10 @@ import Foundation
 import GRDB
 import Jonction
 
-extension Replica {
-    /// Runs local writes in one transaction: every change gets the next seq and a fresh HLC, the
-    /// touched records are written once, and the changes are appended to the log as one segment.
-    /// If `body` throws, nothing is written.
-    @discardableResult
-    public func write<T>(_ body: (LocalWriter) throws -> T) throws -> T {
-        try translatingErrors {
-            try pool.write { db in
-                let writer = try LocalWriter(replica: self, db: db)
-                let result = try body(writer)
-                try writer.commit()
-                return result
-            }
-        }
-    }
-
-    /// Sets fields of a record given as text (`field=value` on the command line), creating it if new.
-    /// Returns the changes recorded (none when every value was already there).
-    @discardableResult
-    public func put(table: String, id: String, fields: [(String, String)]) throws -> [Change] {
-        try write { try $0.put(table: table, id: id, fields: fields) }
-    }
-
-    /// Deletes a record for good (a tombstone that wins over every change, earlier or later).
-    @discardableResult
-    public func delete(table: String, id: String) throws -> Change {
-        try write { try $0.delete(table: table, id: id) }
-    }
-}
-
-/// The writes of one local transaction (see `Replica.write`). Not to be kept past the closure.
-public final class LocalWriter {
+/// The local writes of one transaction (see `ReplicaTransaction`): every change gets the next seq
+/// and a fresh HLC, the touched records are written once, and the changes are appended to the log
+/// as one segment.
+final class LocalWriter {
     let replica: Replica
     let db: Database
     private var clock: HybridClock
@@ -66,11 +38,10 @@ public final class LocalWriter {
     }
 
     /// The changes recorded so far in this transaction.
-    public var recorded: [Change] { changes }
+    var recorded: [Change] { changes }
 
     /// Sets fields given as text; each is parsed and normalised by its field type first.
-    @discardableResult
-    public func put(table: String, id: String, fields: [(String, String)]) throws -> [Change] {
+    func put(table: String, id: String, fields: [(String, String)]) throws -> [Change] {
         let schema = try replica.schema.table(named: table)
         var parsed: [(String, Value)] = []
         parsed.reserveCapacity(fields.count)
@@ -82,8 +53,7 @@ public final class LocalWriter {
     }
 
     /// Sets fields to values already normalised (see `Field.parse`).
-    @discardableResult
-    public func set(table: String, id: String, fields: [(String, Value)]) throws -> [Change] {
+    func set(table: String, id: String, fields: [(String, Value)]) throws -> [Change] {
         let schema = try replica.schema.table(named: table)
         try Schema.validateRecordID(id)
         guard !fields.isEmpty else { throw StoreError.noFields(table: table, id: id) }
@@ -115,8 +85,7 @@ public final class LocalWriter {
     }
 
     /// Deletes a live record.
-    @discardableResult
-    public func delete(table: String, id: String) throws -> Change {
+    func delete(table: String, id: String) throws -> Change {
         let schema = try replica.schema.table(named: table)
         try Schema.validateRecordID(id)
         let key = RecordKey(table: table, id: id)

@@ -14,6 +14,7 @@ public final class Replica: Sendable {
     let pool: DatabasePool
     /// The wall clock the replica stamps its writes with.
     public let clock: any WallClock
+    /// The materialized table of each table of the schema, by name.
     let tables: [String: MaterializedTable]
 
     private init(path: String, site: SiteName, pool: DatabasePool, clock: any WallClock) {
@@ -52,12 +53,14 @@ public final class Replica: Sendable {
             try queue.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA application_id = \(Migrations.applicationID)")
             }
-            try Migrations.migrator.migrate(queue)
+            // The `replica` row first: later migrations depend on whose replica it is.
+            try Migrations.migrator.migrate(queue, upTo: "v1-replica")
             try queue.write { db in
                 try db.execute(
                     sql: "INSERT INTO replica (singleton, site, network, schema_version, created_at, last_hlc) VALUES (1, ?, ?, ?, ?, 0)",
                     arguments: [site.rawValue, network, Schema.v1.version, Int64(clock.nowMillis())])
             }
+            try Migrations.migrator.migrate(queue)
             try queue.close()
         }
         do {

@@ -34,9 +34,6 @@ public enum StoreError: Error, Sendable, Equatable {
     /// A bundle from another Jonction network (a demo, a training laptop): never mixed in.
     case foreignNetwork(ours: String, theirs: String, sender: SiteName)
     case proposalNotPending(id: String, status: String)
-    case officeAlreadyEnrolled(SiteName)
-    case officeRevoked(SiteName)
-    case officeUnknown(SiteName)
     /// Any other SQLite failure, with SQLite's own message (for the administrator).
     case sqlite(path: String, code: Int32, message: String)
 }
@@ -122,16 +119,6 @@ extension StoreError: UserFacingError {
             let en = ["accepted": "already accepted", "declined": "already declined", "expired": "expired"][status] ?? "in state “\(status)”"
             return lang.pick("La proposition \(id) est \(fr) : on ne peut répondre qu’à une proposition en attente.",
                              "Proposal \(id) is \(en): only a pending proposal can be answered.")
-        case .officeAlreadyEnrolled(let site):
-            return lang.pick(
-                "Le bureau \(site) est déjà inscrit. Pour lui donner un nouveau jeton : « jonction hub revoke \(site) » puis « jonction hub enroll \(site) ».",
-                "Office \(site) is already enrolled. To give it a new token: “jonction hub revoke \(site)” then “jonction hub enroll \(site)”.")
-        case .officeRevoked(let site):
-            return lang.pick("Le bureau \(site) est déjà révoqué.", "Office \(site) is already revoked.")
-        case .officeUnknown(let site):
-            return lang.pick(
-                "Aucun bureau « \(site) » n’est inscrit. « jonction hub sites » les liste.",
-                "No office “\(site)” is enrolled. “jonction hub sites” lists them.")
         case .sqlite(let path, let code, let message):
             return lang.pick(
                 "Erreur SQLite \(code) sur \(path) : \(message). Rien n’a été modifié.",

@@ -38,7 +38,7 @@ struct HubBenchmark: AsyncParsableCommand {
             let name = SiteName(unchecked: "bureau-\(i)")
             let office = try Replica.create(at: work.appendingPathComponent("\(name).sqlite").path, site: name)
             let token = AccessToken.generate()
-            try hub.enrollOffice(name, tokenSHA256: token.sha256)
+            try hub.write { try $0.enrollOffice(name, tokenSHA256: token.sha256) }
             try office.write { w in
                 var written = 0, k = 0
                 while written < changes {
@@ -83,12 +83,12 @@ struct HubBenchmark: AsyncParsableCommand {
         server.cancel()
         _ = try? await server.value
 
-        let expected = try hub.dumpJSON()
-        guard try hub.vector().total == UInt64(offices * changes) else {
-            throw ValidationError("FAILED: the hub holds \(try hub.vector().total) changes, expected \(offices * changes)")
+        let expected = try hub.read { try $0.dumpJSON() }
+        guard try hub.read({ try $0.vector() }).total == UInt64(offices * changes) else {
+            throw ValidationError("FAILED: the hub holds \(try hub.read { try $0.vector() }.total) changes, expected \(offices * changes)")
         }
         for (office, _) in sites {
-            guard try office.dumpJSON() == expected, try office.vector() == hub.vector() else {
+            guard try office.read({ try $0.dumpJSON() }) == expected, try office.read({ try $0.vector() }) == hub.read({ try $0.vector() }) else {
                 throw ValidationError("FAILED: \(office.site) differs from the hub")
             }
             try office.close()

@@ -86,7 +86,7 @@ struct MatchBenchmark: ParsableCommand {
         for p in outcome.result.proposals where perOpportunity[p.opportunity.id]! > p.opportunity.placesLeft {
             throw ValidationError("FAILED: \(p.opportunity.id) over capacity")
         }
-        guard try hub.liveRecords(table: "proposal").count == outcome.result.proposals.count else {
+        guard try hub.read({ try $0.liveRecords(table: "proposal") }).count == outcome.result.proposals.count else {
             throw ValidationError("FAILED: proposals not all written")
         }
         try hub.close()

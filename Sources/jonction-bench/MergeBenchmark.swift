@@ -84,10 +84,10 @@ struct MergeBenchmark: ParsableCommand {
                 i += min(batch, workload.count)
             }
             localSeconds += monotonicSeconds() - t0
-            recorded += try office.vector()[office.site]
+            recorded += try office.read { try $0.vector() }[office.site]
 
             let t1 = monotonicSeconds()
-            if let bundle = try office.makeBundle(for: .hub) {
+            if let bundle = try office.read({ try $0.makeBundle(for: .hub) }) {
                 let bytes = bundle.encoded(level: level)
                 bundleBytes += bytes.count
                 bundleFiles.append(try mailbag.write(bytes, name: Mailbag.fileName(for: bundle)))
@@ -118,7 +118,7 @@ struct MergeBenchmark: ParsableCommand {
     /// The LWW reference computed straight from the workload (stamp = (ts, office)), compared with
     /// the hub's canonical dump.
     private func verify(_ hub: Replica, against files: [String], expectedChanges: Int, merged: Int) throws {
-        guard merged == expectedChanges, try hub.vector().total == UInt64(expectedChanges) else {
+        guard merged == expectedChanges, try hub.read({ try $0.vector() }).total == UInt64(expectedChanges) else {
             throw ValidationError("FAILED: the hub merged \(merged) changes, the offices recorded \(expectedChanges)")
         }
         var reference = RecordSet(schema: .v1)
@@ -135,7 +135,7 @@ struct MergeBenchmark: ParsableCommand {
                                            hlc: HLC(millis: op.ts), table: op.table, id: op.id, operation: operation))
             }
         }
-        guard try hub.dumpJSON() == reference.canonicalJSON() else {
+        guard try hub.read({ try $0.dumpJSON() }) == reference.canonicalJSON() else {
             throw ValidationError("FAILED: the hub's state differs from the LWW reference")
         }
     }

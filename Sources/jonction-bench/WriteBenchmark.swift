@@ -41,7 +41,7 @@ struct WriteBenchmark: ParsableCommand {
             }
         }
         let seconds = monotonicSeconds() - start
-        let held = try replica.vector()[replica.site]
+        let held = try replica.read { try $0.vector() }[replica.site]
         try replica.close()
         guard held == UInt64(done), done > n * 99 / 100 else {
             throw ValidationError("the replica holds \(held) changes, \(done) were recorded")

@@ -20,7 +20,7 @@ struct Accept: ParsableCommand {
 func answer(_ options: CommonOptions, proposal id: String, accept: Bool) throws {
     let lang = options.language
     try options.withReplica { replica in
-        try replica.answer(proposal: id, accept: accept)
+        try replica.write { try $0.answer(proposal: id, accept: accept) }
         print(accept
             ? lang.pick("Proposition \(id) acceptée. La réponse partira au pôle avec le prochain paquet (export ou sync).",
                         "Proposal \(id) accepted. The answer goes to the hub with the next bundle (export or sync).")

@@ -21,7 +21,7 @@ struct Delete: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
-            let change = try replica.delete(table: table, id: id)
+            let change = try replica.write { try $0.delete(table: table, id: id) }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()

@@ -23,7 +23,10 @@ struct Demo: ParsableCommand {
         let lang = lang ?? Lang.fromEnvironment(arguments: [])
         try running(lang) {
             let folder = try DemoFolder.prepare(dir)
-            let dataset = try Dataset.load(contentsOf: DemoFolder.locateFixtures(fixtures))
+            let url = try DemoFolder.locateFixtures(fixtures)
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch { throw DatasetError.unreadable(path: url.path) }
+            let dataset = try Dataset(json: data, path: url.path)
             try DemoStory(folder: folder, dataset: dataset, lang: lang).tell()
         }
     }
@@ -50,7 +53,7 @@ struct DemoStory {
     /// `jonction export`: the bundle `from` writes for `to` on a stick.
     @discardableResult
     func carry(_ from: Replica, to: SiteName, on stick: Mailbag) throws -> URL {
-        let bundle = try from.makeBundle(for: to)!
+        let bundle = try from.read { try $0.makeBundle(for: to) }!
         let url = try stick.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
         command("export --db \(from.site).sqlite --to \(stick.folder.lastPathComponent) --for \(to)")
         say("     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changement(s))",
@@ -116,10 +119,10 @@ struct DemoStory {
         let gaoFile = try carry(gao, to: .hub, on: stick3)
         let good = try Data(contentsOf: gaoFile)
         try good.prefix(good.count * 2 / 3).write(to: gaoFile)
-        let before = try hub.vector()
+        let before = try hub.read { try $0.vector() }
         try receive(hub, stick3)
-        say("   Rien n’a changé au pôle (vecteur \(try hub.vector() == before ? "identique" : "modifié !")). On recopie le paquet :",
-            "   Nothing changed at the hub (vector \(try hub.vector() == before ? "unchanged" : "changed!")). The bundle is copied again:")
+        say("   Rien n’a changé au pôle (vecteur \(try hub.read { try $0.vector() } == before ? "identique" : "modifié !")). On recopie le paquet :",
+            "   Nothing changed at the hub (vector \(try hub.read { try $0.vector() } == before ? "unchanged" : "changed!")). The bundle is copied again:")
         try good.write(to: gaoFile)
         try receive(hub, stick3)
         say("   La même clé importée une seconde fois :", "   The same stick imported a second time:")
@@ -136,22 +139,22 @@ struct DemoStory {
         let id = "kayes-c05"
         say("\n5. Seydou Diallo (\(id)) est parti chercher du travail à Mopti. Le même jour, sans se voir :",
             "\n5. Seydou Diallo (\(id)) went to Mopti to look for work. The same day, without seeing each other:")
-        try kayes.put(table: "candidate", id: id, fields: [("phone", "+223 77 58 10 99")])
+        try kayes.write { try $0.put(table: "candidate", id: id, fields: [("phone", "+223 77 58 10 99")]) }
         command("put --db kayes.sqlite candidate \(id) \"phone=+223 77 58 10 99\"     (Kayes, d’après sa famille)")
         Thread.sleep(forTimeInterval: 0.01)
-        try mopti.put(table: "candidate", id: id, fields: [("phone", "+223 66 12 40 88"), ("commune", "Sévaré")])
+        try mopti.write { try $0.put(table: "candidate", id: id, fields: [("phone", "+223 66 12 40 88"), ("commune", "Sévaré")]) }
         command("put --db mopti.sqlite candidate \(id) \"phone=+223 66 12 40 88\" commune=Sévaré     (Mopti, au guichet)")
         let stick5 = try stick("cle-5-vers-pole")
         try carry(kayes, to: .hub, on: stick5)
         try carry(mopti, to: .hub, on: stick5)
         try receive(hub, stick5)
         command("conflicts --db hub.sqlite")
-        for recorded in try hub.conflicts().prefix(1) {
+        for recorded in try hub.read({ try $0.conflicts() }).prefix(1) {
             let c = recorded.conflict
             say("     \(c.table) \(c.id) · \(c.field) : retenu « \(c.winner.value?.display ?? "suppression") » (\(c.winner.stamp.site)), écarté « \(c.loser.value?.display ?? "") » (\(c.loser.stamp.site)) — la modification la plus récente l’emporte.",
                 "     \(c.table) \(c.id) · \(c.field): kept “\(c.winner.value?.display ?? "delete")” (\(c.winner.stamp.site)), lost “\(c.loser.value?.display ?? "")” (\(c.loser.stamp.site)) — the latest change wins.")
         }
-        try hub.put(table: "candidate", id: id, fields: [("phone", "+223 66 12 40 88"), ("notes", "Numéro confirmé par téléphone au pôle.")])
+        try hub.write { try $0.put(table: "candidate", id: id, fields: [("phone", "+223 66 12 40 88"), ("notes", "Numéro confirmé par téléphone au pôle.")]) }
         say("   Le pôle appelle Seydou, confirme le numéro de Mopti et l’écrit : c’est désormais la valeur partout.",
             "   The hub calls Seydou, confirms Mopti's number and records it: it is now the value everywhere.")
         command("put --db hub.sqlite candidate \(id) \"phone=+223 66 12 40 88\" \"notes=Numéro confirmé…\"")
@@ -167,10 +170,10 @@ struct DemoStory {
             "   Proposals travel like any other record, to the offices.")
         let back2 = try stick("cle-6-propositions")
         for office in [kayes, mopti, gao] {
-            if let bundle = try hub.makeBundle(for: office.site) { try back2.write(bundle.encoded(), name: Mailbag.fileName(for: bundle)) }
+            if let bundle = try hub.read({ try $0.makeBundle(for: office.site) }) { try back2.write(bundle.encoded(), name: Mailbag.fileName(for: bundle)) }
         }
         for office in [kayes, mopti, gao] { _ = try office.importFiles([back2.folder]) }
-        let mine = try kayes.proposals(for: kayes.site)
+        let mine = try kayes.read { try $0.proposals(for: kayes.site) }
         command("proposals --db kayes.sqlite")
         for view in mine.prefix(2) {
             print("     \(view.id) : \(view.candidateName ?? view.candidateID) → \(view.opportunityTitle ?? view.opportunityID)\(view.employer.map { ", \($0)" } ?? "")")
@@ -179,7 +182,7 @@ struct DemoStory {
 
         // 7. The office answers; the answer flows back; the next round makes the placement.
         if let chosen = mine.first {
-            try kayes.answer(proposal: chosen.id, accept: true)
+            try kayes.write { try $0.answer(proposal: chosen.id, accept: true) }
             command("accept --db kayes.sqlite \(chosen.id)")
             say("   \(chosen.candidateName ?? chosen.candidateID) est d’accord : Kayes accepte la proposition.",
                 "   \(chosen.candidateName ?? chosen.candidateID) agrees: Kayes accepts the proposal.")
@@ -196,24 +199,24 @@ struct DemoStory {
             "\n8. Last round of sticks: every office sends to the hub, the hub sends back to each.")
         let stick6 = try stick("cle-8-tour-final")
         for office in [kayes, mopti, gao] {
-            if let bundle = try office.makeBundle(for: .hub) {
+            if let bundle = try office.read({ try $0.makeBundle(for: .hub) }) {
                 try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
             }
         }
         _ = try hub.importFiles([stick6.folder])
         for office in [kayes, mopti, gao] {
-            if let bundle = try hub.makeBundle(for: office.site) {
+            if let bundle = try hub.read({ try $0.makeBundle(for: office.site) }) {
                 try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
             }
         }
         for office in [kayes, mopti, gao] { _ = try office.importFiles([stick6.folder]) }
 
-        let dumps = try [hub, kayes, mopti, gao].map { try $0.dumpJSON() }
+        let dumps = try [hub, kayes, mopti, gao].map { replica in try replica.read { try $0.dumpJSON() } }
         let identical = Set(dumps).count == 1
-        let counts = try hub.status().tables.filter { $0.live > 0 }.map { "\($0.live) \($0.table)" }
+        let counts = try hub.read { try $0.status() }.tables.filter { $0.live > 0 }.map { "\($0.live) \($0.table)" }
         if identical {
-            say("\nLes quatre réplicas sont identiques (jonction dump donne les mêmes octets) : \(lang.list(counts)). Vecteur : \(try hub.vector())",
-                "\nThe four replicas are identical (jonction dump gives the same bytes): \(lang.list(counts)). Vector: \(try hub.vector())")
+            say("\nLes quatre réplicas sont identiques (jonction dump donne les mêmes octets) : \(lang.list(counts)). Vecteur : \(try hub.read { try $0.vector() })",
+                "\nThe four replicas are identical (jonction dump gives the same bytes): \(lang.list(counts)). Vector: \(try hub.read { try $0.vector() })")
         } else {
             throw DemoError.diverged
         }

@@ -19,7 +19,7 @@ struct Dump: ParsableCommand {
         try running(options.language) {
             let replica = try options.openReplica()
             defer { try? replica.close() }
-            print(try replica.dumpJSON())
+            print(try replica.read { try $0.dumpJSON() })
         }
     }
 }

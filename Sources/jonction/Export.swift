@@ -36,7 +36,7 @@ struct Export: ParsableCommand {
             guard addressee != replica.site else { throw CommandError.exportToSelf(replica.site) }
             let progress = ProgressLine(lang.pick("Préparation du paquet…", "Preparing the bundle…"))
             progress.relabel(lang.pick("Lecture du journal…", "Reading the log…"))
-            guard let bundle = try replica.makeBundle(for: addressee, full: full) else {
+            guard let bundle = try replica.read({ try $0.makeBundle(for: addressee, full: full) }) else {
                 progress.finish()
                 if json {
                     print(#"{"changes":0,"path":null}"#)

@@ -19,7 +19,7 @@ struct Get: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
-            let record = try replica.get(table: table, id: id)
+            let record = try replica.read { try $0.get(table: table, id: id) }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()

@@ -22,7 +22,7 @@ struct HubEnroll: ParsableCommand {
             let replica = try options.openHub()
             defer { try? replica.close() }
             let token = AccessToken.generate()
-            try replica.enrollOffice(name, tokenSHA256: token.sha256)
+            try replica.write { try $0.enrollOffice(name, tokenSHA256: token.sha256) }
             print(lang.pick("Bureau \(name) inscrit au pôle. Donnez-lui ce jeton, à garder secret (il ne sera plus affiché) :",
                             "Office \(name) enrolled at the hub. Give it this token, to be kept secret (it will not be shown again):"))
             print(token.text)

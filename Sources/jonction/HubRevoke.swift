@@ -1,5 +1,6 @@
 import ArgumentParser
 import Jonction
+import JonctionHub
 import JonctionStore
 
 struct HubRevoke: ParsableCommand {
@@ -18,7 +19,7 @@ struct HubRevoke: ParsableCommand {
             let name = try SiteName(site)
             let replica = try options.openHub()
             defer { try? replica.close() }
-            try replica.revokeOffice(name)
+            try replica.write { try $0.revokeOffice(name) }
             print(lang.pick("Bureau \(name) révoqué : son jeton est refusé désormais. Pour le réinscrire : jonction hub enroll \(name)",
                             "Office \(name) revoked: its token is now refused. To enroll it again: jonction hub enroll \(name)"))
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Jonction
+import JonctionHub
 import JonctionStore
 
 struct HubSites: ParsableCommand {
@@ -15,8 +16,8 @@ struct HubSites: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withHub { replica in
-            let offices = Dictionary(uniqueKeysWithValues: try replica.offices().map { ($0.site, $0) })
-            let peers = Dictionary(uniqueKeysWithValues: try replica.status().peers.map { ($0.site, $0) })
+            let offices = Dictionary(uniqueKeysWithValues: try replica.read { try $0.offices() }.map { ($0.site, $0) })
+            let peers = Dictionary(uniqueKeysWithValues: try replica.read { try $0.status() }.peers.map { ($0.site, $0) })
             let sites = Set(offices.keys).union(peers.keys).sorted()
             if json {
                 var out = CanonicalJSON()

@@ -23,7 +23,7 @@ struct Init: ParsableCommand {
         try running(lang) {
             let name = try SiteName(site)
             let replica = try Replica.create(at: options.databasePath, site: name, network: network)
-            let network = try replica.network()
+            let network = try replica.read { try $0.network() }
             try replica.close()
             if json {
                 var out = CanonicalJSON()

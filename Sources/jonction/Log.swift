@@ -27,7 +27,7 @@ struct Log: ParsableCommand {
         let lang = options.language
         try options.withReplica { replica in
             if let table { _ = try replica.schema.table(named: table) }
-            var changes = try replica.log(origin: try origin.map { try SiteName($0) }, table: table, id: id)
+            var changes = try replica.read { try $0.log(origin: try origin.map { try SiteName($0) }, table: table, id: id) }
             if let limit, limit >= 0, changes.count > limit { changes.removeFirst(changes.count - limit) }
             if json {
                 var out = CanonicalJSON()

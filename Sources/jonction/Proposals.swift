@@ -21,7 +21,7 @@ struct Proposals: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
-            let views = try replica.proposals(for: all || replica.site == .hub ? nil : replica.site)
+            let views = try replica.read { try $0.proposals(for: all || replica.site == .hub ? nil : replica.site) }
                 .filter { !pending || $0.status == "proposed" }
             if json {
                 var out = CanonicalJSON()

@@ -37,8 +37,8 @@ struct Put: ParsableCommand {
             }
             let replica = try options.openReplica()
             defer { try? replica.close() }
-            let existed = try replica.state(table: table, id: id) != nil
-            let changes = try replica.put(table: table, id: id, fields: fields)
+            let existed = try replica.read { try $0.state(table: table, id: id) } != nil
+            let changes = try replica.write { try $0.put(table: table, id: id, fields: fields) }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()

@@ -14,7 +14,7 @@ struct Status: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
-            let s = try replica.status()
+            let s = try replica.read { try $0.status() }
             if json {
                 printJSON(s)
                 return

@@ -107,7 +107,7 @@ struct BundleFormatTests {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let error = #expect(throws: StoreError.self) { try hub.importBundle(Bundle(decoding: bad.encoded())) }
         #expect(error?.message(.fr).contains("« archived »") == true, "\(String(describing: error?.message(.fr)))")
-        #expect(try hub.vector() == VersionVector())
+        #expect(try hub.read { try $0.vector() } == VersionVector())
     }
 
     @Test("plusieurs blocs : chaque numéro une fois, sinon refus")

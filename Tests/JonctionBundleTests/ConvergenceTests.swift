@@ -56,7 +56,7 @@ struct ConvergenceTests {
                     if let fields = op.fields {
                         written += try sites[i].replica.write { try $0.set(table: op.table, id: op.id, fields: fields) }
                     } else {
-                        written.append(try sites[i].replica.delete(table: op.table, id: op.id))
+                        written.append(try sites[i].replica.write { try $0.delete(table: op.table, id: op.id) })
                     }
                 } catch StoreError.recordNotFound, StoreError.recordDeleted {}
             } else if roll < 90 {
@@ -64,7 +64,7 @@ struct ConvergenceTests {
                 var j = Int.random(in: 0..<(count - 1), using: &rng)
                 if j >= i { j += 1 }
                 let full = Int.random(in: 0..<10, using: &rng) == 0
-                guard let bundle = try sites[i].replica.makeBundle(for: sites[j].replica.site, full: full) else { continue }
+                guard let bundle = try sites[i].replica.read({ try $0.makeBundle(for: sites[j].replica.site, full: full) }) else { continue }
                 let bytes = bundle.encoded()
                 switch Int.random(in: 0..<100, using: &rng) {
                 case 0..<15:
@@ -77,9 +77,9 @@ struct ConvergenceTests {
                     } else {
                         damaged.removeLast(Int.random(in: 1..<damaged.count, using: &rng))
                     }
-                    let before = try sites[j].replica.vector()
+                    let before = try sites[j].replica.read { try $0.vector() }
                     #expect(throws: BundleError.self, "seed \(seed)") { try deliver(damaged, to: j) }
-                    #expect(try sites[j].replica.vector() == before, "seed \(seed)")
+                    #expect(try sites[j].replica.read { try $0.vector() } == before, "seed \(seed)")
                 case 25..<40:
                     delayed.append((j, bytes))  // arrives later, out of order
                 default:
@@ -97,10 +97,10 @@ struct ConvergenceTests {
         // Final exchange through the hub, twice around.
         for _ in 0..<2 {
             for s in sites.dropFirst() {
-                if let b = try s.replica.makeBundle(for: sites[0].replica.site) { try deliver(b.encoded(), to: 0) }
+                if let b = try s.replica.read({ try $0.makeBundle(for: sites[0].replica.site) }) { try deliver(b.encoded(), to: 0) }
             }
             for (j, s) in sites.enumerated().dropFirst() {
-                if let b = try sites[0].replica.makeBundle(for: s.replica.site) { try deliver(b.encoded(), to: j) }
+                if let b = try sites[0].replica.read({ try $0.makeBundle(for: s.replica.site) }) { try deliver(b.encoded(), to: j) }
             }
         }
 
@@ -108,9 +108,9 @@ struct ConvergenceTests {
         for change in written { try reference.apply(change) }
         let expected = reference.canonicalJSON()
         for s in sites {
-            #expect(try s.replica.recordSet() == reference, "seed \(seed): \(s.replica.site)")
-            #expect(try s.replica.dumpJSON() == expected, "seed \(seed): \(s.replica.site)")
-            #expect(try s.replica.vector().total == UInt64(written.count), "seed \(seed): \(s.replica.site)")
+            #expect(try s.replica.read { try $0.recordSet() } == reference, "seed \(seed): \(s.replica.site)")
+            #expect(try s.replica.read { try $0.dumpJSON() } == expected, "seed \(seed): \(s.replica.site)")
+            #expect(try s.replica.read { try $0.vector() }.total == UInt64(written.count), "seed \(seed): \(s.replica.site)")
             try s.replica.close()
         }
     }

@@ -22,7 +22,7 @@ struct MailbagTests {
 
     @discardableResult
     func export(_ from: Replica, to addressee: String, on mailbag: Mailbag, full: Bool = false) throws -> URL? {
-        guard let bundle = try from.makeBundle(for: SiteName(addressee), full: full) else { return nil }
+        guard let bundle = try from.read({ try $0.makeBundle(for: SiteName(addressee), full: full) }) else { return nil }
         return try mailbag.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
     }
 
@@ -30,8 +30,8 @@ struct MailbagTests {
     func folderImport() throws {
         let hub = try replica("hub"), kayes = try replica("kayes"), mopti = try replica("mopti")
         let bag = try stick()
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")])
-        try mopti.put(table: "candidate", id: "mopti-c01", fields: [("family_name", "Dicko")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
+        try mopti.write { try $0.put(table: "candidate", id: "mopti-c01", fields: [("family_name", "Dicko")]) }
         try export(kayes, to: "hub", on: bag)
         let forGao = try export(mopti, to: "gao", on: bag)!
         let moptiToHub = try export(mopti, to: "hub", on: bag)!
@@ -43,25 +43,25 @@ struct MailbagTests {
         let outcomes = try hub.importFiles([bag.folder])
         #expect(outcomes.filter(\.isRefused).map(\.url.lastPathComponent) == [moptiToHub.lastPathComponent])
         #expect(outcomes.contains { if case .notForUs = $0.result { return $0.url == forGao } else { return false } })
-        #expect(try hub.get(table: "candidate", id: "kayes-c01").state.values[0] == .text("Sissoko"))
-        #expect(try hub.state(table: "candidate", id: "mopti-c01") == nil)
+        #expect(try hub.read { try $0.get(table: "candidate", id: "kayes-c01") }.state.values[0] == .text("Sissoko"))
+        #expect(try hub.read { try $0.state(table: "candidate", id: "mopti-c01") } == nil)
         // Explicit files are taken whoever they are addressed to.
         let explicit = try hub.importFiles([forGao])
         #expect(!explicit[0].isRefused)
-        #expect(try hub.get(table: "candidate", id: "mopti-c01").state.values[0] == .text("Dicko"))
+        #expect(try hub.read { try $0.get(table: "candidate", id: "mopti-c01") }.state.values[0] == .text("Dicko"))
     }
 
     @Test("des clés importées dans le désordre : le trou se comble dans le même import")
     func outOfOrder() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
         let first = try stick("cle1"), second = try stick("cle2")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         try export(kayes, to: "hub", on: first)
         // The hub's reply acknowledges kayes 1; Kayes's next bundle starts at 2.
         try hub.importFiles([first.folder])
         try export(hub, to: "kayes", on: first, full: true)
         try kayes.importFiles([first.folder])
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")]) }
         try export(kayes, to: "hub", on: second)
         // A fresh hub (restored from before the first stick) sees the second stick first: a gap…
         let fresh = try replica("hub2")
@@ -69,25 +69,25 @@ struct MailbagTests {
         let alone = try fresh.importFiles([secondFile])
         guard case .refused(let error) = alone[0].result else { Issue.record("gap not refused"); return }
         #expect(error.message(.fr).contains("il manque les n° 1"))
-        #expect(try fresh.vector() == VersionVector())
+        #expect(try fresh.read { try $0.vector() } == VersionVector())
         // …filled when both sticks are imported together, in any order.
         let both = try fresh.importFiles([secondFile, first.folder.appendingPathComponent("kayes_pour_hub_kayes.1-1.jnb")])
         #expect(both.allSatisfy { !$0.isRefused })
-        #expect(try fresh.get(table: "candidate", id: "kayes-c01").state.values[14] == .text("trained"))
+        #expect(try fresh.read { try $0.get(table: "candidate", id: "kayes-c01") }.state.values[14] == .text("trained"))
     }
 
     @Test("l’accusé de réception rend le paquet suivant petit ; --full renvoie tout")
     func acknowledgements() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
-        for i in 1...20 { try kayes.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }
-        try hub.importBundle(Bundle(decoding: kayes.makeBundle(for: .hub)!.encoded()))
-        #expect(try kayes.makeBundle(for: .hub)?.changes.count == 20)  // no reply yet
-        try kayes.importBundle(Bundle(decoding: hub.makeBundle(for: SiteName("kayes"), full: true)!.encoded()))
-        #expect(try kayes.makeBundle(for: .hub) == nil)
-        try kayes.put(table: "candidate", id: "kayes-c21", fields: [("status", "registered")])
-        #expect(try kayes.makeBundle(for: .hub)?.ranges == [kayes.site: 21...21])
-        #expect(try kayes.makeBundle(for: .hub, full: true)?.changes.count == 21)
-        #expect(try kayes.status().peers.map(\.site) == [.hub])
+        for i in 1...20 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
+        try hub.importBundle(Bundle(decoding: kayes.read { try $0.makeBundle(for: .hub) }!.encoded()))
+        #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.changes.count == 20)  // no reply yet
+        try kayes.importBundle(Bundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
+        #expect(try kayes.read { try $0.makeBundle(for: .hub) } == nil)
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c21", fields: [("status", "registered")]) }
+        #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.ranges == [kayes.site: 21...21])
+        #expect(try kayes.read { try $0.makeBundle(for: .hub, full: true) }?.changes.count == 21)
+        #expect(try kayes.read { try $0.status() }.peers.map(\.site) == [.hub])
     }
 
     @Test("un paquet d’un autre réseau Jonction est refusé ; un bureau sans réseau adopte celui du pôle")
@@ -95,17 +95,17 @@ struct MailbagTests {
         let hub = try replica("hub")
         let demoHub = try Replica.create(at: dir.path("demo-hub.sqlite"), site: .hub, clock: clock)
         let kayes = try replica("kayes")
-        #expect(try kayes.network() == nil)
-        try hub.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")])
-        try demoHub.put(table: "employer", id: "emp-99", fields: [("name", "Démo")])
-        try kayes.importBundle(Bundle(decoding: hub.makeBundle(for: kayes.site)!.encoded()))
-        #expect(try kayes.network() == hub.network())
-        let before = try kayes.recordSet()
+        #expect(try kayes.read { try $0.network() } == nil)
+        try hub.write { try $0.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")]) }
+        try demoHub.write { try $0.put(table: "employer", id: "emp-99", fields: [("name", "Démo")]) }
+        try kayes.importBundle(Bundle(decoding: hub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
+        #expect(try kayes.read { try $0.network() } == hub.read { try $0.network() })
+        let before = try kayes.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.self) {
-            try kayes.importBundle(Bundle(decoding: demoHub.makeBundle(for: kayes.site)!.encoded()))
+            try kayes.importBundle(Bundle(decoding: demoHub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
         }
         #expect(error?.message(.fr).contains("autre réseau Jonction") == true)
-        #expect(try kayes.recordSet() == before)
+        #expect(try kayes.read { try $0.recordSet() } == before)
     }
 
     @Test("l’écriture est atomique : pas de fichier partiel sous un vrai nom")
@@ -121,43 +121,43 @@ struct MailbagTests {
     func restoredOffice() throws {
         let hub = try replica("hub")
         let kayes = try replica("kayes")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         try kayes.close()
         try FileManager.default.copyItem(atPath: dir.path("kayes.sqlite"), toPath: dir.path("backup.sqlite"))
         let live = try Replica.open(at: dir.path("kayes.sqlite"), clock: clock)
-        try live.put(table: "candidate", id: "kayes-c02", fields: [("status", "trained")])
-        try hub.importBundle(Bundle(decoding: live.makeBundle(for: .hub)!.encoded()))
+        try live.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "trained")]) }
+        try hub.importBundle(Bundle(decoding: live.read { try $0.makeBundle(for: .hub) }!.encoded()))
 
         // The right way: take the hub's full export before writing anything.
         try FileManager.default.copyItem(atPath: dir.path("backup.sqlite"), toPath: dir.path("restored.sqlite"))
         let restored = try Replica.open(at: dir.path("restored.sqlite"), clock: clock)
-        try restored.importBundle(Bundle(decoding: hub.makeBundle(for: SiteName("kayes"), full: true)!.encoded()))
-        #expect(try restored.vector()[SiteName("kayes")] == 2)
-        #expect(try restored.put(table: "candidate", id: "kayes-c03", fields: [("status", "registered")]).first?.seq == 3)
+        try restored.importBundle(Bundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
+        #expect(try restored.read { try $0.vector() }[SiteName("kayes")] == 2)
+        #expect(try restored.write { try $0.put(table: "candidate", id: "kayes-c03", fields: [("status", "registered")]) }.first?.seq == 3)
 
         // The wrong way: write first. The hub refuses the reused number, and keeps what it had.
         try FileManager.default.copyItem(atPath: dir.path("backup.sqlite"), toPath: dir.path("careless.sqlite"))
         let careless = try Replica.open(at: dir.path("careless.sqlite"), clock: clock)
         clock.advance(by: 1000)
-        try careless.put(table: "candidate", id: "kayes-c09", fields: [("status", "registered")])
-        let before = try hub.recordSet()
+        try careless.write { try $0.put(table: "candidate", id: "kayes-c09", fields: [("status", "registered")]) }
+        let before = try hub.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.reusedSeq(origin: SiteName(unchecked: "kayes"), seq: 2)) {
-            try hub.importBundle(Bundle(decoding: careless.makeBundle(for: .hub, full: true)!.encoded()))
+            try hub.importBundle(Bundle(decoding: careless.read { try $0.makeBundle(for: .hub, full: true) }!.encoded()))
         }
         #expect(error?.message(.fr).contains("restauré d’une sauvegarde") == true)
-        #expect(try hub.recordSet() == before)
+        #expect(try hub.read { try $0.recordSet() } == before)
     }
 
     @Test("un paquet ancien arrivé en retard n’efface pas l’accusé plus récent")
     func lateBundle() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
-        let old = try kayes.makeBundle(for: .hub)!.encoded()
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
+        let old = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
         clock.advance(by: 1000)
-        try kayes.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")])
-        let recent = try kayes.makeBundle(for: .hub)!.encoded()
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
+        let recent = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
         try hub.importBundle(Bundle(decoding: recent))
         try hub.importBundle(Bundle(decoding: old))
-        #expect(try hub.acknowledged(by: SiteName("kayes"))[SiteName("kayes")] == 2)
+        #expect(try hub.read { try $0.acknowledged(by: SiteName("kayes")) }[SiteName("kayes")] == 2)
     }
 }

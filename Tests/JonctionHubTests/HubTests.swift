@@ -15,23 +15,23 @@ struct HubTests {
         let (status, health) = try await hub.raw(.GET, HubAPI.health)
         #expect(status == 200)
         #expect(health?["status"] as? String == "ok")
-        #expect(health?["network"] as? String == (try hub.replica.network()))
+        #expect(health?["network"] as? String == (try hub.replica.read { try $0.network() }))
 
         let token = try hub.enroll("kayes")
         let kayes = try hub.office("kayes")
-        try hub.replica.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")])
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")])
+        try hub.replica.write { try $0.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")]) }
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
         let report = try await hub.client(token).sync(kayes)
         #expect(report.sent == 1)
         #expect(report.acceptedByHub == 1)
         #expect(report.received?.apply.applied == 1)
-        #expect(try kayes.dumpJSON() == hub.replica.dumpJSON())
-        #expect(try kayes.network() == hub.replica.network())
+        #expect(try kayes.read { try $0.dumpJSON() } == hub.replica.read { try $0.dumpJSON() })
+        #expect(try kayes.read { try $0.network() } == hub.replica.read { try $0.network() })
         // The hub's answer acknowledged the upload: the next one is empty.
-        #expect(try kayes.makeBundle(for: .hub) == nil)
+        #expect(try kayes.read { try $0.makeBundle(for: .hub) } == nil)
         let again = try await hub.client(token).sync(kayes)
         #expect(again.sent == 0 && again.received == nil)
-        #expect(try hub.replica.offices().first?.lastContact != nil)
+        #expect(try hub.replica.read { try $0.offices() }.first?.lastContact != nil)
         await hub.stop()
     }
 
@@ -40,8 +40,8 @@ struct HubTests {
         let hub = try await TestHub.start()
         let kayesToken = try hub.enroll("kayes"), moptiToken = try hub.enroll("mopti")
         let kayes = try hub.office("kayes")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")])
-        let bundle = try kayes.makeBundle(for: .hub)!.encoded()
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
+        let bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
 
         var (status, json) = try await hub.raw(.POST, HubAPI.bundles, body: bundle)
         #expect(status == 401)
@@ -54,12 +54,12 @@ struct HubTests {
         }
         let wrong = await #expect(throws: SyncError.self) { try await hub.client(moptiToken).sync(kayes) }
         #expect(wrong?.message(.fr).contains("chaque bureau utilise son propre jeton") == true)
-        #expect(try hub.replica.vector() == VersionVector())
+        #expect(try hub.replica.read { try $0.vector() } == VersionVector())
 
-        try hub.replica.revokeOffice(SiteName("kayes"))
+        try hub.replica.write { try $0.revokeOffice(SiteName("kayes")) }
         let revoked = await #expect(throws: SyncError.self) { try await hub.client(kayesToken).sync(kayes) }
         #expect(revoked?.message(.fr).contains("révoqué") == true)
-        #expect(try hub.replica.vector() == VersionVector())
+        #expect(try hub.replica.read { try $0.vector() } == VersionVector())
         await hub.stop()
     }
 
@@ -68,8 +68,8 @@ struct HubTests {
         let hub = try await TestHub.start(maximumUpload: 4096)
         let token = try hub.enroll("kayes")
         let kayes = try hub.office("kayes")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("notes", "x")])
-        var bundle = try kayes.makeBundle(for: .hub)!.encoded()
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("notes", "x")]) }
+        var bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
 
         var (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: Array("garbage".utf8))
         #expect(status == 400)
@@ -87,7 +87,7 @@ struct HubTests {
         #expect(status == 413)
         (status, json) = try await hub.raw(.GET, HubAPI.bundle + "?site=kayes&have=Kayes:x", token: token.text)
         #expect(status == 400)
-        #expect(try hub.replica.vector() == VersionVector())
+        #expect(try hub.replica.read { try $0.vector() } == VersionVector())
         await hub.stop()
     }
 
@@ -97,9 +97,9 @@ struct HubTests {
         let hub = try await TestHub.start(dir: dir)
         let token = try hub.enroll("kayes")
         let kayes = try hub.office("kayes")
-        for i in 1...30 { try kayes.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }
+        for i in 1...30 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
         // The upload went through, then the line dropped before the download.
-        let (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: kayes.makeBundle(for: .hub)!.encoded())
+        let (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: kayes.read { try $0.makeBundle(for: .hub) }!.encoded())
         #expect(status == 200)
         let port = hub.port
         await hub.stop()
@@ -108,10 +108,10 @@ struct HubTests {
                              connectTimeout: .milliseconds(500)).sync(kayes)
         }
         let restarted = try await TestHub.start(dir: dir, replica: hub.replica)
-        try restarted.replica.put(table: "opportunity", id: "opp-01", fields: [("kind", "job")])
+        try restarted.replica.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "job")]) }
         let report = try await restarted.client(token).sync(kayes)
         #expect(report.acceptedByHub == 0)  // already there: a replay is a no-op
-        #expect(try kayes.dumpJSON() == restarted.replica.dumpJSON())
+        #expect(try kayes.read { try $0.dumpJSON() } == restarted.replica.read { try $0.dumpJSON() })
         await restarted.stop()
     }
 
@@ -137,9 +137,9 @@ struct HubTests {
             try await group.waitForAll()
         }
         for (office, token) in offices { _ = try await hub.client(token).sync(office) }
-        let expected = try hub.replica.dumpJSON()
-        for (office, _) in offices { #expect(try office.dumpJSON() == expected, "\(office.site)") }
-        #expect(try hub.replica.vector().total == UInt64(10 * 4 * 50))
+        let expected = try hub.replica.read { try $0.dumpJSON() }
+        for (office, _) in offices { #expect(try office.read({ try $0.dumpJSON() }) == expected, "\(office.site)") }
+        #expect(try hub.replica.read { try $0.vector() }.total == UInt64(10 * 4 * 50))
         await hub.stop()
     }
 }

@@ -11,13 +11,13 @@ struct MatchingRoundTests {
     let dir = TemporaryDirectory("round")
 
     func exchange(_ from: Replica, _ to: Replica) throws {
-        if let bundle = try from.makeBundle(for: to.site) { try to.importBundle(Bundle(decoding: bundle.encoded())) }
+        if let bundle = try from.read({ try $0.makeBundle(for: to.site) }) { try to.importBundle(Bundle(decoding: bundle.encoded())) }
     }
 
     @Test("sur les données de Fixtures, les propositions ont du sens et s’expliquent en français")
     func fixtures() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
         try hub.write { try $0.insert(dataset) }
         let outcome = try MatchingRound(replica: hub).run()
         let proposals = outcome.result.proposals
@@ -41,7 +41,7 @@ struct MatchingRoundTests {
         #expect(excluded["kayes-c13"] == .notAvailable)
         #expect(excluded["mopti-c14"] == .notAvailable)
         // Written as records, with reasons in French.
-        let written = try hub.proposals()
+        let written = try hub.read { try $0.proposals() }
         #expect(written.count == proposals.count)
         #expect(written.allSatisfy { $0.status == "proposed" && ($0.reasons ?? "").hasPrefix("Score ") })
         #expect(written.contains { ($0.reasons ?? "").contains("même métier") })
@@ -52,7 +52,7 @@ struct MatchingRoundTests {
     func roundTrip() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
-        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
         try hub.write { try $0.insert(dataset) { $0.table != "candidate" } }
         try kayes.write { try $0.insert(dataset) { $0.table == "candidate" && $0.id.hasPrefix("kayes-") } }
         try exchange(kayes, hub)
@@ -60,22 +60,22 @@ struct MatchingRoundTests {
         let first = try MatchingRound(replica: hub).run()
         #expect(!first.result.proposals.isEmpty)
         try exchange(hub, kayes)
-        let mine = try kayes.proposals(for: kayes.site)
+        let mine = try kayes.read { try $0.proposals(for: kayes.site) }
         #expect(mine.count == first.result.proposals.count)
         #expect(mine.allSatisfy { $0.candidateID.hasPrefix("kayes-") && $0.opportunityTitle != nil })
         let accepted = mine[0], declined = mine[1]
-        try kayes.answer(proposal: accepted.id, accept: true)
-        try kayes.answer(proposal: declined.id, accept: false)
-        #expect(throws: StoreError.self) { try kayes.answer(proposal: accepted.id, accept: false) }
+        try kayes.write { try $0.answer(proposal: accepted.id, accept: true) }
+        try kayes.write { try $0.answer(proposal: declined.id, accept: false) }
+        #expect(throws: StoreError.self) { try kayes.write { try $0.answer(proposal: accepted.id, accept: false) } }
         try exchange(kayes, hub)
 
         let placesBefore = first.result.fill.first { $0.opportunity.id == accepted.opportunityID }!.opportunity.placesLeft
         let second = try MatchingRound(replica: hub).run()
         #expect(second.round == 2)
         #expect(second.newPlacements == 1)
-        let placements = try hub.liveRecords(table: "placement")
+        let placements = try hub.read { try $0.liveRecords(table: "placement") }
         #expect(placements.count == 1)
-        #expect(try hub.get(table: "candidate", id: accepted.candidateID).state.values[14] == .text("placed"))
+        #expect(try hub.read { try $0.get(table: "candidate", id: accepted.candidateID) }.state.values[14] == .text("placed"))
         // The accepted place is taken; the other pending proposals still hold theirs.
         let pendingThere = mine.filter { $0.opportunityID == accepted.opportunityID && $0.id != accepted.id }.count
         if let fill = second.result.fill.first(where: { $0.opportunity.id == accepted.opportunityID }) {
@@ -85,23 +85,23 @@ struct MatchingRoundTests {
         #expect(!second.result.proposals.contains { $0.candidate.id == accepted.candidateID })
         // And the placement reaches the office.
         try exchange(hub, kayes)
-        #expect(try kayes.liveRecords(table: "placement").count == 1)
+        #expect(try kayes.read { try $0.liveRecords(table: "placement") }.count == 1)
     }
 
     @Test("une proposition restée sans réponse libère sa place au-delà du délai ; un numéro de tour déjà pris est refusé")
     func staleProposalsAndRoundNumbers() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
         try hub.write { try $0.insert(dataset) }
         let first = try MatchingRound(replica: hub, holdRounds: 2).run()
         #expect(!first.result.proposals.isEmpty)
-        let before = try hub.dumpJSON()
+        let before = try hub.read { try $0.dumpJSON() }
 
         // Rewriting round 1 would overwrite the offices' answers: refused, nothing written.
         #expect(throws: MatchingRound.Failure.roundAlreadyHeld(requested: 1, last: 1)) {
             try MatchingRound(replica: hub).run(round: 1)
         }
-        #expect(try hub.dumpJSON() == before)
+        #expect(try hub.read { try $0.dumpJSON() } == before)
 
         // Round 3 (2 skipped): the pending proposals still hold their candidates.
         let second = try MatchingRound(replica: hub, holdRounds: 2).run(round: 3)
@@ -115,25 +115,25 @@ struct MatchingRoundTests {
         let reproposed = Set(fourth.result.proposals.map(\.candidate.id))
         #expect(first.result.proposals.contains { reproposed.contains($0.candidate.id) })
         // The stale records are left as they were, so a late acceptance still counts.
-        let stale = try hub.proposals().filter { $0.id.hasPrefix("r1-") }
+        let stale = try hub.read { try $0.proposals() }.filter { $0.id.hasPrefix("r1-") }
         #expect(stale.count == first.result.proposals.count && stale.allSatisfy { $0.status == "proposed" })
     }
 
     @Test("deux acceptations pour un même candidat : un seul placement, le plus récent, et le rapport le signale")
     func doubleAcceptance() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
         try hub.write { try $0.insert(dataset) }
         for (round, opportunity) in [(1, "opp-01"), (2, "opp-02")] {
-            try hub.put(table: "proposal", id: "r\(round)-kayes-c01", fields: [
+            try hub.write { try $0.put(table: "proposal", id: "r\(round)-kayes-c01", fields: [
                 ("candidate_id", "kayes-c01"), ("opportunity_id", opportunity), ("score", "50"), ("round", "\(round)"),
                 ("status", "accepted"),
-            ])
+            ]) }
         }
         let outcome = try MatchingRound(replica: hub).run()
         #expect(outcome.round == 3)
         #expect(outcome.newPlacements == 1 && outcome.doubleAcceptances == 1)
-        let placements = try hub.liveRecords(table: "placement")
+        let placements = try hub.read { try $0.liveRecords(table: "placement") }
         #expect(placements.map(\.id) == ["pl-r2-kayes-c01"])
         #expect(!outcome.result.proposals.contains { $0.candidate.id == "kayes-c01" })
         // The next round makes no second placement, and still reports the double acceptance.
@@ -146,15 +146,15 @@ struct MatchingRoundTests {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let profile = [("region", "Mopti"), ("isco", "7112"), ("skills", "maçonnerie"), ("languages", "bm;fr"),
                        ("education", "CAP"), ("consent", "employers"), ("status", "registered")]
-        try hub.put(table: "candidate", id: "mopti-a", fields: profile + [("sex", "F"), ("origin_status", "returnee"), ("birth_year", "1975")])
-        try hub.put(table: "candidate", id: "mopti-b", fields: profile + [("sex", "M"), ("origin_status", "host_youth"), ("birth_year", "2006")])
-        try hub.put(table: "opportunity", id: "opp-1", fields: [
+        try hub.write { try $0.put(table: "candidate", id: "mopti-a", fields: profile + [("sex", "F"), ("origin_status", "returnee"), ("birth_year", "1975")]) }
+        try hub.write { try $0.put(table: "candidate", id: "mopti-b", fields: profile + [("sex", "M"), ("origin_status", "host_youth"), ("birth_year", "2006")]) }
+        try hub.write { try $0.put(table: "opportunity", id: "opp-1", fields: [
             ("kind", "job"), ("title", "Maçon"), ("isco", "7112"), ("skills_required", "maçonnerie;coffrage"), ("languages", "fr"),
             ("min_education", "primaire"), ("region", "Mopti"), ("places", "2"), ("status", "open"),
-        ])
+        ]) }
         let outcome = try MatchingRound(replica: hub).run()
         #expect(outcome.result.proposals.count == 2)
-        let written = try hub.proposals()
+        let written = try hub.read { try $0.proposals() }
         #expect(written.count == 2)
         #expect(Set(written.map(\.score)).count == 1)
         #expect(Set(written.map(\.reasons)).count == 1)

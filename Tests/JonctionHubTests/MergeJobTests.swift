@@ -19,16 +19,16 @@ struct MergeJobTests {
     @Test("un dossier avec un paquet abîmé et un paquet en attente ; relancée, la fusion ne refait rien")
     func nightly() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        try hub.enrollOffice(SiteName("gao"), tokenSHA256: AccessToken.generate().sha256)
+        try hub.write { try $0.enrollOffice(SiteName("gao"), tokenSHA256: AccessToken.generate().sha256) }
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
         let mopti = try Replica.create(at: dir.path("mopti.sqlite"), site: SiteName("mopti"))
         let inbox = try folder("arrivee"), outbox = try folder("depart")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
-        try mopti.put(table: "candidate", id: "mopti-c01", fields: [("status", "registered")])
-        try hub.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
+        try mopti.write { try $0.put(table: "candidate", id: "mopti-c01", fields: [("status", "registered")]) }
+        try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
         let bag = Mailbag(inbox)
         for office in [kayes, mopti] {
-            let b = try office.makeBundle(for: .hub)!
+            let b = try office.read { try $0.makeBundle(for: .hub) }!
             try bag.write(b.encoded(), name: Mailbag.fileName(for: b))
         }
         // Mopti's file arrived damaged; a second Kayes stick (seqs 2–2, made after an ack) waits for nothing missing…
@@ -37,16 +37,16 @@ struct MergeJobTests {
         bytes[bytes.count - 1] ^= 1
         try bytes.write(to: moptiFile)
         // …and a stick from a Kayes that is ahead: its 2–2 needs 1 first — present in the same inbox.
-        try kayes.acknowledge(peer: .hub, Acknowledgement(vector: VersionVector([kayes.site: 1]), writtenAt: 1))
-        try kayes.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")])
-        let later = try kayes.makeBundle(for: .hub)!
+        try kayes.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([kayes.site: 1]), writtenAt: 1)) }
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
+        let later = try kayes.read { try $0.makeBundle(for: .hub) }!
         try bag.write(later.encoded(), name: Mailbag.fileName(for: later))
         // And one whose predecessor never arrived: it waits.
         let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
-        try gao.put(table: "candidate", id: "gao-c01", fields: [("status", "registered")])
-        try gao.put(table: "candidate", id: "gao-c02", fields: [("status", "registered")])
-        try gao.acknowledge(peer: .hub, Acknowledgement(vector: VersionVector([gao.site: 1]), writtenAt: 1))
-        let orphan = try gao.makeBundle(for: .hub)!
+        try gao.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("status", "registered")]) }
+        try gao.write { try $0.put(table: "candidate", id: "gao-c02", fields: [("status", "registered")]) }
+        try gao.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([gao.site: 1]), writtenAt: 1)) }
+        let orphan = try gao.read { try $0.makeBundle(for: .hub) }!
         try bag.write(orphan.encoded(), name: Mailbag.fileName(for: orphan))
 
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
@@ -63,7 +63,7 @@ struct MergeJobTests {
         let forKayes = try Mailbag(outbox.appendingPathComponent("kayes")).files()
         #expect(forKayes.count == 1)
         _ = try kayes.importFiles(forKayes)
-        #expect(try kayes.state(table: "opportunity", id: "opp-01") != nil)
+        #expect(try kayes.read { try $0.state(table: "opportunity", id: "opp-01") } != nil)
 
         // Twice: nothing new taken, the outbox keeps one bundle per office.
         let again = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
@@ -91,10 +91,10 @@ struct MergeJobTests {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
         let inbox = try folder("arrivee"), outbox = try folder("depart")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
-        let b = try kayes.makeBundle(for: .hub)!
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
+        let b = try kayes.read { try $0.makeBundle(for: .hub) }!
         try Mailbag(inbox).write(b.encoded(), name: Mailbag.fileName(for: b))
-        try hub.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")])
+        try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox, beforeOutbox: { _ in throw Boom() }).run()
         #expect(summary.beforeOutboxFailure is Boom)
         #expect(summary.taken.count == 1)

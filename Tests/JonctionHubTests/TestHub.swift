@@ -47,7 +47,7 @@ final class TestHub: @unchecked Sendable {
 
     func enroll(_ site: String) throws -> AccessToken {
         let token = AccessToken.generate()
-        try replica.enrollOffice(SiteName(site), tokenSHA256: token.sha256)
+        try replica.write { try $0.enrollOffice(SiteName(site), tokenSHA256: token.sha256) }
         return token
     }
 

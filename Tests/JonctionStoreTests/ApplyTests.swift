@@ -17,46 +17,47 @@ struct ApplyTests {
     /// Sends what `to` lacks from `from`, as a bundle would.
     @discardableResult
     func exchange(_ from: Replica, _ to: Replica) throws -> ApplyReport {
-        try to.apply(from.changes(since: to.vector()), receivedFrom: from.site)
+        let held = try to.read { try $0.vector() }
+        return try to.apply(from.read { try $0.changes(since: held) }, receivedFrom: from.site)
     }
 
     @Test("ce qui manque passe d’un réplica à l’autre ; un rejeu ne change rien")
     func replicateAndReplay() throws {
         let kayes = try replica("kayes"), hub = try replica("hub")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko"), ("region", "Kayes")])
-        try kayes.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Camara")])
-        try kayes.delete(table: "candidate", id: "kayes-c02")
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko"), ("region", "Kayes")]) }
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Camara")]) }
+        try kayes.write { try $0.delete(table: "candidate", id: "kayes-c02") }
         let report = try exchange(kayes, hub)
         #expect(report.applied == 4)
         #expect(report.ranges == [kayes.site: 1...4])
-        #expect(try hub.recordSet() == kayes.recordSet())
-        #expect(try hub.dumpJSON() == kayes.dumpJSON())
-        #expect(try hub.log() == kayes.log())
+        #expect(try hub.read { try $0.recordSet() } == kayes.read { try $0.recordSet() })
+        #expect(try hub.read { try $0.dumpJSON() } == kayes.read { try $0.dumpJSON() })
+        #expect(try hub.read { try $0.log() } == kayes.read { try $0.log() })
 
-        let replay = try hub.apply(kayes.changes(since: VersionVector()))
+        let replay = try hub.apply(kayes.read { try $0.changes(since: VersionVector()) })
         #expect(replay.applied == 0)
         #expect(replay.duplicates == 4)
-        #expect(try hub.recordSet() == kayes.recordSet())
-        #expect(try hub.status().logSegments == 1)
+        #expect(try hub.read { try $0.recordSet() } == kayes.read { try $0.recordSet() })
+        #expect(try hub.read { try $0.status() }.logSegments == 1)
     }
 
     @Test("un trou dans les numéros est refusé en nommant ce qui manque, sans rien changer")
     func gap() throws {
         let kayes = try replica("kayes"), hub = try replica("hub")
-        for i in 1...5 { try kayes.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }
-        try hub.apply(kayes.changes(origin: kayes.site, seqs: 1...2))
-        let before = try hub.recordSet()
+        for i in 1...5 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
+        try hub.apply(kayes.read { try $0.changes(origin: kayes.site, seqs: 1...2) })
+        let before = try hub.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.gap(origin: kayes.site, held: 2, first: 4)) {
-            try hub.apply(kayes.changes(origin: kayes.site, seqs: 4...5))
+            try hub.apply(kayes.read { try $0.changes(origin: kayes.site, seqs: 4...5) })
         }
         #expect(error?.message(.fr).contains("il manque les n° 3") == true)
-        #expect(try hub.recordSet() == before)
-        #expect(try hub.vector()[kayes.site] == 2)
+        #expect(try hub.read { try $0.recordSet() } == before)
+        #expect(try hub.read { try $0.vector() }[kayes.site] == 2)
         // Overlapping delivery: the known part is skipped, the rest applies.
-        let report = try hub.apply(kayes.changes(origin: kayes.site, seqs: 1...5))
+        let report = try hub.apply(kayes.read { try $0.changes(origin: kayes.site, seqs: 1...5) })
         #expect(report.duplicates == 2)
         #expect(report.applied == 3)
-        #expect(try hub.recordSet() == kayes.recordSet())
+        #expect(try hub.read { try $0.recordSet() } == kayes.read { try $0.recordSet() })
     }
 
     @Test("un changement hors schéma est refusé, rien n’est écrit")
@@ -69,33 +70,33 @@ struct ApplyTests {
         bad.seq = 2
         bad.operation = .set(field: "sex", value: .text("Z"))
         #expect(throws: StoreError.self) { try hub.apply([good, bad]) }
-        #expect(try hub.vector() == VersionVector())
-        #expect(try hub.state(table: "candidate", id: "gao-c01") == nil)
+        #expect(try hub.read { try $0.vector() } == VersionVector())
+        #expect(try hub.read { try $0.state(table: "candidate", id: "gao-c01") } == nil)
     }
 
     @Test("une horloge en avance de plus de 24 h est fusionnée mais signalée")
     func clockAhead() throws {
         let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"), clock: ManualClock(millis: clock.nowMillis() + 3 * 86_400_000))
         let hub = try replica("hub")
-        try gao.put(table: "candidate", id: "gao-c01", fields: [("status", "trained")])
+        try gao.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("status", "trained")]) }
         let report = try exchange(gao, hub)
         #expect(report.clockAhead[gao.site] == 3 * 86_400_000)
-        #expect(try hub.status().clockWarnings.map(\.site) == [gao.site])
-        #expect(try hub.get(table: "candidate", id: "gao-c01").state.values[14] == .text("trained"))
+        #expect(try hub.read { try $0.status() }.clockWarnings.map(\.site) == [gao.site])
+        #expect(try hub.read { try $0.get(table: "candidate", id: "gao-c01") }.state.values[14] == .text("trained"))
         // The hub's own clock is not dragged three days ahead: at most one.
-        try hub.put(table: "candidate", id: "gao-c01", fields: [("notes", "vu")])
-        #expect(try hub.status().clock.millis <= clock.nowMillis() + 86_400_000)
+        try hub.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("notes", "vu")]) }
+        #expect(try hub.read { try $0.status() }.clock.millis <= clock.nowMillis() + 86_400_000)
     }
 
     @Test("deux bureaux modifient le même champ sans se voir : un conflit noté, même résultat partout")
     func concurrentEdits() throws {
         let kayes = try replica("kayes"), mopti = try replica("mopti"), hub = try replica("hub")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("phone", "+223 70 00 00 01")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("phone", "+223 70 00 00 01")]) }
         try exchange(kayes, mopti)
         clock.advance(by: 10)
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("phone", "+223 70 00 00 02")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("phone", "+223 70 00 00 02")]) }
         clock.advance(by: 10)
-        try mopti.put(table: "candidate", id: "kayes-c01", fields: [("phone", "+223 70 00 00 03")])
+        try mopti.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("phone", "+223 70 00 00 03")]) }
         try exchange(kayes, hub)
         let report = try exchange(mopti, hub)
         #expect(report.conflicts.count == 1)
@@ -103,25 +104,25 @@ struct ApplyTests {
         #expect(report.conflicts.first?.loser.value == .text("+223 70 00 00 02"))
         try exchange(hub, kayes)
         try exchange(hub, mopti)
-        #expect(try kayes.recordSet() == hub.recordSet())
-        #expect(try mopti.recordSet() == hub.recordSet())
-        #expect(try hub.status().conflicts == 1)
-        #expect(try kayes.status().conflicts == 1)
+        #expect(try kayes.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
+        #expect(try mopti.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
+        #expect(try hub.read { try $0.status() }.conflicts == 1)
+        #expect(try kayes.read { try $0.status() }.conflicts == 1)
     }
 
     @Test("ses propres changements perdus (réplica restauré d’une sauvegarde) reviennent sans réutiliser un numéro")
     func restoredReplica() throws {
         let kayes = try replica("kayes"), hub = try replica("hub")
-        try kayes.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")])
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         try kayes.close()
         let backup = dir.path("backup.sqlite")
         try FileManager.default.copyItem(atPath: dir.path("kayes.sqlite"), toPath: backup)
         let live = try Replica.open(at: dir.path("kayes.sqlite"), clock: clock)
-        try live.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")])
+        try live.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")]) }
         try exchange(live, hub)
         let restored = try Replica.open(at: backup, clock: clock)
         try exchange(hub, restored)
-        let next = try restored.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")])
+        let next = try restored.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
         #expect(next.first?.seq == 3)
     }
 
@@ -137,12 +138,13 @@ struct ApplyTests {
             let i = Int.random(in: 0..<replicas.count, using: &rng)
             if Int.random(in: 0..<3, using: &rng) == 0 {
                 let j = Int.random(in: 0..<replicas.count, using: &rng)
-                let missing = try replicas[j].changes(since: replicas[i].vector())
+                let held = try replicas[i].read { try $0.vector() }
+                let missing = try replicas[j].read { try $0.changes(since: held) }
                 // Deliver all of it, a prefix of each origin (a bundle cut short is refused whole,
                 // a smaller one is fine), or the whole log again (a replay).
                 switch Int.random(in: 0..<3, using: &rng) {
                 case 0: try replicas[i].apply(missing)
-                case 1: try replicas[i].apply(try replicas[j].changes(since: VersionVector()))
+                case 1: try replicas[i].apply(try replicas[j].read { try $0.changes(since: VersionVector()) })
                 default:
                     let cut = Int.random(in: 0...missing.count, using: &rng)
                     let byOrigin = Dictionary(grouping: missing.prefix(cut), by: \.origin)
@@ -154,7 +156,7 @@ struct ApplyTests {
                     if let fields = op.fields {
                         all += try replicas[i].write { try $0.set(table: op.table, id: op.id, fields: fields) }
                     } else {
-                        all.append(try replicas[i].delete(table: op.table, id: op.id))
+                        all.append(try replicas[i].write { try $0.delete(table: op.table, id: op.id) })
                     }
                 } catch StoreError.recordNotFound, StoreError.recordDeleted {}
             }
@@ -167,9 +169,9 @@ struct ApplyTests {
         var reference = RecordSet(schema: .v1)
         for change in all { try reference.apply(change) }
         for r in replicas {
-            #expect(try r.recordSet() == reference, "seed \(seed), \(r.site)")
-            #expect(try r.dumpJSON() == reference.canonicalJSON(), "seed \(seed), \(r.site)")
-            #expect(try r.vector().total == UInt64(all.count), "seed \(seed), \(r.site)")
+            #expect(try r.read { try $0.recordSet() } == reference, "seed \(seed), \(r.site)")
+            #expect(try r.read { try $0.dumpJSON() } == reference.canonicalJSON(), "seed \(seed), \(r.site)")
+            #expect(try r.read { try $0.vector() }.total == UInt64(all.count), "seed \(seed), \(r.site)")
         }
     }
 }

@@ -20,14 +20,14 @@ struct ReplicaTests {
     func createNeverClobbers() throws {
         let replica = try makeReplica()
         #expect(replica.site.rawValue == "kayes")
-        try replica.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")])
+        try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")]) }
         try replica.close()
         let before = bytes(dir.path("office.sqlite"))
         #expect(throws: StoreError.replicaExists(path: dir.path("office.sqlite"))) { try makeReplica("mopti") }
         #expect(bytes(dir.path("office.sqlite")) == before)
         let reopened = try Replica.open(at: dir.path("office.sqlite"), clock: clock)
         #expect(reopened.site.rawValue == "kayes")
-        #expect(try reopened.get(table: "candidate", id: "kayes-c01").state.values[0] == .text("Traoré"))
+        #expect(try reopened.read { try $0.get(table: "candidate", id: "kayes-c01") }.state.values[0] == .text("Traoré"))
         // Nothing left behind by the creation.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).allSatisfy { $0.hasPrefix("office.sqlite") })
     }
@@ -86,45 +86,45 @@ struct ReplicaTests {
     @Test("écrire, lire, supprimer ; le journal enchaîne les numéros et les tampons précédents")
     func writeReadDelete() throws {
         let replica = try makeReplica()
-        let created = try replica.put(table: "candidate", id: "kayes-c01",
-                                      fields: [("family_name", "Traoré"), ("sex", "f"), ("region", "kayes")])
+        let created = try replica.write { try $0.put(table: "candidate", id: "kayes-c01",
+                                      fields: [("family_name", "Traoré"), ("sex", "f"), ("region", "kayes")]) }
         #expect(created.map(\.seq) == [1, 2, 3])
         #expect(created.allSatisfy { $0.previous == nil })
         clock.advance(by: 1000)
-        let updated = try replica.put(table: "candidate", id: "kayes-c01", fields: [("sex", "F"), ("region", "Mopti")])
+        let updated = try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("sex", "F"), ("region", "Mopti")]) }
         // Rewriting an equal value is a change too: it asserts the value over concurrent writes.
         #expect(updated.map(\.previous) == [created[1].stamp, created[2].stamp])
         #expect(updated[0].hlc == HLC(millis: clock.nowMillis()))
-        #expect(try replica.put(table: "candidate", id: "kayes-c01", fields: [("notes", "")]).isEmpty)
+        #expect(try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("notes", "")]) }.isEmpty)
 
-        let record = try replica.get(table: "candidate", id: "kayes-c01")
+        let record = try replica.read { try $0.get(table: "candidate", id: "kayes-c01") }
         #expect(record.fields.map(\.value) == [.text("Traoré"), .text("F"), .text("Mopti")])
 
-        let deletion = try replica.delete(table: "candidate", id: "kayes-c01")
+        let deletion = try replica.write { try $0.delete(table: "candidate", id: "kayes-c01") }
         #expect(deletion.previous == updated[1].stamp)
         #expect(throws: StoreError.recordDeleted(table: "candidate", id: "kayes-c01", by: deletion.stamp)) {
-            try replica.get(table: "candidate", id: "kayes-c01")
+            try replica.read { try $0.get(table: "candidate", id: "kayes-c01") }
         }
         #expect(throws: StoreError.recordDeleted(table: "candidate", id: "kayes-c01", by: deletion.stamp)) {
-            try replica.put(table: "candidate", id: "kayes-c01", fields: [("status", "placed")])
+            try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "placed")]) }
         }
         #expect(throws: StoreError.recordNotFound(table: "candidate", id: "kayes-c99")) {
-            try replica.delete(table: "candidate", id: "kayes-c99")
+            try replica.write { try $0.delete(table: "candidate", id: "kayes-c99") }
         }
-        let log = try replica.log()
+        let log = try replica.read { try $0.log() }
         #expect(log.map(\.seq) == [1, 2, 3, 4, 5, 6])
         #expect(log == created + updated + [deletion])
-        #expect(try replica.vector() == VersionVector([replica.site: 6]))
-        let status = try replica.status()
+        #expect(try replica.read { try $0.vector() } == VersionVector([replica.site: 6]))
+        let status = try replica.read { try $0.status() }
         #expect(status.tables.first { $0.table == "candidate" }.map { ($0.live, $0.deleted) } ?? (9, 9) == (0, 1))
-        #expect(try replica.dumpJSON() == #"{"candidate":{},"employer":{},"opportunity":{},"placement":{},"proposal":{}}"#)
+        #expect(try replica.read { try $0.dumpJSON() } == #"{"candidate":{},"employer":{},"opportunity":{},"placement":{},"proposal":{}}"#)
     }
 
     @Test("une transaction qui échoue n’écrit rien")
     func atomicWrites() throws {
         let replica = try makeReplica()
-        try replica.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")])
-        let before = try replica.recordSet()
+        try replica.write { try $0.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")]) }
+        let before = try replica.read { try $0.recordSet() }
         #expect(throws: SchemaError.self) {
             try replica.write { w in
                 try w.put(table: "employer", id: "emp-01", fields: [("name", "Autre nom")])
@@ -132,16 +132,16 @@ struct ReplicaTests {
                 try w.put(table: "candidate", id: "kayes-c02", fields: [("birth_year", "abc")])
             }
         }
-        #expect(try replica.recordSet() == before)
-        #expect(try replica.vector()[replica.site] == 1)
-        #expect(try replica.log().count == 1)
+        #expect(try replica.read { try $0.recordSet() } == before)
+        #expect(try replica.read { try $0.vector() }[replica.site] == 1)
+        #expect(try replica.read { try $0.log() }.count == 1)
     }
 
     @Test("disque plein : erreur claire, rien d’écrit, le réplica reste utilisable")
     func diskFull() throws {
         let replica = try makeReplica()
-        try replica.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")])
-        let before = try replica.recordSet()
+        try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")]) }
+        let before = try replica.read { try $0.recordSet() }
         try replica.pool.write { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
             try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)")
@@ -154,15 +154,15 @@ struct ReplicaTests {
             }
         }
         #expect(error?.message(.fr).contains("Libérez de l’espace") == true)
-        #expect(try replica.recordSet() == before)
-        #expect(try replica.vector()[replica.site] == 1)
-        try replica.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")])
-        #expect(try replica.vector()[replica.site] == 2)
+        #expect(try replica.read { try $0.recordSet() } == before)
+        #expect(try replica.read { try $0.vector() }[replica.site] == 1)
+        try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")]) }
+        #expect(try replica.read { try $0.vector() }[replica.site] == 2)
     }
 
     @Test("le jeu de données Fixtures se charge et se relit à l’identique")
     func fixtures() throws {
-        let dataset = try Dataset.load(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
         #expect(dataset.records.filter { $0.table == "candidate" }.count == 60)
         #expect(dataset.records.filter { $0.table == "employer" }.count == 10)
         #expect(dataset.records.filter { $0.table == "opportunity" }.count == 15)
@@ -171,7 +171,7 @@ struct ReplicaTests {
         #expect(written == dataset.records.reduce(0) { $0 + $1.fields.count })
         // The dump has the shape of the data set: same records, same values.
         let original = try JSONSerialization.jsonObject(with: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json"))) as! NSDictionary
-        let dumped = try JSONSerialization.jsonObject(with: Data(try replica.dumpJSON().utf8)) as! NSDictionary
+        let dumped = try JSONSerialization.jsonObject(with: Data(try replica.read { try $0.dumpJSON() }.utf8)) as! NSDictionary
         for table in ["candidate", "employer", "opportunity"] {
             #expect(dumped[table] as? NSDictionary == original[table] as? NSDictionary, "\(table)")
         }

@@ -1,5 +1,4 @@
 import Foundation
-import Jonction
 
 /// Records read from a JSON file in the dump's shape, `{"table":{"id":{"field":value}}}`: the
 /// demo's data set (Fixtures/dataset.json), or records prepared elsewhere for a first load.
@@ -16,19 +15,18 @@ public struct Dataset: Sendable {
 
     public init(records: [Record]) { self.records = records }
 
-    public static func load(contentsOf url: URL, schema: Schema = .v1) throws -> Dataset {
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch { throw DatasetError.unreadable(path: url.path) }
+    /// Decodes a data set's JSON; `path` names the file in messages.
+    public init(json data: Data, path: String, schema: Schema = .v1) throws {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-            throw DatasetError.notJSON(path: url.path)
+            throw DatasetError.notJSON(path: path)
         }
         var records: [Record] = []
         for tableName in root.keys.sorted() {
             let table = try schema.table(named: tableName)
-            guard let byID = root[tableName] as? [String: Any] else { throw DatasetError.notJSON(path: url.path) }
+            guard let byID = root[tableName] as? [String: Any] else { throw DatasetError.notJSON(path: path) }
             for id in byID.keys.sorted() {
                 try Schema.validateRecordID(id)
-                guard let object = byID[id] as? [String: Any] else { throw DatasetError.notJSON(path: url.path) }
+                guard let object = byID[id] as? [String: Any] else { throw DatasetError.notJSON(path: path) }
                 for name in object.keys { _ = try table.field(named: name) }
                 var fields: [(String, Value)] = []
                 for field in table.fields {
@@ -39,7 +37,7 @@ public struct Dataset: Sendable {
                 records.append(Record(table: table.name, id: id, fields: fields))
             }
         }
-        return Dataset(records: records)
+        self.records = records
     }
 }
 
@@ -56,17 +54,5 @@ public enum DatasetError: Error, UserFacingError, Equatable {
                 "\(path) n’est pas un jeu de données Jonction : attendu {\"table\":{\"id\":{\"champ\":valeur}}}.",
                 "\(path) is not a Jonction data set: expected {\"table\":{\"id\":{\"field\":value}}}.")
         }
-    }
-}
-
-extension LocalWriter {
-    /// Writes records of a data set (all of them, or those `include` keeps); returns the changes made.
-    @discardableResult
-    public func insert(_ dataset: Dataset, where include: (Dataset.Record) -> Bool = { _ in true }) throws -> Int {
-        var count = 0
-        for record in dataset.records where include(record) && !record.fields.isEmpty {
-            count += try set(table: record.table, id: record.id, fields: record.fields).count
-        }
-        return count
     }
 }

@@ -1,0 +1,96 @@
+import Foundation
+import GRDB
+import Jonction
+import JonctionStore
+
+/// An office in the hub's register.
+public struct OfficeRecord: Sendable, Equatable {
+    public var site: SiteName
+    public var enrolledAt: UInt64
+    public var revokedAt: UInt64?
+    public var lastContact: UInt64?
+
+    public var isActive: Bool { revokedAt == nil }
+}
+
+/// Why the register refuses an enrolment or a revocation.
+public enum OfficeRegisterError: Error, Sendable, Equatable, UserFacingError {
+    case alreadyEnrolled(SiteName)
+    case alreadyRevoked(SiteName)
+    case unknown(SiteName)
+
+    public func message(_ lang: Lang) -> String {
+        switch self {
+        case .alreadyEnrolled(let site):
+            return lang.pick(
+                "Le bureau \(site) est déjà inscrit. Pour lui donner un nouveau jeton : « jonction hub revoke \(site) » puis « jonction hub enroll \(site) ».",
+                "Office \(site) is already enrolled. To give it a new token: “jonction hub revoke \(site)” then “jonction hub enroll \(site)”.")
+        case .alreadyRevoked(let site):
+            return lang.pick("Le bureau \(site) est déjà révoqué.", "Office \(site) is already revoked.")
+        case .unknown(let site):
+            return lang.pick(
+                "Aucun bureau « \(site) » n’est inscrit. « jonction hub sites » les liste.",
+                "No office “\(site)” is enrolled. “jonction hub sites” lists them.")
+        }
+    }
+}
+
+/// The hub's register of enrolled offices (table `office`, in the hub's replica only): who may
+/// sync over HTTP, with only the SHA-256 of each access token.
+extension ReplicaTransaction {
+    /// Registers an office with the SHA-256 of its token. An active office is not enrolled twice;
+    /// a revoked one is enrolled again with the new token.
+    package func enrollOffice(_ site: SiteName, tokenSHA256: [UInt8]) throws {
+        if let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at FROM office WHERE site = ?", arguments: [site.rawValue]) {
+            guard (revoked[0] as Int64?) != nil else { throw OfficeRegisterError.alreadyEnrolled(site) }
+            try db.execute(sql: "DELETE FROM office WHERE site = ?", arguments: [site.rawValue])
+        }
+        try db.execute(sql: "INSERT INTO office (site, token_sha256, enrolled_at) VALUES (?, ?, ?)",
+                       arguments: [site.rawValue, Data(tokenSHA256), Int64(replica.clock.nowMillis())])
+    }
+
+    package func revokeOffice(_ site: SiteName) throws {
+        try db.execute(sql: "UPDATE office SET revoked_at = ? WHERE site = ? AND revoked_at IS NULL",
+                       arguments: [Int64(replica.clock.nowMillis()), site.rawValue])
+        guard db.changesCount == 1 else {
+            let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM office WHERE site = ?", arguments: [site.rawValue]) ?? false
+            throw exists ? OfficeRegisterError.alreadyRevoked(site) : OfficeRegisterError.unknown(site)
+        }
+    }
+
+    /// Notes that an office was just in contact.
+    package func touchOffice(_ site: SiteName) throws {
+        try db.execute(sql: "UPDATE office SET last_contact = ? WHERE site = ?",
+                       arguments: [Int64(replica.clock.nowMillis()), site.rawValue])
+    }
+
+    /// Records what an office holds, as it told us (a sync request, an upload's answer), and the contact.
+    package func acknowledge(office: SiteName, _ acknowledgement: Acknowledgement) throws {
+        try remember(peer: office, acknowledgement)
+        try touchOffice(office)
+    }
+}
+
+extension ReplicaAccess {
+    /// The office a token belongs to (active or revoked), by the token's SHA-256.
+    package func office(tokenSHA256: [UInt8]) throws -> OfficeRecord? {
+        try Row.fetchOne(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact FROM office WHERE token_sha256 = ?",
+                         arguments: [Data(tokenSHA256)]).map(officeRecord)
+    }
+
+    /// Every office of the register, by name.
+    package func offices() throws -> [OfficeRecord] {
+        try Row.fetchAll(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact FROM office ORDER BY site").map(officeRecord)
+    }
+
+    /// Sites the hub writes bundles for: enrolled offices and every peer seen in a bundle (not itself).
+    package func knownSites() throws -> [SiteName] {
+        try String.fetchAll(db, sql: "SELECT site FROM office WHERE revoked_at IS NULL UNION SELECT site FROM peer ORDER BY 1")
+            .map { SiteName(unchecked: $0) }.filter { $0 != replica.site }
+    }
+
+    private func officeRecord(_ row: Row) -> OfficeRecord {
+        OfficeRecord(site: SiteName(unchecked: row[0]), enrolledAt: UInt64(row[1] as Int64),
+                     revokedAt: (row[2] as Int64?).map(UInt64.init), lastContact: (row[3] as Int64?).map(UInt64.init))
+    }
+}

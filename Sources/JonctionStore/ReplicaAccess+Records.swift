@@ -1,0 +1,116 @@
+import Foundation
+import GRDB
+import Jonction
+
+/// A live record as `get` shows it.
+public struct LiveRecord: Sendable, Equatable {
+    public var table: TableSchema
+    public var id: String
+    public var state: RecordState
+
+    /// The set fields, in schema order.
+    public var fields: [(field: Field, value: Value, stamp: Stamp)] {
+        table.fields.indices.compactMap { i in
+            guard let stamp = state.stamps[i], !state.values[i].isNull else { return nil }
+            return (table.fields[i], state.values[i], stamp)
+        }
+    }
+
+    public static func == (lhs: LiveRecord, rhs: LiveRecord) -> Bool {
+        lhs.table == rhs.table && lhs.id == rhs.id && lhs.state == rhs.state
+    }
+}
+
+/// A conflict as `conflicts` shows it.
+public struct RecordedConflict: Sendable, Equatable {
+    public var conflict: Conflict
+    public var detectedAt: UInt64
+}
+
+extension ReplicaAccess {
+    /// A record's merged state (live or deleted), or nil if no change ever touched it.
+    package func state(table: String, id: String) throws -> RecordState? {
+        let schema = try replica.schema.table(named: table)
+        try Schema.validateRecordID(id)
+        return try replica.tables[schema.name]!.load(id, in: db)
+    }
+
+    /// A live record, or `recordNotFound` / `recordDeleted`.
+    package func get(table: String, id: String) throws -> LiveRecord {
+        guard let state = try state(table: table, id: id) else {
+            throw StoreError.recordNotFound(table: table, id: id)
+        }
+        if let tombstone = state.tombstone { throw StoreError.recordDeleted(table: table, id: id, by: tombstone) }
+        return LiveRecord(table: try replica.schema.table(named: table), id: id, state: state)
+    }
+
+    /// Every record's merged state, tombstones and stamps included: what convergence compares.
+    package func recordSet() throws -> RecordSet {
+        var set = RecordSet(schema: replica.schema)
+        for table in replica.schema.tables {
+            let m = replica.tables[table.name]!
+            let rows = try Row.fetchCursor(db, sql: "SELECT id, \(m.columnList) FROM \(table.name)")
+            while let row = try rows.next() {
+                set.set(table: table.name, id: row[0], m.state(from: row, offset: 1))
+            }
+        }
+        return set
+    }
+
+    /// All live records as canonical JSON (protocol.md §2.4), read table by table without
+    /// holding them all in memory.
+    package func dumpJSON() throws -> String {
+        var json = CanonicalJSON()
+        json.beginObject()
+        for table in replica.schema.tables.sorted(by: { CanonicalJSON.precedes($0.name, $1.name) }) {
+            let m = replica.tables[table.name]!
+            json.key(table.name)
+            json.beginObject()
+            // BINARY collation orders by UTF-8 bytes: the canonical key order.
+            let rows = try Row.fetchCursor(
+                db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL ORDER BY id")
+            while let row = try rows.next() {
+                json.key(row[0])
+                json.record(m.state(from: row, offset: 1).values, fields: table.fields)
+            }
+            json.endObject()
+        }
+        json.endObject()
+        return json.output
+    }
+
+    /// Every live record of a table, values in schema order (the matching reads candidates and
+    /// opportunities this way).
+    package func liveRecords(table name: String) throws -> [(id: String, values: [Value])] {
+        let table = try replica.schema.table(named: name)
+        let m = replica.tables[table.name]!
+        var records: [(String, [Value])] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL")
+        while let row = try rows.next() {
+            var values = [Value](repeating: .null, count: table.fields.count)
+            for i in 0..<table.fields.count { values[i] = Value(databaseValue: row[1 + i]) }
+            records.append((row[0], values))
+        }
+        return records
+    }
+
+    /// The recorded conflicts, newest first.
+    package func conflicts() throws -> [RecordedConflict] {
+        try Row.fetchAll(db, sql: """
+            SELECT table_name, record_id, field, winner_value, winner_deleted, winner_hlc, winner_site,
+                   loser_value, loser_hlc, loser_site, detected_at
+            FROM conflict ORDER BY id DESC
+            """).map { row in
+            let winnerDeleted: Bool = row[4]
+            let winner = Conflict.Side(
+                value: winnerDeleted ? nil : Value(databaseValue: row[3]),
+                stamp: Stamp(hlc: HLC(rawValue: UInt64(bitPattern: row[5])), site: SiteName(unchecked: row[6])))
+            let loser = Conflict.Side(
+                value: Value(databaseValue: row[7]),
+                stamp: Stamp(hlc: HLC(rawValue: UInt64(bitPattern: row[8])), site: SiteName(unchecked: row[9])))
+            return RecordedConflict(
+                conflict: Conflict(table: row[0], id: row[1], field: row[2], winner: winner, loser: loser),
+                detectedAt: UInt64(row[10] as Int64))
+        }
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import GRDB
+import Jonction
+
+/// What `status` shows.
+public struct ReplicaStatus: Sendable {
+    public struct TableCount: Sendable {
+        public var table: String
+        public var live: Int
+        public var deleted: Int
+    }
+
+    public struct Peer: Sendable {
+        public var site: SiteName
+        public var lastContact: UInt64
+        public var acknowledged: VersionVector
+    }
+
+    public struct ClockWarning: Sendable {
+        public var site: SiteName
+        public var aheadMillis: UInt64
+        public var seenAt: UInt64
+    }
+
+    public var site: SiteName
+    public var network: String?
+    public var path: String
+    public var schemaVersion: Int
+    public var createdAt: UInt64
+    public var clock: HLC
+    public var vector: VersionVector
+    public var tables: [TableCount]
+    public var logSegments: Int
+    public var conflicts: Int
+    public var peers: [Peer]
+    public var clockWarnings: [ClockWarning]
+}
+
+extension ReplicaAccess {
+    /// The network this replica belongs to, if it has learned one.
+    package func network() throws -> String? {
+        try String.fetchOne(db, sql: "SELECT network FROM replica")
+    }
+
+    /// The last vector `peer` acknowledged (from the bundles it sent us).
+    package func acknowledged(by peer: SiteName) throws -> VersionVector {
+        VersionVector(rows: try Row.fetchAll(db, sql: "SELECT origin, seq FROM peer_ack WHERE peer = ?", arguments: [peer.rawValue]))
+    }
+
+    /// Every peer this replica exchanged bundles with, by name.
+    package func peers() throws -> [ReplicaStatus.Peer] {
+        try Row.fetchAll(db, sql: "SELECT site, last_contact FROM peer ORDER BY site").map { row in
+            let site = SiteName(unchecked: row[0])
+            return ReplicaStatus.Peer(site: site, lastContact: UInt64(row[1] as Int64), acknowledged: try acknowledged(by: site))
+        }
+    }
+
+    package func status() throws -> ReplicaStatus {
+        let meta = try Row.fetchOne(db, sql: "SELECT schema_version, created_at, last_hlc, network FROM replica")!
+        var counts: [ReplicaStatus.TableCount] = []
+        for table in replica.schema.tables {
+            let row = try Row.fetchOne(db, sql: """
+                SELECT count(*) FILTER (WHERE _tombstone IS NULL), count(*) FILTER (WHERE _tombstone IS NOT NULL)
+                FROM \(table.name)
+                """)!
+            counts.append(.init(table: table.name, live: row[0], deleted: row[1]))
+        }
+        let warnings = try Row.fetchAll(db, sql: "SELECT site, ahead_ms, seen_at FROM clock_warning ORDER BY site").map { row in
+            ReplicaStatus.ClockWarning(site: SiteName(unchecked: row[0]), aheadMillis: UInt64(row[1] as Int64),
+                                       seenAt: UInt64(row[2] as Int64))
+        }
+        return ReplicaStatus(
+            site: replica.site, network: meta[3], path: replica.path, schemaVersion: meta[0],
+            createdAt: UInt64(meta[1] as Int64), clock: HLC(rawValue: UInt64(bitPattern: meta[2] as Int64)),
+            vector: try vector(), tables: counts,
+            logSegments: try Int.fetchOne(db, sql: "SELECT count(*) FROM log_segment") ?? 0,
+            conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
+            peers: try peers(), clockWarnings: warnings)
+    }
+}

@@ -1,0 +1,39 @@
+import GRDB
+import Jonction
+
+/// One transaction on a replica: what `Replica.read` and `Replica.write` hand to their closure.
+///
+/// The features of the other modules (the hub's register of offices, bundles, matching rounds)
+/// are written as extensions of these types, so that a composite operation is one transaction and
+/// `Replica` itself stays small (STYLE §14, GRDB's `read { db in }` / `write { db in }`).
+package protocol ReplicaAccess {
+    var replica: Replica { get }
+    /// The SQLite connection, inside the transaction. Not to be kept past the closure.
+    var db: Database { get }
+}
+
+/// A read transaction: one consistent snapshot of the replica, beside the writer.
+package struct ReplicaReader: ReplicaAccess {
+    package let replica: Replica
+    package let db: Database
+}
+
+extension Replica {
+    /// Runs `body` in one read transaction (a snapshot). SQLite's failures come out as `StoreError`.
+    package func read<T>(_ body: (ReplicaReader) throws -> T) throws -> T {
+        try translatingErrors { try pool.read { db in try body(ReplicaReader(replica: self, db: db)) } }
+    }
+
+    /// Runs `body` in one write transaction: everything it does is written together, or nothing if
+    /// it throws. Local writes get their seqs and clock ticks here (see `ReplicaTransaction`).
+    package func write<T>(_ body: (ReplicaTransaction) throws -> T) throws -> T {
+        try translatingErrors {
+            try pool.write { db in
+                let transaction = ReplicaTransaction(replica: self, db: db)
+                let result = try body(transaction)
+                try transaction.commitLocalWrites()
+                return result
+            }
+        }
+    }
+}

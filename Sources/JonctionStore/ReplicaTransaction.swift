@@ -1,0 +1,90 @@
+import GRDB
+import Jonction
+
+/// A write transaction on a replica (see `Replica.write`): local writes, merges of received
+/// changes, and what the other modules write beside them, all committed together.
+///
+/// Local writes are gathered and written when the closure returns (or before a merge in the same
+/// transaction), so each record touched is written once and the changes form one log segment.
+package final class ReplicaTransaction: ReplicaAccess {
+    package let replica: Replica
+    package let db: Database
+    private var local: LocalWriter?
+
+    init(replica: Replica, db: Database) {
+        self.replica = replica
+        self.db = db
+    }
+
+    private func localWriter() throws -> LocalWriter {
+        if let local { return local }
+        let writer = try LocalWriter(replica: replica, db: db)
+        local = writer
+        return writer
+    }
+
+    /// Writes the local changes gathered so far (records, log segment, vector, clock).
+    func commitLocalWrites() throws {
+        try local?.commit()
+        local = nil
+    }
+
+    /// The local changes recorded so far in this transaction and not yet committed.
+    package var recorded: [Change] { local?.recorded ?? [] }
+
+    /// Sets fields given as text (`field=value` on the command line), creating the record if new;
+    /// each value is parsed and normalised by its field type first. Returns the changes recorded
+    /// (none when every value was already there).
+    @discardableResult
+    package func put(table: String, id: String, fields: [(String, String)]) throws -> [Change] {
+        try localWriter().put(table: table, id: id, fields: fields)
+    }
+
+    /// Sets fields to values already normalised (see `Field.parse`).
+    @discardableResult
+    package func set(table: String, id: String, fields: [(String, Value)]) throws -> [Change] {
+        try localWriter().set(table: table, id: id, fields: fields)
+    }
+
+    /// Writes records of a data set (all of them, or those `include` keeps); returns the number of
+    /// changes made.
+    @discardableResult
+    package func insert(_ dataset: Dataset, where include: (Dataset.Record) -> Bool = { _ in true }) throws -> Int {
+        var count = 0
+        for record in dataset.records where include(record) && !record.fields.isEmpty {
+            count += try set(table: record.table, id: record.id, fields: record.fields).count
+        }
+        return count
+    }
+
+    /// Deletes a live record for good (a tombstone that wins over every change, earlier or later).
+    @discardableResult
+    package func delete(table: String, id: String) throws -> Change {
+        try localWriter().delete(table: table, id: id)
+    }
+
+    /// Merges changes received from another site (see `Replica+Apply`). Local writes of this
+    /// transaction are committed first, so that they keep their seqs and the clock moves on from them.
+    @discardableResult
+    package func merge(_ plan: MergePlan, receivedFrom sender: SiteName? = nil,
+                       acknowledging acknowledgement: Acknowledgement? = nil, network: String? = nil,
+                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
+        try commitLocalWrites()
+        try replica.checkNetwork(network, sender: sender, db: db)
+        let report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
+        if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
+        return report
+    }
+
+    /// Merges changes received otherwise than in blocks (tests, the demo's relays).
+    @discardableResult
+    package func merge(_ changes: [Change], receivedFrom sender: SiteName? = nil,
+                       acknowledging acknowledgement: Acknowledgement? = nil) throws -> ApplyReport {
+        try merge(replica.plan([ReceivedBlock(changes: changes)]), receivedFrom: sender, acknowledging: acknowledgement)
+    }
+
+    /// Records a contact with a peer and what it said it holds (a sync request, an upload's answer).
+    package func remember(peer: SiteName, _ acknowledgement: Acknowledgement?) throws {
+        try replica.remember(peer: peer, acknowledgement, db: db)
+    }
+}
