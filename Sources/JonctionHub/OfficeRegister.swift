@@ -52,7 +52,7 @@ extension ReplicaTransaction {
     package func revokeOffice(_ site: SiteName) throws {
         try db.execute(sql: "UPDATE office SET revoked_at = ? WHERE site = ? AND revoked_at IS NULL",
                        arguments: [Int64(replica.clock.nowMillis()), site.rawValue])
-        guard db.changesCount == 1 else {
+        guard try db.changesCount == 1 else {
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM office WHERE site = ?", arguments: [site.rawValue]) ?? false
             throw exists ? OfficeRegisterError.alreadyRevoked(site) : OfficeRegisterError.unknown(site)
         }

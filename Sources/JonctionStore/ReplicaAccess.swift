@@ -8,8 +8,10 @@ import Jonction
 /// `Replica` itself stays small (STYLE §14, GRDB's `read { db in }` / `write { db in }`).
 package protocol ReplicaAccess {
     var replica: Replica { get }
-    /// The SQLite connection, inside the transaction. Not to be kept past the closure.
-    var db: Database { get }
+    /// The SQLite connection, inside the transaction. Not to be kept past the closure. In a write
+    /// transaction, getting it first writes the local changes gathered so far, so that every read
+    /// sees them.
+    var db: Database { get throws }
 }
 
 /// A read transaction: one consistent snapshot of the replica, beside the writer.

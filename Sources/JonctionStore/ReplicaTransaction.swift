@@ -8,17 +8,24 @@ import Jonction
 /// transaction), so each record touched is written once and the changes form one log segment.
 package final class ReplicaTransaction: ReplicaAccess {
     package let replica: Replica
-    package let db: Database
+    private let database: Database
     private var local: LocalWriter?
 
     init(replica: Replica, db: Database) {
         self.replica = replica
-        self.db = db
+        self.database = db
+    }
+
+    package var db: Database {
+        get throws {
+            try commitLocalWrites()
+            return database
+        }
     }
 
     private func localWriter() throws -> LocalWriter {
         if let local { return local }
-        let writer = try LocalWriter(replica: replica, db: db)
+        let writer = try LocalWriter(replica: replica, db: database)
         local = writer
         return writer
     }
@@ -69,7 +76,7 @@ package final class ReplicaTransaction: ReplicaAccess {
     package func merge(_ plan: MergePlan, receivedFrom sender: SiteName? = nil,
                        acknowledging acknowledgement: Acknowledgement? = nil, network: String? = nil,
                        progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
-        try commitLocalWrites()
+        let db = try db
         try replica.checkNetwork(network, sender: sender, db: db)
         let report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
         if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
@@ -85,6 +92,6 @@ package final class ReplicaTransaction: ReplicaAccess {
 
     /// Records a contact with a peer and what it said it holds (a sync request, an upload's answer).
     package func remember(peer: SiteName, _ acknowledgement: Acknowledgement?) throws {
-        try replica.remember(peer: peer, acknowledgement, db: db)
+        try replica.remember(peer: peer, acknowledgement, db: try db)
     }
 }

@@ -16,6 +16,63 @@ struct ReplicaTests {
 
     func bytes(_ path: String) -> Data { FileManager.default.contents(atPath: path) ?? Data() }
 
+    func tableNames(_ replica: Replica) throws -> Set<String> {
+        Set(try replica.read { try String.fetchAll($0.db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
+    }
+
+    @Test("les tables du pôle n’existent que dans le réplica du pôle")
+    func hubTablesAtTheHubOnly() throws {
+        let office = try makeReplica("kayes", file: "kayes.sqlite")
+        let hub = try makeReplica("hub", file: "hub.sqlite")
+        #expect(try tableNames(office).isDisjoint(with: ["office", "match_round"]))
+        #expect(try tableNames(hub).isSuperset(of: ["office", "match_round"]))
+        #expect(try tableNames(hub).subtracting(tableNames(office)) == ["office", "match_round"])
+    }
+
+    @Test("un réplica de bureau d’avant la migration v4 s’ouvre et perd ses tables du pôle vides")
+    func olderOfficeReplicaOpens() throws {
+        let path = dir.path("old.sqlite")
+        let queue = try DatabaseQueue(path: path)
+        try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA application_id = \(Migrations.applicationID)") }
+        try Migrations.migrator.migrate(queue, upTo: "v3-match-rounds")
+        try queue.write { db in
+            try db.execute(sql: "INSERT INTO replica (singleton, site, schema_version, created_at) VALUES (1, 'kayes', 1, 0)")
+        }
+        try queue.close()
+        let replica = try Replica.open(at: path, clock: clock)
+        #expect(try tableNames(replica).isDisjoint(with: ["office", "match_round"]))
+        try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")]) }
+        #expect(try replica.read { try $0.vector() }[replica.site] == 1)
+    }
+
+    @Test("une transaction compose des écritures locales et une fusion, tout ou rien")
+    func compositeTransaction() throws {
+        let kayes = try makeReplica("kayes", file: "kayes.sqlite")
+        let hub = try makeReplica("hub", file: "hub.sqlite")
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")]) }
+        let received = try kayes.read { try $0.changes(since: VersionVector()) }
+        // Local writes, a merge and local writes again, in one transaction: the seqs follow each other.
+        let changes = try hub.write { tx -> [Change] in
+            try tx.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")])
+            try tx.merge(received, receivedFrom: kayes.site)
+            try tx.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")])
+            return try tx.log(origin: .hub)
+        }
+        #expect(changes.map(\.seq) == [1, 2])
+        #expect(try hub.read { try $0.vector() } == VersionVector([.hub: 2, kayes.site: 1]))
+        // A failure after a merge undoes the merge too.
+        let before = try hub.read { try $0.recordSet() }
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Diarra")]) }
+        let more = try kayes.read { try $0.changes(origin: kayes.site, seqs: 2...2) }
+        #expect(throws: SchemaError.self) {
+            try hub.write { tx in
+                try tx.merge(more, receivedFrom: kayes.site)
+                try tx.put(table: "candidate", id: "kayes-c02", fields: [("birth_year", "abc")])
+            }
+        }
+        #expect(try hub.read { try $0.recordSet() } == before)
+    }
+
     @Test("init crée le réplica ; un fichier existant n’est jamais écrasé")
     func createNeverClobbers() throws {
         let replica = try makeReplica()
