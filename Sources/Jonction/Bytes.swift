@@ -46,7 +46,7 @@ public struct ByteWriter: Sendable {
 }
 
 /// Why bytes could not be decoded.
-public enum DecodingError: Error, Sendable, Equatable {
+public enum ByteDecodingError: Error, Sendable, Equatable {
     /// The bytes end before the structure does.
     case truncated
     /// The bytes are not a valid encoding; the text says where (for developers and logs).
@@ -68,19 +68,19 @@ public struct ByteReader: Sendable {
     public var remaining: Int { end - offset }
     public var isAtEnd: Bool { offset >= end }
 
-    @inlinable public mutating func byte() throws(DecodingError) -> UInt8 {
+    @inlinable public mutating func byte() throws(ByteDecodingError) -> UInt8 {
         guard offset < end else { throw .truncated }
         defer { offset += 1 }
         return bytes[offset]
     }
 
-    public mutating func raw(_ count: Int) throws(DecodingError) -> ArraySlice<UInt8> {
+    public mutating func raw(_ count: Int) throws(ByteDecodingError) -> ArraySlice<UInt8> {
         guard count >= 0, count <= end - offset else { throw .truncated }
         defer { offset += count }
         return bytes[offset..<(offset + count)]
     }
 
-    @inlinable public mutating func varint() throws(DecodingError) -> UInt64 {
+    @inlinable public mutating func varint() throws(ByteDecodingError) -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -95,19 +95,19 @@ public struct ByteReader: Sendable {
         }
     }
 
-    @inlinable public mutating func signed() throws(DecodingError) -> Int64 {
+    @inlinable public mutating func signed() throws(ByteDecodingError) -> Int64 {
         let v = try varint()
         return Int64(bitPattern: (v >> 1) ^ (0 &- (v & 1)))
     }
 
     /// A varint that must fit in `Int` and be at most `limit`.
-    public mutating func count(max limit: Int) throws(DecodingError) -> Int {
+    public mutating func count(max limit: Int) throws(ByteDecodingError) -> Int {
         let v = try varint()
         guard limit >= 0, v <= UInt64(limit) else { throw .malformed("count \(v) above \(limit)") }
         return Int(v)
     }
 
-    public mutating func string() throws(DecodingError) -> String {
+    public mutating func string() throws(ByteDecodingError) -> String {
         let n = try count(max: Int.max)
         guard n <= remaining else { throw .truncated }
         let slice = try raw(n)
@@ -115,18 +115,18 @@ public struct ByteReader: Sendable {
         return s
     }
 
-    public mutating func uint64BE() throws(DecodingError) -> UInt64 {
+    public mutating func uint64BE() throws(ByteDecodingError) -> UInt64 {
         let s = try raw(8)
         return s.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    public mutating func uint32BE() throws(DecodingError) -> UInt32 {
+    public mutating func uint32BE() throws(ByteDecodingError) -> UInt32 {
         let s = try raw(4)
         return s.reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     /// A reader over the next `length` bytes; this reader skips them.
-    public mutating func section(_ length: Int) throws(DecodingError) -> ByteReader {
+    public mutating func section(_ length: Int) throws(ByteDecodingError) -> ByteReader {
         guard length >= 0, length <= end - offset else { throw .truncated }
         let sub = ByteReader(bytes, offset: offset, end: offset + length)
         offset += length

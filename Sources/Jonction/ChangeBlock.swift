@@ -180,9 +180,9 @@ public enum ChangeBlock {
 
     // MARK: Decoding
 
-    /// Decodes a block. Every length and index is checked: damaged bytes give a `DecodingError`,
+    /// Decodes a block. Every length and index is checked: damaged bytes give a `ByteDecodingError`,
     /// never a crash or a partial result.
-    public static func decode(_ bytes: [UInt8]) throws(DecodingError) -> [Change] {
+    public static func decode(_ bytes: [UInt8]) throws(ByteDecodingError) -> [Change] {
         var r = ByteReader(bytes)
         let v = try r.byte()
         guard v == version else { throw .malformed("change block version \(v)") }
@@ -297,7 +297,7 @@ public enum ChangeBlock {
     }
 
     /// Whether the previous-stamp column uses kind 1 anywhere (a quick pass over its bytes).
-    private static func hasImplicitPrevious(_ column: ByteReader, count: Int) throws(DecodingError) -> Bool {
+    private static func hasImplicitPrevious(_ column: ByteReader, count: Int) throws(ByteDecodingError) -> Bool {
         var r = column
         for _ in 0..<count {
             switch try r.byte() {
@@ -313,7 +313,7 @@ public enum ChangeBlock {
         return false
     }
 
-    private static func readStrings(_ r: inout ByteReader) throws(DecodingError) -> [String] {
+    private static func readStrings(_ r: inout ByteReader) throws(ByteDecodingError) -> [String] {
         let n = try r.count(max: r.remaining)
         var result: [String] = []
         result.reserveCapacity(n)
@@ -321,7 +321,7 @@ public enum ChangeBlock {
         return result
     }
 
-    private static func readFrontCoded(_ r: inout ByteReader) throws(DecodingError) -> [String] {
+    private static func readFrontCoded(_ r: inout ByteReader) throws(ByteDecodingError) -> [String] {
         let n = try r.count(max: r.remaining)
         var result: [String] = []
         result.reserveCapacity(n)
@@ -338,7 +338,7 @@ public enum ChangeBlock {
         return result
     }
 
-    private static func decodeValues(_ r: inout ByteReader) throws(DecodingError) -> [Value] {
+    private static func decodeValues(_ r: inout ByteReader) throws(ByteDecodingError) -> [Value] {
         let mode = try r.byte()
         switch mode {
         case 0:
@@ -364,7 +364,7 @@ public enum ChangeBlock {
         }
     }
 
-    private static func readValue(_ r: inout ByteReader) throws(DecodingError) -> Value {
+    private static func readValue(_ r: inout ByteReader) throws(ByteDecodingError) -> Value {
         switch try r.byte() {
         case 0: return .null
         case 1: return .integer(try r.signed())

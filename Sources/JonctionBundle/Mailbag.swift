@@ -1,6 +1,13 @@
 import Foundation
 #if canImport(Glibc)
 import Glibc
+
+/// POSIX `write(2)`, which Foundation's `write` methods shadow inside a type.
+private let posixWrite = Glibc.write
+#elseif canImport(Darwin)
+import Darwin
+
+private let posixWrite = Darwin.write
 #endif
 import Jonction
 
@@ -16,7 +23,7 @@ public struct Mailbag: Sendable {
 
     /// The file name that says who, for whom and which ranges:
     /// `kayes_pour_hub_kayes.1-340_mopti.5-12.jnb` (protocol.md §5.4).
-    public static func fileName(for bundle: Bundle) -> String {
+    public static func fileName(for bundle: ChangeBundle) -> String {
         var parts = ["\(bundle.sender)_pour_\(bundle.addressee)"]
         let ranges = bundle.sortedRanges
         for (origin, seqs) in ranges.prefix(6) { parts.append("\(origin).\(seqs.lowerBound)-\(seqs.upperBound)") }
@@ -41,7 +48,7 @@ public struct Mailbag: Sendable {
         }
         var written = 0
         while written < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            let n = bytes.withUnsafeBytes { posixWrite(fd, $0.baseAddress! + written, $0.count - written) }
             if n < 0 {
                 let e = errno
                 if e == EINTR { continue }

@@ -23,7 +23,7 @@ package struct PreparedBundle: Sendable {
     package var network: String?
 
     /// Verifies and plans a decoded bundle (pure CPU work: may run off the writer's thread).
-    package init(_ bundle: Bundle, replica: Replica) throws {
+    package init(_ bundle: ChangeBundle, replica: Replica) throws {
         header = bundle.header
         plan = try replica.plan(bundle.receivedBlocks)
         network = bundle.network
@@ -33,10 +33,10 @@ package struct PreparedBundle: Sendable {
 extension ReplicaAccess {
     /// The bundle for `addressee`: every change above the vector it last acknowledged (or all of
     /// them, `full`), from every origin. Nil when there is nothing to send.
-    package func makeBundle(for addressee: SiteName, full: Bool = false) throws -> Bundle? {
+    package func makeBundle(for addressee: SiteName, full: Bool = false) throws -> ChangeBundle? {
         let outgoing = try outgoing(for: addressee, full: full)
         guard outgoing.count > 0 else { return nil }
-        return Bundle(sender: replica.site, addressee: addressee, network: outgoing.network,
+        return ChangeBundle(sender: replica.site, addressee: addressee, network: outgoing.network,
                       createdAt: replica.clock.nowMillis(), senderVector: outgoing.vector, ranges: outgoing.ranges,
                       changeCount: outgoing.count, blocks: outgoing.blocks)
     }
@@ -55,13 +55,13 @@ extension ReplicaTransaction {
 
 extension Replica {
     /// Merges a verified bundle in one transaction, all or nothing, then remembers what the sender holds.
-    public func importBundle(_ bundle: Bundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+    public func importBundle(_ bundle: ChangeBundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         let prepared = try PreparedBundle(bundle, replica: self)
         return try write { try $0.importBundle(prepared, progress: progress) }
     }
 
     /// Reads, verifies and merges a bundle file.
     public func importBundle(at url: URL, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        try importBundle(Bundle(decoding: Mailbag.read(url), schema: schema), progress: progress)
+        try importBundle(ChangeBundle(decoding: Mailbag.read(url), schema: schema), progress: progress)
     }
 }

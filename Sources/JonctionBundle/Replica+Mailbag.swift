@@ -48,7 +48,7 @@ extension Replica {
             if isDirectory.boolValue {
                 for file in try Mailbag(path).files() {
                     do {
-                        let header = try Bundle.header(of: Mailbag.read(file))
+                        let header = try ChangeBundle.header(of: Mailbag.read(file))
                         if header.addressee == site || allAddressees {
                             pending.append((file, header))
                         } else {
@@ -59,7 +59,7 @@ extension Replica {
                     }
                 }
             } else {
-                pending.append((path, try? Bundle.header(of: Mailbag.read(path))))
+                pending.append((path, try? ChangeBundle.header(of: Mailbag.read(path))))
             }
         }
         pending.sort { a, b in

@@ -15,7 +15,7 @@ private final class Slot: @unchecked Sendable {
 extension Replica {
     /// Reads, verifies and plans a bundle file: everything before the transaction.
     func prepareBundle(at url: URL) throws -> PreparedBundle {
-        try PreparedBundle(Bundle(decoding: Mailbag.read(url), schema: schema), replica: self)
+        try PreparedBundle(ChangeBundle(decoding: Mailbag.read(url), schema: schema), replica: self)
     }
 
     /// Imports bundle files one after the other, each in its own transaction, while the next one is

@@ -82,7 +82,7 @@ public struct HubServer: Sendable {
             }
             let bytes = Array(buffer: body)
             let (report, vector) = try await threads.runIfActive { () throws -> (ImportReport, VersionVector) in
-                let bundle = try JonctionBundle.Bundle(decoding: bytes, schema: self.replica.schema)
+                let bundle = try ChangeBundle(decoding: bytes, schema: self.replica.schema)
                 guard bundle.sender == office.site else {
                     throw HubFailure.wrongSender(token: office.site, bundle: bundle.sender)
                 }

@@ -80,7 +80,7 @@ public struct SyncClient: Sendable {
             let everything = full
             let bundle = try await threads.runIfActive { try replica.read { try $0.makeBundle(for: .hub, full: everything) }?.encoded() }
             guard let bundle else { break }
-            let count = try JonctionBundle.Bundle.header(of: bundle).changeCount
+            let count = try ChangeBundle.header(of: bundle).changeCount
             progress?(.uploading(changes: count))
             var request = HTTPClientRequest(url: url(HubAPI.bundles))
             request.method = .POST
@@ -118,7 +118,7 @@ public struct SyncClient: Sendable {
             return report
         case .ok:
             report.received = try await threads.runIfActive {
-                let bundle = try JonctionBundle.Bundle(decoding: body, schema: replica.schema)
+                let bundle = try ChangeBundle(decoding: body, schema: replica.schema)
                 return try replica.importBundle(bundle) { done, total in progress?(.merging(done: done, total: total)) }
             }
             return report
@@ -142,7 +142,7 @@ public struct SyncClient: Sendable {
         for attempt in 1...attempts {
             do {
                 let response = try await http!.execute(request, timeout: timeout)
-                let body = try await response.body.collect(upTo: Bundle.maximumSize)
+                let body = try await response.body.collect(upTo: ChangeBundle.maximumSize)
                 if [.serviceUnavailable, .badGateway, .gatewayTimeout].contains(response.status), attempt < attempts {
                     lastError = SyncError.refused(status: Int(response.status.code), code: "busy", message: "", messageEnglish: "")
                 } else {

@@ -32,22 +32,14 @@ extension MaterializedTable {
         }
         let stampsColumn = CInt(1 + n)
         var stamps = [Stamp?](repeating: nil, count: n)
-        if sqlite3_column_type(s, stampsColumn) == SQLITE_BLOB, let bytes = sqlite3_column_blob(s, stampsColumn) {
-            stamps = StampsBlob.decode(UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(s, stampsColumn))),
-                                       fieldCount: n)
-        }
-        return RecordState(values: values, stamps: stamps, tombstone: stamp(s, CInt(2 + n)))
+        if let bytes = blob(s, stampsColumn) { stamps = StampsBlob.decode(bytes, fieldCount: n) }
+        return RecordState(values: values, stamps: stamps, tombstone: blob(s, CInt(2 + n)).flatMap(Stamp.init(storageBytes:)))
     }
 
-    private func stamp(_ s: OpaquePointer, _ column: CInt) -> Stamp? {
+    /// A blob column's bytes, or nil when it is not a blob.
+    private func blob(_ s: OpaquePointer, _ column: CInt) -> [UInt8]? {
         guard sqlite3_column_type(s, column) == SQLITE_BLOB, let bytes = sqlite3_column_blob(s, column) else { return nil }
-        let count = Int(sqlite3_column_bytes(s, column))
-        guard count > 8 else { return nil }
-        let buffer = UnsafeRawBufferPointer(start: bytes, count: count)
-        var raw: UInt64 = 0
-        for b in buffer.prefix(8) { raw = raw << 8 | UInt64(b) }
-        let name = String(decoding: buffer.dropFirst(8), as: UTF8.self)
-        return Stamp(hlc: HLC(rawValue: raw), site: SiteName(unchecked: name))
+        return [UInt8](UnsafeRawBufferPointer(start: bytes, count: Int(sqlite3_column_bytes(s, column))))
     }
 
     /// Saves a record's state with a prepared `upsertSQL` statement.
@@ -69,22 +61,18 @@ extension MaterializedTable {
             case .text(let t): rc = t.withCString { sqlite3_bind_text(s, c, $0, -1, transient) }
             }
         }
-        var blob = [UInt8]()
-        blob.reserveCapacity(16 + 9 * n)
+        var blob = ByteWriter(capacity: 16 + 9 * n)
         StampsBlob.encode(state.stamps, into: &blob)
-        if rc == SQLITE_OK {
-            rc = blob.withUnsafeBytes { sqlite3_bind_blob(s, CInt(2 + n), $0.baseAddress, CInt($0.count), transient) }
+        if rc == SQLITE_OK { rc = bind(blob.bytes, s, CInt(2 + n)) }
+        if rc == SQLITE_OK, let tombstone = state.tombstone {
+            tombstone.storageBytes(into: &blob)
+            rc = bind(blob.bytes, s, CInt(3 + n))
         }
-        if rc == SQLITE_OK, let tombstone = state.tombstone { rc = bind(tombstone, s, CInt(3 + n), &blob) }
         if rc == SQLITE_OK { rc = sqlite3_step(s) }
         guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
     }
 
-    private func bind(_ stamp: Stamp, _ s: OpaquePointer, _ column: CInt, _ blob: inout [UInt8]) -> CInt {
-        blob.removeAll(keepingCapacity: true)
-        let raw = stamp.hlc.rawValue
-        for shift in stride(from: 56, through: 0, by: -8) { blob.append(UInt8(truncatingIfNeeded: raw >> UInt64(shift))) }
-        blob.append(contentsOf: stamp.site.rawValue.utf8)
-        return blob.withUnsafeBytes { sqlite3_bind_blob(s, column, $0.baseAddress, CInt($0.count), transient) }
+    private func bind(_ bytes: [UInt8], _ s: OpaquePointer, _ column: CInt) -> CInt {
+        bytes.withUnsafeBytes { sqlite3_bind_blob(s, column, $0.baseAddress, CInt($0.count), transient) }
     }
 }

@@ -35,7 +35,7 @@ struct MaterializedTable: Sendable {
         for i in 0..<n { values[i] = Value(databaseValue: row[offset + i]) }
         let stamps: [Stamp?]
         if case .blob(let data) = (row[offset + n] as DatabaseValue).storage {
-            stamps = data.withUnsafeBytes { StampsBlob.decode(UnsafeRawBufferPointer($0), fieldCount: n) }
+            stamps = StampsBlob.decode([UInt8](data), fieldCount: n)
         } else {
             stamps = Array(repeating: nil, count: n)
         }
@@ -45,69 +45,42 @@ struct MaterializedTable: Sendable {
 
 /// The winning stamps of a record's fields, in one blob (internal to the replica, protocol.md §4.4):
 /// `varint siteCount, siteCount × string`, then per field in schema order `varint k`: 0 for a field
-/// never set, else the site is `sites[k−1]` and 8 bytes of big-endian HLC follow.
+/// never set, else the site is `sites[k−1]` and 8 bytes of big-endian HLC follow (the primitive
+/// encodings of protocol.md §4.1, through `ByteWriter` and `ByteReader`).
 enum StampsBlob {
-    static func encode(_ stamps: [Stamp?], into out: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
+    static func encode(_ stamps: [Stamp?], into out: inout ByteWriter) {
+        out.bytes.removeAll(keepingCapacity: true)
         var sites: [SiteName] = []
         for case let s? in stamps where !sites.contains(s.site) { sites.append(s.site) }
-        varint(UInt64(sites.count), &out)
-        for site in sites {
-            varint(UInt64(site.rawValue.utf8.count), &out)
-            out.append(contentsOf: site.rawValue.utf8)
-        }
+        out.varint(UInt64(sites.count))
+        for site in sites { out.string(site.rawValue) }
         for stamp in stamps {
             guard let stamp else {
-                out.append(0)
+                out.byte(0)
                 continue
             }
-            varint(UInt64(sites.firstIndex(of: stamp.site)! + 1), &out)
-            let raw = stamp.hlc.rawValue
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: raw >> UInt64(shift))) }
+            out.varint(UInt64(sites.firstIndex(of: stamp.site)! + 1))
+            out.uint64BE(stamp.hlc.rawValue)
         }
     }
 
     /// Decodes what `encode` wrote; a damaged blob gives the stamps it could read (nil for the rest).
-    static func decode(_ bytes: UnsafeRawBufferPointer, fieldCount: Int) -> [Stamp?] {
+    static func decode(_ bytes: [UInt8], fieldCount: Int) -> [Stamp?] {
         var stamps = [Stamp?](repeating: nil, count: fieldCount)
-        var i = 0
-        func varint() -> Int? {
-            var result = 0, shift = 0
-            while i < bytes.count, shift < 63 {
-                let b = bytes[i]
-                i += 1
-                result |= Int(b & 0x7F) << shift
-                if b < 0x80 { return result }
-                shift += 7
-            }
-            return nil
-        }
-        guard let siteCount = varint(), siteCount <= 1024 else { return stamps }
+        var reader = ByteReader(bytes)
+        guard let siteCount = try? reader.count(max: 1024) else { return stamps }
         var sites: [SiteName] = []
         sites.reserveCapacity(siteCount)
         for _ in 0..<siteCount {
-            guard let length = varint(), i + length <= bytes.count else { return stamps }
-            sites.append(SiteName(unchecked: String(decoding: UnsafeRawBufferPointer(rebasing: bytes[i..<(i + length)]), as: UTF8.self)))
-            i += length
+            guard let name = try? reader.string() else { return stamps }
+            sites.append(SiteName(unchecked: name))
         }
         for f in 0..<fieldCount {
-            guard let k = varint() else { return stamps }
+            guard let k = try? reader.count(max: sites.count) else { return stamps }
             if k == 0 { continue }
-            guard k <= sites.count, i + 8 <= bytes.count else { return stamps }
-            var raw: UInt64 = 0
-            for b in bytes[i..<(i + 8)] { raw = raw << 8 | UInt64(b) }
-            i += 8
+            guard let raw = try? reader.uint64BE() else { return stamps }
             stamps[f] = Stamp(hlc: HLC(rawValue: raw), site: sites[k - 1])
         }
         return stamps
-    }
-
-    private static func varint(_ value: UInt64, _ out: inout [UInt8]) {
-        var v = value
-        while v >= 0x80 {
-            out.append(UInt8(truncatingIfNeeded: v) | 0x80)
-            v >>= 7
-        }
-        out.append(UInt8(v))
     }
 }

@@ -132,8 +132,10 @@ public final class Replica: Sendable {
         guard header.count == 100, header.prefix(16) == Data("SQLite format 3\0".utf8) else {
             throw StoreError.notAReplica(path: path)
         }
-        let id = header[68..<72].reduce(UInt32(0)) { $0 << 8 | UInt32($1) }
-        guard Int32(bitPattern: id) == Migrations.applicationID else { throw StoreError.notAReplica(path: path) }
+        var reader = ByteReader([UInt8](header), offset: 68)
+        guard let id = try? reader.uint32BE(), Int32(bitPattern: id) == Migrations.applicationID else {
+            throw StoreError.notAReplica(path: path)
+        }
     }
 
     /// Closes the connections, after moving the write-ahead log into the database file: a copy of

@@ -3,25 +3,26 @@ import GRDB
 import Jonction
 
 extension Stamp {
-    /// The stored form: 8-byte big-endian HLC, then the site name in UTF-8. Byte order is stamp order.
-    var storageBlob: Data {
-        var data = Data(capacity: 8 + site.rawValue.utf8.count)
-        withUnsafeBytes(of: hlc.rawValue.bigEndian) { data.append(contentsOf: $0) }
-        data.append(contentsOf: site.rawValue.utf8)
-        return data
+    /// The stored form of a tombstone: 8-byte big-endian HLC, then the site name in UTF-8. Byte order
+    /// is stamp order.
+    func storageBytes(into out: inout ByteWriter) {
+        out.bytes.removeAll(keepingCapacity: true)
+        out.uint64BE(hlc.rawValue)
+        out.raw(site.rawValue.utf8)
     }
 
-    init?(storageBlob data: Data) {
-        guard data.count > 8 else { return nil }
-        var raw: UInt64 = 0
-        for b in data.prefix(8) { raw = raw << 8 | UInt64(b) }
-        guard let name = String(data: data.dropFirst(8), encoding: .utf8), SiteName.isValid(name) else { return nil }
-        self.init(hlc: HLC(rawValue: raw), site: SiteName(unchecked: name))
+    /// A stamp from its stored form, or nil if the bytes are not one.
+    init?(storageBytes bytes: [UInt8]) {
+        var reader = ByteReader(bytes)
+        guard let raw = try? reader.uint64BE(), let name = try? reader.raw(reader.remaining),
+            let site = try? SiteName(String(decoding: name, as: UTF8.self))
+        else { return nil }
+        self.init(hlc: HLC(rawValue: raw), site: site)
     }
 
     init?(databaseValue: DatabaseValue) {
         guard case .blob(let data) = databaseValue.storage else { return nil }
-        self.init(storageBlob: data)
+        self.init(storageBytes: [UInt8](data))
     }
 }
 

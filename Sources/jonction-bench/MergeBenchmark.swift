@@ -47,7 +47,7 @@ struct MergeBenchmark: ParsableCommand {
         let reuse = !bundleFiles.isEmpty
         if reuse {
             for url in bundleFiles {
-                let header = try JonctionBundle.Bundle.header(of: Mailbag.read(url))
+                let header = try ChangeBundle.header(of: Mailbag.read(url))
                 recorded += UInt64(header.changeCount)
                 bundleBytes += try Mailbag.read(url).count
             }

@@ -10,9 +10,9 @@ struct BundleFormatTests {
     static let kayes = SiteName(unchecked: "kayes"), gao = SiteName(unchecked: "gao"), hub = SiteName(unchecked: "hub")
 
     /// The bundle pinned by Fixtures/golden-v1.jnb (protocol.md §5.5).
-    static let golden: JonctionBundle.Bundle = {
+    static let golden: ChangeBundle = {
         let t0 = HLC(millis: 1_790_000_000_000)
-        return Bundle(
+        return ChangeBundle(
             sender: kayes, addressee: hub, network: "0123456789abcdef0123456789abcdef", createdAt: 1_790_000_200_000,
             senderVector: VersionVector([kayes: 3, gao: 7]),
             changes: [
@@ -30,12 +30,12 @@ struct BundleFormatTests {
     @Test("le paquet de référence de Fixtures/ se relit à l’identique")
     func goldenFile() throws {
         let bytes = try Mailbag.read(Self.goldenURL)
-        let decoded = try Bundle(decoding: bytes)
+        let decoded = try ChangeBundle(decoding: bytes)
         #expect(decoded == Self.golden)
         // The header and the body (once inflated) are byte for byte what this code writes; the
         // compressed bytes may differ between zlib versions, so they are not compared.
         let ours = Self.golden.encoded()
-        let theirs = try JonctionBundle.Bundle.readHeader(bytes), mine = try JonctionBundle.Bundle.readHeader(ours)
+        let theirs = try ChangeBundle.readHeader(bytes), mine = try ChangeBundle.readHeader(ours)
         #expect(Array(bytes[..<(theirs.bodyStart - varintSize(theirs.bodyLength))])
                 == Array(ours[..<(mine.bodyStart - varintSize(mine.bodyLength))]))
         let body = Zlib.decompress(bytes[theirs.bodyStart..<(theirs.bodyStart + theirs.bodyLength)], size: theirs.blockLength)
@@ -57,14 +57,14 @@ struct BundleFormatTests {
 
     @Test("aller-retour", arguments: [1, 6, 9] as [Int32])
     func roundTrip(level: Int32) throws {
-        #expect(try Bundle(decoding: Self.golden.encoded(level: level)) == Self.golden)
+        #expect(try ChangeBundle(decoding: Self.golden.encoded(level: level)) == Self.golden)
     }
 
     @Test("un fichier tronqué est refusé comme tel, à toute longueur")
     func truncated() throws {
         let bytes = Self.golden.encoded()
         for cut in 1..<bytes.count {
-            #expect(throws: BundleError.truncated, "cut at \(cut)") { try Bundle(decoding: Array(bytes.prefix(cut))) }
+            #expect(throws: BundleError.truncated, "cut at \(cut)") { try ChangeBundle(decoding: Array(bytes.prefix(cut))) }
         }
     }
 
@@ -74,26 +74,26 @@ struct BundleFormatTests {
         for i in 9..<bytes.count {
             var copy = bytes
             copy[i] ^= 0x5A
-            #expect(throws: BundleError.self, "byte \(i)") { try Bundle(decoding: copy) }
+            #expect(throws: BundleError.self, "byte \(i)") { try ChangeBundle(decoding: copy) }
         }
         var body = bytes
         body[bytes.count - 40] ^= 1
-        #expect(throws: BundleError.damaged) { try Bundle(decoding: body) }
-        #expect(throws: BundleError.damaged) { try Bundle(decoding: bytes + [0]) }
+        #expect(throws: BundleError.damaged) { try ChangeBundle(decoding: body) }
+        #expect(throws: BundleError.damaged) { try ChangeBundle(decoding: bytes + [0]) }
     }
 
     @Test("autre fichier, version inconnue, modèle plus récent : refus nommés")
     func foreign() throws {
-        #expect(throws: BundleError.notABundle) { try Bundle(decoding: []) }
-        #expect(throws: BundleError.notABundle) { try Bundle(decoding: Array("Nom;Prénom\nTraoré;Awa\n".utf8)) }
-        #expect(throws: BundleError.notABundle) { try Bundle(decoding: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0, count: 100)) }
+        #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: []) }
+        #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: Array("Nom;Prénom\nTraoré;Awa\n".utf8)) }
+        #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0, count: 100)) }
         var future = Self.golden.encoded()
         future[8] = 2
-        let error = #expect(throws: BundleError.unknownVersion(2)) { try Bundle(decoding: future) }
+        let error = #expect(throws: BundleError.unknownVersion(2)) { try ChangeBundle(decoding: future) }
         #expect(error?.message(.fr).contains("version 2") == true)
         var newer = Self.golden
         newer.schemaVersion = 2
-        #expect(throws: BundleError.newerSchema(2)) { try Bundle(decoding: newer.encoded()) }
+        #expect(throws: BundleError.newerSchema(2)) { try ChangeBundle(decoding: newer.encoded()) }
     }
 
     @Test("un paquet cohérent mais hors schéma est refusé à l’import, sans rien changer")
@@ -101,11 +101,11 @@ struct BundleFormatTests {
         var changes = Self.golden.changes
         changes[0].seq = 1  // gao 1…1: no gap on a fresh hub
         changes[0].operation = .set(field: "status", value: .text("archived"))
-        let bad = Bundle(sender: Self.kayes, addressee: Self.hub, network: nil, createdAt: 0,
+        let bad = ChangeBundle(sender: Self.kayes, addressee: Self.hub, network: nil, createdAt: 0,
                          senderVector: Self.golden.senderVector, changes: Array(changes.prefix(1)))
         let dir = TemporaryDirectory("schema")
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        let error = #expect(throws: StoreError.self) { try hub.importBundle(Bundle(decoding: bad.encoded())) }
+        let error = #expect(throws: StoreError.self) { try hub.importBundle(ChangeBundle(decoding: bad.encoded())) }
         #expect(error?.message(.fr).contains("« archived »") == true, "\(String(describing: error?.message(.fr)))")
         #expect(try hub.read { try $0.vector() } == VersionVector())
     }
@@ -113,16 +113,16 @@ struct BundleFormatTests {
     @Test("plusieurs blocs : chaque numéro une fois, sinon refus")
     func blocksTileRanges() throws {
         let changes = Self.golden.changes
-        func bundle(_ blocks: [[Change]], ranges: [SiteName: ClosedRange<UInt64>]) -> JonctionBundle.Bundle {
-            Bundle(sender: Self.kayes, addressee: Self.hub, network: nil, createdAt: 0, senderVector: VersionVector(),
+        func bundle(_ blocks: [[Change]], ranges: [SiteName: ClosedRange<UInt64>]) -> ChangeBundle {
+            ChangeBundle(sender: Self.kayes, addressee: Self.hub, network: nil, createdAt: 0, senderVector: VersionVector(),
                    ranges: ranges, changeCount: blocks.reduce(0) { $0 + $1.count }, blocks: blocks.map(ChangeBlock.encode))
         }
         let ok = bundle([[changes[0]], [changes[2]], [changes[1]]], ranges: Self.golden.ranges)
-        #expect(try Bundle(decoding: ok.encoded()).changes.count == 3)
+        #expect(try ChangeBundle(decoding: ok.encoded()).changes.count == 3)
         let twice = bundle([[changes[0]], [changes[1]], [changes[1]]], ranges: [Self.gao: 7...7, Self.kayes: 2...3])
-        #expect(throws: BundleError.self) { try Bundle(decoding: twice.encoded()) }
+        #expect(throws: BundleError.self) { try ChangeBundle(decoding: twice.encoded()) }
         let missing = bundle([[changes[0]], [changes[2]]], ranges: [Self.gao: 7...7, Self.kayes: 2...3])
-        #expect(throws: BundleError.self) { try Bundle(decoding: missing.encoded()) }
+        #expect(throws: BundleError.self) { try ChangeBundle(decoding: missing.encoded()) }
     }
 
     @Test("le nom de fichier dit qui, pour qui, quelles plages")

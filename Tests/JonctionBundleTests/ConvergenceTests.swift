@@ -42,7 +42,7 @@ struct ConvergenceTests {
         var delayed: [(to: Int, bytes: [UInt8])] = []
 
         func deliver(_ bytes: [UInt8], to j: Int) throws {
-            let bundle = try Bundle(decoding: bytes)
+            let bundle = try ChangeBundle(decoding: bytes)
             _ = try sites[j].replica.importBundle(bundle)
         }
 

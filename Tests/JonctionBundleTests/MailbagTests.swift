@@ -80,9 +80,9 @@ struct MailbagTests {
     func acknowledgements() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
         for i in 1...20 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
-        try hub.importBundle(Bundle(decoding: kayes.read { try $0.makeBundle(for: .hub) }!.encoded()))
+        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: .hub) }!.encoded()))
         #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.changes.count == 20)  // no reply yet
-        try kayes.importBundle(Bundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
+        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
         #expect(try kayes.read { try $0.makeBundle(for: .hub) } == nil)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c21", fields: [("status", "registered")]) }
         #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.ranges == [kayes.site: 21...21])
@@ -98,11 +98,11 @@ struct MailbagTests {
         #expect(try kayes.read { try $0.network() } == nil)
         try hub.write { try $0.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")]) }
         try demoHub.write { try $0.put(table: "employer", id: "emp-99", fields: [("name", "Démo")]) }
-        try kayes.importBundle(Bundle(decoding: hub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
+        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
         #expect(try kayes.read { try $0.network() } == hub.read { try $0.network() })
         let before = try kayes.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.self) {
-            try kayes.importBundle(Bundle(decoding: demoHub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
+            try kayes.importBundle(ChangeBundle(decoding: demoHub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
         }
         #expect(error?.message(.fr).contains("autre réseau Jonction") == true)
         #expect(try kayes.read { try $0.recordSet() } == before)
@@ -126,12 +126,12 @@ struct MailbagTests {
         try FileManager.default.copyItem(atPath: dir.path("kayes.sqlite"), toPath: dir.path("backup.sqlite"))
         let live = try Replica.open(at: dir.path("kayes.sqlite"), clock: clock)
         try live.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "trained")]) }
-        try hub.importBundle(Bundle(decoding: live.read { try $0.makeBundle(for: .hub) }!.encoded()))
+        try hub.importBundle(ChangeBundle(decoding: live.read { try $0.makeBundle(for: .hub) }!.encoded()))
 
         // The right way: take the hub's full export before writing anything.
         try FileManager.default.copyItem(atPath: dir.path("backup.sqlite"), toPath: dir.path("restored.sqlite"))
         let restored = try Replica.open(at: dir.path("restored.sqlite"), clock: clock)
-        try restored.importBundle(Bundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
+        try restored.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
         #expect(try restored.read { try $0.vector() }[SiteName("kayes")] == 2)
         #expect(try restored.write { try $0.put(table: "candidate", id: "kayes-c03", fields: [("status", "registered")]) }.first?.seq == 3)
 
@@ -142,7 +142,7 @@ struct MailbagTests {
         try careless.write { try $0.put(table: "candidate", id: "kayes-c09", fields: [("status", "registered")]) }
         let before = try hub.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.reusedSeq(origin: SiteName(unchecked: "kayes"), seq: 2)) {
-            try hub.importBundle(Bundle(decoding: careless.read { try $0.makeBundle(for: .hub, full: true) }!.encoded()))
+            try hub.importBundle(ChangeBundle(decoding: careless.read { try $0.makeBundle(for: .hub, full: true) }!.encoded()))
         }
         #expect(error?.message(.fr).contains("restauré d’une sauvegarde") == true)
         #expect(try hub.read { try $0.recordSet() } == before)
@@ -156,8 +156,8 @@ struct MailbagTests {
         clock.advance(by: 1000)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
         let recent = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
-        try hub.importBundle(Bundle(decoding: recent))
-        try hub.importBundle(Bundle(decoding: old))
+        try hub.importBundle(ChangeBundle(decoding: recent))
+        try hub.importBundle(ChangeBundle(decoding: old))
         #expect(try hub.read { try $0.acknowledged(by: SiteName("kayes")) }[SiteName("kayes")] == 2)
     }
 }

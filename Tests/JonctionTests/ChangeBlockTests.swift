@@ -46,7 +46,7 @@ struct ChangeBlockTests {
         var rng = SeededGenerator(seed: seed)
         let bytes = ChangeBlock.encode(history(seed: seed, operations: 60))
         for cut in stride(from: 0, to: bytes.count, by: max(1, bytes.count / 50)) {
-            #expect(throws: DecodingError.self) { try ChangeBlock.decode(Array(bytes[..<cut])) }
+            #expect(throws: ByteDecodingError.self) { try ChangeBlock.decode(Array(bytes[..<cut])) }
         }
         for _ in 0..<200 {
             var damaged = bytes

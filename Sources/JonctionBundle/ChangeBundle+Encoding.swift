@@ -1,7 +1,7 @@
 import Crypto
 import Jonction
 
-extension Bundle {
+extension ChangeBundle {
     /// The first 8 bytes of every bundle file: "JONCTION".
     public static let magic: [UInt8] = Array("JONCTION".utf8)
     /// Bundles larger than this are refused unread.
@@ -18,25 +18,25 @@ extension Bundle {
         let block = plain.bytes
         let body = Zlib.compress(block, level: level)
         var out = ByteWriter(capacity: body.count + 256)
-        out.raw(Bundle.magic)
-        out.byte(Bundle.formatVersion)
-        out.string(sender.rawValue)
-        out.string(addressee.rawValue)
-        out.string(network ?? "")
-        out.varint(createdAt)
-        out.varint(UInt64(schemaVersion))
-        out.varint(UInt64(senderVector.sorted.count))
-        for (site, seq) in senderVector.sorted {
+        out.raw(ChangeBundle.magic)
+        out.byte(ChangeBundle.formatVersion)
+        out.string(header.sender.rawValue)
+        out.string(header.addressee.rawValue)
+        out.string(header.network ?? "")
+        out.varint(header.createdAt)
+        out.varint(UInt64(header.schemaVersion))
+        out.varint(UInt64(header.senderVector.sorted.count))
+        for (site, seq) in header.senderVector.sorted {
             out.string(site.rawValue)
             out.varint(seq)
         }
-        out.varint(UInt64(ranges.count))
+        out.varint(UInt64(header.ranges.count))
         for (origin, seqs) in sortedRanges {
             out.string(origin.rawValue)
             out.varint(seqs.lowerBound)
             out.varint(seqs.upperBound)
         }
-        out.varint(UInt64(changeCount))
+        out.varint(UInt64(header.changeCount))
         out.varint(UInt64(block.count))
         out.varint(UInt64(body.count))
         out.raw(body)
@@ -48,14 +48,14 @@ extension Bundle {
     /// changes are exactly those the header announces. (The replica checks each change against the
     /// data model when it merges them.)
     public init(decoding bytes: [UInt8], schema: Schema = .v1) throws(BundleError) {
-        let (header, bodyStart, bodyLength, blockLength) = try Bundle.readHeader(bytes)
+        let (header, bodyStart, bodyLength, blockLength) = try ChangeBundle.readHeader(bytes)
         let end = bodyStart + bodyLength
         guard bytes.count >= end + 32 else { throw .truncated }
         guard bytes.count == end + 32 else { throw .damaged }
         let digest = SHA256.hash(data: bytes[..<end])
         guard digest.elementsEqual(bytes[end...]) else { throw .damaged }
         guard header.schemaVersion <= schema.version else { throw .newerSchema(header.schemaVersion) }
-        guard blockLength <= Bundle.maximumSize, blockLength <= bodyLength * 1100 + 64 else {
+        guard blockLength <= ChangeBundle.maximumSize, blockLength <= bodyLength * 1100 + 64 else {
             throw .malformed("announced size \(blockLength)")
         }
         guard let plain = Zlib.decompress(bytes[bodyStart..<end], size: blockLength) else {
@@ -73,7 +73,7 @@ extension Bundle {
         } catch { throw .malformed("change block: \(error)") }
         guard r.isAtEnd else { throw .malformed("bytes after the last block") }
         guard decoded.reduce(0, { $0 + $1.count }) == header.changeCount else { throw .malformed("change count") }
-        try Bundle.checkRanges(decoded, header.ranges)
+        try ChangeBundle.checkRanges(decoded, header.ranges)
         self.init(sender: header.sender, addressee: header.addressee, network: header.network,
                   createdAt: header.createdAt, schemaVersion: header.schemaVersion, senderVector: header.senderVector,
                   ranges: header.ranges, changeCount: header.changeCount, blocks: blocks, decoded: decoded)
@@ -136,25 +136,25 @@ extension Bundle {
             for _ in 0..<(try r.count(max: Int.max)) {
                 let origin = try site(r.string())
                 let first = try r.varint(), last = try r.varint()
-                guard first >= 1, first <= last, ranges[origin] == nil else { throw DecodingError.malformed("range") }
+                guard first >= 1, first <= last, ranges[origin] == nil else { throw ByteDecodingError.malformed("range") }
                 ranges[origin] = first...last
             }
             let count = try r.count(max: Int.max)
             let blockLength = try r.count(max: Int.max)
             let bodyLength = try r.count(max: Int.max)
-            guard bodyLength <= maximumSize else { throw DecodingError.malformed("body length") }
+            guard bodyLength <= maximumSize else { throw ByteDecodingError.malformed("body length") }
             let header = BundleHeader(
                 sender: sender, addressee: addressee, network: network.isEmpty ? nil : network, createdAt: createdAt,
                 schemaVersion: schemaVersion, senderVector: VersionVector(vector), ranges: ranges, changeCount: count)
             return (header, r.offset, bodyLength, blockLength)
-        } catch DecodingError.truncated {
+        } catch ByteDecodingError.truncated {
             throw .truncated
         } catch {
             throw .damaged
         }
     }
 
-    private static func site(_ name: String) throws(DecodingError) -> SiteName {
+    private static func site(_ name: String) throws(ByteDecodingError) -> SiteName {
         guard SiteName.isValid(name) else { throw .malformed("site name") }
         return SiteName(unchecked: name)
     }

@@ -3,26 +3,23 @@ import JonctionStore
 
 /// What one site sends another: the changes the addressee lacks, from every origin, with the
 /// sender's version vector (which acknowledges what the sender holds). Format: protocol.md §5.
-public struct Bundle: Sendable, Equatable {
+@dynamicMemberLookup
+public struct ChangeBundle: Sendable, Equatable {
     /// The version of the file format this code writes and reads.
     public static let formatVersion: UInt8 = 1
 
-    public var sender: SiteName
-    public var addressee: SiteName
-    /// The sender's network id, or nil if it has none yet (protocol.md §5.3).
-    public var network: String?
-    /// When the sender wrote it (its wall clock, milliseconds since the Unix epoch).
-    public var createdAt: UInt64
-    public var schemaVersion: Int
-    /// Everything the sender held when it wrote the bundle.
-    public var senderVector: VersionVector
-    /// For each origin, the seqs carried: exactly the changes of the blocks, each once.
-    public var ranges: [SiteName: ClosedRange<UInt64>]
-    public var changeCount: Int
+    /// Who wrote it, for whom, and what it carries (its fields read as the bundle's own:
+    /// `bundle.sender`, `bundle.ranges`…).
+    public var header: BundleHeader
     /// The body: change blocks (protocol.md §4.2).
     public var blocks: [[UInt8]]
     /// The changes of each block, once decoded (a bundle read from bytes, or built from changes).
     public internal(set) var decoded: [[Change]]
+
+    public subscript<T>(dynamicMember field: WritableKeyPath<BundleHeader, T>) -> T {
+        get { header[keyPath: field] }
+        set { header[keyPath: field] = newValue }
+    }
 
     /// A bundle of the given changes, in one block (origin then seq order).
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
@@ -42,14 +39,9 @@ public struct Bundle: Sendable, Equatable {
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
                 schemaVersion: Int = Schema.v1.version, senderVector: VersionVector,
                 ranges: [SiteName: ClosedRange<UInt64>], changeCount: Int, blocks: [[UInt8]], decoded: [[Change]] = []) {
-        self.sender = sender
-        self.addressee = addressee
-        self.network = network
-        self.createdAt = createdAt
-        self.schemaVersion = schemaVersion
-        self.senderVector = senderVector
-        self.ranges = ranges
-        self.changeCount = changeCount
+        self.header = BundleHeader(sender: sender, addressee: addressee, network: network, createdAt: createdAt,
+                                   schemaVersion: schemaVersion, senderVector: senderVector, ranges: ranges,
+                                   changeCount: changeCount)
         self.blocks = blocks
         self.decoded = decoded
     }
@@ -70,15 +62,10 @@ public struct Bundle: Sendable, Equatable {
 
     /// Ranges in origin order.
     public var sortedRanges: [(origin: SiteName, seqs: ClosedRange<UInt64>)] {
-        ranges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        header.ranges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
     }
 
-    public var header: BundleHeader {
-        BundleHeader(sender: sender, addressee: addressee, network: network, createdAt: createdAt,
-                     schemaVersion: schemaVersion, senderVector: senderVector, ranges: ranges, changeCount: changeCount)
-    }
-
-    public static func == (lhs: Bundle, rhs: Bundle) -> Bool {
+    public static func == (lhs: ChangeBundle, rhs: ChangeBundle) -> Bool {
         lhs.header == rhs.header && lhs.changes == rhs.changes
     }
 }
