@@ -31,7 +31,7 @@ extension ChangeBundle {
             out.varint(seq)
         }
         out.varint(UInt64(header.ranges.count))
-        for (origin, seqs) in sortedRanges {
+        for (origin, seqs) in header.sortedRanges {
             out.string(origin.rawValue)
             out.varint(seqs.lowerBound)
             out.varint(seqs.upperBound)

@@ -21,6 +21,8 @@ public struct ChangeBundle: Sendable, Equatable {
         set { header[keyPath: field] = newValue }
     }
 
+    public subscript<T>(dynamicMember field: KeyPath<BundleHeader, T>) -> T { header[keyPath: field] }
+
     /// A bundle of the given changes, in one block (origin then seq order).
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
                 schemaVersion: Int = Schema.v1.version, senderVector: VersionVector, changes: [Change]) {
@@ -60,11 +62,6 @@ public struct ChangeBundle: Sendable, Equatable {
         return blocks.map { ReceivedBlock(changes: (try? ChangeBlock.decode($0)) ?? [], encoded: $0) }
     }
 
-    /// Ranges in origin order.
-    public var sortedRanges: [(origin: SiteName, seqs: ClosedRange<UInt64>)] {
-        header.ranges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-    }
-
     public static func == (lhs: ChangeBundle, rhs: ChangeBundle) -> Bool {
         lhs.header == rhs.header && lhs.changes == rhs.changes
     }
@@ -80,4 +77,9 @@ public struct BundleHeader: Sendable, Equatable {
     public var senderVector: VersionVector
     public var ranges: [SiteName: ClosedRange<UInt64>]
     public var changeCount: Int
+
+    /// Ranges in origin order.
+    public var sortedRanges: [(origin: SiteName, seqs: ClosedRange<UInt64>)] {
+        ranges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
 }

@@ -23,7 +23,7 @@ public struct Mailbag: Sendable {
 
     /// The file name that says who, for whom and which ranges:
     /// `kayes_pour_hub_kayes.1-340_mopti.5-12.jnb` (protocol.md §5.4).
-    public static func fileName(for bundle: ChangeBundle) -> String {
+    public static func fileName(for bundle: BundleHeader) -> String {
         var parts = ["\(bundle.sender)_pour_\(bundle.addressee)"]
         let ranges = bundle.sortedRanges
         for (origin, seqs) in ranges.prefix(6) { parts.append("\(origin).\(seqs.lowerBound)-\(seqs.upperBound)") }

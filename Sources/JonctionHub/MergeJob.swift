@@ -89,7 +89,7 @@ public struct MergeJob: Sendable {
             let mailbag = Mailbag(folder)
             let old = try mailbag.files()
             guard let bundle = try replica.read({ try $0.makeBundle(for: site) }) else { continue }
-            let name = Mailbag.fileName(for: bundle)
+            let name = Mailbag.fileName(for: bundle.header)
             try mailbag.write(bundle.encoded(), name: name)
             // The new bundle holds everything the older ones did: keep only it.
             for file in old where file.lastPathComponent != name { try? fm.removeItem(at: file) }

@@ -90,7 +90,7 @@ struct MergeBenchmark: ParsableCommand {
             if let bundle = try office.read({ try $0.makeBundle(for: .hub) }) {
                 let bytes = bundle.encoded(level: level)
                 bundleBytes += bytes.count
-                bundleFiles.append(try mailbag.write(bytes, name: Mailbag.fileName(for: bundle)))
+                bundleFiles.append(try mailbag.write(bytes, name: Mailbag.fileName(for: bundle.header)))
             }
             exportSeconds += monotonicSeconds() - t1
             try office.close()
@@ -103,8 +103,11 @@ struct MergeBenchmark: ParsableCommand {
         let hubReplica = try Replica.create(at: hubPath, site: .hub)
         let t2 = monotonicSeconds()
         var merged = 0
-        for (_, result) in hubReplica.importBundles(at: bundleFiles) {
-            merged += try result.get().apply.applied
+        for outcome in try hubReplica.importFiles(bundleFiles) {
+            guard case .imported(let report) = outcome.result else {
+                throw ValidationError("FAILED: \(outcome.url.lastPathComponent) was not imported: \(outcome.result)")
+            }
+            merged += report.apply.applied
         }
         let mergeSeconds = monotonicSeconds() - t2
         let peak = peakRSSMiB()

@@ -54,7 +54,7 @@ struct DemoStory {
     @discardableResult
     func carry(_ from: Replica, to: SiteName, on stick: Mailbag) throws -> URL {
         let bundle = try from.read { try $0.makeBundle(for: to) }!
-        let url = try stick.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+        let url = try stick.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
         command("export --db \(from.site).sqlite --to \(stick.folder.lastPathComponent) --for \(to)")
         say("     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changement(s))",
             "     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) change(s))")
@@ -170,7 +170,7 @@ struct DemoStory {
             "   Proposals travel like any other record, to the offices.")
         let back2 = try stick("cle-6-propositions")
         for office in [kayes, mopti, gao] {
-            if let bundle = try hub.read({ try $0.makeBundle(for: office.site) }) { try back2.write(bundle.encoded(), name: Mailbag.fileName(for: bundle)) }
+            if let bundle = try hub.read({ try $0.makeBundle(for: office.site) }) { try back2.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header)) }
         }
         for office in [kayes, mopti, gao] { _ = try office.importFiles([back2.folder]) }
         let mine = try kayes.read { try $0.proposals(for: kayes.site) }
@@ -200,13 +200,13 @@ struct DemoStory {
         let stick6 = try stick("cle-8-tour-final")
         for office in [kayes, mopti, gao] {
             if let bundle = try office.read({ try $0.makeBundle(for: .hub) }) {
-                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
             }
         }
         _ = try hub.importFiles([stick6.folder])
         for office in [kayes, mopti, gao] {
             if let bundle = try hub.read({ try $0.makeBundle(for: office.site) }) {
-                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
             }
         }
         for office in [kayes, mopti, gao] { _ = try office.importFiles([stick6.folder]) }

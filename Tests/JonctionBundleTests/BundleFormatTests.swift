@@ -127,6 +127,6 @@ struct BundleFormatTests {
 
     @Test("le nom de fichier dit qui, pour qui, quelles plages")
     func fileName() {
-        #expect(Mailbag.fileName(for: Self.golden) == "kayes_pour_hub_gao.7-7_kayes.2-3.jnb")
+        #expect(Mailbag.fileName(for: Self.golden.header) == "kayes_pour_hub_gao.7-7_kayes.2-3.jnb")
     }
 }

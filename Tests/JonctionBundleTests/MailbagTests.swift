@@ -23,7 +23,7 @@ struct MailbagTests {
     @discardableResult
     func export(_ from: Replica, to addressee: String, on mailbag: Mailbag, full: Bool = false) throws -> URL? {
         guard let bundle = try from.read({ try $0.makeBundle(for: SiteName(addressee), full: full) }) else { return nil }
-        return try mailbag.write(bundle.encoded(), name: Mailbag.fileName(for: bundle))
+        return try mailbag.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
     }
 
     @Test("d’un dossier, seuls les paquets pour ce site ; un paquet abîmé est refusé, les autres passent")

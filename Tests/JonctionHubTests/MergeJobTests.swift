@@ -29,7 +29,7 @@ struct MergeJobTests {
         let bag = Mailbag(inbox)
         for office in [kayes, mopti] {
             let b = try office.read { try $0.makeBundle(for: .hub) }!
-            try bag.write(b.encoded(), name: Mailbag.fileName(for: b))
+            try bag.write(b.encoded(), name: Mailbag.fileName(for: b.header))
         }
         // Mopti's file arrived damaged; a second Kayes stick (seqs 2–2, made after an ack) waits for nothing missing…
         let moptiFile = try bag.files().first { $0.lastPathComponent.hasPrefix("mopti") }!
@@ -40,24 +40,24 @@ struct MergeJobTests {
         try kayes.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([kayes.site: 1]), writtenAt: 1)) }
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
         let later = try kayes.read { try $0.makeBundle(for: .hub) }!
-        try bag.write(later.encoded(), name: Mailbag.fileName(for: later))
+        try bag.write(later.encoded(), name: Mailbag.fileName(for: later.header))
         // And one whose predecessor never arrived: it waits.
         let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
         try gao.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("status", "registered")]) }
         try gao.write { try $0.put(table: "candidate", id: "gao-c02", fields: [("status", "registered")]) }
         try gao.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([gao.site: 1]), writtenAt: 1)) }
         let orphan = try gao.read { try $0.makeBundle(for: .hub) }!
-        try bag.write(orphan.encoded(), name: Mailbag.fileName(for: orphan))
+        try bag.write(orphan.encoded(), name: Mailbag.fileName(for: orphan.header))
 
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
         #expect(summary.taken.count == 2)
         #expect(summary.refused.map(\.file) == [moptiFile.lastPathComponent])
-        #expect(summary.pending.map(\.file) == [Mailbag.fileName(for: orphan)])
+        #expect(summary.pending.map(\.file) == [Mailbag.fileName(for: orphan.header)])
         #expect(summary.changesMerged == 2)
         let reason = try String(contentsOf: inbox.appendingPathComponent("rejected/\(moptiFile.lastPathComponent).raison.txt"), encoding: .utf8)
         #expect(reason.contains("paquet endommagé"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("done").path).count == 2)
-        #expect(try Mailbag(inbox).files().map(\.lastPathComponent) == [Mailbag.fileName(for: orphan)])
+        #expect(try Mailbag(inbox).files().map(\.lastPathComponent) == [Mailbag.fileName(for: orphan.header)])
         // One bundle per known office: enrolled Gao, and Kayes seen in a bundle. Mopti's was refused.
         #expect(Set(summary.written.map(\.site.rawValue)) == ["gao", "kayes"])
         let forKayes = try Mailbag(outbox.appendingPathComponent("kayes")).files()
@@ -93,7 +93,7 @@ struct MergeJobTests {
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         let b = try kayes.read { try $0.makeBundle(for: .hub) }!
-        try Mailbag(inbox).write(b.encoded(), name: Mailbag.fileName(for: b))
+        try Mailbag(inbox).write(b.encoded(), name: Mailbag.fileName(for: b.header))
         try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox, beforeOutbox: { _ in throw Boom() }).run()
         #expect(summary.beforeOutboxFailure is Boom)

@@ -1,0 +1,50 @@
+import Foundation
+import Jonction
+import JonctionStore
+
+/// How bundles travel between a site and a peer (STYLE §5): a folder (a USB stick's mailbag, the
+/// hub's inbox), the hub over HTTP, or a peer in the same process. The exchange's rules
+/// (`Exchange`, admission, acknowledgements) are the same whatever carries the bytes.
+public protocol Transport: Sendable {
+    /// Hands a bundle to the peer.
+    func send(_ bundle: [UInt8]) async throws -> Delivery
+    /// The bundles waiting for `site`, which holds `have`: several on a stick, at most one from a hub.
+    func fetch(for site: SiteName, have: VersionVector) async throws -> [Parcel]
+}
+
+/// What became of a bundle sent.
+public enum Delivery: Sendable {
+    /// Left for the peer (a file on a stick): no answer until the peer writes back.
+    case posted(URL)
+    /// Merged by the peer at once: how many of its changes were new to it, and what it holds now.
+    case accepted(applied: Int, acknowledgement: Acknowledgement?)
+    /// Refused as a gap: the peer lacks changes it had acknowledged (restored from a backup), so
+    /// only a full bundle can be merged.
+    case refusedAsGap(any Error)
+}
+
+/// A bundle received, read when it is merged: a file of a folder, or bytes that came over the network.
+public struct Parcel: Sendable {
+    /// What the user knows it by: the file's name, or where it came from.
+    public var name: String
+    /// The file it is, if it is one (the nightly merge moves it to `done/` or `rejected/`).
+    public var file: URL?
+    /// The header when it was read to sort the parcels (nil: unreadable, refused when merged).
+    public var header: BundleHeader?
+    private let load: @Sendable () throws -> [UInt8]
+
+    public init(name: String, file: URL? = nil, header: BundleHeader?, load: @escaping @Sendable () throws -> [UInt8]) {
+        self.name = name
+        self.file = file
+        self.header = header
+        self.load = load
+    }
+
+    /// Bytes already in memory.
+    public init(name: String, bytes: [UInt8]) {
+        self.init(name: name, header: try? ChangeBundle.header(of: bytes), load: { bytes })
+    }
+
+    /// The bundle's bytes.
+    public func bytes() throws -> [UInt8] { try load() }
+}
