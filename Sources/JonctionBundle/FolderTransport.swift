@@ -23,7 +23,7 @@ public struct FolderTransport: Transport {
         try mailbag.write(bundle, name: Mailbag.fileName(for: ChangeBundle.header(of: bundle)))
     }
 
-    public func fetch(for site: SiteName, have: VersionVector) async throws -> [Parcel] {
+    public func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel] {
         try parcels(for: site).waiting
     }
 

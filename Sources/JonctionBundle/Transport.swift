@@ -8,8 +8,9 @@ import JonctionStore
 public protocol Transport: Sendable {
     /// Hands a bundle to the peer.
     func send(_ bundle: [UInt8]) async throws -> Delivery
-    /// The bundles waiting for `site`, which holds `have`: several on a stick, at most one from a hub.
-    func fetch(for site: SiteName, have: VersionVector) async throws -> [Parcel]
+    /// The bundles waiting for `site`, which holds `have` at `at` (its clock, milliseconds): several on
+    /// a stick, at most one from a hub. What it holds is also its acknowledgement to the peer.
+    func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel]
 }
 
 /// What became of a bundle sent.

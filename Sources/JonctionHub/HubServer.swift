@@ -14,6 +14,8 @@ import NIOPosix
 /// connection, one transaction at a time; reads (downloads) run beside them on reader connections.
 public struct HubServer: Sendable {
     public let replica: Replica
+    /// The hub's side of each request; the handlers only translate HTTP.
+    let service: HubService
     public let logger: Logger
     public let maximumUpload: Int
     let threads: NIOThreadPool
@@ -21,6 +23,7 @@ public struct HubServer: Sendable {
     public init(replica: Replica, logger: Logger, maximumUpload: Int = HubAPI.defaultMaximumUpload,
                 threads: NIOThreadPool) {
         self.replica = replica
+        self.service = HubService(replica: replica)
         self.logger = logger
         self.maximumUpload = maximumUpload
         self.threads = threads
@@ -81,22 +84,8 @@ public struct HubServer: Sendable {
                 throw HubFailure.tooLarge(maximumUpload)
             }
             let bytes = Array(buffer: body)
-            let (report, vector) = try await threads.runIfActive { () throws -> (ImportReport, VersionVector) in
-                let bundle = try ChangeBundle(decoding: bytes, schema: self.replica.schema)
-                guard bundle.sender == office.site else {
-                    throw HubFailure.wrongSender(token: office.site, bundle: bundle.sender)
-                }
-                guard bundle.addressee == self.replica.site else {
-                    throw HubFailure.wrongAddressee(bundle.addressee)
-                }
-                let prepared = try PreparedBundle(bundle, replica: self.replica)
-                // One transaction: the merge, the contact, and the vector the answer acknowledges.
-                return try self.replica.write { hub in
-                    let report = try hub.importBundle(prepared)
-                    try hub.touchOffice(office.site)
-                    return (report, try hub.vector())
-                }
-            }
+            let answer = try await threads.runIfActive { try self.service.upload(bytes, from: office.site) }
+            let report = answer.report
             var json = CanonicalJSON()
             json.beginObject()
             json.key("applied"); json.integer(report.apply.applied)
@@ -109,8 +98,8 @@ public struct HubServer: Sendable {
                 json.beginArray(); json.integer(seqs.lowerBound); json.integer(seqs.upperBound); json.endArray()
             }
             json.endObject()
-            json.key("vector"); json.vector(vector)
-            json.key("written_at"); json.integer(replica.clock.nowMillis())
+            json.key("vector"); json.vector(answer.vector)
+            json.key("written_at"); json.integer(answer.writtenAt)
             json.endObject()
             log(request, office: office.site, status: .ok, started: started,
                 detail: "applied=\(report.apply.applied) duplicates=\(report.apply.duplicates) bytes=\(bytes.count)")
@@ -135,13 +124,7 @@ public struct HubServer: Sendable {
                 throw HubFailure.wrongSender(token: office.site, bundle: SiteName(unchecked: claimed))
             }
             let at = query.get("at").flatMap { UInt64(String($0)) }
-            let bytes = try await threads.runIfActive { () throws -> [UInt8]? in
-                // What the office says it holds is its acknowledgement: the bundle carries the rest.
-                try self.replica.write {
-                    try $0.acknowledge(office: office.site, Acknowledgement(vector: have, writtenAt: at ?? self.replica.clock.nowMillis()))
-                }
-                return try self.replica.read { try $0.makeBundle(for: office.site) }?.encoded()
-            }
+            let bytes = try await threads.runIfActive { try self.service.download(for: office.site, have: have, at: at) }
             guard let bytes else {
                 log(request, office: office.site, status: .noContent, started: started, detail: "nothing to send")
                 return Response(status: .noContent)
@@ -161,11 +144,7 @@ public struct HubServer: Sendable {
         guard let header = request.headers[.authorization], header.hasPrefix("Bearer "),
             let token = AccessToken(String(header.dropFirst(7)))
         else { throw HubFailure.unauthorized }
-        guard let office = try await threads.runIfActive({ try self.replica.read({ try $0.office(tokenSHA256: token.sha256) }) }) else {
-            throw HubFailure.unauthorized
-        }
-        guard office.isActive else { throw HubFailure.revoked(office.site) }
-        return office
+        return try await threads.runIfActive { try self.service.office(token: token) }
     }
 
     /// A JSON error body in French and English, with the status the failure calls for.

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionStore
+import NIOCore
+import NIOHTTP1
+
+/// Bundles to and from the hub over HTTP (protocol.md §6.2–6.3): `POST /v1/bundles` sends,
+/// `GET /v1/bundle` fetches what the office lacks.
+///
+/// Network failures and "busy" answers are retried with exponential back-off; refusals (a bad
+/// token, a revoked office, a damaged bundle) are not.
+public struct HTTPTransport: Transport {
+    public var hub: URL
+    public var token: AccessToken
+    public var http: HTTPClient
+    /// Attempts per request (the first included).
+    public var attempts: Int
+    /// Delay before the second attempt; doubled each time, at most 30 s.
+    public var firstDelay: Double
+    public var timeout: TimeAmount
+    /// Told before each new attempt: its number, and the delay before it (seconds).
+    public var retrying: (@Sendable (Int, Double) -> Void)?
+
+    public init(hub: URL, token: AccessToken, http: HTTPClient, attempts: Int = 5, firstDelay: Double = 1,
+                timeout: TimeAmount = .seconds(300), retrying: (@Sendable (Int, Double) -> Void)? = nil) {
+        self.hub = hub
+        self.token = token
+        self.http = http
+        self.attempts = max(1, attempts)
+        self.firstDelay = firstDelay
+        self.timeout = timeout
+        self.retrying = retrying
+    }
+
+    public func send(_ bundle: [UInt8]) async throws -> Delivery {
+        var request = HTTPClientRequest(url: url(HubAPI.bundles))
+        request.method = .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
+        request.headers.add(name: "Content-Type", value: HubAPI.bundleMediaType)
+        request.body = .bytes(ByteBuffer(bytes: bundle))
+        let (status, body) = try await execute(request)
+        guard status == .ok else {
+            let refusal = HTTPTransport.refusal(status, body)
+            if status == .conflict, case .refused(_, HubAPI.ErrorCode.gap.rawValue, _, _) = refusal { return .refusedAsGap(refusal) }
+            throw refusal
+        }
+        let answer = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
+        var acknowledgement: Acknowledgement?
+        if let vector = answer?["vector"] as? [String: Any], let at = answer?["written_at"] as? Int, at >= 0 {
+            var entries: [SiteName: UInt64] = [:]
+            for (site, seq) in vector where SiteName.isValid(site) {
+                if let seq = seq as? Int, seq >= 0 { entries[SiteName(unchecked: site)] = UInt64(seq) }
+            }
+            acknowledgement = Acknowledgement(vector: VersionVector(entries), writtenAt: UInt64(at))
+        }
+        return .accepted(applied: answer?["applied"] as? Int ?? 0, acknowledgement: acknowledgement)
+    }
+
+    public func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel] {
+        let vector = have.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ",")
+        var request = HTTPClientRequest(
+            url: url(HubAPI.bundle) + "?site=\(site)&have=\(vector)&at=\(at)")
+        request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
+        request.headers.add(name: "Accept", value: HubAPI.bundleMediaType)
+        let (status, body) = try await execute(request)
+        switch status {
+        case .noContent: return []
+        case .ok: return [Parcel(name: hub.absoluteString, bytes: body)]
+        default: throw HTTPTransport.refusal(status, body)
+        }
+    }
+
+    private func url(_ path: String) -> String {
+        var base = hub.absoluteString
+        while base.hasSuffix("/") { base.removeLast() }
+        return base + path
+    }
+
+    /// Sends a request, retrying network failures and "busy" answers with back-off.
+    private func execute(_ request: HTTPClientRequest) async throws -> (HTTPResponseStatus, [UInt8]) {
+        var delay = firstDelay
+        var lastError: (any Error)?
+        for attempt in 1...attempts {
+            do {
+                let response = try await http.execute(request, timeout: timeout)
+                let body = try await response.body.collect(upTo: ChangeBundle.maximumSize)
+                if [.serviceUnavailable, .badGateway, .gatewayTimeout].contains(response.status), attempt < attempts {
+                    lastError = SyncError.refused(status: Int(response.status.code), code: "busy", message: "", messageEnglish: "")
+                } else {
+                    return (response.status, Array(buffer: body))
+                }
+            } catch {
+                lastError = error
+            }
+            if attempt < attempts {
+                retrying?(attempt + 1, delay)
+                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                delay = min(delay * 2, 30)
+            }
+        }
+        if let refusal = lastError as? SyncError { throw refusal }
+        throw SyncError.unreachable(hub.absoluteString, detail: lastError.map { String(String(describing: $0).prefix(200)) } ?? "")
+    }
+
+    /// The hub's JSON error body (protocol.md §6.5) as a `SyncError`.
+    static func refusal(_ status: HTTPResponseStatus, _ body: [UInt8]) -> SyncError {
+        let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
+        let error = json?["error"] as? [String: Any]
+        let code = error?["code"] as? String ?? "http_\(status.code)"
+        let fr = error?["message"] as? String ?? ""
+        let en = error?["message_en"] as? String ?? ""
+        switch code {
+        case HubAPI.ErrorCode.unauthorized.rawValue: return .unauthorized
+        case HubAPI.ErrorCode.revoked.rawValue: return .revoked(message: fr, messageEnglish: en)
+        default: return .refused(status: Int(status.code), code: code, message: fr, messageEnglish: en)
+        }
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionStore
+
+/// The hub's side of an exchange (protocol.md §6), whatever carries it: the HTTP handlers of
+/// `HubServer`, or `MemoryTransport` in the same process. Blocking: run it off the event loops.
+public struct HubService: Sendable {
+    public let replica: Replica
+
+    public init(replica: Replica) { self.replica = replica }
+
+    /// What the hub answers to an upload: what merging did, and what it holds now (the
+    /// acknowledgement the office remembers).
+    public struct UploadAnswer: Sendable {
+        public var report: ImportReport
+        public var vector: VersionVector
+        public var writtenAt: UInt64
+
+        public var acknowledgement: Acknowledgement { Acknowledgement(vector: vector, writtenAt: writtenAt) }
+    }
+
+    /// The active office a token belongs to; unknown tokens and revoked offices are refused.
+    public func office(token: AccessToken) throws -> OfficeRecord {
+        guard let office = try replica.read({ try $0.office(tokenSHA256: token.sha256) }) else { throw HubFailure.unauthorized }
+        guard office.isActive else { throw HubFailure.revoked(office.site) }
+        return office
+    }
+
+    /// An office uploads a bundle it wrote for the hub: verified, planned, then merged with the
+    /// office's contact in one transaction, which also reads the vector the answer acknowledges.
+    public func upload(_ bytes: [UInt8], from office: SiteName) throws -> UploadAnswer {
+        let bundle = try ChangeBundle(decoding: bytes, schema: replica.schema)
+        guard bundle.sender == office else { throw HubFailure.wrongSender(token: office, bundle: bundle.sender) }
+        guard bundle.addressee == replica.site else { throw HubFailure.wrongAddressee(bundle.addressee) }
+        let prepared = try PreparedBundle(bundle, replica: replica)
+        let (report, vector) = try replica.write { hub in
+            let report = try hub.importBundle(prepared)
+            try hub.touchOffice(office)
+            return (report, try hub.vector())
+        }
+        return UploadAnswer(report: report, vector: vector, writtenAt: replica.clock.nowMillis())
+    }
+
+    /// What an office lacks, given the vector it says it holds (its acknowledgement, remembered
+    /// with the contact), as a bundle's bytes; nil when it lacks nothing.
+    public func download(for office: SiteName, have: VersionVector, at: UInt64?) throws -> [UInt8]? {
+        try replica.write {
+            try $0.acknowledge(office: office, Acknowledgement(vector: have, writtenAt: at ?? replica.clock.nowMillis()))
+        }
+        return try replica.read { try $0.makeBundle(for: office) }?.encoded()
+    }
+}
