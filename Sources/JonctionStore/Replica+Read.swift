@@ -259,11 +259,10 @@ extension Replica {
     public func outgoing(for peer: SiteName, full: Bool = false) throws -> Outgoing {
         try translatingErrors {
             try pool.read { db in
-                let known = full ? VersionVector() : try acknowledged(by: peer, db: db)
                 let vector = try versionVector(db)
-                var needed: [SiteName: ClosedRange<UInt64>] = [:]
-                for (origin, seq) in vector.sorted where seq > known[origin] { needed[origin] = (known[origin] + 1)...seq }
-                var outgoing = Outgoing(blocks: [], ranges: needed, count: needed.values.reduce(0) { $0 + $1.count },
+                let selection = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: peer, db: db))
+                let needed = selection.ranges
+                var outgoing = Outgoing(blocks: [], ranges: needed, count: selection.count,
                                         vector: vector, network: try String.fetchOne(db, sql: "SELECT network FROM replica"))
                 guard !needed.isEmpty else { return outgoing }
 
