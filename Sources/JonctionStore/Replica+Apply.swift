@@ -76,9 +76,9 @@ extension Replica {
         }
     }
 
-    /// Records a contact with a peer and what it holds. The vector of the most recently written
-    /// bundle replaces what we knew, even if it is smaller: a peer restored from a backup then gets
-    /// back what it lost. An older bundle arriving late teaches nothing.
+    /// Records a contact with a peer and what it holds, by the rule of `PeerState.contact` (the most
+    /// recently written acknowledgement replaces what we knew, even if smaller; an older one teaches
+    /// nothing): loads the peer's row, applies the rule, saves.
     func remember(peer: SiteName, _ acknowledgement: Acknowledgement?, db: Database) throws {
         var state = PeerState()
         if let row = try Row.fetchOne(db, sql: "SELECT last_contact, ack_written_at FROM peer WHERE site = ?",
