@@ -28,20 +28,13 @@ public enum ChangeBlock {
 
         // Runs: origin, first seq, length.
         var runs = ByteWriter()
-        var runCount = 0
-        var i = 0
-        while i < changes.count {
-            var j = i + 1
-            while j < changes.count, changes[j].origin == changes[i].origin, changes[j].seq == changes[j - 1].seq &+ 1 {
-                j += 1
-            }
-            runs.varint(UInt64(sites.index[changes[i].origin.rawValue]!))
-            runs.varint(changes[i].seq)
-            runs.varint(UInt64(j - i))
-            runCount += 1
-            i = j
+        let seqRuns = SeqRun.runs(in: changes)
+        for run in seqRuns {
+            runs.varint(UInt64(sites.index[run.origin.rawValue]!))
+            runs.varint(run.seqs.lowerBound)
+            runs.varint(UInt64(run.indices.count))
         }
-        out.varint(UInt64(runCount))
+        out.varint(UInt64(seqRuns.count))
         out.raw(runs.bytes)
 
         var tableColumn = ByteWriter(capacity: changes.count)

@@ -23,12 +23,10 @@ extension ReplicaAccess {
     /// the needed changes of the other segments (partly needed, or small: one local transaction
     /// each) are re-encoded together into one more block, which compresses better.
     package func outgoing(for peer: SiteName, full: Bool = false) throws -> Outgoing {
-        let known = full ? VersionVector() : try acknowledged(by: peer)
         let vector = try vector()
-        var needed: [SiteName: ClosedRange<UInt64>] = [:]
-        for (origin, seq) in vector.sorted where seq > known[origin] { needed[origin] = (known[origin] + 1)...seq }
-        var outgoing = Outgoing(blocks: [], ranges: needed, count: needed.values.reduce(0) { $0 + $1.count },
-                                vector: vector, network: try network())
+        let selection = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: peer))
+        let needed = selection.ranges
+        var outgoing = Outgoing(blocks: [], ranges: needed, count: selection.count, vector: vector, network: try network())
         guard !needed.isEmpty else { return outgoing }
 
         var leftovers: [Change] = []

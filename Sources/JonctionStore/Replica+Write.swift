@@ -145,16 +145,10 @@ extension Replica {
             sql: "INSERT INTO log_segment (block, change_count, received_from, added_at) VALUES (?, ?, ?, ?)",
             arguments: [Data(block), changes.count, sender?.rawValue, Int64(clock.nowMillis())])
         let segment = db.lastInsertedRowID
-        var i = 0
-        while i < changes.count {
-            var j = i + 1
-            while j < changes.count, changes[j].origin == changes[i].origin, changes[j].seq == changes[j - 1].seq + 1 {
-                j += 1
-            }
+        for run in SeqRun.runs(in: changes) {
             try db.execute(
                 sql: "INSERT INTO log_range (origin, first_seq, last_seq, segment) VALUES (?, ?, ?, ?)",
-                arguments: [changes[i].origin.rawValue, Int64(changes[i].seq), Int64(changes[j - 1].seq), segment])
-            i = j
+                arguments: [run.origin.rawValue, Int64(run.seqs.lowerBound), Int64(run.seqs.upperBound), segment])
         }
     }
 }

@@ -69,29 +69,4 @@ package final class ReplicaTransaction: ReplicaAccess {
     package func delete(table: String, id: String) throws -> Change {
         try localWriter().delete(table: table, id: id)
     }
-
-    /// Merges changes received from another site (see `Replica+Apply`). Local writes of this
-    /// transaction are committed first, so that they keep their seqs and the clock moves on from them.
-    @discardableResult
-    package func merge(_ plan: MergePlan, receivedFrom sender: SiteName? = nil,
-                       acknowledging acknowledgement: Acknowledgement? = nil, network: String? = nil,
-                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
-        let db = try db
-        try replica.checkNetwork(network, sender: sender, db: db)
-        let report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
-        if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
-        return report
-    }
-
-    /// Merges changes received otherwise than in blocks (tests, the demo's relays).
-    @discardableResult
-    package func merge(_ changes: [Change], receivedFrom sender: SiteName? = nil,
-                       acknowledging acknowledgement: Acknowledgement? = nil) throws -> ApplyReport {
-        try merge(replica.plan([ReceivedBlock(changes: changes)]), receivedFrom: sender, acknowledging: acknowledgement)
-    }
-
-    /// Records a contact with a peer and what it said it holds (a sync request, an upload's answer).
-    package func remember(peer: SiteName, _ acknowledgement: Acknowledgement?) throws {
-        try replica.remember(peer: peer, acknowledgement, db: try db)
-    }
 }

@@ -17,7 +17,7 @@ struct ConvergenceTests {
     }
 
     @Test("les réplicas finissent identiques et égaux au modèle de référence",
-          arguments: SeededGenerator.seeds(1500, base: 1_000_000))
+          arguments: SeededGenerator.seeds(40, base: 1_000_000))
     func randomSchedule(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let dir = TemporaryDirectory("conv")

@@ -18,7 +18,7 @@ struct ApplyTests {
     @discardableResult
     func exchange(_ from: Replica, _ to: Replica) throws -> ApplyReport {
         let held = try to.read { try $0.vector() }
-        return try to.apply(from.read { try $0.changes(since: held) }, receivedFrom: from.site)
+        return try to.write { try $0.merge(from.read { try $0.changes(since: held) }, receivedFrom: from.site) }
     }
 
     @Test("ce qui manque passe d’un réplica à l’autre ; un rejeu ne change rien")
@@ -34,7 +34,7 @@ struct ApplyTests {
         #expect(try hub.read { try $0.dumpJSON() } == kayes.read { try $0.dumpJSON() })
         #expect(try hub.read { try $0.log() } == kayes.read { try $0.log() })
 
-        let replay = try hub.apply(kayes.read { try $0.changes(since: VersionVector()) })
+        let replay = try hub.write { try $0.merge(kayes.read { try $0.changes(since: VersionVector()) }) }
         #expect(replay.applied == 0)
         #expect(replay.duplicates == 4)
         #expect(try hub.read { try $0.recordSet() } == kayes.read { try $0.recordSet() })
@@ -45,16 +45,16 @@ struct ApplyTests {
     func gap() throws {
         let kayes = try replica("kayes"), hub = try replica("hub")
         for i in 1...5 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
-        try hub.apply(kayes.read { try $0.changes(origin: kayes.site, seqs: 1...2) })
+        try hub.write { try $0.merge(kayes.read { try $0.changes(origin: kayes.site, seqs: 1...2) }) }
         let before = try hub.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.gap(origin: kayes.site, held: 2, first: 4)) {
-            try hub.apply(kayes.read { try $0.changes(origin: kayes.site, seqs: 4...5) })
+            try hub.write { try $0.merge(kayes.read { try $0.changes(origin: kayes.site, seqs: 4...5) }) }
         }
         #expect(error?.message(.fr).contains("il manque les n° 3") == true)
         #expect(try hub.read { try $0.recordSet() } == before)
         #expect(try hub.read { try $0.vector() }[kayes.site] == 2)
         // Overlapping delivery: the known part is skipped, the rest applies.
-        let report = try hub.apply(kayes.read { try $0.changes(origin: kayes.site, seqs: 1...5) })
+        let report = try hub.write { try $0.merge(kayes.read { try $0.changes(origin: kayes.site, seqs: 1...5) }) }
         #expect(report.duplicates == 2)
         #expect(report.applied == 3)
         #expect(try hub.read { try $0.recordSet() } == kayes.read { try $0.recordSet() })
@@ -69,7 +69,7 @@ struct ApplyTests {
         var bad = good
         bad.seq = 2
         bad.operation = .set(field: "sex", value: .text("Z"))
-        #expect(throws: StoreError.self) { try hub.apply([good, bad]) }
+        #expect(throws: StoreError.self) { try hub.write { try $0.merge([good, bad]) } }
         #expect(try hub.read { try $0.vector() } == VersionVector())
         #expect(try hub.read { try $0.state(table: "candidate", id: "gao-c01") } == nil)
     }
@@ -143,12 +143,12 @@ struct ApplyTests {
                 // Deliver all of it, a prefix of each origin (a bundle cut short is refused whole,
                 // a smaller one is fine), or the whole log again (a replay).
                 switch Int.random(in: 0..<3, using: &rng) {
-                case 0: try replicas[i].apply(missing)
-                case 1: try replicas[i].apply(try replicas[j].read { try $0.changes(since: VersionVector()) })
+                case 0: try replicas[i].write { try $0.merge(missing) }
+                case 1: try replicas[i].write { try $0.merge(try replicas[j].read { try $0.changes(since: VersionVector()) }) }
                 default:
                     let cut = Int.random(in: 0...missing.count, using: &rng)
                     let byOrigin = Dictionary(grouping: missing.prefix(cut), by: \.origin)
-                    try replicas[i].apply(byOrigin.values.flatMap { $0 })
+                    try replicas[i].write { try $0.merge(byOrigin.values.flatMap { $0 }) }
                 }
             } else {
                 let op = RandomWorkload.operation(ids: 5, using: &rng)

@@ -31,3 +31,14 @@ public struct RandomWorkload {
         return (table, id, fields)
     }
 }
+
+extension MemoryReplica.WriteError {
+    /// The refusals a random workload runs into (a delete of a record never seen, a write to a
+    /// deleted one); any other is a bug.
+    public var isRecordGone: Bool {
+        switch self {
+        case .recordNotFound, .recordDeleted: true
+        default: false
+        }
+    }
+}

@@ -1,0 +1,214 @@
+import Foundation
+import GRDB
+import Jonction
+
+/// What applying received changes did.
+public struct ApplyReport: Sendable, Equatable {
+    /// Changes new to this replica, now merged and logged.
+    public var applied: Int = 0
+    /// Changes the replica already held (a replayed or duplicate delivery), ignored.
+    public var duplicates: Int = 0
+    /// For each origin, the seqs newly held.
+    public var ranges: [SiteName: ClosedRange<UInt64>] = [:]
+    /// Concurrent writes revealed by the merge.
+    public var conflicts: [Conflict] = []
+    /// Sites whose stamps run ahead of the local clock by more than the bound, and by how much (ms).
+    public var clockAhead: [SiteName: UInt64] = [:]
+
+    public init() {}
+}
+
+extension ReplicaTransaction {
+    /// Merges changes received from other sites, all or nothing with the rest of the transaction.
+    ///
+    /// Changes the replica already holds are skipped (a replay is a no-op). The rest must continue
+    /// each origin's seqs without a gap, else `StoreError.gap` (admission: `Admission`). New changes
+    /// are merged per field by last-writer-wins in clock order (`RecordState`), appended to the log,
+    /// and the version vector and the clock advance (the receive rule of DESIGN §3). Local writes of
+    /// this transaction are written first, so that they keep their seqs.
+    ///
+    /// When the changes come from a peer's bundle, `sender` and `acknowledging` (the sender's vector
+    /// when it wrote the bundle) are remembered too, so that the next bundle for that peer carries
+    /// only what it lacks; `network` is checked against this replica's (a foreign network is
+    /// refused) or adopted if this replica has none yet.
+    ///
+    /// `progress` is called now and then with (changes merged, changes to merge).
+    @discardableResult
+    package func merge(_ plan: MergePlan, receivedFrom sender: SiteName? = nil,
+                       acknowledging acknowledgement: Acknowledgement? = nil, network: String? = nil,
+                       progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
+        let db = try db
+        try replica.checkNetwork(network, sender: sender, db: db)
+        let report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
+        if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
+        return report
+    }
+
+    /// Merges changes received otherwise than in blocks (tests, relays of single changes).
+    @discardableResult
+    package func merge(_ changes: [Change], receivedFrom sender: SiteName? = nil,
+                       acknowledging acknowledgement: Acknowledgement? = nil) throws -> ApplyReport {
+        try merge(replica.plan([ReceivedBlock(changes: changes)]), receivedFrom: sender, acknowledging: acknowledgement)
+    }
+
+    /// Records a contact with a peer and what it said it holds (a sync request, an upload's answer).
+    package func remember(peer: SiteName, _ acknowledgement: Acknowledgement?) throws {
+        try replica.remember(peer: peer, acknowledgement, db: try db)
+    }
+}
+
+extension Replica {
+    func checkNetwork(_ theirs: String?, sender: SiteName?, db: Database) throws {
+        guard let theirs, !theirs.isEmpty else { return }
+        guard Replica.isValidNetwork(theirs) else { throw StoreError.invalidNetwork(theirs) }
+        if let ours = try String.fetchOne(db, sql: "SELECT network FROM replica") {
+            guard ours == theirs else {
+                throw StoreError.foreignNetwork(ours: ours, theirs: theirs, sender: sender ?? SiteName(unchecked: "?"))
+            }
+        } else {
+            try db.execute(sql: "UPDATE replica SET network = ?", arguments: [theirs])
+        }
+    }
+
+    /// Records a contact with a peer and what it holds, by the rule of `PeerState.contact` (the most
+    /// recently written acknowledgement replaces what we knew, even if smaller; an older one teaches
+    /// nothing): loads the peer's row, applies the rule, saves.
+    func remember(peer: SiteName, _ acknowledgement: Acknowledgement?, db: Database) throws {
+        var state = PeerState()
+        if let row = try Row.fetchOne(db, sql: "SELECT last_contact, ack_written_at FROM peer WHERE site = ?",
+                                      arguments: [peer.rawValue]) {
+            state = PeerState(lastContact: UInt64(clamping: row[0] as Int64), acknowledged: VersionVector(rows: try Row.fetchAll(
+                                  db, sql: "SELECT origin, seq FROM peer_ack WHERE peer = ?", arguments: [peer.rawValue])),
+                              acknowledgedAt: UInt64(clamping: row[1] as Int64))
+        }
+        let taken = state.contact(at: clock.nowMillis(), acknowledging: acknowledgement)
+        try db.execute(sql: """
+            INSERT INTO peer (site, last_contact, ack_written_at) VALUES (?, ?, ?)
+            ON CONFLICT (site) DO UPDATE SET last_contact = excluded.last_contact, ack_written_at = excluded.ack_written_at
+            """, arguments: [peer.rawValue, Int64(clamping: state.lastContact), Int64(clamping: state.acknowledgedAt)])
+        guard taken else { return }
+        try db.execute(sql: "DELETE FROM peer_ack WHERE peer = ?", arguments: [peer.rawValue])
+        for (origin, seq) in state.acknowledged.sorted {
+            try db.execute(sql: "INSERT INTO peer_ack (peer, origin, seq) VALUES (?, ?, ?)",
+                           arguments: [peer.rawValue, origin.rawValue, Int64(seq)])
+        }
+    }
+
+    func applyInTransaction(_ plan: MergePlan, receivedFrom sender: SiteName?, db: Database,
+                            progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
+        var report = ApplyReport()
+        let fresh: Admission
+        do {
+            fresh = try Admission(plan.blocks, held: try versionVector(db)) { origin, seq in
+                try logChanges(origin: origin, seqs: seq...seq, db: db).first
+            }
+        } catch let refusal as SyncRefusal {
+            throw StoreError(refusal)
+        }
+        report.applied = fresh.applied
+        report.duplicates = fresh.duplicates
+        report.ranges = fresh.ranges
+        guard report.applied > 0 else { return report }
+        // The plan assumed every change new; a replay or an overlap needs a plan of the new ones.
+        let plan = fresh.partial.isEmpty ? plan : try self.plan([ReceivedBlock(changes: fresh.partial)])
+        let changes = plan.changes
+
+        var merged = 0
+        var start = 0
+        for (g, key) in plan.keys.enumerated() {
+            if let progress, g % 2048 == 0 { progress(merged, changes.count) }
+            let end = Int(plan.groupEnds[g])
+            merged += end - start
+            let table = tables[key.table]!
+            var state = try table.load(key.id, in: db) ?? RecordState(fieldCount: table.table.fields.count)
+            var changed = false
+            for k in start..<end {
+                let i = Int(plan.order[k])
+                let p = Int(plan.positions[i])
+                let effect = state.apply(changes[i], at: p < 0 ? nil : p, in: table.table)
+                changed = changed || effect.changed
+                if !effect.conflicts.isEmpty { report.conflicts.append(contentsOf: effect.conflicts) }
+            }
+            if changed { try table.save(key.id, state, in: db) }
+            start = end
+        }
+        progress?(changes.count, changes.count)
+        try record(report.conflicts, db: db)
+
+        // The log: blocks whose changes are all new are kept as they came; the rest is re-encoded.
+        for block in fresh.whole {
+            try appendSegment(block.changes, encoded: block.encoded, receivedFrom: sender, in: db)
+        }
+        if !fresh.partial.isEmpty {
+            try appendSegment(fresh.partial, encoded: nil, receivedFrom: sender, in: db)
+        }
+        for (origin, range) in report.ranges {
+            try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
+                           arguments: [origin.rawValue, Int64(range.upperBound)])
+        }
+
+        // The receive rule, with the drift bound.
+        let now = clock.nowMillis()
+        var hybrid = HybridClock(last: HLC(rawValue: UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT last_hlc FROM replica") ?? 0)))
+        var newest: [SiteName: HLC] = [:]
+        var lastOrigin: SiteName? = nil, lastNewest = HLC.zero
+        for change in changes {
+            if change.origin != lastOrigin {
+                if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
+                lastOrigin = change.origin
+                lastNewest = newest[change.origin] ?? .zero
+            }
+            if change.hlc > lastNewest { lastNewest = change.hlc }
+        }
+        if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
+        for (origin, hlc) in newest {
+            if let ahead = hybrid.receive(hlc, wallMillis: now) {
+                report.clockAhead[origin] = ahead
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO clock_warning (site, ahead_ms, seen_at) VALUES (?, ?, ?)",
+                    arguments: [origin.rawValue, Int64(ahead), Int64(now)])
+            }
+        }
+        try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: hybrid.last.rawValue)])
+        return report
+    }
+
+    /// Prepares a merge without touching the database: see `MergePlan`. Pure CPU work, so it may
+    /// run on another thread while the previous batch is written (see `JonctionBundle`).
+    public func plan(_ blocks: [ReceivedBlock]) throws -> MergePlan {
+        do { return try MergePlan(blocks, schema: schema) } catch { throw StoreError(error) }
+    }
+
+    private func record(_ conflicts: [Conflict], db: Database) throws {
+        guard !conflicts.isEmpty else { return }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO conflict (table_name, record_id, field, winner_value, winner_deleted, winner_hlc, winner_site,
+                                  loser_value, loser_hlc, loser_site, detected_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let now = Int64(clock.nowMillis())
+        for c in conflicts {
+            try statement.execute(arguments: [
+                c.table, c.id, c.field, c.winner.value?.databaseValue ?? .null, c.winner.value == nil,
+                Int64(bitPattern: c.winner.stamp.hlc.rawValue), c.winner.stamp.site.rawValue,
+                c.loser.value?.databaseValue ?? .null, Int64(bitPattern: c.loser.stamp.hlc.rawValue),
+                c.loser.stamp.site.rawValue, now,
+            ])
+        }
+    }
+
+    func versionVector(_ db: Database) throws -> VersionVector {
+        VersionVector(rows: try Row.fetchAll(db, sql: "SELECT origin, seq FROM version_vector"))
+    }
+}
+
+extension StoreError {
+    /// The store's words for a refusal of the pure sync rules.
+    init(_ refusal: SyncRefusal) {
+        switch refusal {
+        case .gap(let origin, let held, let first): self = .gap(origin: origin, held: held, first: first)
+        case .reusedSeq(let origin, let seq): self = .reusedSeq(origin: origin, seq: seq)
+        case .invalidChange(let origin, let seq, let reason): self = .invalidChange(origin: origin, seq: seq, reason: reason)
+        }
+    }
+}
