@@ -4,11 +4,9 @@ import Jonction
 import JonctionBundle
 import JonctionStore
 import NIOCore
-import NIOHTTP1
-import NIOPosix
 
-/// An office's exchange with the hub over HTTP (protocol.md §6.4): upload what the hub lacks, then
-/// download what the office lacks, and merge it.
+/// An office's exchange with the hub over HTTP (protocol.md §6.4): `Replica.exchange` (the
+/// `Exchange` machine) driven over an `HTTPTransport`.
 ///
 /// Each step is atomic and idempotent, so a sync cut off at any point is simply run again. Network
 /// failures are retried with exponential back-off; refusals (a bad token, a revoked office) are not.
@@ -25,12 +23,9 @@ public struct SyncClient: Sendable {
     /// Delay before the second attempt; doubled each time, at most 30 s.
     public var firstDelay: Double
     public var timeout: TimeAmount
-    /// Where the blocking work (SQLite, encoding) runs, off the concurrency pool.
-    public var threads: NIOThreadPool
 
     public init(hub: URL, token: AccessToken, http: HTTPClient? = nil, attempts: Int = 5, firstDelay: Double = 1,
-                connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(300),
-                threads: NIOThreadPool = .singleton) {
+                connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(300)) {
         self.hub = hub
         self.token = token
         self.http = http
@@ -38,7 +33,6 @@ public struct SyncClient: Sendable {
         self.attempts = max(1, attempts)
         self.firstDelay = firstDelay
         self.timeout = timeout
-        self.threads = threads
     }
 
     public enum Phase: Sendable {
@@ -57,13 +51,11 @@ public struct SyncClient: Sendable {
     }
 
     public func sync(_ replica: Replica, progress: (@Sendable (Phase) -> Void)? = nil) async throws -> Report {
-        if http != nil { return try await exchange(replica, progress) }
-        var session = self
+        if let http { return try await exchange(replica, http, progress) }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
             timeout: .init(connect: connectTimeout, read: .seconds(120))))
-        session.http = client
         do {
-            let report = try await session.exchange(replica, progress)
+            let report = try await exchange(replica, client, progress)
             try await client.shutdown()
             return report
         } catch {
@@ -72,111 +64,25 @@ public struct SyncClient: Sendable {
         }
     }
 
-    private func exchange(_ replica: Replica, _ progress: (@Sendable (Phase) -> Void)?) async throws -> Report {
-        var report = Report()
-        // 1. Upload. A gap means the hub lost what it had acknowledged (restored): send everything.
-        var full = false
-        while true {
-            let everything = full
-            let bundle = try await threads.runIfActive { try replica.read { try $0.makeBundle(for: .hub, full: everything) }?.encoded() }
-            guard let bundle else { break }
-            let count = try ChangeBundle.header(of: bundle).changeCount
-            progress?(.uploading(changes: count))
-            var request = HTTPClientRequest(url: url(HubAPI.bundles))
-            request.method = .POST
-            request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
-            request.headers.add(name: "Content-Type", value: HubAPI.bundleMediaType)
-            request.body = .bytes(ByteBuffer(bytes: bundle))
-            let (status, body) = try await send(request, progress)
-            if status == .conflict, !full, (try? SyncClient.errorCode(body)) == HubAPI.ErrorCode.gap.rawValue {
-                full = true
-                continue
-            }
-            guard status == .ok else { throw SyncClient.refusal(status, body) }
-            report.sent = count
-            let answer = try? JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-            report.acceptedByHub = answer?["applied"] as? Int ?? 0
-            if let vector = answer?["vector"] as? [String: Any], let at = answer?["written_at"] as? Int {
-                var entries: [SiteName: UInt64] = [:]
-                for (site, seq) in vector where SiteName.isValid(site) { entries[SiteName(unchecked: site)] = (seq as? Int).map(UInt64.init) ?? 0 }
-                let acknowledgement = Acknowledgement(vector: VersionVector(entries), writtenAt: UInt64(at))
-                try await threads.runIfActive { try replica.write { try $0.remember(peer: .hub, acknowledgement) } }
-            }
-            break
-        }
-
-        // 2. Download what we lack, given what we hold.
-        progress?(.downloading)
-        let vector = try await threads.runIfActive { try replica.read { try $0.vector() } }
-        let have = vector.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ",")
-        var request = HTTPClientRequest(url: url(HubAPI.bundle) + "?site=\(replica.site)&have=\(have)&at=\(replica.clock.nowMillis())")
-        request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
-        request.headers.add(name: "Accept", value: HubAPI.bundleMediaType)
-        let (status, body) = try await send(request, progress)
-        switch status {
-        case .noContent:
-            return report
-        case .ok:
-            report.received = try await threads.runIfActive {
-                let bundle = try ChangeBundle(decoding: body, schema: replica.schema)
-                return try replica.importBundle(bundle) { done, total in progress?(.merging(done: done, total: total)) }
-            }
-            return report
-        default:
-            throw SyncClient.refusal(status, body)
-        }
-    }
-
-    private func url(_ path: String) -> String {
-        var base = hub.absoluteString
-        while base.hasSuffix("/") { base.removeLast() }
-        return base + path
-    }
-
-    /// Sends a request, retrying network failures and "busy" answers with back-off.
-    private func send(_ request: HTTPClientRequest, _ progress: (@Sendable (Phase) -> Void)?) async throws
-        -> (HTTPResponseStatus, [UInt8])
-    {
-        var delay = firstDelay
-        var lastError: (any Error)?
-        for attempt in 1...attempts {
-            do {
-                let response = try await http!.execute(request, timeout: timeout)
-                let body = try await response.body.collect(upTo: ChangeBundle.maximumSize)
-                if [.serviceUnavailable, .badGateway, .gatewayTimeout].contains(response.status), attempt < attempts {
-                    lastError = SyncError.refused(status: Int(response.status.code), code: "busy", message: "", messageEnglish: "")
-                } else {
-                    return (response.status, Array(buffer: body))
-                }
-            } catch {
-                lastError = error
-            }
-            if attempt < attempts {
-                progress?(.retrying(attempt: attempt + 1, after: delay))
-                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
-                delay = min(delay * 2, 30)
+    private func exchange(_ replica: Replica, _ http: HTTPClient, _ progress: (@Sendable (Phase) -> Void)?) async throws -> Report {
+        let transport = HTTPTransport(hub: hub, token: token, http: http, attempts: attempts, firstDelay: firstDelay,
+                                      timeout: timeout) { attempt, delay in progress?(.retrying(attempt: attempt, after: delay)) }
+        let exchange = try await replica.exchange(with: .hub, over: transport) { phase in
+            switch phase {
+            case .uploading(let changes): progress?(.uploading(changes: changes))
+            case .downloading: progress?(.downloading)
+            case .merging(let done, let total): progress?(.merging(done: done, total: total))
             }
         }
-        if let refusal = lastError as? SyncError { throw refusal }
-        throw SyncError.unreachable(hub.absoluteString, detail: lastError.map { String(String(describing: $0).prefix(200)) } ?? "")
-    }
-
-    static func errorCode(_ body: [UInt8]) throws -> String? {
-        let json = try JSONSerialization.jsonObject(with: Data(body)) as? [String: Any]
-        return (json?["error"] as? [String: Any])?["code"] as? String
-    }
-
-    static func refusal(_ status: HTTPResponseStatus, _ body: [UInt8]) -> SyncError {
-        let json = (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any]
-        let error = json?["error"] as? [String: Any]
-        let code = error?["code"] as? String ?? "http_\(status.code)"
-        let fr = error?["message"] as? String ?? ""
-        let en = error?["message_en"] as? String ?? ""
-        switch code {
-        case HubAPI.ErrorCode.unauthorized.rawValue: return .unauthorized
-        case HubAPI.ErrorCode.revoked.rawValue: return .revoked(message: fr, messageEnglish: en)
-        default: return .refused(status: Int(status.code), code: code, message: fr, messageEnglish: en)
+        var report = Report(sent: exchange.sent, acceptedByHub: exchange.acceptedByPeer)
+        for (_, result) in exchange.received ?? [] {
+            switch result {
+            case .imported(let r), .replay(let r): report.received = r
+            case .refused(let error): throw error
+            case .notForUs: break
+            }
         }
+        return report
     }
 }
 

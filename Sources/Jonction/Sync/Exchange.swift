@@ -68,6 +68,11 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
         public var event: String
         public var state: String
         public var description: String { "exchange: \(event) while \(state)" }
+
+        public init(event: String, state: String) {
+            self.event = event
+            self.state = state
+        }
     }
 
     public enum State: Sendable, Equatable {

@@ -1,0 +1,97 @@
+import Dispatch
+import Jonction
+import JonctionStore
+
+/// What one bundle received in an exchange became.
+public typealias Received = (parcel: Parcel, result: ReceiveResult)
+
+/// Where an exchange is, for a progress line.
+public enum ExchangePhase: Sendable {
+    case uploading(changes: Int)
+    case downloading
+    case merging(done: Int, total: Int)
+}
+
+extension Replica {
+    /// Runs an exchange with `peer` over `transport`: the driver of `Exchange` (protocol.md §6.4).
+    ///
+    /// The machine decides (send what the peer lacks, resend everything once if it lost what it had
+    /// acknowledged, remember its acknowledgement, fetch what we lack, merge it); this function only
+    /// performs its actions, the blocking ones (SQLite, encoding) off the caller's thread. Each
+    /// step is atomic, so an exchange cut off anywhere is simply run again.
+    ///
+    /// Bundles refused when merged are in the report's `received`, with their reason; a transport
+    /// or replica failure is thrown.
+    public func exchange(with peer: SiteName, over transport: some Transport, full: Bool = false,
+                         progress: (@Sendable (ExchangePhase) -> Void)? = nil) async throws
+        -> Exchange<[Parcel], [Received]>.Report
+    {
+        var machine = Exchange<[Parcel], [Received]>(full: full)
+        var actions = machine.receive(.started)
+        while !actions.isEmpty {
+            let action = actions.removeFirst()
+            let event: Exchange<[Parcel], [Received]>.Event?
+            do {
+                event = try await perform(action, peer: peer, transport: transport, progress: progress)
+            } catch {
+                actions = machine.receive(.failed(error))
+                continue
+            }
+            switch action {
+            case .finish(let report): return report
+            case .fail(let error): throw error
+            default: break
+            }
+            if let event { actions += machine.receive(event) }
+        }
+        throw Exchange<[Parcel], [Received]>.UnexpectedEvent(event: "no action left", state: "\(machine.state)")
+    }
+
+    /// Performs one action; returns the event it produced (nil for those that produce none).
+    private func perform(_ action: Exchange<[Parcel], [Received]>.Action, peer: SiteName, transport: some Transport,
+                         progress: (@Sendable (ExchangePhase) -> Void)?) async throws -> Exchange<[Parcel], [Received]>.Event? {
+        switch action {
+        case .makeBundle(let full):
+            let made = try await offload { () throws -> ([UInt8], Int, VersionVector)? in
+                guard let bundle = try self.read({ try $0.makeBundle(for: peer, full: full) }) else { return nil }
+                return (bundle.encoded(), bundle.changeCount, bundle.senderVector)
+            }
+            guard let (bytes, changes, vector) = made else {
+                return .nothingToSend(vector: try await offload { try self.read { try $0.vector() } })
+            }
+            return .bundleMade([Parcel(name: "\(site) → \(peer)", bytes: bytes)], changes: changes, vector: vector)
+        case .send(let parcels):
+            var answer: Delivery = .posted(.init(fileURLWithPath: "/"))
+            for parcel in parcels {
+                progress?(.uploading(changes: parcel.header?.changeCount ?? 0))
+                answer = try await transport.send(parcel.bytes())
+            }
+            switch answer {
+            case .posted: return .uploadAccepted(applied: 0, acknowledgement: nil)
+            case .accepted(let applied, let acknowledgement): return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
+            case .refusedAsGap(let error): return .uploadRefusedAsGap(error)
+            }
+        case .remember(let acknowledgement):
+            try await offload { try self.write { try $0.remember(peer: peer, acknowledgement) } }
+            return nil
+        case .requestDownload(let have):
+            progress?(.downloading)
+            let parcels = try await transport.fetch(for: site, have: have, at: clock.nowMillis())
+            return parcels.isEmpty ? .nothingToDownload : .downloaded(parcels)
+        case .merge(let parcels):
+            let received = try await offload {
+                try self.receive(parcels) { _, done, total in progress?(.merging(done: done, total: total)) }
+            }
+            return .merged(received)
+        case .finish, .fail:
+            return nil
+        }
+    }
+}
+
+/// Runs blocking work (SQLite, encoding) on a Dispatch thread, off the Swift concurrency pool.
+func offload<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        DispatchQueue.global(qos: .userInitiated).async { continuation.resume(with: Result { try work() }) }
+    }
+}
