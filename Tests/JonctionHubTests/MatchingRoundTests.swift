@@ -75,7 +75,7 @@ struct MatchingRoundTests {
         #expect(second.newPlacements == 1)
         let placements = try hub.liveRecords(table: "placement")
         #expect(placements.count == 1)
-        #expect(try hub.get(table: "candidate", id: accepted.candidateID).state.values[14] == .text("placed"))
+        #expect(try hub.get(table: "candidate", id: accepted.candidateID).state[Schema.V1.candidate.status] == .placed)
         // The accepted place is taken; the other pending proposals still hold theirs.
         let pendingThere = mine.filter { $0.opportunityID == accepted.opportunityID && $0.id != accepted.id }.count
         if let fill = second.result.fill.first(where: { $0.opportunity.id == accepted.opportunityID }) {
