@@ -18,47 +18,53 @@ public struct ProposalView: Sendable, Equatable {
 }
 
 extension Replica {
-    /// Live proposals, newest round first; `site` keeps those of the candidates this site
-    /// registered (ids `<site>-…`, DESIGN §2).
+    /// Live proposals, newest round first (then by candidate id); `site` keeps those of the
+    /// candidates this site registered (ids `<site>-…`, DESIGN §2). Names, title, region and employer
+    /// come from the live candidate, opportunity and employer records, when there are.
+    ///
+    /// One query, in one read transaction.
     public func proposals(for site: SiteName? = nil) throws -> [ProposalView] {
-        let table = try schema.table(named: "proposal")
-        func text(_ v: Value?) -> String? { if case .text(let s)? = v { return s } else { return nil } }
-        func int(_ v: Value?) -> Int? { if case .integer(let n)? = v { return Int(n) } else { return nil } }
-        /// A field of a live record, by name.
-        func value(_ table: String, _ id: String, _ field: String) -> Value? {
-            guard let record = try? get(table: table, id: id), let p = record.table.position(of: field) else { return nil }
-            return record.state.values[p]
-        }
-        var views: [ProposalView] = []
-        for (id, v) in try liveRecords(table: "proposal") {
-            func f(_ name: String) -> Value? { table.position(of: name).map { v[$0] } }
-            guard let candidate = text(f("candidate_id")), let opportunity = text(f("opportunity_id")) else { continue }
-            if let site, !candidate.hasPrefix(site.rawValue + "-") { continue }
-            var view = ProposalView(id: id, candidateID: candidate, opportunityID: opportunity, score: int(f("score")),
-                                    reasons: text(f("reasons")), round: int(f("round")), status: text(f("status")))
-            let names = [text(value("candidate", candidate, "given_names")), text(value("candidate", candidate, "family_name"))]
-                .compactMap { $0 }
-            view.candidateName = names.isEmpty ? nil : names.joined(separator: " ")
-            view.opportunityTitle = text(value("opportunity", opportunity, "title"))
-            view.region = text(value("opportunity", opportunity, "region"))
-            if let employer = text(value("opportunity", opportunity, "employer_id")) {
-                view.employer = text(value("employer", employer, "name"))
+        let prefix: DatabaseValue = site.map { ($0.rawValue + "-").databaseValue } ?? .null
+        return try translatingErrors {
+            try pool.read { db in
+                let rows = try Row.fetchCursor(db, sql: """
+                    SELECT p.id, p.candidate_id, p.opportunity_id, p.score, p.reasons, p.round, p.status,
+                           c.given_names, c.family_name, o.title, o.region, e.name
+                    FROM proposal p
+                    LEFT JOIN candidate c ON c.id = p.candidate_id AND c._tombstone IS NULL
+                    LEFT JOIN opportunity o ON o.id = p.opportunity_id AND o._tombstone IS NULL
+                    LEFT JOIN employer e ON e.id = o.employer_id AND e._tombstone IS NULL
+                    WHERE p._tombstone IS NULL AND p.candidate_id IS NOT NULL AND p.opportunity_id IS NOT NULL
+                      AND (:prefix IS NULL OR substr(p.candidate_id, 1, length(:prefix)) = :prefix)
+                    ORDER BY coalesce(p.round, 0) DESC, p.candidate_id, p.id
+                    """, arguments: ["prefix": prefix])
+                var views: [ProposalView] = []
+                while let row = try rows.next() {
+                    func value(_ column: Int) -> Value { Value(databaseValue: row[column]) }
+                    guard let candidate = value(1).text, let opportunity = value(2).text else { continue }
+                    let names = [value(7).text, value(8).text].compactMap { $0 }
+                    views.append(ProposalView(
+                        id: row[0], candidateID: candidate, candidateName: names.isEmpty ? nil : names.joined(separator: " "),
+                        opportunityID: opportunity, opportunityTitle: value(9).text, employer: value(11).text,
+                        region: value(10).text, score: value(3).int, reasons: value(4).text, round: value(5).int,
+                        status: value(6).text))
+                }
+                return views
             }
-            views.append(view)
         }
-        return views.sorted { ($0.round ?? 0, $1.candidateID) > ($1.round ?? 0, $0.candidateID) }
     }
 
     /// Records an office's answer to a proposal: `accepted` or `declined`. Only a pending
     /// (`proposed`) proposal can be answered.
     @discardableResult
     public func answer(proposal id: String, accept: Bool) throws -> Change {
-        let record = try get(table: "proposal", id: id)
-        let status: String? = {
-            if case .text(let s) = record.state.values[record.table.position(of: "status")!] { return s } else { return nil }
-        }()
-        guard status == "proposed" else { throw StoreError.proposalNotPending(id: id, status: status ?? "?") }
-        return try write { try $0.set(table: "proposal", id: id, fields: [("status", .text(accept ? "accepted" : "declined"))]) }[0]
+        let proposal = Schema.V1.proposal
+        let record = try get(table: proposal.table, id: id)
+        guard record.state[proposal.status] == .proposed else {
+            throw StoreError.proposalNotPending(id: id, status: record.state[proposal.status.field].text ?? "?")
+        }
+        let answer: ProposalStatus = accept ? .accepted : .declined
+        return try write { try $0.set(table: proposal.table, id: id, fields: [(proposal.status.name, answer.value)]) }[0]
     }
 }
 
