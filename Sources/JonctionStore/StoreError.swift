@@ -118,10 +118,15 @@ extension StoreError: UserFacingError {
                 "Ce paquet de \(sender) appartient à un autre réseau Jonction (\(theirs.prefix(8))…, le vôtre est \(ours.prefix(8))…) : une démonstration ou un poste de formation, sans doute. Il est refusé pour ne pas mélanger les données ; rien n’a été modifié.",
                 "This bundle from \(sender) belongs to another Jonction network (\(theirs.prefix(8))…, yours is \(ours.prefix(8))…): a demo or a training laptop, probably. It is refused so as not to mix data; nothing was changed.")
         case .proposalNotPending(let id, let status):
-            let fr = ["accepted": "déjà acceptée", "declined": "déjà refusée", "expired": "expirée"][status] ?? "dans l’état « \(status) »"
-            let en = ["accepted": "already accepted", "declined": "already declined", "expired": "expired"][status] ?? "in state “\(status)”"
-            return lang.pick("La proposition \(id) est \(fr) : on ne peut répondre qu’à une proposition en attente.",
-                             "Proposal \(id) is \(en): only a pending proposal can be answered.")
+            let state: String
+            switch ProposalStatus(rawValue: status) {
+            case .accepted?: state = lang.pick("déjà acceptée", "already accepted")
+            case .declined?: state = lang.pick("déjà refusée", "already declined")
+            case .expired?: state = lang.pick("expirée", "expired")
+            case .proposed?, nil: state = lang.pick("dans l’état « \(status) »", "in state “\(status)”")
+            }
+            return lang.pick("La proposition \(id) est \(state) : on ne peut répondre qu’à une proposition en attente.",
+                             "Proposal \(id) is \(state): only a pending proposal can be answered.")
         case .officeAlreadyEnrolled(let site):
             return lang.pick(
                 "Le bureau \(site) est déjà inscrit. Pour lui donner un nouveau jeton : « jonction hub revoke \(site) » puis « jonction hub enroll \(site) ».",
