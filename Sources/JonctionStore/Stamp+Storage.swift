@@ -27,7 +27,7 @@ extension Stamp {
 }
 
 extension Value {
-    var databaseValue: DatabaseValue {
+    package var databaseValue: DatabaseValue {
         switch self {
         case .null: return .null
         case .integer(let n): return n.databaseValue
@@ -35,7 +35,7 @@ extension Value {
         }
     }
 
-    init(databaseValue: DatabaseValue) {
+    package init(databaseValue: DatabaseValue) {
         switch databaseValue.storage {
         case .null: self = .null
         case .int64(let n): self = .integer(n)

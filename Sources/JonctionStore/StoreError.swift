@@ -33,7 +33,6 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalidNetwork(String)
     /// A bundle from another Jonction network (a demo, a training laptop): never mixed in.
     case foreignNetwork(ours: String, theirs: String, sender: SiteName)
-    case proposalNotPending(id: String, status: String)
     /// Any other SQLite failure, with SQLite's own message (for the administrator).
     case sqlite(path: String, code: Int32, message: String)
 }
@@ -114,11 +113,6 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Ce paquet de \(sender) appartient à un autre réseau Jonction (\(theirs.prefix(8))…, le vôtre est \(ours.prefix(8))…) : une démonstration ou un poste de formation, sans doute. Il est refusé pour ne pas mélanger les données ; rien n’a été modifié.",
                 "This bundle from \(sender) belongs to another Jonction network (\(theirs.prefix(8))…, yours is \(ours.prefix(8))…): a demo or a training laptop, probably. It is refused so as not to mix data; nothing was changed.")
-        case .proposalNotPending(let id, let status):
-            let fr = ["accepted": "déjà acceptée", "declined": "déjà refusée", "expired": "expirée"][status] ?? "dans l’état « \(status) »"
-            let en = ["accepted": "already accepted", "declined": "already declined", "expired": "expired"][status] ?? "in state “\(status)”"
-            return lang.pick("La proposition \(id) est \(fr) : on ne peut répondre qu’à une proposition en attente.",
-                             "Proposal \(id) is \(en): only a pending proposal can be answered.")
         case .sqlite(let path, let code, let message):
             return lang.pick(
                 "Erreur SQLite \(code) sur \(path) : \(message). Rien n’a été modifié.",

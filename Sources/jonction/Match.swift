@@ -89,7 +89,12 @@ struct MatchReport {
     }
 
     static func kind(_ kind: String, _ lang: Lang) -> String {
-        lang == .fr ? ["job": "emploi", "training": "formation", "internship": "stage"][kind] ?? kind : kind
+        guard lang == .fr, let known = OpportunityKind(rawValue: kind) else { return kind }
+        switch known {
+        case .job: return "emploi"
+        case .training: return "formation"
+        case .internship: return "stage"
+        }
     }
 
     func text(_ lang: Lang) -> String {

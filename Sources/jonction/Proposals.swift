@@ -22,7 +22,7 @@ struct Proposals: ParsableCommand {
         let lang = options.language
         try options.withReplica { replica in
             let views = try replica.read { try $0.proposals(for: all || replica.site == .hub ? nil : replica.site) }
-                .filter { !pending || $0.status == "proposed" }
+                .filter { !pending || $0.status.flatMap(ProposalStatus.init(rawValue:)) == .proposed }
             if json {
                 var out = CanonicalJSON()
                 out.beginArray()
@@ -54,13 +54,22 @@ struct Proposals: ParsableCommand {
                                 "No proposal yet: they come from the hub with the bundles (import or sync)."))
                 return
             }
-            let statuses = ["proposed": lang.pick("en attente", "pending"), "accepted": lang.pick("acceptée", "accepted"),
-                            "declined": lang.pick("refusée", "declined"), "expired": lang.pick("expirée", "expired")]
             for v in views {
-                print("\(v.id) · \(statuses[v.status ?? ""] ?? v.status ?? "?") · \(lang.pick("tour", "round")) \(v.round.map(String.init) ?? "?")")
+                let status = v.status.flatMap(ProposalStatus.init(rawValue:)).map { Proposals.label($0, lang) } ?? v.status ?? "?"
+                print("\(v.id) · \(status) · \(lang.pick("tour", "round")) \(v.round.map(String.init) ?? "?")")
                 print("  \(v.candidateName ?? v.candidateID) (\(v.candidateID)) → \(v.opportunityTitle ?? v.opportunityID)\(v.employer.map { ", \($0)" } ?? "")\(v.region.map { " (\($0))" } ?? "")")
                 if let reasons = v.reasons { print("  \(reasons)") }
             }
+        }
+    }
+
+    /// A proposal's status as an office reads it.
+    static func label(_ status: ProposalStatus, _ lang: Lang) -> String {
+        switch status {
+        case .proposed: return lang.pick("en attente", "pending")
+        case .accepted: return lang.pick("acceptée", "accepted")
+        case .declined: return lang.pick("refusée", "declined")
+        case .expired: return lang.pick("expirée", "expired")
         }
     }
 }

@@ -43,12 +43,12 @@ struct MailbagTests {
         let outcomes = try hub.importFiles([bag.folder])
         #expect(outcomes.filter(\.isRefused).map(\.url.lastPathComponent) == [moptiToHub.lastPathComponent])
         #expect(outcomes.contains { if case .notForUs = $0.result { return $0.url == forGao } else { return false } })
-        #expect(try hub.read { try $0.get(table: "candidate", id: "kayes-c01") }.state.values[0] == .text("Sissoko"))
+        #expect(try hub.read { try $0.get(table: "candidate", id: "kayes-c01") }.state[Schema.V1.candidate.familyName] == .text("Sissoko"))
         #expect(try hub.read { try $0.state(table: "candidate", id: "mopti-c01") } == nil)
         // Explicit files are taken whoever they are addressed to.
         let explicit = try hub.importFiles([forGao])
         #expect(!explicit[0].isRefused)
-        #expect(try hub.read { try $0.get(table: "candidate", id: "mopti-c01") }.state.values[0] == .text("Dicko"))
+        #expect(try hub.read { try $0.get(table: "candidate", id: "mopti-c01") }.state[Schema.V1.candidate.familyName] == .text("Dicko"))
     }
 
     @Test("des clés importées dans le désordre : le trou se comble dans le même import")
@@ -73,7 +73,7 @@ struct MailbagTests {
         // …filled when both sticks are imported together, in any order.
         let both = try fresh.importFiles([secondFile, first.folder.appendingPathComponent("kayes_pour_hub_kayes.1-1.jnb")])
         #expect(both.allSatisfy { !$0.isRefused })
-        #expect(try fresh.read { try $0.get(table: "candidate", id: "kayes-c01") }.state.values[14] == .text("trained"))
+        #expect(try fresh.read { try $0.get(table: "candidate", id: "kayes-c01") }.state[Schema.V1.candidate.status] == .trained)
     }
 
     @Test("l’accusé de réception rend le paquet suivant petit ; --full renvoie tout")

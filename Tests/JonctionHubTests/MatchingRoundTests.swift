@@ -66,7 +66,7 @@ struct MatchingRoundTests {
         let accepted = mine[0], declined = mine[1]
         try kayes.write { try $0.answer(proposal: accepted.id, accept: true) }
         try kayes.write { try $0.answer(proposal: declined.id, accept: false) }
-        #expect(throws: StoreError.self) { try kayes.write { try $0.answer(proposal: accepted.id, accept: false) } }
+        #expect(throws: ProposalError.self) { try kayes.write { try $0.answer(proposal: accepted.id, accept: false) } }
         try exchange(kayes, hub)
 
         let placesBefore = first.result.fill.first { $0.opportunity.id == accepted.opportunityID }!.opportunity.placesLeft
@@ -75,7 +75,7 @@ struct MatchingRoundTests {
         #expect(second.newPlacements == 1)
         let placements = try hub.read { try $0.liveRecords(table: "placement") }
         #expect(placements.count == 1)
-        #expect(try hub.read { try $0.get(table: "candidate", id: accepted.candidateID) }.state.values[14] == .text("placed"))
+        #expect(try hub.read { try $0.get(table: "candidate", id: accepted.candidateID) }.state[Schema.V1.candidate.status] == .placed)
         // The accepted place is taken; the other pending proposals still hold theirs.
         let pendingThere = mine.filter { $0.opportunityID == accepted.opportunityID && $0.id != accepted.id }.count
         if let fill = second.result.fill.first(where: { $0.opportunity.id == accepted.opportunityID }) {

@@ -82,7 +82,7 @@ struct ApplyTests {
         let report = try exchange(gao, hub)
         #expect(report.clockAhead[gao.site] == 3 * 86_400_000)
         #expect(try hub.read { try $0.status() }.clockWarnings.map(\.site) == [gao.site])
-        #expect(try hub.read { try $0.get(table: "candidate", id: "gao-c01") }.state.values[14] == .text("trained"))
+        #expect(try hub.read { try $0.get(table: "candidate", id: "gao-c01") }.state[Schema.V1.candidate.status] == .trained)
         // The hub's own clock is not dragged three days ahead: at most one.
         try hub.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("notes", "vu")]) }
         #expect(try hub.read { try $0.status() }.clock.millis <= clock.nowMillis() + 86_400_000)

@@ -84,7 +84,7 @@ struct ReplicaTests {
         #expect(bytes(dir.path("office.sqlite")) == before)
         let reopened = try Replica.open(at: dir.path("office.sqlite"), clock: clock)
         #expect(reopened.site.rawValue == "kayes")
-        #expect(try reopened.read { try $0.get(table: "candidate", id: "kayes-c01") }.state.values[0] == .text("Traoré"))
+        #expect(try reopened.read { try $0.get(table: "candidate", id: "kayes-c01") }.state[Schema.V1.candidate.familyName] == .text("Traoré"))
         // Nothing left behind by the creation.
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).allSatisfy { $0.hasPrefix("office.sqlite") })
     }

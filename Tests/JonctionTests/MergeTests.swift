@@ -19,7 +19,7 @@ struct MergeTests {
         try a.apply(k); try a.apply(m)
         try b.apply(m); try b.apply(k)
         #expect(a == b)
-        #expect(a.record(table: "candidate", id: "c1")?.values[14] == .text("placed"))  // "mopti" > "kayes"
+        #expect(a.record(table: "candidate", id: "c1")?[Schema.V1.candidate.status] == .placed)  // "mopti" > "kayes"
     }
 
     @Test("la suppression l’emporte sur toute modification, antérieure ou postérieure")
