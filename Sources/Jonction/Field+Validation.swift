@@ -86,17 +86,20 @@ extension Field {
     }
 }
 
-extension Schema {
-    /// Checks a received change against this schema: known table and field, valid id, a value in
-    /// its field's normal form.
-    public func validate(_ change: Change) throws(SchemaError) {
-        let table = try table(named: change.table)
-        try Schema.validateRecordID(change.id)
-        guard case .set(let name, let value) = change.operation else { return }
-        let field = try table.field(named: name)
-        guard field.accepts(value) else {
-            throw .invalidValue(table: table.name, field: name, value: value.display, expected: field.type.expectation)
+extension TableSchema {
+    /// The one check of a value for a field (protocol.md §2.2), made by every writer (local writes,
+    /// matching rounds, the in-memory replica) and every receiver (merge plans) alike, so that
+    /// nothing one site writes is refused by another: the field exists, and the value is in its
+    /// normal form. Returns the field's position.
+    public func check(_ name: String, _ value: Value) throws(SchemaError) -> Int {
+        guard let p = position(of: name) else {
+            throw .unknownField(table: self.name, field: name, known: fields.map(\.name))
         }
+        let field = fields[p]
+        guard field.accepts(value) else {
+            throw .invalidValue(table: self.name, field: name, value: value.display, expected: field.type.expectation)
+        }
+        return p
     }
 }
 

@@ -57,12 +57,12 @@ final class LocalWriter {
         let schema = try replica.schema.table(named: table)
         try Schema.validateRecordID(id)
         guard !fields.isEmpty else { throw StoreError.noFields(table: table, id: id) }
-        var positions = Set<Int>()
-        for (name, _) in fields {
-            let field = try schema.field(named: name)
-            guard positions.insert(schema.position(of: field.name)!).inserted else {
-                throw StoreError.duplicateField(name)
-            }
+        // The receivers' own check (`TableSchema.check`): what is written here, every site accepts.
+        var positions: [Int] = []
+        for (name, value) in fields {
+            let p = try schema.check(name, value)
+            guard !positions.contains(p) else { throw StoreError.duplicateField(name) }
+            positions.append(p)
         }
         let key = RecordKey(table: table, id: id)
         var record = try load(key)
@@ -70,14 +70,13 @@ final class LocalWriter {
             throw StoreError.recordDeleted(table: table, id: id, by: tombstone)
         }
         let before = changes.count
-        for (name, value) in fields {
-            let p = schema.position(of: name)!
+        for ((name, value), p) in zip(fields, positions) {
             // A field never set and cleared again is no change. Rewriting an equal value is one: it
             // asserts the value over concurrent writes elsewhere (last writer wins).
             if record.state.stamps[p] == nil && value.isNull { continue }
             let change = next(table: table, id: id, operation: .set(field: name, value: value),
                               previous: record.state.stamps[p])
-            record.state.apply(change, in: schema)
+            record.state.apply(change, at: p, in: schema)
             changes.append(change)
         }
         touched[key] = record

@@ -73,6 +73,21 @@ struct ReplicaTests {
         #expect(try hub.read { try $0.recordSet() } == before)
     }
 
+    @Test("l’écriture locale refuse ce que tout destinataire refuserait, sans rien écrire", arguments: [
+        ("proposal", "round", Value.integer(1_000_001)),
+        ("employer", "name", Value.text(String(repeating: "🇲🇱", count: 120))),
+        ("candidate", "sex", Value.text("f")),
+    ])
+    func writerChecksLikeReceivers(table: String, field: String, value: Value) throws {
+        let replica = try makeReplica("hub", file: "hub.sqlite")
+        #expect(throws: SchemaError.self) { try replica.write { try $0.set(table: table, id: "x-1", fields: [(field, value)]) } }
+        #expect(try replica.read { try $0.vector() }.total == 0)
+        // …and the same value is what a receiver refuses.
+        let change = Change(origin: try SiteName("kayes"), seq: 1, hlc: HLC(millis: 1), table: table, id: "x-1",
+                            operation: .set(field: field, value: value), previous: nil)
+        #expect(throws: StoreError.self) { try replica.write { try $0.merge([change]) } }
+    }
+
     @Test("init crée le réplica ; un fichier existant n’est jamais écrasé")
     func createNeverClobbers() throws {
         let replica = try makeReplica()

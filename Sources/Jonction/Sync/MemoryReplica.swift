@@ -46,14 +46,9 @@ public struct MemoryReplica: Sendable, Equatable {
         guard !fields.isEmpty else { throw .noFields(table: table, id: id) }
         var positions: [Int] = []
         for (name, value) in fields {
-            guard let p = schema.position(of: name) else {
-                throw .schema(.unknownField(table: table, field: name, known: schema.fields.map(\.name)))
-            }
+            let p: Int
+            do { p = try schema.check(name, value) } catch { throw .schema(error) }
             guard !positions.contains(p) else { throw .duplicateField(name) }
-            let field = schema.fields[p]
-            guard field.accepts(value) else {
-                throw .schema(.invalidValue(table: table, field: name, value: value.display, expected: field.type.expectation))
-            }
             positions.append(p)
         }
         var state = records.record(table: table, id: id) ?? RecordState(fieldCount: schema.fields.count)

@@ -36,16 +36,9 @@ public struct MergePlan: Sendable {
                 lastID = change.id
             }
             guard case .set(let name, let value) = change.operation else { continue }
-            guard let p = table!.position(of: name) else {
-                throw .invalidChange(
-                    origin: change.origin, seq: change.seq,
-                    reason: .unknownField(table: change.table, field: name, known: table!.fields.map(\.name)))
-            }
-            let field = table!.fields[p]
-            guard field.accepts(value) else {
-                throw .invalidChange(
-                    origin: change.origin, seq: change.seq,
-                    reason: .invalidValue(table: change.table, field: name, value: value.display, expected: field.type.expectation))
+            let p: Int
+            do { p = try table!.check(name, value) } catch {
+                throw .invalidChange(origin: change.origin, seq: change.seq, reason: error)
             }
             positions[i] = Int32(p)
         }
