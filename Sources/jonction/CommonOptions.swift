@@ -102,31 +102,25 @@ enum CommandError: Error, UserFacingError {
 /// Runs a command body, turning our errors into a message on stderr in the user's language and
 /// exit code 1. Anything else is a bug: its description is shown, exit code 70.
 func running(_ lang: Lang, _ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as UserFacingError {
-        printError(lang.pick("Erreur : ", "Error: ") + error.message(lang))
-        throw ExitCode(1)
-    } catch let error as ExitCode {
-        throw error
-    } catch {
-        printError(lang.pick("Erreur interne : ", "Internal error: ") + String(describing: error))
-        throw ExitCode(70)
-    }
+    do { try body() } catch { throw exitCode(for: error, lang) }
 }
 
 /// `running` for asynchronous commands.
 func running(_ lang: Lang, _ body: () async throws -> Void) async throws {
-    do {
-        try await body()
-    } catch let error as UserFacingError {
+    do { try await body() } catch { throw exitCode(for: error, lang) }
+}
+
+/// Says what went wrong on stderr and gives the exit code: 1 for what the user can act on, 70 for a bug.
+private func exitCode(for error: any Error, _ lang: Lang) -> ExitCode {
+    switch error {
+    case let error as ExitCode:
+        return error
+    case let error as UserFacingError:
         printError(lang.pick("Erreur : ", "Error: ") + error.message(lang))
-        throw ExitCode(1)
-    } catch let error as ExitCode {
-        throw error
-    } catch {
+        return ExitCode(1)
+    default:
         printError(lang.pick("Erreur interne : ", "Internal error: ") + String(describing: error))
-        throw ExitCode(70)
+        return ExitCode(70)
     }
 }
 
