@@ -251,6 +251,9 @@ struct TopK: Sendable {
 }
 
 /// One slot per chunk scored in parallel: each chunk writes only its own.
+///
+/// `@unchecked Sendable` is safe: concurrent chunks write disjoint slots, and the slots are read only
+/// after `concurrentPerform` has returned, which orders every write before the reads.
 struct Slots<T>: @unchecked Sendable {
     let buffer: UnsafeMutableBufferPointer<T?>
 
@@ -266,6 +269,8 @@ struct Slots<T>: @unchecked Sendable {
 }
 
 /// Scoring progress summed over the chunks scored in parallel.
+///
+/// `@unchecked Sendable` is safe: `done` is read and written only under `lock`; the rest is immutable.
 final class ProgressCounter: @unchecked Sendable {
     private let lock = NSLockLike()
     private var done = 0
@@ -287,6 +292,8 @@ final class ProgressCounter: @unchecked Sendable {
 }
 
 /// A mutex over a Dispatch semaphore (this module stays free of Foundation's locks).
+///
+/// `@unchecked Sendable` is safe: its only state is the semaphore, which is itself thread-safe.
 final class NSLockLike: @unchecked Sendable {
     private let semaphore = DispatchSemaphore(value: 1)
     func withLock<T>(_ body: () throws -> T) rethrows -> T {

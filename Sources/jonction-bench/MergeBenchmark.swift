@@ -5,6 +5,9 @@ import JonctionBundle
 import JonctionStore
 
 /// A wall clock the benchmark sets to each operation's `ts`.
+///
+/// `@unchecked Sendable` is safe: the benchmark sets it and the replica reads it on one thread, inside
+/// the same synchronous `write` call.
 final class ReplayClock: WallClock, @unchecked Sendable {
     var millis: UInt64 = 0
     func nowMillis() -> UInt64 { millis }

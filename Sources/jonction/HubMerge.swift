@@ -107,6 +107,9 @@ struct HubMerge: ParsableCommand {
 }
 
 /// The matching round's outcome, set from the merge job's hook.
+///
+/// `@unchecked Sendable` is safe: `MergeJob.run` calls the hook synchronously on the calling thread,
+/// which reads `outcome` only after `run` has returned.
 final class MatchBox: @unchecked Sendable {
     var outcome: MatchingRound.Outcome?
 }

@@ -2,6 +2,8 @@ import Foundation
 
 /// A progress line on stderr, redrawn in place; silent when stderr is not a terminal (pipes, cron).
 /// Safe to call from any thread (the sync reports progress from its worker threads).
+///
+/// `@unchecked Sendable` is safe: every mutable property is read and written only under `lock`.
 final class ProgressLine: @unchecked Sendable {
     private let lock = NSLock()
     private let enabled: Bool

@@ -9,6 +9,9 @@ import NIOCore
 import NIOHTTP1
 
 /// A hub served on a free loopback port for the duration of a test.
+///
+/// `@unchecked Sendable` is safe: every property is a `let` set in `init`; the temporary directory is
+/// only read (its path) after that.
 final class TestHub: @unchecked Sendable {
     let dir: TemporaryDirectory
     let replica: Replica

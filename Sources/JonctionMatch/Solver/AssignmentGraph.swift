@@ -21,6 +21,9 @@ struct GraphArc {
 }
 
 /// The graph's flat arrays, allocated once and never mutated after `init`.
+///
+/// `@unchecked Sendable` is safe: every pointer's contents are written in `init` only, before the
+/// storage can be shared; afterwards threads only read them.
 final class GraphStorage: @unchecked Sendable {
     let n: Int
     let m: Int
