@@ -26,11 +26,7 @@ extension ReplicaAccess {
     /// What a peer with vector `known` lacks: every held change above it, from every origin,
     /// in origin then seq order.
     package func changes(since known: VersionVector) throws -> [Change] {
-        var result: [Change] = []
-        for (origin, seq) in try vector().sorted where seq > known[origin] {
-            result += try changes(origin: origin, seqs: (known[origin] + 1)...seq)
-        }
-        return result
+        try WhatToSend(ours: vector(), acknowledged: known).sorted.flatMap { try changes(origin: $0.origin, seqs: $0.seqs) }
     }
 
     /// The whole log (or a filter of it) in origin then seq order.
@@ -95,5 +91,20 @@ extension Replica {
         }
         result.sort { $0.seq < $1.seq }
         return result
+    }
+
+    /// Appends changes to the log as one segment, indexed by each run of one origin's seqs.
+    /// `encoded` is their change block when it is already at hand.
+    func appendSegment(_ changes: [Change], encoded: [UInt8]?, receivedFrom sender: SiteName?, in db: Database) throws {
+        let block = encoded ?? ChangeBlock.encode(changes)
+        try db.execute(
+            sql: "INSERT INTO log_segment (block, change_count, received_from, added_at) VALUES (?, ?, ?, ?)",
+            arguments: [Data(block), changes.count, sender?.rawValue, Int64(clock.nowMillis())])
+        let segment = db.lastInsertedRowID
+        for run in SeqRun.runs(in: changes) {
+            try db.execute(
+                sql: "INSERT INTO log_range (origin, first_seq, last_seq, segment) VALUES (?, ?, ?, ?)",
+                arguments: [run.origin.rawValue, Int64(run.seqs.lowerBound), Int64(run.seqs.upperBound), segment])
+        }
     }
 }

@@ -134,20 +134,3 @@ final class LocalWriter {
         try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: clock.last.rawValue)])
     }
 }
-
-extension Replica {
-    /// Appends changes to the log as one segment, indexed by each run of one origin's seqs.
-    /// `encoded` is their change block when it is already at hand.
-    func appendSegment(_ changes: [Change], encoded: [UInt8]?, receivedFrom sender: SiteName?, in db: Database) throws {
-        let block = encoded ?? ChangeBlock.encode(changes)
-        try db.execute(
-            sql: "INSERT INTO log_segment (block, change_count, received_from, added_at) VALUES (?, ?, ?, ?)",
-            arguments: [Data(block), changes.count, sender?.rawValue, Int64(clock.nowMillis())])
-        let segment = db.lastInsertedRowID
-        for run in SeqRun.runs(in: changes) {
-            try db.execute(
-                sql: "INSERT INTO log_range (origin, first_seq, last_seq, segment) VALUES (?, ?, ?, ?)",
-                arguments: [run.origin.rawValue, Int64(run.seqs.lowerBound), Int64(run.seqs.upperBound), segment])
-        }
-    }
-}
