@@ -86,14 +86,13 @@ public struct MergeJob: Sendable {
         for site in try replica.read({ try $0.knownSites() }) {
             let folder = outbox.appendingPathComponent(site.rawValue)
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
-            let mailbag = Mailbag(folder)
-            let old = try mailbag.files()
+            let transport = FolderTransport(folder)
+            let old = try transport.mailbag.files()
             guard let bundle = try replica.read({ try $0.makeBundle(for: site) }) else { continue }
-            let name = Mailbag.fileName(for: bundle.header)
-            try mailbag.write(bundle.encoded(), name: name)
+            let written = try transport.post(bundle.encoded())
             // The new bundle holds everything the older ones did: keep only it.
-            for file in old where file.lastPathComponent != name { try? fm.removeItem(at: file) }
-            summary.written.append((site, name, bundle.changeCount))
+            for file in old where file.lastPathComponent != written.lastPathComponent { try? fm.removeItem(at: file) }
+            summary.written.append((site, written.lastPathComponent, bundle.changeCount))
         }
         return summary
     }

@@ -50,7 +50,7 @@ struct Export: ParsableCommand {
             progress.relabel(lang.pick("Compression de \(bundle.changes.count) changements…", "Compressing \(bundle.changes.count) changes…"))
             let bytes = bundle.encoded()
             progress.relabel(lang.pick("Écriture…", "Writing…"))
-            let url = try Mailbag(URL(fileURLWithPath: to)).write(bytes, name: Mailbag.fileName(for: bundle.header))
+            let url = try FolderTransport(URL(fileURLWithPath: to)).post(bytes)
             progress.finish()
             let ranges = bundle.sortedRanges.map { "\($0.origin) \($0.seqs.lowerBound)–\($0.seqs.upperBound)" }
             if json {
