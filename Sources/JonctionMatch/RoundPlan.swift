@@ -49,6 +49,9 @@ public struct RoundPlan: Sendable {
     public var stale: Int
     /// Candidate id → region (candidates with a region), for the report.
     public var regions: [String: String]
+    /// The live candidates: an accepted one is marked `placed` (a placement for a candidate
+    /// deleted meanwhile writes no candidate record back).
+    public var liveCandidates: Set<String>
     /// Opportunity id → `starts_on`, where set: a placement starts then.
     public var startsOn: [String: String]
 
@@ -70,7 +73,7 @@ public struct RoundPlan: Sendable {
             fields.append((placement.outcome.name, .text(RoundPlan.placementOutcome)))
             writes.append(Write(table: placement.table, id: RoundPlan.recordID("pl", accepted.proposal, digest: digest),
                                 fields: fields))
-            if regions[accepted.candidate] != nil {
+            if liveCandidates.contains(accepted.candidate) {
                 writes.append(Write(table: candidate.table, id: accepted.candidate,
                                     fields: [(candidate.status.name, CandidateStatus.placed.value)]))
             }

@@ -104,6 +104,6 @@ public enum RoundPlanner {
             round: round,
             request: MatchRequest(candidates: candidates, opportunities: opportunities, declined: declined, k: k, weights: weights),
             acceptances: acceptances, pending: pendingCandidates.count, doubleAcceptances: doubleAcceptances, stale: stale,
-            regions: regions, startsOn: startsOn)
+            regions: regions, liveCandidates: Set(snapshot.candidates.map(\.id)), startsOn: startsOn)
     }
 }

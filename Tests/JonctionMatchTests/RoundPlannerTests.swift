@@ -56,6 +56,18 @@ struct RoundPlannerTests {
 
     func considered(_ plan: RoundPlan) -> [String] { plan.request.candidates.map(\.id) }
 
+    @Test("une acceptation place le candidat, même sans région ; pas de fiche réécrite pour un candidat supprimé")
+    func acceptedWithoutRegion() throws {
+        let snapshot = RoundSnapshot(
+            proposals: [Self.proposal(1, "c-1", "o-1", .accepted), Self.proposal(1, "c-gone", "o-1", .accepted)],
+            placements: [], opportunities: [Self.opportunity("o-1")],
+            candidates: [Self.candidate("c-1", region: nil)], lastRound: 1)
+        let writes = try RoundPlanner.plan(snapshot, holdRounds: 14).placementWrites(digest: Self.digest)
+        let candidate = Schema.V1.candidate
+        #expect(writes.filter { $0.table == candidate.table }.map(\.id) == ["c-1"])
+        #expect(writes.filter { $0.table == Schema.V1.placement.table }.count == 2)
+    }
+
     @Test("le tour suit le dernier (historique ou propositions) ; un numéro déjà tenu est refusé")
     func roundNumbers() throws {
         var snapshot = RoundSnapshot(proposals: [Self.proposal(2, "c1", "o1", .proposed)], lastRound: 3)
