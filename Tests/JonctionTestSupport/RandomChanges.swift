@@ -42,3 +42,25 @@ extension MemoryReplica.WriteError {
         }
     }
 }
+
+extension MemoryReplica {
+    /// Performs a random workload operation; a write to a deleted record, or a delete of one never
+    /// seen here, is refused and changes nothing.
+    public mutating func perform(_ op: (table: String, id: String, fields: [(String, Value)]?), wallMillis: UInt64) {
+        if let fields = op.fields {
+            _ = try? set(table: op.table, id: op.id, fields: fields, wallMillis: wallMillis)
+        } else {
+            _ = try? delete(table: op.table, id: op.id, wallMillis: wallMillis)
+        }
+    }
+
+    /// Takes in everything `other` holds that this site lacks.
+    public mutating func takeIn(_ other: MemoryReplica, wallMillis: UInt64) {
+        let changes = other.changes(WhatToSend(ours: other.vector, acknowledged: vector))
+        guard !changes.isEmpty else { return }
+        _ = try? receive([ReceivedBlock(changes: changes)], wallMillis: wallMillis)
+    }
+
+    /// The changes this site originated, in seq order.
+    public var ownChanges: [Change] { log[site] ?? [] }
+}

@@ -6,20 +6,20 @@ import Testing
 struct ChangeBlockTests {
     func history(seed: UInt64, operations: Int) -> [Change] {
         var rng = SeededGenerator(seed: seed)
-        var sites = (0..<3).map { SimulatedSite("site-\($0)") }
+        var sites = (0..<3).map { MemoryReplica(site: SiteName(unchecked: "site-\($0)")) }
         var wall: UInt64 = 1_790_000_000_000
         for _ in 0..<operations {
             wall += UInt64.random(in: 0...50, using: &rng)
             let i = Int.random(in: 0..<sites.count, using: &rng)
             if Int.random(in: 0..<6, using: &rng) == 0 {
-                sites[i].receive(sites[(i + 1) % sites.count].log, wall: wall)
+                sites[i].takeIn(sites[(i + 1) % sites.count], wallMillis: wall)
             } else {
                 let op = RandomWorkload.operation(ids: 6, using: &rng)
-                sites[i].write(table: op.table, id: op.id, fields: op.fields, wall: wall)
+                sites[i].perform(op, wallMillis: wall)
             }
         }
         // As a bundle carries them: by origin, then seq.
-        return sites.flatMap { site in site.log.filter { $0.origin == site.name } }
+        return sites.flatMap(\.ownChanges)
     }
 
     @Test("aller-retour exact", arguments: SeededGenerator.seeds(100, base: 300))

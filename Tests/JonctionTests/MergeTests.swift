@@ -61,7 +61,7 @@ struct MergeTests {
           arguments: SeededGenerator.seeds(300, base: 7_000))
     func anyOrderSameState(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
-        var sites = (0..<Int.random(in: 2...5, using: &rng)).map { SimulatedSite("s\($0)") }
+        var sites = (0..<Int.random(in: 2...5, using: &rng)).map { MemoryReplica(site: SiteName(unchecked: "s\($0)")) }
         var wall: UInt64 = 1_790_000_000_000
         // Sites write, and now and then take in what another has (so histories interleave).
         for _ in 0..<Int.random(in: 10...80, using: &rng) {
@@ -69,15 +69,15 @@ struct MergeTests {
             let i = Int.random(in: 0..<sites.count, using: &rng)
             if Int.random(in: 0..<5, using: &rng) == 0 {
                 let j = Int.random(in: 0..<sites.count, using: &rng)
-                sites[i].receive(sites[j].log, wall: wall)
+                if i != j { sites[i].takeIn(sites[j], wallMillis: wall) }
             } else {
                 let op = RandomWorkload.operation(ids: 4, using: &rng)
                 let skew = UInt64(i) * 1000  // clocks disagree between sites
-                sites[i].write(table: op.table, id: op.id, fields: op.fields, wall: wall + skew)
+                sites[i].perform(op, wallMillis: wall + skew)
             }
         }
         var all: [Change] = []
-        for site in sites { all += site.log.filter { $0.origin == site.name } }
+        for site in sites { all += site.ownChanges }
         var reference = RecordSet(schema: .v1)
         for change in all { try reference.apply(change) }
         for _ in 0..<5 {
