@@ -15,7 +15,7 @@ public enum ReceiveResult: Sendable {
     case refused(any UserFacingError)
 }
 
-/// One preparation on the helper thread.
+/// One preparation on its helper thread.
 ///
 /// `@unchecked Sendable` is safe: `result` is written once, on the helper thread, before
 /// `done.signal()`, and read only after `done.wait()`; the semaphore orders the two accesses.
@@ -70,16 +70,27 @@ extension Replica {
     private func merge(_ parcels: [Parcel], progress: ((Parcel, Int, Int) -> Void)?)
         -> [(parcel: Parcel, result: Result<ImportReport, any Error>)]
     {
-        guard !parcels.isEmpty else { return [] }
         let replica = self
+        @Sendable func prepare(_ parcel: Parcel) throws -> PreparedBundle {
+            try PreparedBundle(ChangeBundle(decoding: parcel.bytes(), schema: replica.schema), replica: replica)
+        }
+        func merge(_ parcel: Parcel, _ prepared: PreparedBundle) throws -> ImportReport {
+            try write { try $0.importBundle(prepared) { done, total in progress?(parcel, done, total) } }
+        }
+        // One bundle (a download): nothing to overlap, and no thread to wait for.
+        guard parcels.count > 1 else {
+            return parcels.map { parcel in (parcel, Result { try merge(parcel, prepare(parcel)) }) }
+        }
+        // A thread of its own for each preparation, not Dispatch's shared pool: the merge below waits
+        // for it, and may itself run on that pool (an exchange's `offload`); waiting there for
+        // another item of the same pool starves it when many exchanges run at once.
         func start(_ parcel: Parcel) -> Slot {
             let slot = Slot()
-            DispatchQueue.global(qos: .userInitiated).async {
-                slot.result = Result {
-                    try PreparedBundle(ChangeBundle(decoding: parcel.bytes(), schema: replica.schema), replica: replica)
-                }
+            let thread = Thread {
+                slot.result = Result { try prepare(parcel) }
                 slot.done.signal()
             }
+            thread.start()
             return slot
         }
         var results: [(Parcel, Result<ImportReport, any Error>)] = []
@@ -88,9 +99,7 @@ extension Replica {
             let current = next
             current.done.wait()
             if i + 1 < parcels.count { next = start(parcels[i + 1]) }
-            results.append((parcel, current.result!.flatMap { prepared in
-                Result { try write { try $0.importBundle(prepared) { done, total in progress?(parcel, done, total) } } }
-            }))
+            results.append((parcel, current.result!.flatMap { prepared in Result { try merge(parcel, prepared) } }))
         }
         return results
     }
