@@ -55,12 +55,14 @@ extension ReplicaTransaction {
 
 extension Replica {
     /// Merges a verified bundle in one transaction, all or nothing, then remembers what the sender holds.
+    @discardableResult
     public func importBundle(_ bundle: ChangeBundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         let prepared = try PreparedBundle(bundle, replica: self)
         return try write { try $0.importBundle(prepared, progress: progress) }
     }
 
     /// Reads, verifies and merges a bundle file.
+    @discardableResult
     public func importBundle(at url: URL, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         try importBundle(ChangeBundle(decoding: Mailbag.read(url), schema: schema), progress: progress)
     }

@@ -28,6 +28,7 @@ extension Replica {
 
     /// Runs `body` in one write transaction: everything it does is written together, or nothing if
     /// it throws. Local writes get their seqs and clock ticks here (see `ReplicaTransaction`).
+    @discardableResult
     package func write<T>(_ body: (ReplicaTransaction) throws -> T) throws -> T {
         try translatingErrors {
             try pool.write { db in
