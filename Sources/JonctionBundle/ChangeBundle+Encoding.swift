@@ -6,6 +6,8 @@ extension ChangeBundle {
     public static let magic: [UInt8] = Array("JONCTION".utf8)
     /// Bundles larger than this are refused unread.
     public static let maximumSize = 1 << 30
+    /// The largest seq or time a bundle may carry (protocol.md §3.2): it fits a signed 64-bit integer.
+    public static let largestNumber = UInt64(Int64.max)
 
     /// The file bytes (protocol.md §5.1): magic, version, header, zlib body, SHA-256.
     public func encoded(level: Int32 = 6) -> [UInt8] {
@@ -126,17 +128,22 @@ extension ChangeBundle {
             let addressee = try site(r.string())
             let network = try r.string()
             let createdAt = try r.varint()
+            guard createdAt <= ChangeBundle.largestNumber else { throw ByteDecodingError.malformed("createdAt") }
             let schemaVersion = try r.count(max: 1 << 20)
             var vector: [SiteName: UInt64] = [:]
             for _ in 0..<(try r.count(max: Int.max)) {
                 let s = try site(r.string())
-                vector[s] = try r.varint()
+                let seq = try r.varint()
+                guard seq <= ChangeBundle.largestNumber else { throw ByteDecodingError.malformed("vector") }
+                vector[s] = seq
             }
             var ranges: [SiteName: ClosedRange<UInt64>] = [:]
             for _ in 0..<(try r.count(max: Int.max)) {
                 let origin = try site(r.string())
                 let first = try r.varint(), last = try r.varint()
-                guard first >= 1, first <= last, ranges[origin] == nil else { throw ByteDecodingError.malformed("range") }
+                guard first >= 1, first <= last, last <= ChangeBundle.largestNumber, ranges[origin] == nil else {
+                    throw ByteDecodingError.malformed("range")
+                }
                 ranges[origin] = first...last
             }
             let count = try r.count(max: Int.max)

@@ -123,7 +123,11 @@ public struct HubServer: Sendable {
             guard claimed == office.site.rawValue else {
                 throw HubFailure.wrongSender(token: office.site, bundle: SiteName(unchecked: claimed))
             }
-            let at = query.get("at").flatMap { UInt64(String($0)) }
+            let at: UInt64? = try query.get("at").map { text in
+                // Times fit a signed 64-bit integer (protocol.md §3.2).
+                guard let value = Int64(String(text)), value >= 0 else { throw HubFailure.badRequest("at") }
+                return UInt64(value)
+            }
             let bytes = try await threads.runIfActive { try self.service.download(for: office.site, have: have, at: at) }
             guard let bytes else {
                 log(request, office: office.site, status: .noContent, started: started, detail: "nothing to send")
@@ -209,10 +213,10 @@ public struct HubServer: Sendable {
         var entries: [SiteName: UInt64] = [:]
         for part in text.split(separator: ",") where !part.isEmpty {
             let pieces = part.split(separator: ":")
-            guard pieces.count == 2, SiteName.isValid(String(pieces[0])), let seq = UInt64(pieces[1]) else {
+            guard pieces.count == 2, SiteName.isValid(String(pieces[0])), let seq = Int64(pieces[1]), seq >= 0 else {
                 throw HubFailure.badRequest("have")
             }
-            entries[SiteName(unchecked: String(pieces[0]))] = seq
+            entries[SiteName(unchecked: String(pieces[0]))] = UInt64(seq)
         }
         return VersionVector(entries)
     }

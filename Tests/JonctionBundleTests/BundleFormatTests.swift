@@ -27,6 +27,35 @@ struct BundleFormatTests {
 
     static var goldenURL: URL { fixturesDirectory.appendingPathComponent("golden-v1.jnb") }
 
+    @Test("un numéro au-delà de 2⁶³ − 1 (vecteur, plage, date, numéro d’un changement) est refusé, sans planter")
+    func numbersAreBounded() throws {
+        let huge = UInt64(Int64.max) + 1
+        var vector = Self.golden
+        vector.senderVector = VersionVector([Self.kayes: huge])
+        var created = Self.golden
+        created.createdAt = huge
+        for bundle in [vector, created] {
+            #expect(throws: BundleError.damaged) { try ChangeBundle(decoding: bundle.encoded()) }
+        }
+        // A change numbered past the bound: its block does not decode.
+        let change = Change(origin: Self.kayes, seq: huge, hlc: HLC(millis: 1), table: "candidate", id: "kayes-c01",
+                            operation: .set(field: "status", value: .text("trained")))
+        #expect(throws: ByteDecodingError.self) { try ChangeBlock.decode(ChangeBlock.encode([change])) }
+        let last = Change(origin: Self.kayes, seq: UInt64(Int64.max), hlc: HLC(millis: 1), table: "candidate",
+                          id: "kayes-c01", operation: .set(field: "status", value: .text("trained")))
+        #expect(try ChangeBlock.decode(ChangeBlock.encode([last])) == [last])
+        // Imported, such a bundle is refused with nothing changed.
+        let dir = TemporaryDirectory("bounds")
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        var bytes = ChangeBundle(sender: Self.kayes, addressee: .hub, network: nil, createdAt: 1,
+                                 senderVector: VersionVector([Self.kayes: huge]), changes: [change]).encoded()
+        #expect(throws: BundleError.self) { try hub.importBundle(ChangeBundle(decoding: bytes)) }
+        bytes = ChangeBundle(sender: Self.kayes, addressee: .hub, network: nil, createdAt: 1,
+                             senderVector: VersionVector([Self.kayes: 1]), changes: [change]).encoded()
+        #expect(throws: BundleError.self) { try hub.importBundle(ChangeBundle(decoding: bytes)) }
+        #expect(try hub.read { try $0.vector() } == VersionVector())
+    }
+
     @Test("le paquet de référence de Fixtures/ se relit à l’identique")
     func goldenFile() throws {
         let bytes = try Mailbag.read(Self.goldenURL)

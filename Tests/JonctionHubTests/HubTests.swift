@@ -87,6 +87,15 @@ struct HubTests {
         #expect(status == 413)
         (status, json) = try await hub.raw(.GET, HubAPI.bundle + "?site=kayes&have=Kayes:x", token: token.text)
         #expect(status == 400)
+        // Numbers above 2⁶³ − 1 (protocol.md §3.2) are refused, not trapped on: the hub keeps serving.
+        for query in ["?site=kayes&have=&at=9223372036854775808", "?site=kayes&have=kayes:9223372036854775808",
+                      "?site=kayes&have=&at=-1", "?site=kayes&have=kayes:18446744073709551616"] {
+            (status, json) = try await hub.raw(.GET, HubAPI.bundle + query, token: token.text)
+            #expect(status == 400, "\(query)")
+            #expect((json?["error"] as? [String: Any])?["code"] as? String == "bad_request", "\(query)")
+        }
+        (status, _) = try await hub.raw(.GET, HubAPI.health)
+        #expect(status == 200)
         #expect(try hub.replica.read { try $0.vector() } == VersionVector())
         await hub.stop()
     }

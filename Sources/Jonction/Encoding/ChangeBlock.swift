@@ -202,7 +202,8 @@ public enum ChangeBlock {
             let s = try r.count(max: sites.count - 1)
             let first = try r.varint()
             let length = try r.count(max: count - total)
-            guard first >= 1, length >= 1, first <= UInt64.max - UInt64(length) else {
+            // Seqs stay within 2⁶³ − 1 (protocol.md §3.2): they are stored as signed 64-bit integers.
+            guard first >= 1, length >= 1, first <= UInt64(Int64.max) - UInt64(length) + 1 else {
                 throw .malformed("invalid run")
             }
             total += length
