@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Jonction
+import JonctionBundle
 
 @main
 struct JonctionCommand: AsyncParsableCommand {
@@ -11,11 +12,15 @@ struct JonctionCommand: AsyncParsableCommand {
             Base de données : --db CHEMIN, sinon $JONCTION_DB, sinon ./jonction.sqlite.
             Messages en français ; --lang en (ou JONCTION_LANG=en) pour l’anglais.
             """,
+        version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion), schéma v\(Schema.v1.version)",
         subcommands: [
             Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
             Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self,
             Match.self, Proposals.self, Accept.self, Decline.self, Demo.self,
         ])
+
+    /// This release of the tool.
+    static let version = "0.10.0"
 
     static func main() async {
         do {
@@ -29,6 +34,10 @@ struct JonctionCommand: AsyncParsableCommand {
             exit(withError: error)
         } catch let error as ExitCode {
             exit(withError: error)
+        } catch where exitCode(for: error) == .success {
+            // `--help` on the tool or on any command: the help on stdout, exit 0.
+            print(fullMessage(for: error))
+            exit(withError: ExitCode.success)
         } catch {
             // Usage errors: swift-argument-parser's own words, with a French pointer to the help.
             let lang = Lang.fromEnvironment(arguments: CommandLine.arguments)

@@ -127,6 +127,27 @@ struct CommandLineTests {
         #expect(r.stdout.hasPrefix("Replica created"))
     }
 
+    @Test("--help sur l’outil et sur chaque commande : l’aide en français sur la sortie standard, code 0", arguments: [
+        [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
+        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["demo"], ["hub"], ["hub", "enroll"],
+        ["hub", "revoke"], ["hub", "sites"], ["hub", "serve"], ["hub", "merge"],
+    ])
+    func help(command: [String]) throws {
+        let r = try cli.run(command + ["--help"])
+        #expect(r.status == 0, "\(command)")
+        #expect(r.stderr.isEmpty, "\(command): \(r.stderr)")
+        #expect(r.stdout.contains("USAGE: jonction \(command.joined(separator: " "))"), "\(command)")
+        // The abstract is French: one of the words every one of them uses.
+        #expect(["le", "la", "les", "du", "des", "un", "une", "au"].contains { r.stdout.contains(" \($0) ") }, "\(command)")
+    }
+
+    @Test("--version : la version, les formats lus, code 0")
+    func version() throws {
+        let r = try cli.run("--version")
+        #expect(r.status == 0)
+        #expect(r.stdout.hasPrefix("jonction 0.10.0 — paquets format v1, schéma v1"))
+    }
+
     @Test("une commande mal formée : code 64 et renvoi à l’aide")
     func usage() throws {
         let r = try cli.run("put", "--db", "k.sqlite")
