@@ -125,7 +125,28 @@ private func exitCode(for error: any Error, _ lang: Lang) -> ExitCode {
 }
 
 func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
+    writeStandardError(text + "\n")
+}
+
+/// Writes to stderr with `write(2)`, ignoring failures: a full or closed stderr (a full `/var` under
+/// cron) must not turn an error message into a crash, which `FileHandle.write` does.
+func writeStandardError(_ text: String) {
+    var bytes = Array(text.utf8)
+    var offset = 0
+    while offset < bytes.count {
+        let n = bytes.withUnsafeMutableBytes { write(STDERR_FILENO, $0.baseAddress! + offset, $0.count - offset) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { return }
+        offset += n
+    }
+}
+
+/// Flushes stdout; false if anything printed could not be written (a full disk, a closed pipe):
+/// the command must then not report success, or a token or a report could be lost unseen.
+func standardOutputWasWritten() -> Bool {
+    // All streams: stdout is not reachable by name under strict concurrency, and a failed earlier
+    // flush leaves its bytes buffered, so this one fails too.
+    fflush(nil) == 0
 }
 
 /// Whether stdout is a terminal (progress and colours only then).

@@ -30,22 +30,36 @@ struct JonctionCommand: AsyncParsableCommand {
             } else {
                 try command.run()
             }
-        } catch let error as CleanExit {
-            exit(withError: error)
+            finish(.success)
         } catch let error as ExitCode {
-            exit(withError: error)
+            finish(error)
         } catch where exitCode(for: error) == .success {
-            // `--help` on the tool or on any command: the help on stdout, exit 0.
-            print(fullMessage(for: error))
-            exit(withError: ExitCode.success)
+            // `--help` on the tool or on any command, `--version`: on stdout, exit 0.
+            let text = fullMessage(for: error)
+            if !text.isEmpty { print(text) }
+            finish(.success)
         } catch {
             // Usage errors: swift-argument-parser's own words, with a French pointer to the help.
             let lang = Lang.fromEnvironment(arguments: CommandLine.arguments)
             let detail = message(for: error)
-            FileHandle.standardError.write(Data((lang.pick(
+            printError(lang.pick(
                 "Commande incorrecte : \(detail)\nAide : jonction --help, ou jonction COMMANDE --help.",
-                "Invalid command: \(detail)\nHelp: jonction --help, or jonction COMMAND --help.") + "\n").utf8))
-            exit(withError: ExitCode(64))
+                "Invalid command: \(detail)\nHelp: jonction --help, or jonction COMMAND --help."))
+            finish(ExitCode(64))
         }
+    }
+
+    /// Exits with `code`, or with 74 (EX_IOERR) if what was printed could not all be written.
+    static func finish(_ code: ExitCode) -> Never {
+        guard standardOutputWasWritten() else {
+            // The reader went away (`| head`): end as a process killed by SIGPIPE would, quietly.
+            if errno == EPIPE { Foundation.exit(128 + SIGPIPE) }
+            let lang = Lang.fromEnvironment(arguments: CommandLine.arguments)
+            printError(lang.pick(
+                "Erreur : la sortie n’a pas pu être écrite en entier (disque plein, ou sortie fermée) : ce qui était affiché est perdu. Libérez de la place, ou redirigez la sortie ailleurs, puis relancez.",
+                "Error: the output could not be written in full (disk full, or output closed): what was printed is lost. Free some space, or send the output elsewhere, and run again."))
+            Foundation.exit(74)
+        }
+        Foundation.exit(code.rawValue)
     }
 }

@@ -35,7 +35,7 @@ final class ProgressLine: @unchecked Sendable {
 
     private func draw(_ text: String) {
         guard enabled else { return }
-        FileHandle.standardError.write(Data(("\r\u{1B}[K" + text).utf8))
+        writeStandardError("\r\u{1B}[K" + text)
         drawn = true
     }
 
@@ -44,7 +44,7 @@ final class ProgressLine: @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         guard enabled, drawn else { return }
-        FileHandle.standardError.write(Data("\r\u{1B}[K".utf8))
+        writeStandardError("\r\u{1B}[K")
         drawn = false
     }
 }

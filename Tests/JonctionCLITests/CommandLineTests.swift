@@ -148,6 +148,34 @@ struct CommandLineTests {
         #expect(r.stdout.hasPrefix("jonction 0.10.0 — paquets format v1, schéma v1"))
     }
 
+    /// Runs the tool with stdout or stderr on `/dev/full` (a full disk), the other captured.
+    func runFull(_ arguments: [String], stdoutFull: Bool) throws -> (status: Int32, captured: String) {
+        let process = Process()
+        process.executableURL = CLI.executable
+        process.arguments = arguments
+        process.currentDirectoryURL = dir.url
+        let full = try #require(FileHandle(forWritingAtPath: "/dev/full"))
+        let pipe = Pipe()
+        process.standardOutput = stdoutFull ? full : pipe
+        process.standardError = stdoutFull ? pipe : full
+        try process.run()
+        let captured = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: captured, as: UTF8.self))
+    }
+
+    @Test("sortie pleine : code non nul et message ; erreur vers un stderr plein : pas de plantage")
+    func fullStreams() throws {
+        try #require(FileManager.default.fileExists(atPath: "/dev/full"))
+        var r = try runFull(["--version"], stdoutFull: true)
+        #expect(r.status == 74)
+        #expect(r.captured.contains("la sortie n’a pas pu être écrite"))
+        r = try runFull(["status", "--db", "absent.sqlite"], stdoutFull: false)
+        #expect(r.status == 1)
+        r = try runFull(["put", "--db", "absent.sqlite"], stdoutFull: false)
+        #expect(r.status == 64)
+    }
+
     @Test("une commande mal formée : code 64 et renvoi à l’aide")
     func usage() throws {
         let r = try cli.run("put", "--db", "k.sqlite")
