@@ -6,8 +6,9 @@ import Jonction
 import JonctionBundle
 import JonctionStore
 
-/// The hub's nightly job (DESIGN §5): take in the sticks copied into the inbox, then write for every
-/// office the hub knows one bundle of what it lacks.
+/// The hub's nightly job (DESIGN §5): take in the sticks copied into the inbox — from enrolled
+/// offices that are not revoked; the others are refused with the reason — then write for every
+/// active office one bundle of what it lacks.
 ///
 /// Safe to run twice (imported files leave the inbox; bundles are idempotent), and only one at a
 /// time: a lock file beside the replica keeps a second run out.
@@ -52,22 +53,39 @@ public struct MergeJob: Sendable {
         let done = inbox.appendingPathComponent("done"), rejected = inbox.appendingPathComponent("rejected")
 
         var summary = Summary()
-        for outcome in try replica.importFiles([inbox], allAddressees: true, progress: { url, n, total in
-            progress?(url.lastPathComponent, n, total)
-        }) {
-            let name = outcome.url.lastPathComponent
+        // Only enrolled offices that are not revoked may send: the others' sticks are refused with
+        // the reason, before anything of theirs is read further (a stolen laptop, a stranger).
+        let register = Dictionary(uniqueKeysWithValues: try replica.read { try $0.offices() }.map { ($0.site, $0) })
+        var parcels: [Parcel] = [], outcomes: [(parcel: Parcel, result: ReceiveResult)] = []
+        for parcel in try FolderTransport(inbox, allAddressees: true).parcels(for: replica.site).waiting {
+            guard let sender = parcel.header?.sender else {
+                parcels.append(parcel)  // unreadable: refused when merged, with what is wrong
+                continue
+            }
+            if let office = register[sender], let revokedAt = office.revokedAt {
+                outcomes.append((parcel, .refused(MergeJobError.revokedSender(sender, since: revokedAt))))
+            } else if register[sender] == nil {
+                outcomes.append((parcel, .refused(MergeJobError.unknownSender(sender))))
+            } else {
+                parcels.append(parcel)
+            }
+        }
+        outcomes += try replica.receive(parcels) { parcel, n, total in progress?(parcel.name, n, total) }
+        for outcome in outcomes {
+            guard let file = outcome.parcel.file else { continue }
+            let name = file.lastPathComponent
             switch outcome.result {
             case .imported(let r), .replay(let r):
                 summary.taken.append(name)
                 summary.changesMerged += r.apply.applied
                 summary.conflicts += r.apply.conflicts.count
-                try move(outcome.url, to: done)
+                try move(file, to: done)
             case .refused(let error):
                 if case StoreError.gap? = error as? StoreError {
                     summary.pending.append((name, error))
                 } else {
                     summary.refused.append((name, error))
-                    let target = try move(outcome.url, to: rejected)
+                    let target = try move(file, to: rejected)
                     let reason = "Paquet refusé par la fusion du \(HLC(millis: replica.clock.nowMillis()).frenchDate) :\n"
                         + error.message(.fr) + "\n\n(English) " + error.message(.en) + "\n"
                     try Data(reason.utf8).write(to: target.appendingPathExtension("raison.txt"))
@@ -83,7 +101,7 @@ public struct MergeJob: Sendable {
             summary.beforeOutboxFailure = error
         }
 
-        for site in try replica.read({ try $0.knownSites() }) {
+        for site in try replica.read({ try $0.activeOffices() }) {
             let folder = outbox.appendingPathComponent(site.rawValue)
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
             let transport = FolderTransport(folder)
@@ -132,12 +150,24 @@ struct MergeLock {
 public enum MergeJobError: Error, UserFacingError, Equatable {
     case alreadyRunning(String)
     case cannotLock(String)
+    /// A stick from a site the register does not know.
+    case unknownSender(SiteName)
+    /// A stick from an office revoked at that time (ms since the epoch).
+    case revokedSender(SiteName, since: UInt64)
 
     public func message(_ lang: Lang) -> String {
         switch self {
         case .alreadyRunning(let path):
             return lang.pick("Une fusion est déjà en cours sur ce réplica (verrou \(path)) : attendez qu’elle se termine. Rien n’a été fait.",
                              "A merge is already running on this replica (lock \(path)): wait for it to finish. Nothing was done.")
+        case .unknownSender(let site):
+            return lang.pick(
+                "Ce paquet vient de « \(site) », qui n’est pas un bureau inscrit au pôle : il n’a pas été lu. S’il s’agit bien d’un bureau du programme, inscrivez-le (jonction hub enroll \(site)), puis remettez ce fichier dans le dossier d’arrivée.",
+                "This bundle comes from “\(site)”, which is not an office enrolled at the hub: it was not read. If it is indeed an office of the programme, enroll it (jonction hub enroll \(site)), then put this file back into the inbox.")
+        case .revokedSender(let site, let since):
+            return lang.pick(
+                "Ce paquet vient du bureau \(site), révoqué le \(HLC(millis: since).frenchDate) : il n’a pas été lu. Si la révocation était une erreur, réinscrivez le bureau (jonction hub enroll \(site)) puis remettez ce fichier dans le dossier d’arrivée.",
+                "This bundle comes from office \(site), revoked on \(HLC(millis: since).englishDate): it was not read. If the revocation was a mistake, enroll the office again (jonction hub enroll \(site)), then put this file back into the inbox.")
         case .cannotLock(let path):
             return lang.pick("Impossible de créer le verrou \(path) : vérifiez les droits sur le dossier du réplica.",
                              "Cannot create the lock \(path): check the permissions on the replica's folder.")

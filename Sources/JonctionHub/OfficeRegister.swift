@@ -83,9 +83,10 @@ extension ReplicaAccess {
         try Row.fetchAll(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact FROM office ORDER BY site").map(officeRecord)
     }
 
-    /// Sites the hub writes bundles for: enrolled offices and every peer seen in a bundle (not itself).
-    package func knownSites() throws -> [SiteName] {
-        try String.fetchAll(db, sql: "SELECT site FROM office WHERE revoked_at IS NULL UNION SELECT site FROM peer ORDER BY 1")
+    /// The offices the hub writes bundles for: the enrolled ones not revoked. A revoked or unknown
+    /// site gets nothing, whatever it sent.
+    package func activeOffices() throws -> [SiteName] {
+        try String.fetchAll(db, sql: "SELECT site FROM office WHERE revoked_at IS NULL ORDER BY site")
             .map { SiteName(unchecked: $0) }.filter { $0 != replica.site }
     }
 

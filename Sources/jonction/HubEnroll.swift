@@ -7,7 +7,11 @@ struct HubEnroll: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
         abstract: "Inscrire un bureau au pôle ; son jeton d’accès est la dernière ligne affichée.",
-        discussion: "Le jeton n’est affiché qu’une fois : le pôle n’en garde qu’une empreinte (SHA-256).")
+        discussion: """
+            Inscrivez aussi les bureaux qui n’échangent que par clé USB : la fusion nocturne refuse les paquets \
+            d’un site non inscrit ou révoqué. Le jeton ne sert qu’en HTTP ; il n’est affiché qu’une fois : le \
+            pôle n’en garde qu’une empreinte (SHA-256).
+            """)
 
     @OptionGroup var options: CommonOptions
 

@@ -93,6 +93,7 @@ struct HubCommandTests {
     func nightlyMerge() throws {
         try run("init", "--db", "hub.sqlite", "--site", "hub")
         try run("init", "--db", "kayes.sqlite", "--site", "kayes")
+        try run("hub", "enroll", "--db", "hub.sqlite", "kayes")  // a USB-only office is enrolled too
         try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "status=registered")
         try run("put", "--db", "hub.sqlite", "opportunity", "opp-01", "kind=training", "places=5")
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("arrivee"), withIntermediateDirectories: true)

@@ -19,7 +19,9 @@ struct MergeJobTests {
     @Test("un dossier avec un paquet abîmé et un paquet en attente ; relancée, la fusion ne refait rien")
     func nightly() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        try hub.write { try $0.enrollOffice(SiteName("gao"), tokenSHA256: AccessToken.generate().sha256) }
+        for office in ["gao", "kayes", "mopti"] {
+            try hub.write { try $0.enrollOffice(SiteName(office), tokenSHA256: AccessToken.generate().sha256) }
+        }
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
         let mopti = try Replica.create(at: dir.path("mopti.sqlite"), site: SiteName("mopti"))
         let inbox = try folder("arrivee"), outbox = try folder("depart")
@@ -58,8 +60,8 @@ struct MergeJobTests {
         #expect(reason.contains("paquet endommagé"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("done").path).count == 2)
         #expect(try Mailbag(inbox).files().map(\.lastPathComponent) == [Mailbag.fileName(for: orphan.header)])
-        // One bundle per known office: enrolled Gao, and Kayes seen in a bundle. Mopti's was refused.
-        #expect(Set(summary.written.map(\.site.rawValue)) == ["gao", "kayes"])
+        // One bundle per enrolled office (Mopti's stick was refused, but Mopti is still enrolled).
+        #expect(Set(summary.written.map(\.site.rawValue)) == ["gao", "kayes", "mopti"])
         let forKayes = try Mailbag(outbox.appendingPathComponent("kayes")).files()
         #expect(forKayes.count == 1)
         _ = try kayes.importFiles(forKayes)
@@ -70,6 +72,36 @@ struct MergeJobTests {
         #expect(again.taken.isEmpty && again.refused.isEmpty && again.pending.count == 1)
         let written = try Mailbag(outbox.appendingPathComponent("kayes")).files()
         #expect(written.count == 1)
+    }
+
+    @Test("la clé d’un bureau révoqué ou inconnu est refusée avec la raison, et il ne reçoit rien")
+    func senders() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        for office in ["kayes", "gao"] {
+            try hub.write { try $0.enrollOffice(SiteName(office), tokenSHA256: AccessToken.generate().sha256) }
+        }
+        try hub.write { try $0.revokeOffice(SiteName("gao")) }
+        try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
+        let inbox = try folder("arrivee"), outbox = try folder("depart")
+        var files: [String: String] = [:]
+        for name in ["kayes", "gao", "inconnu"] {
+            let office = try Replica.create(at: dir.path("\(name).sqlite"), site: SiteName(name))
+            try office.write { try $0.put(table: "candidate", id: "\(name)-c01", fields: [("status", "registered")]) }
+            let bundle = try office.read { try $0.makeBundle(for: .hub) }!
+            files[name] = try FolderTransport(inbox).post(bundle.encoded()).lastPathComponent
+        }
+        let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
+        #expect(summary.taken == [files["kayes"]!])
+        #expect(Set(summary.refused.map(\.file)) == [files["gao"]!, files["inconnu"]!])
+        #expect(try hub.read { try $0.vector() } == VersionVector([SiteName("kayes"): 1, .hub: 1]))
+        let gaoReason = try String(contentsOf: inbox.appendingPathComponent("rejected/\(files["gao"]!).raison.txt"), encoding: .utf8)
+        #expect(gaoReason.contains("révoqué le"))
+        let strangerReason = try String(contentsOf: inbox.appendingPathComponent("rejected/\(files["inconnu"]!).raison.txt"), encoding: .utf8)
+        #expect(strangerReason.contains("n’est pas un bureau inscrit") && strangerReason.contains("jonction hub enroll inconnu"))
+        // Only the active office gets a bundle.
+        #expect(summary.written.map(\.site.rawValue) == ["kayes"])
+        #expect(!FileManager.default.fileExists(atPath: outbox.appendingPathComponent("gao").path))
+        #expect(!FileManager.default.fileExists(atPath: outbox.appendingPathComponent("inconnu").path))
     }
 
     @Test("une seule fusion à la fois")
@@ -89,6 +121,7 @@ struct MergeJobTests {
     func matchingFailureStillWritesOutbox() throws {
         struct Boom: Error {}
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        try hub.write { try $0.enrollOffice(SiteName("kayes"), tokenSHA256: AccessToken.generate().sha256) }
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
