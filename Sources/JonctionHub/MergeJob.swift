@@ -49,7 +49,7 @@ public struct MergeJob: Sendable {
         guard fm.fileExists(atPath: inbox.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw MailbagError.folderMissing(inbox.path)
         }
-        try fm.createDirectory(at: outbox, withIntermediateDirectories: true)
+        try folderOperation(outbox) { try fm.createDirectory(at: outbox, withIntermediateDirectories: true) }
         let done = inbox.appendingPathComponent("done"), rejected = inbox.appendingPathComponent("rejected")
 
         var summary = Summary()
@@ -88,7 +88,7 @@ public struct MergeJob: Sendable {
                     let target = try move(file, to: rejected)
                     let reason = "Paquet refusé par la fusion du \(HLC(millis: replica.clock.nowMillis()).frenchDate) :\n"
                         + error.message(.fr) + "\n\n(English) " + error.message(.en) + "\n"
-                    try Data(reason.utf8).write(to: target.appendingPathExtension("raison.txt"))
+                    try folderOperation(rejected) { try Data(reason.utf8).write(to: target.appendingPathExtension("raison.txt")) }
                 }
             case .notForUs:
                 break
@@ -103,7 +103,7 @@ public struct MergeJob: Sendable {
 
         for site in try replica.read({ try $0.activeOffices() }) {
             let folder = outbox.appendingPathComponent(site.rawValue)
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            try folderOperation(folder) { try fm.createDirectory(at: folder, withIntermediateDirectories: true) }
             let transport = FolderTransport(folder)
             let old = try transport.mailbag.files()
             guard let bundle = try replica.read({ try $0.makeBundle(for: site) }) else { continue }
@@ -117,13 +117,28 @@ public struct MergeJob: Sendable {
 
     @discardableResult
     private func move(_ file: URL, to folder: URL) throws -> URL {
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var target = folder.appendingPathComponent(file.lastPathComponent)
-        if FileManager.default.fileExists(atPath: target.path) {
-            target = folder.appendingPathComponent("\(Int(Date().timeIntervalSince1970))-\(file.lastPathComponent)")
+        try folderOperation(folder) {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            var target = folder.appendingPathComponent(file.lastPathComponent)
+            if FileManager.default.fileExists(atPath: target.path) {
+                target = folder.appendingPathComponent("\(Int(Date().timeIntervalSince1970))-\(file.lastPathComponent)")
+            }
+            try FileManager.default.moveItem(at: file, to: target)
+            return target
         }
-        try FileManager.default.moveItem(at: file, to: target)
-        return target
+    }
+
+    /// Runs a file operation in `folder`, turning Foundation's failures into the mailbag's French
+    /// words (full disk, permissions) instead of an internal error.
+    private func folderOperation<T>(_ folder: URL, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
+            throw MailbagError.full(folder.path)
+        } catch let error as CocoaError {
+            let errno = (error.userInfo[NSUnderlyingErrorKey] as? NSError).map { Int32($0.code) } ?? EIO
+            throw MailbagError.cannotWrite(folder.path, errno: errno)
+        }
     }
 }
 

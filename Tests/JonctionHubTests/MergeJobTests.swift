@@ -104,6 +104,16 @@ struct MergeJobTests {
         #expect(!FileManager.default.fileExists(atPath: outbox.appendingPathComponent("inconnu").path))
     }
 
+    @Test("un dossier de départ impossible à créer : message clair, pas d’erreur interne")
+    func outboxNotWritable() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let inbox = try folder("arrivee")
+        let outbox = dir.url.appendingPathComponent("depart")
+        try Data("un fichier, pas un dossier".utf8).write(to: outbox)
+        let error = #expect(throws: MailbagError.self) { try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run() }
+        #expect(error?.message(.fr).contains("Impossible d’écrire dans \(outbox.path)") == true)
+    }
+
     @Test("une seule fusion à la fois")
     func lock() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
