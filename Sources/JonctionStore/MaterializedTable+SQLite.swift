@@ -32,8 +32,16 @@ extension MaterializedTable {
         }
         let stampsColumn = CInt(1 + n)
         var stamps = [Stamp?](repeating: nil, count: n)
-        if let bytes = blob(s, stampsColumn) { stamps = StampsBlob.decode(bytes, fieldCount: n) }
-        return RecordState(values: values, stamps: stamps, tombstone: blob(s, CInt(2 + n)).flatMap(Stamp.init(storageBytes:)))
+        guard let bytes = blob(s, stampsColumn), let decoded = StampsBlob.decode(bytes, fieldCount: n) else {
+            throw DamagedRecord()
+        }
+        stamps = decoded
+        var tombstone: Stamp?
+        if sqlite3_column_type(s, CInt(2 + n)) != SQLITE_NULL {
+            guard let bytes = blob(s, CInt(2 + n)), let stamp = Stamp(storageBytes: bytes) else { throw DamagedRecord() }
+            tombstone = stamp
+        }
+        return RecordState(values: values, stamps: stamps, tombstone: tombstone)
     }
 
     /// A blob column's bytes, or nil when it is not a blob.

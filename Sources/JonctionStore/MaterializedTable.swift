@@ -29,18 +29,23 @@ struct MaterializedTable: Sendable {
     }
 
     /// A record's state from a row whose field columns start at `offset` (reads of many rows).
-    func state(from row: Row, offset: Int) -> RecordState {
+    /// Throws `DamagedRecord` if its stamps or its tombstone cannot be decoded.
+    func state(from row: Row, offset: Int) throws -> RecordState {
         let n = table.fields.count
         var values = [Value](repeating: .null, count: n)
         for i in 0..<n { values[i] = Value(databaseValue: row[offset + i]) }
-        let stamps: [Stamp?]
-        if case .blob(let data) = (row[offset + n] as DatabaseValue).storage {
-            stamps = StampsBlob.decode([UInt8](data), fieldCount: n)
-        } else {
-            stamps = Array(repeating: nil, count: n)
-        }
-        return RecordState(values: values, stamps: stamps, tombstone: Stamp(databaseValue: row[offset + n + 1]))
+        guard case .blob(let data) = (row[offset + n] as DatabaseValue).storage,
+            let stamps = StampsBlob.decode([UInt8](data), fieldCount: n)
+        else { throw DamagedRecord() }
+        let tombstoneValue: DatabaseValue = row[offset + n + 1]
+        let tombstone = Stamp(databaseValue: tombstoneValue)
+        guard tombstone != nil || tombstoneValue.isNull else { throw DamagedRecord() }
+        return RecordState(values: values, stamps: stamps, tombstone: tombstone)
     }
+}
+
+/// A materialized row whose stamps or tombstone do not decode: `Replica` reports the replica corrupt.
+struct DamagedRecord: Error {
 }
 
 /// The winning stamps of a record's fields, in one blob (internal to the replica, protocol.md §4.4):
@@ -64,23 +69,24 @@ enum StampsBlob {
         }
     }
 
-    /// Decodes what `encode` wrote; a damaged blob gives the stamps it could read (nil for the rest).
-    static func decode(_ bytes: [UInt8], fieldCount: Int) -> [Stamp?] {
+    /// Decodes what `encode` wrote; nil if the blob is damaged (the record's stamps cannot be
+    /// trusted: the replica is corrupt, never silently "never set").
+    static func decode(_ bytes: [UInt8], fieldCount: Int) -> [Stamp?]? {
         var stamps = [Stamp?](repeating: nil, count: fieldCount)
         var reader = ByteReader(bytes)
-        guard let siteCount = try? reader.count(max: 1024) else { return stamps }
+        guard let siteCount = try? reader.count(max: 1024) else { return nil }
         var sites: [SiteName] = []
         sites.reserveCapacity(siteCount)
         for _ in 0..<siteCount {
-            guard let name = try? reader.string() else { return stamps }
+            guard let name = try? reader.string(), SiteName.isValid(name) else { return nil }
             sites.append(SiteName(unchecked: name))
         }
         for f in 0..<fieldCount {
-            guard let k = try? reader.count(max: sites.count) else { return stamps }
+            guard let k = try? reader.count(max: sites.count) else { return nil }
             if k == 0 { continue }
-            guard let raw = try? reader.uint64BE() else { return stamps }
+            guard let raw = try? reader.uint64BE() else { return nil }
             stamps[f] = Stamp(hlc: HLC(rawValue: raw), site: sites[k - 1])
         }
-        return stamps
+        return reader.isAtEnd ? stamps : nil
     }
 }

@@ -169,6 +169,8 @@ public final class Replica: Sendable {
             }
         } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
             throw StoreError.diskFull(path: path)
+        } catch is DamagedRecord {
+            throw StoreError.corrupt(path: path)
         }
     }
 }

@@ -51,7 +51,7 @@ extension ReplicaAccess {
             let m = replica.tables[table.name]!
             let rows = try Row.fetchCursor(db, sql: "SELECT id, \(m.columnList) FROM \(table.name)")
             while let row = try rows.next() {
-                set.set(table: table.name, id: row[0], m.state(from: row, offset: 1))
+                set.set(table: table.name, id: row[0], try m.state(from: row, offset: 1))
             }
         }
         return set
@@ -71,7 +71,7 @@ extension ReplicaAccess {
                 db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL ORDER BY id")
             while let row = try rows.next() {
                 json.key(row[0])
-                json.record(m.state(from: row, offset: 1).values, fields: table.fields)
+                json.record(try m.state(from: row, offset: 1).values, fields: table.fields)
             }
             json.endObject()
         }

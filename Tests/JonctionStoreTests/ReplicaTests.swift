@@ -88,6 +88,23 @@ struct ReplicaTests {
         #expect(throws: StoreError.self) { try replica.write { try $0.merge([change]) } }
     }
 
+    @Test("des tampons ou une pierre tombale abîmés : réplica signalé endommagé, jamais lu comme « jamais écrit »",
+          arguments: ["_stamps = x'0102'", "_stamps = x''", "_tombstone = x'00'", "_tombstone = x'00000000000000000000'"])
+    func damagedStamps(damage: String) throws {
+        let replica = try makeReplica()
+        try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")]) }
+        try replica.write { try $0.db.execute(sql: "UPDATE candidate SET \(damage) WHERE id = 'kayes-c01'") }
+        #expect(throws: StoreError.corrupt(path: replica.path)) { try replica.read { try $0.get(table: "candidate", id: "kayes-c01") } }
+        if damage.hasPrefix("_stamps") {
+            #expect(throws: StoreError.corrupt(path: replica.path)) { try replica.read { try $0.dumpJSON() } }
+        }
+        #expect(throws: StoreError.corrupt(path: replica.path)) { try replica.read { try $0.recordSet() } }
+        #expect(throws: StoreError.corrupt(path: replica.path)) {
+            try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")]) }
+        }
+        #expect(try replica.read { try $0.vector() }[replica.site] == 1)
+    }
+
     @Test("init crée le réplica ; un fichier existant n’est jamais écrasé")
     func createNeverClobbers() throws {
         let replica = try makeReplica()
