@@ -16,7 +16,7 @@ struct JonctionCommand: AsyncParsableCommand {
         subcommands: [
             Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
             Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self,
-            Match.self, Proposals.self, Accept.self, Decline.self, Demo.self,
+            Match.self, Proposals.self, Accept.self, Decline.self, Check.self, Backup.self, Demo.self,
         ])
 
     /// This release of the tool.

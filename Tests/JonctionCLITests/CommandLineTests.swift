@@ -129,7 +129,7 @@ struct CommandLineTests {
 
     @Test("--help sur l’outil et sur chaque commande : l’aide en français sur la sortie standard, code 0", arguments: [
         [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
-        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["demo"], ["hub"], ["hub", "enroll"],
+        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["demo"], ["hub"], ["hub", "enroll"],
         ["hub", "revoke"], ["hub", "sites"], ["hub", "serve"], ["hub", "merge"],
     ])
     func help(command: [String]) throws {
@@ -139,6 +139,21 @@ struct CommandLineTests {
         #expect(r.stdout.contains("USAGE: jonction \(command.joined(separator: " "))"), "\(command)")
         // The abstract is French: one of the words every one of them uses.
         #expect(["le", "la", "les", "du", "des", "un", "une", "au"].contains { r.stdout.contains(" \($0) ") }, "\(command)")
+    }
+
+    @Test("check et backup en ligne de commande : intact, copie ouvrable, refus clairs")
+    func checkAndBackup() throws {
+        #expect(try cli.run("init", "--db", "k.sqlite", "--site", "kayes").status == 0)
+        #expect(try cli.run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "family_name=Traoré").status == 0)
+        var r = try cli.run("check", "--db", "k.sqlite")
+        #expect(r.status == 0 && r.stdout.hasPrefix("Réplica intact"))
+        r = try cli.run("check", "--db", "k.sqlite", "--json")
+        #expect(r.stdout.contains("\"sound\":true"))
+        r = try cli.run("backup", "--db", "k.sqlite", "--to", "copie.sqlite")
+        #expect(r.status == 0 && r.stdout.contains("Sauvegarde écrite"))
+        #expect(try cli.run("dump", "--db", "copie.sqlite").stdout == cli.run("dump", "--db", "k.sqlite").stdout)
+        r = try cli.run("backup", "--db", "k.sqlite", "--to", "copie.sqlite")
+        #expect(r.status == 1 && r.stderr.contains("existe déjà"))
     }
 
     @Test("--version : la version, les formats lus, code 0")

@@ -105,6 +105,49 @@ struct ReplicaTests {
         #expect(try replica.read { try $0.vector() }[replica.site] == 1)
     }
 
+    @Test("check : un réplica sain est intact ; une fiche modifiée hors journal, un journal amputé sont signalés")
+    func integrity() throws {
+        let replica = try makeReplica()
+        try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré"), ("status", "registered")]) }
+        try replica.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Diarra")]) }
+        try replica.write { try $0.delete(table: "candidate", id: "kayes-c02") }
+        var report = try replica.read { try $0.checkIntegrity() }
+        #expect(report.isSound && report.changes == 4 && report.records == 2)
+        // A value changed behind the log's back.
+        try replica.write { try $0.db.execute(sql: "UPDATE candidate SET family_name = 'Keïta' WHERE id = 'kayes-c01'") }
+        report = try replica.read { try $0.checkIntegrity() }
+        #expect(report.differingRecords == ["candidate/kayes-c01"] && report.logGaps.isEmpty)
+        // A segment of the log lost.
+        try replica.write { try $0.db.execute(sql: "DELETE FROM log_range WHERE first_seq = 2") }
+        report = try replica.read { try $0.checkIntegrity() }
+        #expect(report.logGaps == [replica.site])
+        #expect(!report.isSound)
+    }
+
+    @Test("backup : une copie cohérente et complète pendant les écritures ; jamais d’écrasement")
+    func backup() throws {
+        let replica = try makeReplica()
+        for i in 0..<50 {
+            try replica.write { try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("family_name", "Traoré")]) }
+        }
+        let target = dir.path("copie.sqlite")
+        // Writes go on from another thread while the copy is made.
+        let writer = Thread {
+            for i in 50..<150 { try? replica.write { try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("family_name", "Diarra")]) } }
+        }
+        writer.start()
+        try replica.backup(to: target)
+        let copy = try Replica.open(at: target, clock: clock)
+        let report = try copy.read { try $0.checkIntegrity() }
+        #expect(report.isSound)
+        #expect(report.changes >= 50 && UInt64(report.changes) == (try copy.read { try $0.vector() }[replica.site]))
+        #expect(copy.site == replica.site)
+        try copy.close()
+        #expect(throws: StoreError.replicaExists(path: target)) { try replica.backup(to: target) }
+        #expect(throws: StoreError.directoryMissing(path: dir.path("absent"))) { try replica.backup(to: dir.path("absent/copie.sqlite")) }
+        while writer.isExecuting || !writer.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+    }
+
     @Test("init crée le réplica ; un fichier existant n’est jamais écrasé")
     func createNeverClobbers() throws {
         let replica = try makeReplica()

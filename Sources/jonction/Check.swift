@@ -1,0 +1,54 @@
+import ArgumentParser
+import Jonction
+import JonctionStore
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Vérifier l’intégrité du réplica : le fichier SQLite, puis chaque fiche contre le journal.",
+        discussion: """
+            Ne modifie rien. Sortie 0 si tout concorde ; sinon 1, avec ce qui diffère : restaurez alors une
+            sauvegarde (jonction backup), ou reconstruisez le poste à partir du pôle.
+            """)
+
+    @OptionGroup var options: CommonOptions
+
+    @Flag(help: "Sortie JSON.")
+    var json = false
+
+    func run() throws {
+        let lang = options.language
+        try options.withReplica { replica in
+            let report = try replica.read { try $0.checkIntegrity() }
+            if json {
+                var out = CanonicalJSON()
+                out.beginObject()
+                out.key("changes"); out.integer(report.changes)
+                out.key("differing_records"); out.beginArray(); report.differingRecords.forEach { out.string($0) }; out.endArray()
+                out.key("log_gaps"); out.beginArray(); report.logGaps.forEach { out.string($0.rawValue) }; out.endArray()
+                out.key("records"); out.integer(report.records)
+                out.key("sound"); out.bool(report.isSound)
+                out.key("sqlite"); out.beginArray(); report.sqlite.forEach { out.string($0) }; out.endArray()
+                out.endObject()
+                print(out.output)
+            } else if report.isSound {
+                print(lang.pick("Réplica intact : fichier SQLite sain, \(report.records) fiche(s) conformes aux \(report.changes) changement(s) du journal.",
+                                "Replica sound: SQLite file healthy, \(report.records) record(s) match the \(report.changes) change(s) of the log."))
+            } else {
+                print(lang.pick("Réplica endommagé :", "Replica damaged:"))
+                for line in report.sqlite { print(lang.pick("  SQLite : ", "  SQLite: ") + line) }
+                for origin in report.logGaps {
+                    print(lang.pick("  journal : des changements de \(origin) manquent", "  log: changes of \(origin) are missing"))
+                }
+                for record in report.differingRecords.prefix(50) {
+                    print(lang.pick("  fiche \(record) : ne correspond pas au journal", "  record \(record): does not match the log"))
+                }
+                if report.differingRecords.count > 50 {
+                    print(lang.pick("  … et \(report.differingRecords.count - 50) autre(s)", "  … and \(report.differingRecords.count - 50) more"))
+                }
+                print(lang.pick("Restaurez une sauvegarde (jonction backup), ou reconstruisez le poste à partir du pôle.",
+                                "Restore a backup (jonction backup), or rebuild the machine from the hub."))
+            }
+            if !report.isSound { throw ExitCode(1) }
+        }
+    }
+}
