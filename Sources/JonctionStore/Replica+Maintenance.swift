@@ -60,8 +60,9 @@ extension Replica {
         else { throw StoreError.directoryMissing(path: directory) }
         let temporary = target + ".sauvegarde-\(UUID().uuidString.prefix(8))"
         defer { try? fm.removeItem(atPath: temporary) }
+        // VACUUM INTO reads one consistent snapshot by itself; it may not run inside a transaction.
         try Replica.translatingErrors(path: target) {
-            try pool.read { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
+            try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
         }
         do {
             try fm.linkItem(atPath: temporary, toPath: target)
