@@ -104,4 +104,31 @@ struct SticksTests {
         #expect(r2.status == 1)
         #expect(r2.stderr.contains("holds something other than a demo"))
     }
+
+    @Test("un nouveau poste pour Kayes : l’export complet du pôle le remet à jour, sans perte ni numéro réutilisé")
+    func newLaptop() throws {
+        try run("init", "--db", "hub.sqlite", "--site", "hub")
+        try run("init", "--db", "kayes.sqlite", "--site", "kayes")
+        try run("hub", "enroll", "--db", "hub.sqlite", "kayes")
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Sissoko")
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c02", "family_name=Diarra")
+        for folder in ["cle", "retour", "cle2"] {
+            try FileManager.default.createDirectory(at: dir.url.appendingPathComponent(folder), withIntermediateDirectories: true)
+        }
+        try run("export", "--db", "kayes.sqlite", "--to", "cle")
+        try run("import", "--db", "hub.sqlite", "cle")
+        // The laptop is lost. A new one: same site, then the hub's full export before any entry.
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("kayes.sqlite"))
+        try run("export", "--db", "hub.sqlite", "--to", "retour", "--for", "kayes", "--full")
+        try run("init", "--db", "kayes.sqlite", "--site", "kayes")
+        try run("import", "--db", "kayes.sqlite", "retour")
+        #expect(try cli.run("dump", "--db", "kayes.sqlite").stdout == cli.run("dump", "--db", "hub.sqlite").stdout)
+        #expect(try run("check", "--db", "kayes.sqlite").status == 0)
+        // Its next change takes seq 3, and the hub takes it: no seq reused, nothing refused.
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c03", "family_name=Keïta")
+        let r = try run("export", "--db", "kayes.sqlite", "--to", "cle2", "--json")
+        #expect(r.stdout.contains("\"kayes\":[3,3]") || r.stdout.contains("kayes.3-3"))
+        try run("import", "--db", "hub.sqlite", "cle2")
+        #expect(try cli.run("dump", "--db", "kayes.sqlite").stdout == cli.run("dump", "--db", "hub.sqlite").stdout)
+    }
 }
