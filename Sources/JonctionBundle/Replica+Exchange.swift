@@ -52,24 +52,26 @@ extension Replica {
                          progress: (@Sendable (ExchangePhase) -> Void)?) async throws -> Exchange<[Parcel], [Received]>.Event? {
         switch action {
         case .makeBundle(let full):
-            let made = try await offload { () throws -> ([UInt8], Int, VersionVector)? in
-                guard let bundle = try self.read({ try $0.makeBundle(for: peer, full: full) }) else { return nil }
-                return (bundle.encoded(), bundle.changeCount, bundle.senderVector)
+            // One snapshot: the bundle, or (nothing to send) the vector the download will give.
+            let made = try await offload { () throws -> (bundle: ([UInt8], Int)?, vector: VersionVector) in
+                let (bundle, vector) = try self.read { reader in
+                    let bundle = try reader.makeBundle(for: peer, full: full)
+                    return (bundle, try bundle?.senderVector ?? reader.vector())
+                }
+                return (bundle.map { ($0.encoded(), $0.changeCount) }, vector)
             }
-            guard let (bytes, changes, vector) = made else {
-                return .nothingToSend(vector: try await offload { try self.read { try $0.vector() } })
-            }
-            return .bundleMade([Parcel(name: "\(site) → \(peer)", bytes: bytes)], changes: changes, vector: vector)
+            guard let (bytes, changes) = made.bundle else { return .nothingToSend(vector: made.vector) }
+            return .bundleMade([Parcel(name: "\(site) → \(peer)", bytes: bytes)], changes: changes, vector: made.vector)
         case .send(let parcels):
-            var answer: Delivery = .posted(.init(fileURLWithPath: "/"))
+            var answer: Delivery?
             for parcel in parcels {
                 progress?(.uploading(changes: parcel.header?.changeCount ?? 0))
                 answer = try await transport.send(parcel.bytes())
             }
             switch answer {
-            case .posted: return .uploadAccepted(applied: 0, acknowledgement: nil)
-            case .accepted(let applied, let acknowledgement): return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
-            case .refusedAsGap(let error): return .uploadRefusedAsGap(error)
+            case .posted?, nil: return .uploadAccepted(applied: 0, acknowledgement: nil)
+            case .accepted(let applied, let acknowledgement)?: return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
+            case .refusedAsGap(let error)?: return .uploadRefusedAsGap(error)
             }
         case .remember(let acknowledgement):
             try await offload { try self.write { try $0.remember(peer: peer, acknowledgement) } }

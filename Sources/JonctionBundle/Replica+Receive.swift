@@ -74,16 +74,10 @@ extension Replica {
         @Sendable func prepare(_ parcel: Parcel) throws -> PreparedBundle {
             try PreparedBundle(ChangeBundle(decoding: parcel.bytes(), schema: replica.schema), replica: replica)
         }
-        func merge(_ parcel: Parcel, _ prepared: PreparedBundle) throws -> ImportReport {
-            try write { try $0.importBundle(prepared) { done, total in progress?(parcel, done, total) } }
-        }
-        // One bundle (a download): nothing to overlap, and no thread to wait for.
-        guard parcels.count > 1 else {
-            return parcels.map { parcel in (parcel, Result { try merge(parcel, prepare(parcel)) }) }
-        }
-        // A thread of its own for each preparation, not Dispatch's shared pool: the merge below waits
-        // for it, and may itself run on that pool (an exchange's `offload`); waiting there for
-        // another item of the same pool starves it when many exchanges run at once.
+        guard !parcels.isEmpty else { return [] }
+        // The first bundle is prepared here; each next one on a thread of its own while the current
+        // one is merged. Not on Dispatch's shared pool: the merge waits for it, and may itself run
+        // on that pool (an exchange's `offload`), which many exchanges at once would starve.
         func start(_ parcel: Parcel) -> Slot {
             let slot = Slot()
             let thread = Thread {
@@ -94,12 +88,16 @@ extension Replica {
             return slot
         }
         var results: [(Parcel, Result<ImportReport, any Error>)] = []
-        var next = start(parcels[0])
+        var next = Slot()
+        next.result = Result { try prepare(parcels[0]) }
+        next.done.signal()
         for (i, parcel) in parcels.enumerated() {
             let current = next
             current.done.wait()
             if i + 1 < parcels.count { next = start(parcels[i + 1]) }
-            results.append((parcel, current.result!.flatMap { prepared in Result { try merge(parcel, prepared) } }))
+            results.append((parcel, current.result!.flatMap { prepared in
+                Result { try write { try $0.importBundle(prepared) { done, total in progress?(parcel, done, total) } } }
+            }))
         }
         return results
     }

@@ -52,23 +52,11 @@ extension Replica {
     /// temporary name beside `target` and moved into place only when complete; an existing file is
     /// never overwritten.
     public func backup(to target: String) throws {
-        let fm = FileManager.default
-        guard !fm.fileExists(atPath: target) else { throw StoreError.replicaExists(path: target) }
-        let directory = (target as NSString).deletingLastPathComponent
-        var isDirectory: ObjCBool = false
-        guard fm.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue
-        else { throw StoreError.directoryMissing(path: directory) }
-        let temporary = target + ".sauvegarde-\(UUID().uuidString.prefix(8))"
-        defer { try? fm.removeItem(atPath: temporary) }
-        // VACUUM INTO reads one consistent snapshot by itself; it may not run inside a transaction.
-        try Replica.translatingErrors(path: target) {
-            try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
-        }
-        do {
-            try fm.linkItem(atPath: temporary, toPath: target)
-        } catch {
-            if fm.fileExists(atPath: target) { throw StoreError.replicaExists(path: target) }
-            try Replica.translatingErrors(path: target) { try fm.moveItem(atPath: temporary, toPath: target) }
+        try Replica.createFile(at: target, temporarySuffix: "sauvegarde") { temporary in
+            // VACUUM INTO reads one consistent snapshot by itself; it may not run inside a transaction.
+            try Replica.translatingErrors(path: target) {
+                try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
+            }
         }
     }
 }

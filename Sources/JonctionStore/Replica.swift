@@ -35,42 +35,50 @@ public final class Replica: Sendable {
                               clock: any WallClock = SystemClock()) throws -> Replica {
         if let network, !Replica.isValidNetwork(network) { throw StoreError.invalidNetwork(network) }
         let network = network ?? (site == .hub ? Replica.newNetworkID() : nil)
+        try createFile(at: path, temporarySuffix: "creating") { temporary in
+            try translatingErrors(path: path) {
+                // Rollback journal while creating, so the header (application id) is in the main file
+                // before the replica switches to WAL.
+                let queue = try DatabaseQueue(path: temporary)
+                try queue.writeWithoutTransaction { db in
+                    try db.execute(sql: "PRAGMA application_id = \(Migrations.applicationID)")
+                }
+                // The `replica` row first: later migrations depend on whose replica it is.
+                try Migrations.migrator.migrate(queue, upTo: "v1-replica")
+                try queue.write { db in
+                    try db.execute(
+                        sql: "INSERT INTO replica (singleton, site, network, schema_version, created_at, last_hlc) VALUES (1, ?, ?, ?, ?, 0)",
+                        arguments: [site.rawValue, network, Schema.v1.version, Int64(clock.nowMillis())])
+                }
+                try Migrations.migrator.migrate(queue)
+                try queue.close()
+            }
+        }
+        return try open(at: path, clock: clock)
+    }
+
+    /// Makes a new file at `path` without ever overwriting one: `build` writes it under a temporary
+    /// name beside `path`, which is hard-linked into place only if `path` is still free (moved, on a
+    /// file system without hard links, where the exists-check is the guard). The temporary files
+    /// are removed whatever happens.
+    static func createFile(at path: String, temporarySuffix: String, _ build: (String) throws -> Void) throws {
         let fm = FileManager.default
         guard !fm.fileExists(atPath: path) else { throw StoreError.replicaExists(path: path) }
         let directory = (path as NSString).deletingLastPathComponent
         var isDirectory: ObjCBool = false
         guard fm.fileExists(atPath: directory.isEmpty ? "." : directory, isDirectory: &isDirectory), isDirectory.boolValue
         else { throw StoreError.directoryMissing(path: directory) }
-
-        let temporary = path + ".creating-\(UUID().uuidString.prefix(8))"
+        let temporary = path + ".\(temporarySuffix)-\(UUID().uuidString.prefix(8))"
         defer {
             for suffix in ["", "-wal", "-shm", "-journal"] { try? fm.removeItem(atPath: temporary + suffix) }
         }
-        try translatingErrors(path: path) {
-            // Rollback journal while creating, so the header (application id) is in the main file
-            // before the replica switches to WAL.
-            let queue = try DatabaseQueue(path: temporary)
-            try queue.writeWithoutTransaction { db in
-                try db.execute(sql: "PRAGMA application_id = \(Migrations.applicationID)")
-            }
-            // The `replica` row first: later migrations depend on whose replica it is.
-            try Migrations.migrator.migrate(queue, upTo: "v1-replica")
-            try queue.write { db in
-                try db.execute(
-                    sql: "INSERT INTO replica (singleton, site, network, schema_version, created_at, last_hlc) VALUES (1, ?, ?, ?, ?, 0)",
-                    arguments: [site.rawValue, network, Schema.v1.version, Int64(clock.nowMillis())])
-            }
-            try Migrations.migrator.migrate(queue)
-            try queue.close()
-        }
+        try build(temporary)
         do {
             try fm.linkItem(atPath: temporary, toPath: path)
         } catch {
             if fm.fileExists(atPath: path) { throw StoreError.replicaExists(path: path) }
-            // A file system without hard links (FAT): the exists-check above is the guard.
             try translatingErrors(path: path) { try fm.moveItem(atPath: temporary, toPath: path) }
         }
-        return try open(at: path, clock: clock)
     }
 
     /// Opens an existing replica, checking that the file is one before anything is written to it.
