@@ -88,3 +88,61 @@ public struct HybridClock: Sendable, Hashable {
         return nil
     }
 }
+
+/// The rules of protocol.md §3.1 that keep a wrong clock from winning: how far ahead of the
+/// receiver's clock a received change may be, and when a site's own clock is too doubtful to write.
+public enum ClockRule {
+    /// A received change more than this ahead of the receiver's wall clock is refused (7 days): far
+    /// enough that a laptop a few days behind still takes in what others write, near enough that a
+    /// clock running ahead wins nothing for long. (The receiver's own clock is never dragged more
+    /// than `HybridClock.defaultMaxAheadMillis`, 24 h, past its wall clock.)
+    public static let receiveBoundMillis: UInt64 = 7 * 24 * 3600 * 1000
+    /// A site whose wall clock is more than this past everything it knows to be true (its creation,
+    /// its own clock `last`: the newest stamp it wrote or took in, the last confirmation) asks for
+    /// confirmation before it writes (30 days).
+    public static let silenceBoundMillis: UInt64 = 30 * 24 * 3600 * 1000
+
+    /// Refuses a delivery whose newest change of some origin runs more than the bound ahead of
+    /// `wallMillis`: the first such origin in byte order, with how far ahead it runs.
+    public static func checkReceived(newest: [SiteName: HLC], wallMillis: UInt64) throws(SyncRefusal) {
+        let limit = wallMillis &+ receiveBoundMillis
+        for (origin, hlc) in newest.sorted(by: { $0.key < $1.key }) where hlc.millis > limit {
+            throw .clockAhead(origin: origin, aheadMillis: hlc.millis - wallMillis)
+        }
+    }
+
+    /// The newest HLC of each origin among `changes`.
+    public static func newest<C: Collection>(_ changes: C) -> [SiteName: HLC] where C.Element == Change {
+        var newest: [SiteName: HLC] = [:]
+        var lastOrigin: SiteName? = nil, lastNewest = HLC.zero
+        for change in changes {
+            if change.origin != lastOrigin {
+                if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
+                lastOrigin = change.origin
+                lastNewest = newest[change.origin] ?? .zero
+            }
+            if change.hlc > lastNewest { lastNewest = change.hlc }
+        }
+        if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
+        return newest
+    }
+
+    /// What a site's own clock says before a local write.
+    public enum Verdict: Sendable, Equatable {
+        case trusted
+        /// The wall clock is more than the receive bound behind the site's clock: this site wrote
+        /// (or took in) changes dated later than now, so its clock ran ahead and was put back. Its
+        /// changes dated in the future must be restamped (`jonction clock --restamp`) before it writes.
+        case behindOwnClock(wallMillis: UInt64, lastMillis: UInt64)
+        /// The wall clock is more than the silence bound past everything the site knows to be true.
+        case farAhead(wallMillis: UInt64, referenceMillis: UInt64)
+    }
+
+    /// `last`: the site's HLC (greatest issued or accepted); `reference`: the latest of its creation,
+    /// `last`, and the last time a person confirmed the clock.
+    public static func verdict(wallMillis: UInt64, last: HLC, referenceMillis: UInt64) -> Verdict {
+        if last.millis > wallMillis &+ receiveBoundMillis { return .behindOwnClock(wallMillis: wallMillis, lastMillis: last.millis) }
+        if wallMillis > referenceMillis &+ silenceBoundMillis { return .farAhead(wallMillis: wallMillis, referenceMillis: referenceMillis) }
+        return .trusted
+    }
+}

@@ -49,7 +49,7 @@ extension ChangeBundle {
     /// Reads and verifies a bundle completely: format, lengths, checksum, body, and that the
     /// changes are exactly those the header announces. (The replica checks each change against the
     /// data model when it merges them.)
-    public init(decoding bytes: [UInt8], schema: Schema = .v1) throws(BundleError) {
+    public init(decoding bytes: [UInt8], schema: Schema = .current) throws(BundleError) {
         let (header, bodyStart, bodyLength, blockLength) = try ChangeBundle.readHeader(bytes)
         let end = bodyStart + bodyLength
         guard bytes.count >= end + 32 else { throw .truncated }
@@ -57,6 +57,7 @@ extension ChangeBundle {
         let digest = SHA256.hash(data: bytes[..<end])
         guard digest.elementsEqual(bytes[end...]) else { throw .damaged }
         guard header.schemaVersion <= schema.version else { throw .newerSchema(header.schemaVersion) }
+        guard header.schemaVersion >= 1 else { throw .malformed("data model version 0") }
         guard blockLength <= ChangeBundle.maximumSize, blockLength <= bodyLength * 1100 + 64 else {
             throw .malformed("announced size \(blockLength)")
         }

@@ -25,7 +25,7 @@ public struct ChangeBundle: Sendable, Equatable {
 
     /// A bundle of the given changes, in one block (origin then seq order).
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
-                schemaVersion: Int = Schema.v1.version, senderVector: VersionVector, changes: [Change]) {
+                schemaVersion: Int = Schema.current.version, senderVector: VersionVector, changes: [Change]) {
         let ordered = changes.sorted { $0.origin != $1.origin ? $0.origin < $1.origin : $0.seq < $1.seq }
         var ranges: [SiteName: ClosedRange<UInt64>] = [:]
         for change in ordered {
@@ -39,7 +39,7 @@ public struct ChangeBundle: Sendable, Equatable {
 
     /// A bundle of blocks already encoded (a replica's log segments): see `Replica.makeBundle`.
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
-                schemaVersion: Int = Schema.v1.version, senderVector: VersionVector,
+                schemaVersion: Int = Schema.current.version, senderVector: VersionVector,
                 ranges: [SiteName: ClosedRange<UInt64>], changeCount: Int, blocks: [[UInt8]], decoded: [[Change]] = []) {
         self.header = BundleHeader(sender: sender, addressee: addressee, network: network, createdAt: createdAt,
                                    schemaVersion: schemaVersion, senderVector: senderVector, ranges: ranges,

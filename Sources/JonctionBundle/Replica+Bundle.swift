@@ -25,7 +25,7 @@ package struct PreparedBundle: Sendable {
     /// Verifies and plans a decoded bundle (pure CPU work: may run off the writer's thread).
     package init(_ bundle: ChangeBundle, replica: Replica) throws {
         header = bundle.header
-        plan = try replica.plan(bundle.receivedBlocks)
+        plan = try replica.plan(bundle.receivedBlocks, dataModel: bundle.schemaVersion)
         network = bundle.network
     }
 }

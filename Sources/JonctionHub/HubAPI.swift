@@ -12,6 +12,7 @@ public enum HubAPI {
     public enum ErrorCode: String, Sendable {
         case unauthorized, revoked, wrongSender = "wrong_sender", wrongAddressee = "wrong_addressee"
         case badBundle = "bad_bundle", tooLarge = "too_large", gap, reusedSeq = "reused_seq"
+        case clockAhead = "clock_ahead"
         case foreignNetwork = "foreign_network", invalidChange = "invalid_change", badRequest = "bad_request"
         case busy, internalError = "internal_error", notFound = "not_found"
     }

@@ -165,6 +165,7 @@ public struct HubServer: Sendable {
             switch s {
             case .gap: (status, code) = (.conflict, .gap)
             case .reusedSeq: (status, code) = (.conflict, .reusedSeq)
+            case .clockAhead: (status, code) = (.conflict, .clockAhead)
             case .foreignNetwork, .invalidNetwork: (status, code) = (.forbidden, .foreignNetwork)
             case .invalidChange: (status, code) = (.unprocessableContent, .invalidChange)
             case .busy:

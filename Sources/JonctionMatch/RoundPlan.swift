@@ -90,10 +90,17 @@ public struct RoundPlan: Sendable {
             (p.candidateID.name, .text(proposal.candidate.id)),
             (p.opportunityID.name, .text(proposal.opportunity.id)),
             (p.score.name, .integer(Int64(proposal.score))),
-            (p.reasons.name, .text(String(reasons.prefix(2000)))),
+            (p.reasons.name, .text(RoundPlan.clip(reasons, to: 2000))),
             (p.round.name, .integer(Int64(round))),
             (p.status.name, ProposalStatus.proposed.value),
         ])
+    }
+
+    /// Text cut to `length` characters (Unicode scalars, protocol.md §2.2), in normal form.
+    static func clip(_ text: String, to length: Int) -> String {
+        let scalars = text.unicodeScalars
+        guard scalars.count > length else { return NormalText.normalise(text, multiline: true) }
+        return NormalText.normalise(String(String.UnicodeScalarView(scalars.prefix(length))), multiline: true)
     }
 
     /// `<prefix>-<id>`, or `<prefix>-<digest>` when that would be longer than a record id may be

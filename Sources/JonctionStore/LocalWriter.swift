@@ -29,6 +29,9 @@ final class LocalWriter {
     init(replica: Replica, db: Database) throws {
         self.replica = replica
         self.db = db
+        // A doubtful clock writes nothing (protocol.md §3.1): its stamps would win for as long as it is wrong.
+        let verdict = try replica.clockVerdict(db)
+        guard verdict == .trusted else { throw StoreError.clockDoubtful(verdict) }
         let last = try Int64.fetchOne(db, sql: "SELECT last_hlc FROM replica") ?? 0
         clock = HybridClock(last: HLC(rawValue: UInt64(bitPattern: last)))
         let held = try Int64.fetchOne(

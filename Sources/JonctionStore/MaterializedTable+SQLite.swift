@@ -66,7 +66,14 @@ extension MaterializedTable {
             switch state.values[i] {
             case .null: rc = sqlite3_bind_null(s, c)
             case .integer(let v): rc = sqlite3_bind_int64(s, c, v)
-            case .text(let t): rc = t.withCString { sqlite3_bind_text(s, c, $0, -1, transient) }
+            case .text(var t):
+                // By length, not up to a NUL: the stored text is every byte of the value.
+                rc = t.withUTF8 { b in
+                    b.withMemoryRebound(to: CChar.self) { p in
+                        p.isEmpty ? sqlite3_bind_text(s, c, "", 0, transient)
+                            : sqlite3_bind_text(s, c, p.baseAddress, CInt(p.count), transient)
+                    }
+                }
             }
         }
         var blob = ByteWriter(capacity: 16 + 9 * n)

@@ -1,8 +1,10 @@
+import Foundation
 import GRDB
+import Jonction
 
 /// The replica's schema history. Each migration is registered once, by name, and never edited after
 /// it lands: a change to the storage is a new migration (STYLE §8). A test checks that the tables
-/// these create match `Schema.v1`.
+/// these create match `Schema.current`.
 enum Migrations {
     /// `PRAGMA application_id` of every replica: "JNCT". Identifies our files before anything is written.
     static let applicationID: Int32 = 0x4A4E_4354
@@ -13,7 +15,53 @@ enum Migrations {
         migrator.registerMigration("v2-offices", migrate: v2)
         migrator.registerMigration("v3-match-rounds", migrate: v3)
         migrator.registerMigration("v4-hub-tables-at-hub-only", migrate: v4)
+        migrator.registerMigration("v5-data-model-2", migrate: v5)
         return migrator
+    }
+
+    /// Data model version 2 (protocol.md §2.2): the values out of normal form that version 1 let in
+    /// are taken as null, in the log and in the tables, as every receiver now takes them. Their
+    /// stamps stay: the change still counts, with a null value. A segment that does not decode is
+    /// left for `jonction check` to report.
+    ///
+    /// And the clock rule of §3.1: when a person last confirmed this machine's clock.
+    private static func v5(_ db: Database) throws {
+        let schema = Schema.current
+        var segments = try Row.fetchCursor(db, sql: "SELECT id, block FROM log_segment")
+        var rewritten: [(Int64, [UInt8])] = []
+        while let row = try segments.next() {
+            let data: Data = row[1]
+            guard var changes = try? ChangeBlock.decode([UInt8](data)) else { continue }
+            var changed = false
+            for i in changes.indices {
+                guard case .set(let name, let value) = changes[i].operation, !value.isNull,
+                    let field = try? schema.table(named: changes[i].table).field(named: name), !field.accepts(value)
+                else { continue }
+                changes[i].operation = .set(field: name, value: .null)
+                changed = true
+            }
+            if changed { rewritten.append((row[0], ChangeBlock.encode(changes))) }
+        }
+        for (id, block) in rewritten {
+            try db.execute(sql: "UPDATE log_segment SET block = ? WHERE id = ?", arguments: [Data(block), id])
+        }
+        for table in schema.tables {
+            for field in table.fields {
+                var rows = try Row.fetchCursor(db, sql: "SELECT id, \(field.name) FROM \(table.name) WHERE \(field.name) IS NOT NULL")
+                var ids: [String] = []
+                while let row = try rows.next() {
+                    if !field.accepts(Value(databaseValue: row[1])) { ids.append(row[0]) }
+                }
+                for id in ids {
+                    try db.execute(sql: "UPDATE \(table.name) SET \(field.name) = NULL WHERE id = ?", arguments: [id])
+                }
+            }
+        }
+        try db.execute(sql: """
+            ALTER TABLE replica ADD COLUMN clock_confirmed_ms INTEGER NOT NULL DEFAULT 0;
+            DELETE FROM clock_warning;
+            """)
+        try db.execute(sql: "UPDATE replica SET schema_version = ?", arguments: [schema.version])
     }
 
     /// The hub's own tables (`office`, `match_round`: v2, v3) belong in the hub's replica only:

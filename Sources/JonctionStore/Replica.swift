@@ -20,10 +20,10 @@ public final class Replica: Sendable {
     private init(path: String, site: SiteName, pool: DatabasePool, clock: any WallClock) {
         self.path = path
         self.site = site
-        self.schema = .v1
+        self.schema = .current
         self.pool = pool
         self.clock = clock
-        self.tables = Dictionary(uniqueKeysWithValues: Schema.v1.tables.map { ($0.name, MaterializedTable($0)) })
+        self.tables = Dictionary(uniqueKeysWithValues: Schema.current.tables.map { ($0.name, MaterializedTable($0)) })
     }
 
     /// Creates a replica for `site` at `path`. An existing file is never overwritten: the replica is
@@ -48,7 +48,7 @@ public final class Replica: Sendable {
                 try queue.write { db in
                     try db.execute(
                         sql: "INSERT INTO replica (singleton, site, network, schema_version, created_at, last_hlc) VALUES (1, ?, ?, ?, ?, 0)",
-                        arguments: [site.rawValue, network, Schema.v1.version, Int64(clock.nowMillis())])
+                        arguments: [site.rawValue, network, Schema.current.version, Int64(clock.nowMillis())])
                 }
                 try Migrations.migrator.migrate(queue)
                 try queue.close()

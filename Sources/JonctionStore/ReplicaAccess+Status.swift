@@ -16,12 +16,6 @@ public struct ReplicaStatus: Sendable {
         public var acknowledged: VersionVector
     }
 
-    public struct ClockWarning: Sendable {
-        public var site: SiteName
-        public var aheadMillis: UInt64
-        public var seenAt: UInt64
-    }
-
     public var site: SiteName
     public var network: String?
     public var path: String
@@ -33,7 +27,9 @@ public struct ReplicaStatus: Sendable {
     public var logSegments: Int
     public var conflicts: Int
     public var peers: [Peer]
-    public var clockWarnings: [ClockWarning]
+    /// What this machine's clock looks like to the replica (protocol.md §3.1): a doubtful clock
+    /// stops local writes until it is confirmed or this site's future changes are restamped.
+    public var clockVerdict: ClockRule.Verdict
 }
 
 extension ReplicaAccess {
@@ -65,16 +61,22 @@ extension ReplicaAccess {
                 """)!
             counts.append(.init(table: table.name, live: row[0], deleted: row[1]))
         }
-        let warnings = try Row.fetchAll(db, sql: "SELECT site, ahead_ms, seen_at FROM clock_warning ORDER BY site").map { row in
-            ReplicaStatus.ClockWarning(site: SiteName(unchecked: row[0]), aheadMillis: UInt64(row[1] as Int64),
-                                       seenAt: UInt64(row[2] as Int64))
-        }
         return ReplicaStatus(
             site: replica.site, network: meta[3], path: replica.path, schemaVersion: meta[0],
             createdAt: UInt64(meta[1] as Int64), clock: HLC(rawValue: UInt64(bitPattern: meta[2] as Int64)),
             vector: try vector(), tables: counts,
             logSegments: try Int.fetchOne(db, sql: "SELECT count(*) FROM log_segment") ?? 0,
             conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
-            peers: try peers(), clockWarnings: warnings)
+            peers: try peers(), clockVerdict: try replica.clockVerdict(db))
+    }
+}
+
+extension Replica {
+    /// The clock rule of protocol.md §3.1 on this machine's clock now: see `ClockRule.verdict`.
+    func clockVerdict(_ db: Database) throws -> ClockRule.Verdict {
+        let row = try Row.fetchOne(db, sql: "SELECT last_hlc, created_at, clock_confirmed_ms FROM replica")!
+        let last = HLC(rawValue: UInt64(bitPattern: row[0] as Int64))
+        let reference = max(last.millis, UInt64(clamping: row[1] as Int64), UInt64(clamping: row[2] as Int64))
+        return ClockRule.verdict(wallMillis: clock.nowMillis(), last: last, referenceMillis: reference)
     }
 }

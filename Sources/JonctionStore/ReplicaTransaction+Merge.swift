@@ -12,8 +12,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var ranges: [SiteName: ClosedRange<UInt64>] = [:]
     /// Concurrent writes revealed by the merge.
     public var conflicts: [Conflict] = []
-    /// Sites whose stamps run ahead of the local clock by more than the bound, and by how much (ms).
-    public var clockAhead: [SiteName: UInt64] = [:]
+    /// Values out of normal form in a data model version 1 delivery, taken as null (protocol.md §2.2).
+    public var nulledValues = 0
 
     public init() {}
 }
@@ -107,11 +107,16 @@ extension Replica {
         }
         report.applied = fresh.applied
         report.duplicates = fresh.duplicates
+        report.nulledValues = plan.nulledValues
         report.ranges = fresh.ranges
         guard report.applied > 0 else { return report }
         // The plan assumed every change new; a replay or an overlap needs a plan of the new ones.
         let plan = fresh.partial.isEmpty ? plan : try self.plan([ReceivedBlock(changes: fresh.partial)])
         let changes = plan.changes
+        // A change dated more than the bound ahead of this clock is refused, nothing merged (§3.1).
+        let now = clock.nowMillis()
+        let newest = ClockRule.newest(changes)
+        do { try ClockRule.checkReceived(newest: newest, wallMillis: now) } catch { throw StoreError(error) }
 
         var merged = 0
         var start = 0
@@ -147,36 +152,20 @@ extension Replica {
                            arguments: [origin.rawValue, Int64(range.upperBound)])
         }
 
-        // The receive rule, with the drift bound.
-        let now = clock.nowMillis()
+        // The receive rule (protocol.md §3.1): the clock takes in the newest stamps.
         var hybrid = HybridClock(last: HLC(rawValue: UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT last_hlc FROM replica") ?? 0)))
-        var newest: [SiteName: HLC] = [:]
-        var lastOrigin: SiteName? = nil, lastNewest = HLC.zero
-        for change in changes {
-            if change.origin != lastOrigin {
-                if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
-                lastOrigin = change.origin
-                lastNewest = newest[change.origin] ?? .zero
-            }
-            if change.hlc > lastNewest { lastNewest = change.hlc }
-        }
-        if let o = lastOrigin { newest[o] = max(newest[o] ?? .zero, lastNewest) }
-        for (origin, hlc) in newest {
-            if let ahead = hybrid.receive(hlc, wallMillis: now) {
-                report.clockAhead[origin] = ahead
-                try db.execute(
-                    sql: "INSERT OR REPLACE INTO clock_warning (site, ahead_ms, seen_at) VALUES (?, ?, ?)",
-                    arguments: [origin.rawValue, Int64(ahead), Int64(now)])
-            }
-        }
+        for (_, hlc) in newest { hybrid.receive(hlc, wallMillis: now) }
         try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: hybrid.last.rawValue)])
         return report
     }
 
     /// Prepares a merge without touching the database: see `MergePlan`. Pure CPU work, so it may
     /// run on another thread while the previous batch is written (see `JonctionBundle`).
-    public func plan(_ blocks: [ReceivedBlock]) throws -> MergePlan {
-        do { return try MergePlan(blocks, schema: schema) } catch { throw StoreError(error) }
+    /// `dataModel` is the data model version the changes were written under (a bundle's header):
+    /// version 1's values out of normal form are taken as null, later versions' are refused.
+    public func plan(_ blocks: [ReceivedBlock], dataModel: Int? = nil) throws -> MergePlan {
+        let rules: MergePlan.ValueRules = (dataModel ?? schema.version) < 2 ? .lenient : .strict
+        do { return try MergePlan(blocks, schema: schema, values: rules) } catch { throw StoreError(error) }
     }
 
     private func record(_ conflicts: [Conflict], db: Database) throws {
@@ -209,6 +198,7 @@ extension StoreError {
         case .gap(let origin, let held, let first): self = .gap(origin: origin, held: held, first: first)
         case .reusedSeq(let origin, let seq): self = .reusedSeq(origin: origin, seq: seq)
         case .invalidChange(let origin, let seq, let reason): self = .invalidChange(origin: origin, seq: seq, reason: reason)
+        case .clockAhead(let origin, let ahead): self = .clockAhead(origin: origin, aheadMillis: ahead)
         }
     }
 }

@@ -22,6 +22,12 @@ public enum StoreError: Error, Sendable, Equatable {
     case reusedSeq(origin: SiteName, seq: UInt64)
     /// A received change that the data model refuses (a table, field or value this schema lacks).
     case invalidChange(origin: SiteName, seq: UInt64, reason: SchemaError)
+    /// Changes of `origin` dated more than 7 days ahead of this machine's clock (protocol.md §3.1).
+    case clockAhead(origin: SiteName, aheadMillis: UInt64)
+    /// A local write refused because this machine's clock is doubtful (see `ClockRule.Verdict`).
+    case clockDoubtful(ClockRule.Verdict)
+    /// `clock --restamp` refused: `peer` already holds this site's change `seq`, dated in the future.
+    case futureChangesHeld(peer: SiteName, seq: UInt64)
     /// The disk is full: the transaction was rolled back.
     case diskFull(path: String)
     /// Another program holds the replica (a merge, a sync) for longer than we waited.
@@ -89,6 +95,19 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Le changement n° \(seq) de \(origin) est refusé : \(reason.message(lang)) Le paquet vient peut-être d’une version plus récente de Jonction. Rien n’a été modifié.",
                 "Change #\(seq) of \(origin) is refused: \(reason.message(lang)) The bundle may come from a newer Jonction. Nothing was changed.")
+        case .clockAhead(let origin, let ahead):
+            let days = Double(ahead) / 86_400_000
+            let lead = days >= 2 ? lang.pick("\(Int(days)) jours", "\(Int(days)) days")
+                : lang.pick("\(ahead / 3_600_000) h", "\(ahead / 3_600_000) h")
+            return lang.pick(
+                "Des changements de \(origin) sont datés de \(lead) plus tard que l’horloge de ce poste : l’horloge de \(origin) avance (ou celle de ce poste retarde). Le paquet est refusé, rien n’a été modifié. Sur le poste de \(origin) : corrigez la date et l’heure, puis lancez « jonction clock --restamp » et renvoyez ses changements. Si c’est l’horloge de ce poste-ci qui retarde, corrigez-la et réimportez.",
+                "Changes of \(origin) are dated \(lead) later than this machine's clock: \(origin)'s clock runs ahead (or this one runs behind). The bundle is refused, nothing was changed. On \(origin)'s machine: correct the date and time, then run “jonction clock --restamp” and send its changes again. If it is this machine's clock that runs behind, correct it and import again.")
+        case .clockDoubtful(let verdict):
+            return verdict.message(lang) + lang.pick(" Rien n’a été écrit.", " Nothing was written.")
+        case .futureChangesHeld(let peer, let seq):
+            return lang.pick(
+                "Le site \(peer) a déjà reçu le changement n° \(seq) de ce site, daté du futur : on ne peut plus le redater sans créer un désaccord. Rien n’a été modifié. Attendez que cette date soit passée, ou remplacez ce réplica (nouveau nom de site, export complet du pôle, voir le README).",
+                "Site \(peer) already holds this site's change #\(seq), dated in the future: it can no longer be restamped without a disagreement. Nothing was changed. Wait until that date has passed, or replace this replica (new site name, full export from the hub, see the README).")
         case .diskFull(let path):
             return lang.pick(
                 "Le disque est plein (\(path)) : l’opération a été annulée, rien n’a été modifié. Libérez de l’espace puis recommencez.",
@@ -117,6 +136,25 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Erreur SQLite \(code) sur \(path) : \(message). Rien n’a été modifié.",
                 "SQLite error \(code) on \(path): \(message). Nothing was changed.")
+        }
+    }
+}
+
+extension ClockRule.Verdict {
+    /// What is wrong with this machine's clock and what to do, for `status` and refused writes.
+    public func message(_ lang: Lang) -> String {
+        switch self {
+        case .trusted:
+            return ""
+        case .behindOwnClock(let wall, let last):
+            return lang.pick(
+                "L’horloge de ce poste indique le \(HLC(millis: wall).frenchDate), mais ce réplica a déjà des changements datés du \(HLC(millis: last).frenchDate) : l’horloge a avancé puis a été remise à l’heure. Si la date d’aujourd’hui est juste, lancez « jonction clock --restamp » (les changements de ce site datés du futur reprennent la date d’aujourd’hui), puis recommencez ; sinon corrigez la date et l’heure du poste.",
+                "This machine's clock says \(HLC(millis: wall).englishDate), but this replica already has changes dated \(HLC(millis: last).englishDate): the clock ran ahead and was put back. If today's date is right, run “jonction clock --restamp” (this site's changes dated in the future take today's date), then try again; otherwise correct the machine's date and time.")
+        case .farAhead(let wall, let reference):
+            let days = (wall - reference) / 86_400_000
+            return lang.pick(
+                "L’horloge de ce poste indique le \(HLC(millis: wall).frenchDate), \(days) jours après tout ce que ce réplica sait être vrai (le \(HLC(millis: reference).frenchDate) : sa création, le dernier changement reçu, ou la dernière confirmation). Vérifiez la date et l’heure du poste ; si elles sont justes, confirmez-les avec « jonction clock --confirm », puis recommencez.",
+                "This machine's clock says \(HLC(millis: wall).englishDate), \(days) days after everything this replica knows to be true (\(HLC(millis: reference).englishDate): its creation, the last change received, or the last confirmation). Check the machine's date and time; if they are right, confirm them with “jonction clock --confirm”, then try again.")
         }
     }
 }

@@ -43,7 +43,7 @@ struct MergeBenchmark: ParsableCommand {
         let outbox = bundles.map { URL(fileURLWithPath: $0) } ?? work.appendingPathComponent("sticks")
         try FileManager.default.createDirectory(at: outbox, withIntermediateDirectories: true)
         let mailbag = Mailbag(outbox)
-        let schema = Schema.v1
+        let schema = Schema.current
 
         var ops = 0, refusedLocally = 0, recorded: UInt64 = 0, localSeconds = 0.0, exportSeconds = 0.0, bundleBytes = 0
         var bundleFiles = try mailbag.files()
@@ -127,12 +127,12 @@ struct MergeBenchmark: ParsableCommand {
         guard merged == expectedChanges, try hub.read({ try $0.vector() }).total == UInt64(expectedChanges) else {
             throw ValidationError("FAILED: the hub merged \(merged) changes, the offices recorded \(expectedChanges)")
         }
-        var reference = RecordSet(schema: .v1)
+        var reference = RecordSet(schema: .current)
         for file in files {
             for op in try WorkloadFile.read(URL(fileURLWithPath: directory).appendingPathComponent(file)) {
                 let operation: Change.Operation
                 if let field = op.field, let raw = op.value {
-                    let value = try Schema.v1.table(named: op.table).field(named: field).parse(raw, table: op.table)
+                    let value = try Schema.current.table(named: op.table).field(named: field).parse(raw, table: op.table)
                     operation = .set(field: field, value: value)
                 } else {
                     operation = .delete

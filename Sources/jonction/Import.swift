@@ -56,9 +56,10 @@ struct Import: ParsableCommand {
                                       ", \(r.apply.conflicts.count) conflict(s) (see “jonction conflicts”)")
                 }
                 print(text + ".")
-                for (site, ahead) in r.apply.clockAhead.sorted(by: { $0.key < $1.key }) {
-                    print(lang.pick("  Attention : l’horloge de \(site) avance de \(ahead / 3_600_000) h ; faites corriger la date de ce poste.",
-                                    "  Warning: the clock of \(site) runs \(ahead / 3_600_000) h ahead; have that machine's date corrected."))
+                if r.apply.nulledValues > 0 {
+                    print(lang.pick(
+                        "  \(r.apply.nulledValues) valeur(s) hors norme, écrite(s) par une ancienne version de Jonction, lue(s) comme vide(s) (protocole §2.2) : ressaisissez-les si besoin.",
+                        "  \(r.apply.nulledValues) value(s) out of normal form, written by an older Jonction, read as empty (protocol §2.2): enter them again if needed."))
                 }
             case .replay:
                 replays += 1
@@ -94,6 +95,7 @@ struct Import: ParsableCommand {
                 out.key("applied"); out.integer(r.apply.applied)
                 out.key("conflicts"); out.integer(r.apply.conflicts.count)
                 out.key("duplicates"); out.integer(r.apply.duplicates)
+                out.key("nulled_values"); out.integer(r.apply.nulledValues)
                 out.key("path"); out.string(outcome.url.path)
                 out.key("sender"); out.string(r.header.sender.rawValue)
                 out.key("status"); out.string(r.isReplay ? "replay" : "imported")

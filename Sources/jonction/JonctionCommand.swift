@@ -12,15 +12,15 @@ struct JonctionCommand: AsyncParsableCommand {
             Base de données : --db CHEMIN, sinon $JONCTION_DB, sinon ./jonction.sqlite.
             Messages en français ; --lang en (ou JONCTION_LANG=en) pour l’anglais.
             """,
-        version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion), schéma v\(Schema.v1.version)",
+        version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion), schéma v\(Schema.current.version)",
         subcommands: [
             Init.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
             Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self,
-            Match.self, Proposals.self, Accept.self, Decline.self, Check.self, Backup.self, Demo.self,
+            Match.self, Proposals.self, Accept.self, Decline.self, Check.self, Backup.self, Clock.self, Demo.self,
         ])
 
     /// This release of the tool.
-    static let version = "0.10.0"
+    static let version = "0.11.0"
 
     static func main() async {
         do {

@@ -44,11 +44,8 @@ struct Status: ParsableCommand {
                                     "  \(p.site) — contact \(HLC(millis: p.lastContact).englishDate); \(ack)"))
                 }
             }
-            for w in s.clockWarnings {
-                let hours = Double(w.aheadMillis) / 3_600_000
-                print(lang.pick(
-                    "Attention : l’horloge de \(w.site) avance de \(String(format: "%.1f", hours)) h (vu le \(HLC(millis: w.seenAt).frenchDate)). Faites corriger la date et l’heure de ce poste.",
-                    "Warning: the clock of \(w.site) runs \(String(format: "%.1f", hours)) h ahead (seen \(HLC(millis: w.seenAt).englishDate)). Have that machine's date and time corrected."))
+            if s.clockVerdict != .trusted {
+                printError(lang.pick("Attention : ", "Warning: ") + StoreError.clockDoubtful(s.clockVerdict).message(lang))
             }
         }
     }
@@ -57,16 +54,12 @@ struct Status: ParsableCommand {
         var out = CanonicalJSON()
         out.beginObject()
         out.key("clock"); out.integer(s.clock.rawValue)
-        out.key("clock_warnings")
-        out.beginArray()
-        for w in s.clockWarnings {
-            out.beginObject()
-            out.key("ahead_ms"); out.integer(w.aheadMillis)
-            out.key("seen_at"); out.string(HLC.iso8601(millis: w.seenAt))
-            out.key("site"); out.string(w.site.rawValue)
-            out.endObject()
+        out.key("clock_verdict")
+        switch s.clockVerdict {
+        case .trusted: out.string("trusted")
+        case .behindOwnClock: out.string("behind_own_clock")
+        case .farAhead: out.string("far_ahead")
         }
-        out.endArray()
         out.key("conflicts"); out.integer(s.conflicts)
         out.key("created_at"); out.string(HLC.iso8601(millis: s.createdAt))
         out.key("log_segments"); out.integer(s.logSegments)

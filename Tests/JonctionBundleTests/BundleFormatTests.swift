@@ -9,12 +9,12 @@ import Testing
 struct BundleFormatTests {
     static let kayes = SiteName(unchecked: "kayes"), gao = SiteName(unchecked: "gao"), hub = SiteName(unchecked: "hub")
 
-    /// The bundle pinned by Fixtures/golden-v1.jnb (protocol.md §5.5).
+    /// The bundle pinned by Fixtures/golden-v1.jnb (protocol.md §5.5), written under data model 1.
     static let golden: ChangeBundle = {
         let t0 = HLC(millis: 1_790_000_000_000)
         return ChangeBundle(
             sender: kayes, addressee: hub, network: "0123456789abcdef0123456789abcdef", createdAt: 1_790_000_200_000,
-            senderVector: VersionVector([kayes: 3, gao: 7]),
+            schemaVersion: 1, senderVector: VersionVector([kayes: 3, gao: 7]),
             changes: [
                 Change(origin: gao, seq: 7, hlc: HLC(millis: 1_789_999_000_000), table: "candidate", id: "gao-c01",
                        operation: .set(field: "status", value: .text("trained"))),
@@ -121,8 +121,10 @@ struct BundleFormatTests {
         let error = #expect(throws: BundleError.unknownVersion(2)) { try ChangeBundle(decoding: future) }
         #expect(error?.message(.fr).contains("version 2") == true)
         var newer = Self.golden
-        newer.schemaVersion = 2
-        #expect(throws: BundleError.newerSchema(2)) { try ChangeBundle(decoding: newer.encoded()) }
+        newer.schemaVersion = 3
+        #expect(throws: BundleError.newerSchema(3)) { try ChangeBundle(decoding: newer.encoded()) }
+        newer.schemaVersion = 0
+        #expect(throws: BundleError.self) { try ChangeBundle(decoding: newer.encoded()) }
     }
 
     @Test("un paquet cohérent mais hors schéma est refusé à l’import, sans rien changer")

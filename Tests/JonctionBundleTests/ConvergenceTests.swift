@@ -104,7 +104,7 @@ struct ConvergenceTests {
             }
         }
 
-        var reference = RecordSet(schema: .v1)
+        var reference = RecordSet(schema: .current)
         for change in written { try reference.apply(change) }
         let expected = reference.canonicalJSON()
         for s in sites {

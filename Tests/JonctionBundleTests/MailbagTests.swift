@@ -148,7 +148,7 @@ struct MailbagTests {
         #expect(try hub.read { try $0.recordSet() } == before)
     }
 
-    @Test("un paquet ancien arrivé en retard n’efface pas l’accusé plus récent")
+    @Test("un paquet ancien arrivé en retard fait seulement renvoyer ce que l’expéditeur a déjà, sans rien perdre")
     func lateBundle() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
@@ -158,6 +158,13 @@ struct MailbagTests {
         let recent = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
         try hub.importBundle(ChangeBundle(decoding: recent))
         try hub.importBundle(ChangeBundle(decoding: old))
-        #expect(try hub.read { try $0.acknowledged(by: SiteName("kayes")) }[SiteName("kayes")] == 2)
+        // The acknowledgement received last counts (protocol.md §5.2): the hub's next bundle for kayes
+        // carries kayes's change 2 again, which kayes takes as a replay.
+        #expect(try hub.read { try $0.acknowledged(by: SiteName("kayes")) }[SiteName("kayes")] == 1)
+        let back = try hub.read { try $0.makeBundle(for: SiteName("kayes")) }!
+        #expect(back.ranges[try SiteName("kayes")] == 2...2)
+        let report = try kayes.importBundle(ChangeBundle(decoding: back.encoded()))
+        #expect(report.isReplay)
+        #expect(try kayes.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
     }
 }

@@ -36,7 +36,8 @@ struct ReplicaTests {
         try queue.writeWithoutTransaction { try $0.execute(sql: "PRAGMA application_id = \(Migrations.applicationID)") }
         try Migrations.migrator.migrate(queue, upTo: "v3-match-rounds")
         try queue.write { db in
-            try db.execute(sql: "INSERT INTO replica (singleton, site, schema_version, created_at) VALUES (1, 'kayes', 1, 0)")
+            try db.execute(sql: "INSERT INTO replica (singleton, site, schema_version, created_at) VALUES (1, 'kayes', 1, ?)",
+                           arguments: [Int64(clock.nowMillis())])
         }
         try queue.close()
         let replica = try Replica.open(at: path, clock: clock)
@@ -205,7 +206,7 @@ struct ReplicaTests {
     func materializedMatchesSchema() throws {
         let replica = try makeReplica()
         try replica.pool.read { db in
-            for table in Schema.v1.tables {
+            for table in Schema.current.tables {
                 let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table.name))").map { ($0["name"] as String, $0["type"] as String) }
                 var expected = [("id", "TEXT")]
                 for f in table.fields { expected.append((f.name, f.type.isInteger ? "INTEGER" : "TEXT")) }

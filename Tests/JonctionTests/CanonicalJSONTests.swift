@@ -6,7 +6,7 @@ import Testing
 struct CanonicalJSONTests {
     @Test("clés triées par octets, échappements minimaux, JSON valide")
     func canonical() throws {
-        var records = RecordSet(schema: .v1)
+        var records = RecordSet(schema: .current)
         let site = SiteName(unchecked: "kayes")
         for (i, (field, value)) in [("notes", Value.text("ligne 1\nligne \"2\" \\ é\u{1}")), ("birth_year", .integer(1999)),
                                     ("family_name", .text("Keïta"))].enumerated() {

@@ -13,7 +13,7 @@ struct MergeTests {
 
     @Test("le plus grand (hlc, site) gagne ; à égalité d’horloge, le nom de site départage")
     func lastWriterWins() throws {
-        var a = RecordSet(schema: .v1), b = RecordSet(schema: .v1)
+        var a = RecordSet(schema: .current), b = RecordSet(schema: .current)
         let k = set(kayes, 1, 100, "status", .text("trained"))
         let m = set(mopti, 1, 100, "status", .text("placed"))
         try a.apply(k); try a.apply(m)
@@ -24,7 +24,7 @@ struct MergeTests {
 
     @Test("la suppression l’emporte sur toute modification, antérieure ou postérieure")
     func deleteWins() throws {
-        var set1 = RecordSet(schema: .v1)
+        var set1 = RecordSet(schema: .current)
         let later = set(kayes, 2, 900, "status", .text("placed"))
         let delete = Change(origin: mopti, seq: 1, hlc: HLC(millis: 500), table: "candidate", id: "c1", operation: .delete)
         try set1.apply(set(kayes, 1, 100, "family_name", .text("Diarra")))
@@ -38,7 +38,7 @@ struct MergeTests {
 
     @Test("écritures concurrentes : un conflit est noté ; écritures successives : aucun")
     func conflicts() throws {
-        var records = RecordSet(schema: .v1)
+        var records = RecordSet(schema: .current)
         let first = set(kayes, 1, 100, "phone", .text("+223 70 00 00 01"))
         try records.apply(first)
         // Mopti overwrote Kayes's value knowingly: no conflict.
@@ -78,13 +78,13 @@ struct MergeTests {
         }
         var all: [Change] = []
         for site in sites { all += site.ownChanges }
-        var reference = RecordSet(schema: .v1)
+        var reference = RecordSet(schema: .current)
         for change in all { try reference.apply(change) }
         for _ in 0..<5 {
             var shuffled = all.shuffled(using: &rng)
             shuffled += shuffled.prefix(Int.random(in: 0...shuffled.count, using: &rng))  // duplicates
             shuffled.shuffle(using: &rng)
-            var state = RecordSet(schema: .v1)
+            var state = RecordSet(schema: .current)
             for change in shuffled { try state.apply(change) }
             #expect(state == reference, "seed \(seed)")
             #expect(state.canonicalJSON() == reference.canonicalJSON(), "seed \(seed)")

@@ -3,7 +3,7 @@ import Testing
 
 @Suite("Schéma v1 : valeurs normalisées et refus précis")
 struct SchemaTests {
-    let schema = Schema.v1
+    let schema = Schema.current
 
     func parse(_ table: String, _ field: String, _ raw: String) throws -> Value {
         try schema.table(named: table).field(named: field).parse(raw, table: table)

@@ -5,22 +5,22 @@ import Testing
 struct SchemaV1FieldsTests {
     @Test("chaque poignée désigne le champ à sa position, et toutes les tables et tous les champs en ont une")
     func handlesMatchTheSchema() throws {
-        try Schema.V1.check(Schema.v1)
+        try Schema.V1.check(Schema.current)
         for handle in Schema.V1.fields {
-            let table = try Schema.v1.table(named: handle.table)
+            let table = try Schema.current.table(named: handle.table)
             #expect(table.position(of: handle.name) == handle.position, "\(handle)")
         }
         let tables = [Schema.V1.candidate.table, Schema.V1.employer.table, Schema.V1.opportunity.table,
                       Schema.V1.proposal.table, Schema.V1.placement.table]
-        #expect(tables == Schema.v1.tables.map(\.name))
-        #expect(Schema.V1.fields.map(\.description) == Schema.v1.tables.flatMap { t in t.fields.map { "\(t.name).\($0.name)" } })
+        #expect(tables == Schema.current.tables.map(\.name))
+        #expect(Schema.V1.fields.map(\.description) == Schema.current.tables.flatMap { t in t.fields.map { "\(t.name).\($0.name)" } })
     }
 
     @Test("les cas de chaque énumération sont exactement les codes du schéma, dans leur ordre")
     func codesMatchTheSchema() throws {
         #expect(Schema.V1.codeFields.count == 5)
         for (handle, codes) in Schema.V1.codeFields {
-            let field = try Schema.v1.table(named: handle.table).field(named: handle.name)
+            let field = try Schema.current.table(named: handle.table).field(named: handle.name)
             #expect(field.type == .enumeration(codes), "\(handle)")
         }
         #expect(ProposalStatus.allCases.map(\.rawValue) == ["proposed", "accepted", "declined", "expired"])
@@ -29,11 +29,11 @@ struct SchemaV1FieldsTests {
 
     @Test("une poignée ou un code qui ne correspond plus au schéma est signalé")
     func mismatchIsReported() {
-        let shuffled = Schema(version: 1, tables: Schema.v1.tables.map { t in
+        let shuffled = Schema(version: 1, tables: Schema.current.tables.map { t in
             t.name == "proposal" ? TableSchema(t.name, t.fields.reversed()) : t
         })
         #expect(throws: SchemaError.self) { try Schema.V1.check(shuffled) }
-        let renamed = Schema(version: 1, tables: Schema.v1.tables.map { t in
+        let renamed = Schema(version: 1, tables: Schema.current.tables.map { t in
             t.name != "opportunity" ? t : TableSchema(t.name, t.fields.map { f in
                 f.name == "status" ? Field("status", .enumeration(["open", "closed"])) : f
             })

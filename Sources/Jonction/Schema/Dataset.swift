@@ -16,7 +16,7 @@ public struct Dataset: Sendable {
     public init(records: [Record]) { self.records = records }
 
     /// Decodes a data set's JSON; `path` names the file in messages.
-    public init(json data: Data, path: String, schema: Schema = .v1) throws {
+    public init(json data: Data, path: String, schema: Schema = .current) throws {
         guard let root = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw DatasetError.notJSON(path: path)
         }

@@ -6,23 +6,40 @@ extension Field {
     /// An empty or blank input clears the field (`Value.null`). The normal forms are specified in
     /// protocol.md §2.2; two replicas given the same intent store the same bytes.
     public func parse(_ raw: String, table: String) throws(SchemaError) -> Value {
-        let trimmed = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        let value = try normalise(raw, table: table)
+        // The writer's result is checked by the receivers' rule: nothing written here is refused elsewhere.
+        guard accepts(value) else {
+            throw .invalidValue(table: table, field: name, value: NormalText.printable(raw), expected: type.expectation)
+        }
+        return value
+    }
+
+    private func normalise(_ raw: String, table: String) throws(SchemaError) -> Value {
+        var multiline = false
+        if case .text(_, let lines) = type { multiline = lines }
+        let trimmed = NormalText.normalise(raw, multiline: multiline)
         if trimmed.isEmpty { return .null }
         func refuse(_ expected: SchemaError.Expectation) -> SchemaError {
-            .invalidValue(table: table, field: name, value: raw, expected: expected)
+            .invalidValue(table: table, field: name, value: NormalText.printable(raw), expected: expected)
+        }
+        func refuseFlaw(_ flaw: NormalText.Flaw, _ maxLength: Int) -> SchemaError {
+            switch flaw {
+            case .control(let c): return refuse(.noControlCharacter(c))
+            case .unassigned(let c): return refuse(.knownCharacters(c))
+            default: return refuse(.maxLength(maxLength))
+            }
         }
         switch type {
-        case .text(let maxLength):
-            let text = trimmed.precomposedStringWithCanonicalMapping
-            guard text.count <= maxLength else { throw refuse(.maxLength(maxLength)) }
-            return .text(text)
+        case .text(let maxLength, let multiline):
+            if let flaw = NormalText.flaw(trimmed, maxLength: maxLength, multiline: multiline) { throw refuseFlaw(flaw, maxLength) }
+            return .text(trimmed)
 
         case .phone:
             let allowed = Set("0123456789 +-.()")
-            guard trimmed.count <= 32, trimmed.allSatisfy(allowed.contains),
-                trimmed.filter(\.isNumber).count >= 4
+            let phone = NormalText.singleSpaced(trimmed)
+            guard phone.utf8.count <= 32, phone.allSatisfy(allowed.contains), phone.filter(\.isNumber).count >= 4
             else { throw refuse(.phone) }
-            return .text(trimmed.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " "))
+            return .text(phone)
 
         case .integer(let range):
             guard let n = Int64(trimmed), range.contains(n) else { throw refuse(.integer(range)) }
@@ -40,7 +57,7 @@ extension Field {
             return .text(date)
 
         case .enumeration(let values):
-            if values.contains(trimmed) { return .text(trimmed) }
+            if let exact = values.first(where: { $0.utf8.elementsEqual(trimmed.utf8) }) { return .text(exact) }
             let lowered = trimmed.lowercased()
             guard let match = values.first(where: { $0.lowercased() == lowered }) else { throw refuse(.oneOf(values)) }
             return .text(match)
@@ -59,27 +76,29 @@ extension Field {
             return .text(trimmed)
 
         case .list(let items):
-            var set = Set<String>()
+            var set = Set<[UInt8]>()
+            var list: [String] = []
             for part in trimmed.split(separator: ";") {
-                var item = part.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
-                    .lowercased()
+                let item = NormalText.lowercased(NormalText.singleSpaced(NormalText.normalise(String(part))))
                 if item.isEmpty { continue }
                 switch items {
                 case .free:
-                    item = item.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-                    guard item.count <= 100 else { throw refuse(.listItemLength(100)) }
+                    if let flaw = NormalText.flaw(item, maxLength: Field.maximumListItemLength) {
+                        if case .tooLong = flaw { throw refuse(.listItemLength(Field.maximumListItemLength)) }
+                        throw refuseFlaw(flaw, Field.maximumListItemLength)
+                    }
                 case .languageCodes:
                     guard (2...3).contains(item.utf8.count), item.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else {
                         throw refuse(.languageCodes)
                     }
                 }
-                set.insert(item)
+                if set.insert(Array(item.utf8)).inserted { list.append(item) }
             }
-            if set.isEmpty { return .null }
-            return .text(Field.joinList(set))
+            if list.isEmpty { return .null }
+            return .text(Field.joinList(list))
 
         case .reference:
-            guard Schema.isValidRecordID(trimmed) else { throw SchemaError.invalidRecordID(trimmed) }
+            guard Schema.isValidRecordID(trimmed) else { throw SchemaError.invalidRecordID(NormalText.printable(trimmed)) }
             return .text(trimmed)
         }
     }
@@ -109,7 +128,7 @@ extension Field {
 
     /// Joins list items in the canonical order: sorted by Unicode scalar values, `;` between.
     public static func joinList<S: Sequence>(_ items: S) -> String where S.Element == String {
-        items.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }.joined(separator: ";")
+        items.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: ";")
     }
 
     /// Lowercase without diacritics: « Ségou » and « SEGOU » both give « segou ».

@@ -1,8 +1,9 @@
 extension Field {
-    /// Whether a received value is in this field's normal form (what `parse` would have stored).
+    /// Whether a value is in this field's normal form (protocol.md §2.2): what `parse` stores.
     ///
-    /// Checked on every change that arrives from another site, so that a damaged or foreign peer
-    /// cannot plant a value no local write could produce. Text is checked for length only.
+    /// Checked on every value written here and on every change that arrives from another site, so
+    /// that nothing one site writes is refused by another, and a damaged or foreign peer cannot
+    /// plant a value no local write could produce.
     public func accepts(_ value: Value) -> Bool {
         switch (type, value) {
         case (_, .null):
@@ -11,16 +12,16 @@ extension Field {
             return range.contains(n)
         case (.flag, .integer(let n)):
             return n == 0 || n == 1
-        case (.text(let maxLength), .text(let s)):
-            return !s.isEmpty && s.utf8.count <= 4 * maxLength
+        case (.text(let maxLength, let multiline), .text(let s)):
+            return NormalText.isNormal(s, maxLength: maxLength, multiline: multiline)
         case (.phone, .text(let s)):
-            return !s.isEmpty && s.utf8.count <= 32 && s.utf8.allSatisfy(Field.isPhoneByte)
+            return Field.isNormalPhone(s)
         case (.date, .text(let s)):
             return Field.isNormalDate(s)
         case (.enumeration(let values), .text(let s)):
-            return values.contains(s)
+            return values.contains { $0.utf8.elementsEqual(s.utf8) }
         case (.region, .text(let s)):
-            return Schema.regions.contains(s)
+            return Schema.regions.contains { $0.utf8.elementsEqual(s.utf8) }
         case (.isco, .text(let s)):
             return s.utf8.count == 4 && s.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 }
         case (.list(let kind), .text(let s)):
@@ -59,30 +60,49 @@ extension Field {
         return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
     }
 
-    /// Items separated by `;`, none empty, strictly increasing by Unicode scalars (= UTF-8 bytes),
-    /// and for language codes 2–3 letters a-z. Checked on the bytes, without splitting.
-    static func isNormalList(_ s: String, codes: Bool) -> Bool {
-        var ok = true
-        var s = s
-        s.withUTF8 { b in
-            var start = 0
-            var previous: Range<Int>? = nil
-            var i = 0
-            while i <= b.count {
-                if i == b.count || b[i] == 0x3B {
-                    let item = start..<i
-                    if item.isEmpty { ok = false; return }
-                    if codes {
-                        if !(2...3).contains(item.count) || !b[item].allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) { ok = false; return }
-                    }
-                    if let p = previous, !b[p].lexicographicallyPrecedes(b[item]) { ok = false; return }
-                    previous = item
-                    start = i + 1
-                }
-                i += 1
-            }
+    /// A phone number in normal form: only `0-9`, space, `+`, `-`, `.`, `(`, `)`; at least 4 digits;
+    /// at most 32 bytes; no space at either end and never two in a row.
+    static func isNormalPhone(_ s: String) -> Bool {
+        let b = s.utf8
+        guard !b.isEmpty, b.count <= 32, b.first != 0x20, b.last != 0x20 else { return false }
+        var digits = 0
+        var previous: UInt8 = 0
+        for c in b {
+            guard isPhoneByte(c), !(c == 0x20 && previous == 0x20) else { return false }
+            if c >= 0x30 && c <= 0x39 { digits += 1 }
+            previous = c
         }
-        return ok
+        return digits >= 4
+    }
+
+    /// The longest list item, in characters.
+    public static let maximumListItemLength = 100
+
+    /// A list in normal form: items separated by `;`, none empty, strictly increasing by Unicode
+    /// scalar values (= by UTF-8 bytes). Each item is normal text of at most 100 characters with no
+    /// line feed, no white space but single spaces (U+0020) between words, and in lower case; for
+    /// language codes, 2–3 letters a-z.
+    static func isNormalList(_ s: String, codes: Bool) -> Bool {
+        guard !s.isEmpty else { return false }
+        var previous: Substring? = nil
+        for item in s.split(separator: ";", omittingEmptySubsequences: false) {
+            if codes {
+                guard (2...3).contains(item.utf8.count), item.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return false }
+            } else {
+                guard NormalText.isNormal(item, maxLength: maximumListItemLength), NormalText.isLowercase(item) else {
+                    return false
+                }
+                var lastSpace = false
+                for scalar in item.unicodeScalars {
+                    let space = NormalText.isWhiteSpace(scalar)
+                    if space && (scalar.value != 0x20 || lastSpace) { return false }
+                    lastSpace = space
+                }
+            }
+            if let p = previous, !p.utf8.lexicographicallyPrecedes(item.utf8) { return false }
+            previous = item
+        }
+        return true
     }
 }
 
@@ -97,7 +117,7 @@ extension TableSchema {
         }
         let field = fields[p]
         guard field.accepts(value) else {
-            throw .invalidValue(table: self.name, field: name, value: value.display, expected: field.type.expectation)
+            throw .invalidValue(table: self.name, field: name, value: value.shown, expected: field.expectation(for: value))
         }
         return p
     }
@@ -107,7 +127,7 @@ extension FieldType {
     /// What fits a field of this type, for error messages.
     public var expectation: SchemaError.Expectation {
         switch self {
-        case .text(let maxLength): return .maxLength(maxLength)
+        case .text(let maxLength, _): return .maxLength(maxLength)
         case .phone: return .phone
         case .integer(let range): return .integer(range)
         case .flag: return .flag
@@ -119,5 +139,37 @@ extension FieldType {
         case .list(.free): return .listItemLength(100)
         case .reference: return .oneOf([])
         }
+    }
+}
+
+extension Field {
+    /// What a refused value lacks, as precisely as it can be said.
+    public func expectation(for value: Value) -> SchemaError.Expectation {
+        guard case .text(let s) = value else { return type.expectation }
+        var flaw: NormalText.Flaw? = nil
+        switch type {
+        case .text(let maxLength, let multiline): flaw = NormalText.flaw(s, maxLength: maxLength, multiline: multiline)
+        case .list(.free):
+            for item in s.split(separator: ";") {
+                flaw = NormalText.flaw(item, maxLength: Field.maximumListItemLength)
+                if flaw != nil { break }
+            }
+        default: break
+        }
+        switch flaw {
+        case .control(let c): return .noControlCharacter(c)
+        case .unassigned(let c): return .knownCharacters(c)
+        default: return type.expectation
+        }
+    }
+}
+
+extension Value {
+    /// The value for a message: control characters named, not printed, and at most 80 characters.
+    public var shown: String {
+        let text = NormalText.printable(display)
+        let scalars = text.unicodeScalars
+        guard scalars.count > 80 else { return text }
+        return String(String.UnicodeScalarView(scalars.prefix(80))) + "…"
     }
 }

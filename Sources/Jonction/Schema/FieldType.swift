@@ -3,8 +3,9 @@
 /// Normalisation makes equal intents equal values on every replica: `Ségou`, `segou` and `SEGOU`
 /// are the region `Ségou`; `bm;fr;bm` is the list `bm;fr`. See protocol.md §2.2.
 public enum FieldType: Sendable, Hashable {
-    /// Free text, trimmed, Unicode NFC, at most `maxLength` characters.
-    case text(maxLength: Int)
+    /// Free text in the normal form of `NormalText` (trimmed, NFC, no control character), at most
+    /// `maxLength` characters; line feeds only if `multiline`.
+    case text(maxLength: Int, multiline: Bool = false)
     /// A telephone number: digits, spaces, `+`, `-`, `.`, `(`, `)`.
     case phone
     /// A whole number within a range.

@@ -1,6 +1,9 @@
 extension Schema {
-    /// Schema version 1 (DESIGN §2). Frozen: a change to the data model is a new version.
-    public static let v1 = Schema(version: 1, tables: [
+    /// The data model this build speaks: version 2 (protocol.md §2). Version 2 has the tables and
+    /// fields of version 1 unchanged and enforces the normal forms of §2.2 on every value received;
+    /// bundles of version 1 are still read, their values out of normal form taken as null (§2.2).
+    /// Frozen: a change to the data model is a new version.
+    public static let current = Schema(version: 2, tables: [
         TableSchema("candidate", [
             Field("family_name", .text(maxLength: 100)),
             Field("given_names", .text(maxLength: 100)),
@@ -18,7 +21,7 @@ extension Schema {
             Field("available_from", .date),
             Field("status", .enumeration(["registered", "trained", "placed", "withdrawn"])),
             Field("consent", .enumeration(["none", "programme", "employers"])),
-            Field("notes", .text(maxLength: 2000)),
+            Field("notes", .text(maxLength: 2000, multiline: true)),
         ]),
         TableSchema("employer", [
             Field("name", .text(maxLength: 200)),
@@ -45,7 +48,7 @@ extension Schema {
             Field("candidate_id", .reference(table: "candidate")),
             Field("opportunity_id", .reference(table: "opportunity")),
             Field("score", .integer(1...100)),
-            Field("reasons", .text(maxLength: 2000)),
+            Field("reasons", .text(maxLength: 2000, multiline: true)),
             Field("round", .integer(1...1_000_000)),
             Field("status", .enumeration(["proposed", "accepted", "declined", "expired"])),
         ]),
@@ -54,7 +57,7 @@ extension Schema {
             Field("opportunity_id", .reference(table: "opportunity")),
             Field("started_on", .date),
             Field("ended_on", .date),
-            Field("outcome", .text(maxLength: 500)),
+            Field("outcome", .text(maxLength: 500, multiline: true)),
         ]),
     ])
 

@@ -1,7 +1,7 @@
 extension Schema {
     /// Typed handles on schema version 1 (protocol.md §2.1): `Schema.V1.candidate.status` names
     /// the field and its position once, so that code reads `values[Schema.V1.candidate.status]`
-    /// instead of looking a name up. `Schema.v1` stays the one definition of the data model;
+    /// instead of looking a name up. `Schema.current` stays the one definition of the data model;
     /// `check(_:)` proves the handles and the codes agree with it.
     public enum V1 {
         public static let candidate = Candidate()

@@ -18,6 +18,10 @@ public enum SchemaError: Error, Sendable, Equatable {
         case languageCodes
         case maxLength(Int)
         case listItemLength(Int)
+        /// A control character (named by its code point) that text may not hold.
+        case noControlCharacter(UInt32)
+        /// A character unknown to Unicode 13.0 (protocol.md §2.2).
+        case knownCharacters(UInt32)
     }
 }
 
@@ -78,6 +82,14 @@ extension SchemaError.Expectation {
             return lang.pick("Le texte dépasse \(n) caractères.", "The text is longer than \(n) characters.")
         case .listItemLength(let n):
             return lang.pick("Un élément de la liste dépasse \(n) caractères.", "A list item is longer than \(n) characters.")
+        case .noControlCharacter(let c):
+            return lang.pick(
+                "Le texte contient un caractère de contrôle invisible (\(NormalText.codePoint(c))) : retapez la valeur sans le copier-coller.",
+                "The text holds an invisible control character (\(NormalText.codePoint(c))): type the value again rather than pasting it.")
+        case .knownCharacters(let c):
+            return lang.pick(
+                "Le texte contient un caractère que Jonction ne connaît pas (\(NormalText.codePoint(c)), trop récent dans Unicode) : retirez-le.",
+                "The text holds a character Jonction does not know (\(NormalText.codePoint(c)), too recent in Unicode): remove it.")
         }
     }
 }

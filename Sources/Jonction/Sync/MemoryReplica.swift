@@ -16,10 +16,8 @@ public struct MemoryReplica: Sendable, Equatable {
     public private(set) var peers: [SiteName: PeerState] = [:]
     /// Conflicts revealed by merges, oldest first.
     public private(set) var conflicts: [Conflict] = []
-    /// Sites whose stamps ran ahead of our clock beyond the bound, and by how much (ms), last seen.
-    public private(set) var clockAhead: [SiteName: UInt64] = [:]
 
-    public init(site: SiteName, schema: Schema = .v1, maxAheadMillis: UInt64 = HybridClock.defaultMaxAheadMillis) {
+    public init(site: SiteName, schema: Schema = .current, maxAheadMillis: UInt64 = HybridClock.defaultMaxAheadMillis) {
         self.site = site
         self.records = RecordSet(schema: schema)
         self.clock = HybridClock(maxAheadMillis: maxAheadMillis)
@@ -105,25 +103,29 @@ public struct MemoryReplica: Sendable, Equatable {
         public var duplicates = 0
         public var ranges: [SiteName: ClosedRange<UInt64>] = [:]
         public var conflicts: [Conflict] = []
-        public var clockAhead: [SiteName: UInt64] = [:]
     }
 
     /// Merges received changes, all or nothing (as `Replica.apply(blocks:…)`): throws a `SyncRefusal`
-    /// (gap, reused seq, invalid change) and changes nothing, or merges the new changes in stamp
+    /// (gap, reused seq, invalid change, clock ahead) and changes nothing, or merges the new changes in stamp
     /// order, logs them, advances the vector and the clock. From a peer, the contact and its
     /// acknowledgement (its vector when it wrote the delivery) are remembered too.
     @discardableResult
     public mutating func receive(_ blocks: [ReceivedBlock], from sender: SiteName? = nil,
-                                 acknowledging acknowledgement: Acknowledgement? = nil, wallMillis: UInt64) throws
+                                 acknowledging acknowledgement: Acknowledgement? = nil, wallMillis: UInt64,
+                                 dataModel: Int = Schema.current.version) throws
         -> Receipt
     {
-        var plan = try MergePlan(blocks, schema: records.schema)
-        let admission = try Admission(blocks, held: vector) { heldChange(origin: $0, seq: $1) }
+        var plan = try MergePlan(blocks, schema: records.schema, values: dataModel < 2 ? .lenient : .strict)
+        let admission = try Admission(plan.blocks, held: vector) { heldChange(origin: $0, seq: $1) }
         var receipt = Receipt(applied: admission.applied, duplicates: admission.duplicates, ranges: admission.ranges)
+        // The plan assumed every change new; a replay or an overlap needs a plan of the new ones.
+        if admission.applied > 0 && !admission.partial.isEmpty {
+            plan = try MergePlan([ReceivedBlock(changes: admission.partial)], schema: records.schema)
+        }
+        let newest = admission.applied > 0 ? ClockRule.newest(plan.changes) : [:]
+        try ClockRule.checkReceived(newest: newest, wallMillis: wallMillis)
         defer { if let sender { peers[sender, default: PeerState()].contact(at: wallMillis, acknowledging: acknowledgement) } }
         guard admission.applied > 0 else { return receipt }
-        // The plan assumed every change new; a replay or an overlap needs a plan of the new ones.
-        if !admission.partial.isEmpty { plan = try MergePlan([ReceivedBlock(changes: admission.partial)], schema: records.schema) }
         receipt.conflicts = plan.merge(into: &records)
         conflicts += receipt.conflicts
 
@@ -135,15 +137,8 @@ public struct MemoryReplica: Sendable, Equatable {
         }
         for (origin, range) in admission.ranges { vector[origin] = range.upperBound }
 
-        // The receive rule, with the drift bound (protocol.md §3.1).
-        var newest: [SiteName: HLC] = [:]
-        for c in plan.changes where c.hlc > newest[c.origin] ?? .zero { newest[c.origin] = c.hlc }
-        for (origin, hlc) in newest {
-            if let ahead = clock.receive(hlc, wallMillis: wallMillis) {
-                receipt.clockAhead[origin] = ahead
-                clockAhead[origin] = ahead
-            }
-        }
+        // The receive rule (protocol.md §3.1); nothing beyond the bound got this far.
+        for (_, hlc) in newest { clock.receive(hlc, wallMillis: wallMillis) }
         return receipt
     }
 

@@ -14,32 +14,59 @@ public struct MergePlan: Sendable {
     public let groupEnds: [Int32]
     public let keys: [(table: String, id: String)]
 
+    /// Values out of normal form, written by a version that did not check them (`rules: .lenient`),
+    /// taken as null: how many.
+    public let nulledValues: Int
+
     public var changeCount: Int { changes.count }
+
+    /// How received values are checked against the normal forms of protocol.md §2.2.
+    public enum ValueRules: Sendable {
+        /// Every value must be in normal form, else the delivery is refused (data model version 2).
+        case strict
+        /// A value out of normal form is taken as null (data model version 1: written before the
+        /// normal forms were enforced, protocol.md §2.2 "Values written by version 1").
+        case lenient
+    }
 
     /// Plans the changes of `blocks`, in their order. Throws `SyncRefusal.invalidChange` for the first
     /// change `schema` refuses.
-    public init(_ blocks: [ReceivedBlock], schema: Schema) throws(SyncRefusal) {
+    public init(_ blocks: [ReceivedBlock], schema: Schema, values rules: ValueRules = .strict) throws(SyncRefusal) {
+        var blocks = blocks
+        var nulled = 0
+        var cachedTable: TableSchema? = nil
+        var lastID: String? = nil
+        for b in blocks.indices {
+            for (i, change) in blocks[b].changes.enumerated() {
+                if cachedTable?.name != change.table {
+                    do { cachedTable = try schema.table(named: change.table) } catch {
+                        throw .invalidChange(origin: change.origin, seq: change.seq, reason: error)
+                    }
+                }
+                if change.id != lastID {
+                    guard Schema.isValidRecordID(change.id) else {
+                        throw .invalidChange(origin: change.origin, seq: change.seq,
+                                             reason: .invalidRecordID(NormalText.printable(change.id)))
+                    }
+                    lastID = change.id
+                }
+                guard case .set(let name, let value) = change.operation else { continue }
+                do { _ = try cachedTable!.check(name, value) } catch {
+                    guard rules == .lenient, case .invalidValue = error else {
+                        throw .invalidChange(origin: change.origin, seq: change.seq, reason: error)
+                    }
+                    blocks[b].changes[i].operation = .set(field: name, value: .null)
+                    blocks[b].encoded = nil
+                    nulled += 1
+                }
+            }
+        }
         let changes = blocks.count == 1 ? blocks[0].changes : blocks.flatMap(\.changes)
         var positions = [Int32](repeating: -1, count: changes.count)
         var table: TableSchema? = nil
-        var lastID = ""
         for (i, change) in changes.enumerated() {
-            if table?.name != change.table {
-                do { table = try schema.table(named: change.table) } catch {
-                    throw .invalidChange(origin: change.origin, seq: change.seq, reason: error)
-                }
-            }
-            if change.id != lastID {
-                guard Schema.isValidRecordID(change.id) else {
-                    throw .invalidChange(origin: change.origin, seq: change.seq, reason: .invalidRecordID(change.id))
-                }
-                lastID = change.id
-            }
-            guard case .set(let name, let value) = change.operation else { continue }
-            let p: Int
-            do { p = try table!.check(name, value) } catch {
-                throw .invalidChange(origin: change.origin, seq: change.seq, reason: error)
-            }
+            if table?.name != change.table { table = try? schema.table(named: change.table) }
+            guard case .set(let name, _) = change.operation, let p = table?.position(of: name) else { continue }
             positions[i] = Int32(p)
         }
 
@@ -101,6 +128,7 @@ public struct MergePlan: Sendable {
             start = end
         }
         self.blocks = blocks
+        self.nulledValues = nulled
         self.changes = changes
         self.positions = positions
         self.order = order

@@ -15,13 +15,15 @@ public struct PeerState: Sendable, Equatable {
     }
 
     /// Records a contact at `now` and what the peer said it held, if it said. The acknowledgement
-    /// most recently written replaces what we knew, even if it is smaller: a peer restored from a
-    /// backup then gets back what it lost. One written earlier than the one we have, arriving late,
-    /// teaches nothing. Returns whether the acknowledgement was taken.
+    /// most recently *received* replaces what we knew, even if it is smaller (a peer restored from a
+    /// backup then gets back what it lost), whatever the peer's clock said when it wrote it: a
+    /// peer's clock decides nothing here (protocol.md §5.2). An old stick imported late only makes
+    /// the next bundle carry again what the peer holds, which it ignores. Returns whether the
+    /// acknowledgement was taken.
     @discardableResult
     public mutating func contact(at now: UInt64, acknowledging acknowledgement: Acknowledgement?) -> Bool {
         lastContact = now
-        guard let acknowledgement, acknowledgement.writtenAt >= acknowledgedAt else { return false }
+        guard let acknowledgement else { return false }
         acknowledged = acknowledgement.vector
         acknowledgedAt = acknowledgement.writtenAt
         return true

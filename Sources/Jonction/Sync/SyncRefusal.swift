@@ -9,4 +9,6 @@ public enum SyncRefusal: Error, Sendable, Equatable {
     case reusedSeq(origin: SiteName, seq: UInt64)
     /// A change the schema refuses (a table, field or value it lacks, a malformed record id).
     case invalidChange(origin: SiteName, seq: UInt64, reason: SchemaError)
+    /// Changes of `origin` dated more than the bound ahead of the receiver's clock (protocol.md §3.1).
+    case clockAhead(origin: SiteName, aheadMillis: UInt64)
 }
