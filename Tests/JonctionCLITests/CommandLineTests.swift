@@ -1,4 +1,6 @@
 import Foundation
+import Jonction
+@testable import JonctionStore
 import JonctionTestSupport
 import Testing
 
@@ -129,7 +131,7 @@ struct CommandLineTests {
 
     @Test("--help sur l’outil et sur chaque commande : l’aide en français sur la sortie standard, code 0", arguments: [
         [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
-        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["demo"], ["hub"], ["hub", "enroll"],
+        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["demo"], ["hub"], ["hub", "enroll"],
         ["hub", "revoke"], ["hub", "sites"], ["hub", "serve"], ["hub", "merge"],
     ])
     func help(command: [String]) throws {
@@ -154,6 +156,37 @@ struct CommandLineTests {
         #expect(try cli.run("dump", "--db", "copie.sqlite").stdout == cli.run("dump", "--db", "k.sqlite").stdout)
         r = try cli.run("backup", "--db", "k.sqlite", "--to", "copie.sqlite")
         #expect(r.status == 1 && r.stderr.contains("existe déjà"))
+    }
+
+    @Test("clock : l’état de l’horloge ; une horloge qui a avancé bloque put jusqu’à clock --restamp")
+    func clock() throws {
+        #expect(try cli.run("init", "--db", "k.sqlite", "--site", "kayes").status == 0)
+        var r = try cli.run("clock", "--db", "k.sqlite")
+        #expect(r.status == 0 && r.stdout.contains("État : fiable"))
+        r = try cli.run("clock", "--db", "k.sqlite", "--json")
+        #expect(r.stdout.contains("\"verdict\":\"trusted\""))
+        #expect(try cli.run("clock", "--db", "k.sqlite", "--confirm").stdout.hasPrefix("Date et heure du poste confirmées"))
+        r = try cli.run("clock", "--db", "k.sqlite", "--confirm", "--restamp")
+        #expect(r.status == 64 && r.stderr.contains("s’excluent"))
+
+        // Written while the laptop's clock ran ten years ahead (confirmed by a careless clerk).
+        let ahead = ManualClock(millis: UInt64(Date().timeIntervalSince1970 * 1000) + 3652 * 86_400_000)
+        do {
+            let replica = try Replica.open(at: dir.path("k.sqlite"), clock: ahead)
+            try replica.write { try $0.confirmClock() }
+            try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Diarra")]) }
+            try replica.close()
+        }
+        let before = try snapshot("k.sqlite")
+        r = try cli.run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "family_name=Diara")
+        #expect(r.status != 0 && r.stderr.contains("jonction clock --restamp") && r.stderr.contains("Rien n’a été écrit"))
+        #expect(try snapshot("k.sqlite") == before)
+        r = try cli.run("status", "--db", "k.sqlite")
+        #expect(r.stderr.contains("Attention : L’horloge de ce poste"))
+        r = try cli.run("clock", "--db", "k.sqlite", "--restamp")
+        #expect(r.status == 0 && r.stdout.hasPrefix("1 changement(s) de ce site"), "\(r.stdout)\(r.stderr)")
+        #expect(try cli.run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "family_name=Diara").status == 0)
+        #expect(try cli.run("check", "--db", "k.sqlite").status == 0)
     }
 
     @Test("--version : la version, les formats lus, code 0")

@@ -1,0 +1,77 @@
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionStore
+import JonctionTestSupport
+import Testing
+
+/// `Fixtures/legacy-v1-kayes.jnb`: a bundle as Jonction 0.10 (data model 1) wrote it, with values
+/// that version accepted and protocol.md §2.2 now refuses; `Fixtures/invalid-v2-kayes.jnb`: the
+/// same changes claiming data model 2, which every receiver must refuse.
+/// `JONCTION_WRITE_FIXTURES=1 swift test --filter LegacyFixtureTests` writes them again.
+@Suite("Paquets d’une ancienne version : valeurs hors norme lues comme vides")
+struct LegacyFixtureTests {
+    static let kayes = SiteName(unchecked: "kayes"), hub = SiteName(unchecked: "hub")
+    static let t0 = HLC(millis: 1_790_000_000_000)
+
+    static let changes: [Change] = [
+        Change(origin: kayes, seq: 1, hlc: t0, table: "candidate", id: "kayes-c01",
+               operation: .set(field: "family_name", value: .text("Traoré"))),
+        // What 0.10 let through: a Windows line ending in notes, a name of 120 flags (120 "characters"
+        // then, 240 now), an escape sequence pasted into a name.
+        Change(origin: kayes, seq: 2, hlc: HLC(rawValue: t0.rawValue + 1), table: "candidate", id: "kayes-c01",
+               operation: .set(field: "notes", value: .text("ligne 1\r\nligne 2"))),
+        Change(origin: kayes, seq: 3, hlc: HLC(rawValue: t0.rawValue + 2), table: "employer", id: "kayes-e01",
+               operation: .set(field: "name", value: .text(String(repeating: "🇲🇱", count: 120)))),
+        Change(origin: kayes, seq: 4, hlc: HLC(rawValue: t0.rawValue + 3), table: "candidate", id: "kayes-c02",
+               operation: .set(field: "given_names", value: .text("Awa\u{1B}[31m"))),
+    ]
+
+    static func bundle(dataModel: Int) -> ChangeBundle {
+        ChangeBundle(sender: kayes, addressee: hub, network: nil, createdAt: t0.millis + 1000, schemaVersion: dataModel,
+                     senderVector: VersionVector([kayes: 4]), changes: changes)
+    }
+
+    static func url(_ name: String) -> URL { fixturesDirectory.appendingPathComponent(name) }
+
+    @Test("les deux paquets de Fixtures/ se relisent : les mêmes changements, modèle 1 et modèle 2")
+    func fixturesRead() throws {
+        if ProcessInfo.processInfo.environment["JONCTION_WRITE_FIXTURES"] == "1" {
+            try Data(Self.bundle(dataModel: 1).encoded()).write(to: Self.url("legacy-v1-kayes.jnb"))
+            try Data(Self.bundle(dataModel: 2).encoded()).write(to: Self.url("invalid-v2-kayes.jnb"))
+        }
+        let legacy = try ChangeBundle(decoding: Mailbag.read(Self.url("legacy-v1-kayes.jnb")))
+        let strict = try ChangeBundle(decoding: Mailbag.read(Self.url("invalid-v2-kayes.jnb")))
+        #expect(legacy.schemaVersion == 1 && strict.schemaVersion == 2)
+        #expect(legacy.changes == Self.changes && strict.changes == Self.changes)
+    }
+
+    @Test("modèle 1 : importé, trois valeurs vides, journal et relais identiques partout ; modèle 2 : refusé, rien changé")
+    func legacyImport() throws {
+        let dir = TemporaryDirectory("legacy")
+        let clock = ManualClock(millis: Self.t0.millis + 60_000)
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: Self.hub, clock: clock)
+        let mopti = try Replica.create(at: dir.path("mopti.sqlite"), site: SiteName(unchecked: "mopti"), clock: clock)
+
+        let strictError = #expect(throws: StoreError.self) { try hub.importBundle(at: Self.url("invalid-v2-kayes.jnb")) }
+        #expect(strictError?.message(.fr).contains("n° 2 de kayes") == true)
+        #expect(try hub.read { try $0.vector() }.total == 0)
+
+        let report = try hub.importBundle(at: Self.url("legacy-v1-kayes.jnb"))
+        #expect(report.apply.applied == 4 && report.apply.nulledValues == 3)
+        let logged = try hub.read { try $0.log(origin: Self.kayes) }
+        #expect(logged.map(\.operation) == [Self.changes[0].operation, .set(field: "notes", value: .null),
+                                            .set(field: "name", value: .null), .set(field: "given_names", value: .null)])
+        #expect(logged.map(\.hlc) == Self.changes.map(\.hlc))
+        #expect(try hub.read { try $0.get(table: "candidate", id: "kayes-c01") }.state[Schema.V1.candidate.familyName] == .text("Traoré"))
+
+        // Relayed in a bundle of data model 2, which mopti checks strictly: nothing out of norm travels on.
+        let relay = try hub.read { try $0.makeBundle(for: SiteName(unchecked: "mopti")) }!
+        #expect(relay.schemaVersion == 2)
+        try mopti.importBundle(ChangeBundle(decoding: relay.encoded()))
+        #expect(try mopti.read { try $0.log() } == hub.read { try $0.log() })
+        #expect(try mopti.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
+        // The old stick again at mopti: a replay, nothing differs.
+        #expect(try mopti.importBundle(at: Self.url("legacy-v1-kayes.jnb")).isReplay)
+    }
+}
