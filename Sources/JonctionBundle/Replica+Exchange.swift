@@ -78,8 +78,9 @@ extension Replica {
             return nil
         case .requestDownload(let have):
             progress?(.downloading)
-            let parcels = try await transport.fetch(for: site, have: have, at: clock.nowMillis())
-            return parcels.isEmpty ? .nothingToDownload : .downloaded(parcels)
+            let download = try await transport.download(for: site, have: have, at: clock.nowMillis())
+            return download.parcels.isEmpty ? .nothingToDownload(peerHolds: download.peerHolds)
+                : .downloaded(download.parcels, peerHolds: download.peerHolds)
         case .merge(let parcels):
             let received = try await offload {
                 try self.receive(parcels) { _, done, total in progress?(.merging(done: done, total: total)) }

@@ -11,6 +11,26 @@ public protocol Transport: Sendable {
     /// The bundles waiting for `site`, which holds `have` at `at` (its clock, milliseconds): several on
     /// a stick, at most one from a hub. What it holds is also its acknowledgement to the peer.
     func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel]
+    /// `fetch`, with what the peer says it holds when it answers (a hub does; a folder cannot).
+    func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download
+}
+
+extension Transport {
+    /// A peer that does not answer (a folder): the bundles only.
+    public func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download {
+        Download(parcels: try await fetch(for: site, have: have, at: at), peerHolds: nil)
+    }
+}
+
+/// What a download brought: the bundles, and what the peer holds (nil: it did not say).
+public struct Download: Sendable {
+    public var parcels: [Parcel]
+    public var peerHolds: Acknowledgement?
+
+    public init(parcels: [Parcel], peerHolds: Acknowledgement?) {
+        self.parcels = parcels
+        self.peerHolds = peerHolds
+    }
 }
 
 /// What became of a bundle sent.

@@ -40,7 +40,7 @@ public struct HTTPTransport: Transport {
         request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
         request.headers.add(name: "Content-Type", value: HubAPI.bundleMediaType)
         request.body = .bytes(ByteBuffer(bytes: bundle))
-        let (status, body) = try await execute(request)
+        let (status, _, body) = try await execute(request)
         guard status == .ok else {
             let refusal = HTTPTransport.refusal(status, body)
             if status == .conflict, case .refused(_, HubAPI.ErrorCode.gap.rawValue, _, _) = refusal { return .refusedAsGap(refusal) }
@@ -59,15 +59,25 @@ public struct HTTPTransport: Transport {
     }
 
     public func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel] {
-        let vector = have.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ",")
+        try await download(for: site, have: have, at: at).parcels
+    }
+
+    public func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download {
         var request = HTTPClientRequest(
-            url: url(HubAPI.bundle) + "?site=\(site)&have=\(vector)&at=\(at)")
+            url: url(HubAPI.bundle) + "?site=\(site)&have=\(HubAPI.format(have))&at=\(at)")
         request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
         request.headers.add(name: "Accept", value: HubAPI.bundleMediaType)
-        let (status, body) = try await execute(request)
+        let (status, headers, body) = try await execute(request)
+        // What the hub holds (protocol.md §6.3); an answer without it (an older hub) says nothing.
+        var holds: Acknowledgement? = nil
+        if let text = headers.first(name: HubAPI.vectorHeader.rawName), let vector = try? HubServer.parseVector(text),
+            let at = headers.first(name: HubAPI.writtenAtHeader.rawName).flatMap({ Int64($0) }), at >= 0
+        {
+            holds = Acknowledgement(vector: vector, writtenAt: UInt64(at))
+        }
         switch status {
-        case .noContent: return []
-        case .ok: return [Parcel(name: hub.absoluteString, bytes: body)]
+        case .noContent: return Download(parcels: [], peerHolds: holds)
+        case .ok: return Download(parcels: [Parcel(name: hub.absoluteString, bytes: body)], peerHolds: holds)
         default: throw HTTPTransport.refusal(status, body)
         }
     }
@@ -79,7 +89,7 @@ public struct HTTPTransport: Transport {
     }
 
     /// Sends a request, retrying network failures and "busy" answers with back-off.
-    private func execute(_ request: HTTPClientRequest) async throws -> (HTTPResponseStatus, [UInt8]) {
+    private func execute(_ request: HTTPClientRequest) async throws -> (HTTPResponseStatus, HTTPHeaders, [UInt8]) {
         var delay = firstDelay
         var lastError: (any Error)?
         for attempt in 1...attempts {
@@ -89,7 +99,7 @@ public struct HTTPTransport: Transport {
                 if [.serviceUnavailable, .badGateway, .gatewayTimeout].contains(response.status), attempt < attempts {
                     lastError = SyncError.refused(status: Int(response.status.code), code: "busy", message: "", messageEnglish: "")
                 } else {
-                    return (response.status, Array(buffer: body))
+                    return (response.status, response.headers, Array(buffer: body))
                 }
             } catch {
                 lastError = error

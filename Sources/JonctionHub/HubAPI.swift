@@ -1,3 +1,5 @@
+import Hummingbird
+import Jonction
 /// The HTTP API of the hub (protocol.md §6): paths, media type, error codes.
 public enum HubAPI {
     public static let health = "/v1/health"
@@ -5,6 +7,16 @@ public enum HubAPI {
     public static let bundle = "/v1/bundle"
     /// The media type of a bundle body.
     public static let bundleMediaType = "application/vnd.jonction.bundle"
+    /// The download answer's headers saying what the hub holds (protocol.md §6.3): its vector as
+    /// `site:seq` pairs joined by `,`, and its clock in ms.
+    public static let vectorHeader = HTTPFields.Element.Name("Jonction-Vector")!
+    public static let writtenAtHeader = HTTPFields.Element.Name("Jonction-Written-At")!
+
+    /// A vector as `site:seq` pairs joined by `,`, sites in byte order (the `have` parameter's form).
+    public static func format(_ vector: VersionVector) -> String {
+        vector.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ",")
+    }
+
     /// Uploads larger than this are refused with 413 (a default; `hub serve --max-bundle-mib`).
     public static let defaultMaximumUpload = 64 << 20
 

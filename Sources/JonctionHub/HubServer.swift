@@ -128,14 +128,18 @@ public struct HubServer: Sendable {
                 guard let value = Int64(String(text)), value >= 0 else { throw HubFailure.badRequest("at") }
                 return UInt64(value)
             }
-            let bytes = try await threads.runIfActive { try self.service.download(for: office.site, have: have, at: at) }
-            guard let bytes else {
+            let answer = try await threads.runIfActive { try self.service.download(for: office.site, have: have, at: at) }
+            // What the hub holds, on both answers (protocol.md §6.3).
+            var headers: HTTPFields = [:]
+            headers[HubAPI.vectorHeader] = HubAPI.format(answer.holds.vector)
+            headers[HubAPI.writtenAtHeader] = String(answer.holds.writtenAt)
+            guard let bytes = answer.bundle else {
                 log(request, office: office.site, status: .noContent, started: started, detail: "nothing to send")
-                return Response(status: .noContent)
+                return Response(status: .noContent, headers: headers)
             }
             log(request, office: office.site, status: .ok, started: started, detail: "bytes=\(bytes.count)")
-            return Response(status: .ok, headers: [.contentType: HubAPI.bundleMediaType],
-                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+            headers[.contentType] = HubAPI.bundleMediaType
+            return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
         } catch {
             return failure(error, request, started)
         }

@@ -42,12 +42,24 @@ public struct HubService: Sendable {
         return UploadAnswer(report: report, vector: vector, writtenAt: replica.clock.nowMillis())
     }
 
+    /// What the hub answers to a download: the bundle of what the office lacks (nil when it lacks
+    /// nothing), and what the hub holds, so that an office can tell that the hub lost changes it
+    /// holds (the hub restored from a backup) even when it had nothing new to send.
+    public struct DownloadAnswer: Sendable {
+        public var bundle: [UInt8]?
+        public var holds: Acknowledgement
+    }
+
     /// What an office lacks, given the vector it says it holds (its acknowledgement, remembered
-    /// with the contact), as a bundle's bytes; nil when it lacks nothing.
-    public func download(for office: SiteName, have: VersionVector, at: UInt64?) throws -> [UInt8]? {
+    /// with the contact), and what the hub holds, read in one snapshot.
+    public func download(for office: SiteName, have: VersionVector, at: UInt64?) throws -> DownloadAnswer {
         try replica.write {
             try $0.acknowledge(office: office, Acknowledgement(vector: have, writtenAt: at ?? replica.clock.nowMillis()))
         }
-        return try replica.read { try $0.makeBundle(for: office) }?.encoded()
+        let (bundle, vector) = try replica.read { reader in
+            let bundle = try reader.makeBundle(for: office)
+            return (bundle, try bundle?.senderVector ?? reader.vector())
+        }
+        return DownloadAnswer(bundle: bundle?.encoded(), holds: Acknowledgement(vector: vector, writtenAt: replica.clock.nowMillis()))
     }
 }

@@ -26,7 +26,12 @@ public struct MemoryTransport: Transport {
     }
 
     public func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel] {
+        try await download(for: site, have: have, at: at).parcels
+    }
+
+    public func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download {
         guard site == office else { throw HubFailure.wrongSender(token: office, bundle: site) }
-        return try hub.download(for: site, have: have, at: at).map { [Parcel(name: "hub", bytes: $0)] } ?? []
+        let answer = try hub.download(for: site, have: have, at: at)
+        return Download(parcels: answer.bundle.map { [Parcel(name: "hub", bytes: $0)] } ?? [], peerHolds: answer.holds)
     }
 }

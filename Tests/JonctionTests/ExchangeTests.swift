@@ -33,7 +33,7 @@ struct ExchangeTests {
 
     @Test("rien à envoyer, rien à recevoir")
     func nothingEitherWay() {
-        #expect(Self.run([.started, .nothingToSend(vector: Self.ours), .nothingToDownload]) == [
+        #expect(Self.run([.started, .nothingToSend(vector: Self.ours), .nothingToDownload()]) == [
             "make", "download {kayes:4}", "finish sent=0 accepted=0 full=false received=-",
         ])
     }
@@ -49,10 +49,32 @@ struct ExchangeTests {
         ])
     }
 
+    @Test("le pôle restauré dit ce qu’il détient : ce qui lui manque est envoyé après la réception, une seule fois")
+    func peerLostChangesSaysSo() {
+        let lost = Acknowledgement(vector: VersionVector([SiteName(unchecked: "kayes"): 1]), writtenAt: 90)
+        let whole = Acknowledgement(vector: VersionVector([SiteName(unchecked: "kayes"): 4]), writtenAt: 91)
+        // Nothing new to send, and the hub holds kayes up to 1 only: send 2…4, then stop.
+        #expect(Self.run([
+            .started, .nothingToSend(vector: Self.ours), .nothingToDownload(peerHolds: lost),
+            .bundleMade("b2-4", changes: 3, vector: Self.ours), .uploadAccepted(applied: 3, acknowledgement: whole),
+        ]) == [
+            "make", "download {kayes:4}", "remember {kayes:1} @90", "make",
+            "send b2-4", "remember {kayes:4} @91", "finish sent=3 accepted=3 full=false received=-",
+        ])
+        // The same after a merged download; and a hub that holds everything ends the exchange at once.
+        #expect(Self.run([.started, .nothingToSend(vector: Self.ours), .downloaded("d", peerHolds: lost), .merged(2),
+                          .nothingToSend(vector: Self.ours)]) == [
+            "make", "download {kayes:4}", "merge d", "remember {kayes:1} @90", "make", "finish sent=0 accepted=0 full=false received=2",
+        ])
+        #expect(Self.run([.started, .nothingToSend(vector: Self.ours), .nothingToDownload(peerHolds: whole)]) == [
+            "make", "download {kayes:4}", "finish sent=0 accepted=0 full=false received=-",
+        ])
+    }
+
     @Test("envoi accepté sans accusé : rien à retenir")
     func uploadWithoutAcknowledgement() {
         #expect(Self.run([.started, .bundleMade("b1", changes: 1, vector: Self.ours), .uploadAccepted(applied: 1, acknowledgement: nil),
-                          .nothingToDownload]) == [
+                          .nothingToDownload()]) == [
             "make", "send b1", "download {kayes:4}", "finish sent=1 accepted=1 full=false received=-",
         ])
     }
@@ -63,7 +85,7 @@ struct ExchangeTests {
         #expect(Self.run([
             .started, .bundleMade("b1", changes: 2, vector: Self.ours), .uploadRefusedAsGap(Refused(reason: "gap")),
             .bundleMade("all", changes: 40, vector: full), .uploadAccepted(applied: 38, acknowledgement: Self.hubAck),
-            .nothingToDownload,
+            .nothingToDownload(),
         ]) == [
             "make", "send b1", "make full", "send all", "remember {hub:9} @77", "download {kayes:5}",
             "finish sent=40 accepted=38 full=true received=-",
@@ -83,7 +105,7 @@ struct ExchangeTests {
     func fullResendOfNothing() {
         #expect(Self.run([
             .started, .bundleMade("b1", changes: 2, vector: Self.ours), .uploadRefusedAsGap(Refused(reason: "gap")),
-            .nothingToSend(vector: Self.ours), .nothingToDownload,
+            .nothingToSend(vector: Self.ours), .nothingToDownload(),
         ]) == ["make", "send b1", "make full", "download {kayes:4}", "finish sent=0 accepted=0 full=true received=-"])
     }
 
@@ -121,7 +143,7 @@ struct ExchangeTests {
         .started, .bundleMade("b", changes: 3, vector: ours), .nothingToSend(vector: ours),
         .uploadAccepted(applied: 2, acknowledgement: hubAck), .uploadAccepted(applied: 0, acknowledgement: nil),
         .uploadRefusedAsGap(Refused(reason: "gap")), .uploadRefused(Refused(reason: "other")),
-        .downloaded("d"), .nothingToDownload, .merged(7), .failed(Refused(reason: "io")),
+        .downloaded("d"), .nothingToDownload(), .merged(7), .failed(Refused(reason: "io")),
     ]
 
     @Test("exhaustif : sur tous les chemins, au plus un renvoi complet, une seule fin, rien après")

@@ -32,8 +32,8 @@ struct MemoryConvergenceTests {
         }
     }
 
-    @Test("limite connue : un pôle restauré ne récupère pas seul ce qu’un bureau sans nouveauté croit lui avoir envoyé")
-    func restoredHubNeedsFullUpload() throws {
+    @Test("un pôle restauré récupère d’un bureau sans nouveauté ce qu’il avait perdu, dès la synchronisation suivante")
+    func restoredHubCatchesUp() throws {
         var hub = MemoryReplica(site: .hub), kayes = MemoryReplica(site: SiteName(unchecked: "kayes"))
         let backup = hub
         try kayes.set(table: "candidate", id: "c1", fields: [("status", .text("registered"))], wallMillis: 1_000)
@@ -43,10 +43,7 @@ struct MemoryConvergenceTests {
         #expect(schedule.sites[0].replica.vector == kayes.vector)
         schedule.sites[0].replica = backup  // the hub's disk died
         schedule.sync(1)
-        withKnownIssue("the office's acknowledgement of the hub is stale, and nothing tells it otherwise") {
-            #expect(schedule.sites[0].replica.vector == kayes.vector)
-        }
-        schedule.sync(1, full: true)
+        // The hub's answer to the download says what it holds: the office sends what it lost.
         #expect(schedule.sites[0].replica.vector == kayes.vector)
         hub = schedule.sites[0].replica
         #expect(hub.records == kayes.records)
@@ -301,9 +298,11 @@ struct Schedule {
             case .requestDownload(let have):
                 sites[0].replica.acknowledge(peer: sites[o].name, Acknowledgement(vector: have, writtenAt: wall(o)), wallMillis: wall(0))
                 let changes = sites[0].replica.changes(WhatToSend(ours: sites[0].replica.vector, acknowledged: have))
-                event = changes.isEmpty ? .nothingToDownload
-                    : .downloaded(Delivery(sender: .hub, acknowledgement: sites[0].replica.acknowledgement(wallMillis: wall(0)),
-                                           blocks: [ReceivedBlock(changes: changes)]))
+                // The hub says what it holds on both answers (protocol.md §6.3).
+                let holds = sites[0].replica.acknowledgement(wallMillis: wall(0))
+                event = changes.isEmpty ? .nothingToDownload(peerHolds: holds)
+                    : .downloaded(Delivery(sender: .hub, acknowledgement: holds, blocks: [ReceivedBlock(changes: changes)]),
+                                  peerHolds: holds)
             case .merge(let delivery):
                 do {
                     event = .merged(try sites[o].replica.receive(delivery.blocks, from: delivery.sender,

@@ -6,8 +6,10 @@
 /// The flow: make a bundle of what the peer lacks and send it (skipped when there is nothing); if
 /// the peer refuses it as a gap (it lost what it had acknowledged, e.g. restored from a backup),
 /// make and send everything, once; on success remember the peer's acknowledgement. Then ask for what
-/// we lack, giving our vector, and merge what comes. Each step is atomic on both sides, so an
-/// exchange cut off anywhere is simply run again.
+/// we lack, giving our vector, and merge what comes. The peer's answer says what it holds; if it
+/// lacks changes we hold (it was restored from a backup, and we had nothing new to send), remember
+/// that and send them, once. Each step is atomic on both sides, so an exchange cut off anywhere is
+/// simply run again.
 ///
 /// Driving it: send `.started`, then for each action returned perform it and send the event it
 /// produced. Actions returned together are performed in order; if one fails, send `.failed` and drop
@@ -29,10 +31,10 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
         case uploadRefusedAsGap(any Error)
         /// The peer refused the upload for another reason: the exchange fails with `error`.
         case uploadRefused(any Error)
-        /// The peer answered the download with a bundle.
-        case downloaded(Payload)
-        /// The peer has nothing we lack.
-        case nothingToDownload
+        /// The peer answered the download with a bundle, and said what it holds (nil: it did not say).
+        case downloaded(Payload, peerHolds: Acknowledgement? = nil)
+        /// The peer has nothing we lack, and said what it holds (nil: it did not say).
+        case nothingToDownload(peerHolds: Acknowledgement? = nil)
         /// `.merge` merged the bundle.
         case merged(Receipt)
         /// An action failed (a transport error, a refusal of our replica): the exchange fails with it.
@@ -54,11 +56,14 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
 
     /// What an exchange did.
     public struct Report: Sendable {
-        /// Changes sent (in the last upload), and how many of them the peer did not have yet.
+        /// Changes sent (in the uploads that were accepted), and how many of them the peer did not have yet.
         public var sent = 0
         public var acceptedByPeer = 0
         /// Whether the upload was resent in full after a gap.
         public var resentInFull = false
+        /// Whether the download's answer showed the peer lacking changes we hold, which were then
+        /// sent (a peer restored from a backup).
+        public var sentAfterDownload = false
         /// What merging the peer's bundle did (nil: the peer had nothing for us).
         public var received: Receipt?
     }
@@ -90,6 +95,10 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
     /// Our vector as of the last bundle made (what the download request gives).
     private var have = VersionVector()
     private var sending = 0
+    /// What the peer said it holds when it answered the download.
+    private var peerHolds: Acknowledgement?
+    /// Whether the upload under way is the one after the download (then the exchange ends with it).
+    private var afterDownload = false
 
     /// `full`: upload everything from the start, not only what the peer acknowledged lacking (after
     /// the peer was restored from a backup: see `PeerState`; an office with nothing new to send would
@@ -120,6 +129,10 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
             return [.send(payload)]
         case (.makingBundle, .nothingToSend(let vector)):
             have = vector
+            if afterDownload {
+                state = .finished
+                return [.finish(report)]
+            }
             state = .downloading
             return [.requestDownload(have: vector)]
 
@@ -130,27 +143,44 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
         case (.uploading(full: true), .uploadRefusedAsGap(let error)), (.uploading, .uploadRefused(let error)):
             return fail(error)
         case (.uploading, .uploadAccepted(let applied, let acknowledgement)):
-            report.sent = sending
-            report.acceptedByPeer = applied
+            report.sent += sending
+            report.acceptedByPeer += applied
+            if afterDownload {
+                state = .finished
+                return (acknowledgement.map { [.remember($0)] } ?? []) + [.finish(report)]
+            }
             state = .downloading
             if let acknowledgement { return [.remember(acknowledgement), .requestDownload(have: have)] }
             return [.requestDownload(have: have)]
 
-        case (.downloading, .downloaded(let payload)):
+        case (.downloading, .downloaded(let payload, let holds)):
+            peerHolds = holds
             state = .merging
             return [.merge(payload)]
-        case (.downloading, .nothingToDownload):
-            state = .finished
-            return [.finish(report)]
+        case (.downloading, .nothingToDownload(let holds)):
+            peerHolds = holds
+            return catchUpOrFinish()
 
         case (.merging, .merged(let receipt)):
             report.received = receipt
-            state = .finished
-            return [.finish(report)]
+            return catchUpOrFinish()
 
         default:
             return fail(UnexpectedEvent(event: Self.name(of: event), state: "\(state)"))
         }
+    }
+
+    /// After the download: if the peer said it lacks changes we held when we asked (it lost them),
+    /// remember what it holds and send them, once; otherwise the exchange is over.
+    private mutating func catchUpOrFinish() -> [Action] {
+        guard !afterDownload, let holds = peerHolds, have.sorted.contains(where: { holds.vector[$0.site] < $0.seq }) else {
+            state = .finished
+            return [.finish(report)]
+        }
+        afterDownload = true
+        report.sentAfterDownload = true
+        state = .makingBundle(full: false)
+        return [.remember(holds), .makeBundle(full: false)]
     }
 
     private mutating func fail(_ error: any Error) -> [Action] {
