@@ -164,17 +164,7 @@ public final class Replica: Sendable {
         do {
             return try body()
         } catch let error as DatabaseError {
-            switch error.resultCode {
-            case .SQLITE_FULL: throw StoreError.diskFull(path: path)
-            case .SQLITE_BUSY, .SQLITE_LOCKED: throw StoreError.busy(path: path)
-            case .SQLITE_NOTADB: throw StoreError.notAReplica(path: path)
-            case .SQLITE_CORRUPT: throw StoreError.corrupt(path: path)
-            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM: throw StoreError.readOnly(path: path)
-            case .SQLITE_IOERR where error.extendedResultCode.rawValue == 13 | (4 << 8):
-                throw StoreError.diskFull(path: path)
-            default:
-                throw StoreError.sqlite(path: path, code: error.extendedResultCode.rawValue, message: error.message ?? "")
-            }
+            throw StoreError(error, path: path)
         } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
             throw StoreError.diskFull(path: path)
         } catch is DamagedRecord {
