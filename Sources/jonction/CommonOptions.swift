@@ -19,33 +19,34 @@ struct CommonOptions: ParsableArguments {
         return "./jonction.sqlite"
     }
 
-    func openReplica() throws -> Replica {
-        try Replica.open(at: databasePath)
+    /// Opens the replica; `.readOnly` for commands that only read it (they then work on a full disk).
+    func openReplica(_ mode: Replica.Mode = .readWrite) throws -> Replica {
+        try Replica.open(at: databasePath, mode: mode)
     }
 }
 
 extension CommonOptions {
     /// Runs a command body on the replica (see `running` for errors); the replica is closed after.
-    func withReplica(_ body: (Replica) throws -> Void) throws {
+    func withReplica(_ mode: Replica.Mode = .readWrite, _ body: (Replica) throws -> Void) throws {
         try running(language) {
-            let replica = try openReplica()
+            let replica = try openReplica(mode)
             defer { try? replica.close() }
             try body(replica)
         }
     }
 
     /// As `withReplica`, on the hub's replica only.
-    func withHub(_ body: (Replica) throws -> Void) throws {
+    func withHub(_ mode: Replica.Mode = .readWrite, _ body: (Replica) throws -> Void) throws {
         try running(language) {
-            let replica = try openHub()
+            let replica = try openHub(mode)
             defer { try? replica.close() }
             try body(replica)
         }
     }
 
     /// The hub's replica: `jonction hub …` commands refuse an office's.
-    func openHub() throws -> Replica {
-        let replica = try openReplica()
+    func openHub(_ mode: Replica.Mode = .readWrite) throws -> Replica {
+        let replica = try openReplica(mode)
         guard replica.site == .hub else {
             try? replica.close()
             throw CommandError.notTheHub(replica.site)

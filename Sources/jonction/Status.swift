@@ -13,7 +13,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             let s = try replica.read { try $0.status() }
             if json {
                 printJSON(s)
