@@ -41,7 +41,9 @@ public final class Replica: Sendable {
     ///
     /// `network` names the deployment the replica belongs to (protocol.md §5.3): the hub creates one
     /// when none is given; an office without one adopts the network of the first bundle it imports.
-    public static func create(at path: String, site: SiteName, network: String? = nil,
+    /// `restoring`: a new machine for an existing office, which writes nothing before it has its
+    /// own changes back from the hub (see `Replica+Restoring.swift`).
+    public static func create(at path: String, site: SiteName, network: String? = nil, restoring: Bool = false,
                               clock: any WallClock = SystemClock()) throws -> Replica {
         if let network, !Replica.isValidNetwork(network) { throw StoreError.invalidNetwork(network) }
         let network = network ?? (site == .hub ? Replica.newNetworkID() : nil)
@@ -61,6 +63,9 @@ public final class Replica: Sendable {
                         arguments: [site.rawValue, network, Schema.v1.version, Int64(clock.nowMillis())])
                 }
                 try Migrations.migrator.migrate(queue)
+                if restoring {
+                    try queue.write { db in try db.execute(sql: "UPDATE replica SET restoring = 1") }
+                }
                 try queue.close()
             }
         }

@@ -34,6 +34,8 @@ public struct ReplicaStatus: Sendable {
     public var conflicts: Int
     public var peers: [Peer]
     public var clockWarnings: [ClockWarning]
+    /// Made by `init --restore` and still waiting for its own changes from the hub: no local write.
+    public var restoring: Bool
 }
 
 extension ReplicaAccess {
@@ -56,7 +58,7 @@ extension ReplicaAccess {
     }
 
     package func status() throws -> ReplicaStatus {
-        let meta = try Row.fetchOne(db, sql: "SELECT schema_version, created_at, last_hlc, network FROM replica")!
+        let meta = try Row.fetchOne(db, sql: "SELECT schema_version, created_at, last_hlc, network, restoring FROM replica")!
         var counts: [ReplicaStatus.TableCount] = []
         for table in replica.schema.tables {
             let row = try Row.fetchOne(db, sql: """
@@ -75,6 +77,6 @@ extension ReplicaAccess {
             vector: try vector(), tables: counts,
             logSegments: try Int.fetchOne(db, sql: "SELECT count(*) FROM log_segment") ?? 0,
             conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
-            peers: try peers(), clockWarnings: warnings)
+            peers: try peers(), clockWarnings: warnings, restoring: meta[4])
     }
 }

@@ -75,6 +75,7 @@ enum CommandError: Error, UserFacingError {
     case notTheHub(SiteName)
     case unreadableFile(String)
     case outOfRange(option: String, value: Int, range: ClosedRange<Int>)
+    case restoreAtHub
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -89,6 +90,10 @@ enum CommandError: Error, UserFacingError {
         case .outOfRange(let option, let value, let range):
             return lang.pick("\(option) \(value) : la valeur doit être entre \(range.lowerBound) et \(range.upperBound).",
                              "\(option) \(value): the value must be between \(range.lowerBound) and \(range.upperBound).")
+        case .restoreAtHub:
+            return lang.pick(
+                "--restore est pour le nouveau poste d’un bureau : le pôle, lui, se remet en service depuis sa dernière sauvegarde (jonction backup).",
+                "--restore is for an office's new machine: the hub is put back into service from its last backup (jonction backup).")
         case .unreadableFile(let path):
             return lang.pick("Impossible de lire le fichier \(path) : vérifiez le chemin et les droits.",
                              "Cannot read the file \(path): check the path and the permissions.")
