@@ -16,6 +16,7 @@ enum Migrations {
         migrator.registerMigration("v3-match-rounds", migrate: v3)
         migrator.registerMigration("v4-hub-tables-at-hub-only", migrate: v4)
         migrator.registerMigration("v5-data-model-2", migrate: v5)
+        migrator.registerMigration("v6-restoring", migrate: v6)
         return migrator
     }
 
@@ -62,6 +63,13 @@ enum Migrations {
             DELETE FROM clock_warning;
             """)
         try db.execute(sql: "UPDATE replica SET schema_version = ?", arguments: [schema.version])
+    }
+
+    /// A new replica for an existing office (`jonction init --restore`) is `restoring` until it
+    /// holds its own origin's changes back from the hub: local writes are refused meanwhile, or
+    /// they would reuse seqs the network already holds (see `LocalWriter`).
+    private static func v6(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE replica ADD COLUMN restoring INTEGER NOT NULL DEFAULT 0 CHECK (restoring IN (0, 1))")
     }
 
     /// The hub's own tables (`office`, `match_round`: v2, v3) belong in the hub's replica only:

@@ -55,7 +55,7 @@ extension Replica {
         try Replica.createFile(at: target, temporarySuffix: "sauvegarde") { temporary in
             // VACUUM INTO reads one consistent snapshot by itself; it may not run inside a transaction.
             try Replica.translatingErrors(path: target) {
-                try pool.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
+                try database.unsafeRead { db in try db.execute(sql: "VACUUM INTO ?", arguments: [temporary]) }
             }
         }
     }

@@ -5,23 +5,33 @@ import Jonction
 /// A site's local replica: the materialized records, the append-only change log, the version
 /// vector and the site's clock, in one SQLite file (WAL).
 ///
-/// The replica owns its connection pool: every write is one transaction (log, stamps and rows
-/// together, or nothing); reads run concurrently with it.
+/// The replica owns its connections: every write is one transaction (log, stamps and rows
+/// together, or nothing); reads run concurrently with it. Opened `.readOnly`, it writes nothing at
+/// all (see `Replica+Reading.swift`).
 public final class Replica: Sendable {
+    /// Whether the replica was opened to write, or only to read (`status`, `dump`, `export`…).
+    public enum Mode: Sendable {
+        case readWrite
+        case readOnly
+    }
+
     public let path: String
     public let site: SiteName
     public let schema: Schema
-    let pool: DatabasePool
+    public let mode: Mode
+    /// A pool (readers beside the writer) when opened `.readWrite`; one connection when `.readOnly`.
+    let database: any DatabaseWriter
     /// The wall clock the replica stamps its writes with.
     public let clock: any WallClock
     /// The materialized table of each table of the schema, by name.
     let tables: [String: MaterializedTable]
 
-    private init(path: String, site: SiteName, pool: DatabasePool, clock: any WallClock) {
+    init(path: String, site: SiteName, database: any DatabaseWriter, mode: Mode, clock: any WallClock) {
         self.path = path
         self.site = site
         self.schema = .current
-        self.pool = pool
+        self.mode = mode
+        self.database = database
         self.clock = clock
         self.tables = Dictionary(uniqueKeysWithValues: Schema.current.tables.map { ($0.name, MaterializedTable($0)) })
     }
@@ -31,7 +41,9 @@ public final class Replica: Sendable {
     ///
     /// `network` names the deployment the replica belongs to (protocol.md §5.3): the hub creates one
     /// when none is given; an office without one adopts the network of the first bundle it imports.
-    public static func create(at path: String, site: SiteName, network: String? = nil,
+    /// `restoring`: a new machine for an existing office, which writes nothing before it has its
+    /// own changes back from the hub (see `Replica+Restoring.swift`).
+    public static func create(at path: String, site: SiteName, network: String? = nil, restoring: Bool = false,
                               clock: any WallClock = SystemClock()) throws -> Replica {
         if let network, !Replica.isValidNetwork(network) { throw StoreError.invalidNetwork(network) }
         let network = network ?? (site == .hub ? Replica.newNetworkID() : nil)
@@ -51,6 +63,9 @@ public final class Replica: Sendable {
                         arguments: [site.rawValue, network, Schema.current.version, Int64(clock.nowMillis())])
                 }
                 try Migrations.migrator.migrate(queue)
+                if restoring {
+                    try queue.write { db in try db.execute(sql: "UPDATE replica SET restoring = 1") }
+                }
                 try queue.close()
             }
         }
@@ -82,14 +97,21 @@ public final class Replica: Sendable {
     }
 
     /// Opens an existing replica, checking that the file is one before anything is written to it.
-    public static func open(at path: String, clock: any WallClock = SystemClock()) throws -> Replica {
-        try open(at: path, clock: clock, prepare: nil)
+    /// `.readOnly` writes nothing to the replica's disk, so that reading works on a full disk.
+    public static func open(at path: String, mode: Mode = .readWrite, clock: any WallClock = SystemClock()) throws -> Replica {
+        switch mode {
+        case .readWrite: try open(at: path, clock: clock, prepare: nil)
+        case .readOnly: try openForReading(at: path, clock: clock)
+        }
     }
 
     /// `prepare` runs on every new connection (tests use it to simulate a full disk).
     static func open(at path: String, clock: any WallClock, prepare: (@Sendable (Database) throws -> Void)?) throws -> Replica {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noReplica(path: path) }
         try checkHeader(path)
+        // A writer needs room for the `-shm` index at least; on a full file system of 1 KiB blocks,
+        // SQLite's mapping of it faults (SIGBUS) instead of failing. Refused before opening.
+        guard !StoreError.fileSystemIsFull(at: path) else { throw StoreError.diskFull(path: path) }
         return try translatingErrors(path: path) {
             var configuration = Configuration()
             configuration.label = "jonction"
@@ -115,7 +137,7 @@ public final class Replica: Sendable {
             guard let name = try pool.read({ db in try String.fetchOne(db, sql: "SELECT site FROM replica") }) else {
                 throw StoreError.notAReplica(path: path)
             }
-            return Replica(path: path, site: SiteName(unchecked: name), pool: pool, clock: clock)
+            return Replica(path: path, site: SiteName(unchecked: name), database: pool, mode: .readWrite, clock: clock)
         }
     }
 
@@ -133,7 +155,7 @@ public final class Replica: Sendable {
     }
 
     /// SQLite's file header names the application: ours is "JNCT" (offset 68, big-endian).
-    private static func checkHeader(_ path: String) throws {
+    static func checkHeader(_ path: String) throws {
         guard let handle = FileHandle(forReadingAtPath: path) else { throw StoreError.readOnly(path: path) }
         defer { try? handle.close() }
         let header = (try? handle.read(upToCount: 100)) ?? Data()
@@ -146,12 +168,15 @@ public final class Replica: Sendable {
         }
     }
 
-    /// Closes the connections, after moving the write-ahead log into the database file: a copy of
-    /// the `.sqlite` file alone is then a complete replica. It may not be used afterwards.
+    /// Closes the connections, after moving the write-ahead log into the database file (opened to
+    /// write): a copy of the `.sqlite` file alone is then a complete replica. It may not be used
+    /// afterwards.
     public func close() throws {
         try translatingErrors {
-            try pool.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
-            try pool.close()
+            if mode == .readWrite {
+                try database.writeWithoutTransaction { db in _ = try db.checkpoint(.truncate) }
+            }
+            try database.close()
         }
     }
 
@@ -164,17 +189,7 @@ public final class Replica: Sendable {
         do {
             return try body()
         } catch let error as DatabaseError {
-            switch error.resultCode {
-            case .SQLITE_FULL: throw StoreError.diskFull(path: path)
-            case .SQLITE_BUSY, .SQLITE_LOCKED: throw StoreError.busy(path: path)
-            case .SQLITE_NOTADB: throw StoreError.notAReplica(path: path)
-            case .SQLITE_CORRUPT: throw StoreError.corrupt(path: path)
-            case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM: throw StoreError.readOnly(path: path)
-            case .SQLITE_IOERR where error.extendedResultCode.rawValue == 13 | (4 << 8):
-                throw StoreError.diskFull(path: path)
-            default:
-                throw StoreError.sqlite(path: path, code: error.extendedResultCode.rawValue, message: error.message ?? "")
-            }
+            throw StoreError(error, path: path)
         } catch let error as CocoaError where error.code == .fileWriteOutOfSpace {
             throw StoreError.diskFull(path: path)
         } catch is DamagedRecord {

@@ -30,6 +30,8 @@ public struct ReplicaStatus: Sendable {
     /// What this machine's clock looks like to the replica (protocol.md §3.1): a doubtful clock
     /// stops local writes until it is confirmed or this site's future changes are restamped.
     public var clockVerdict: ClockRule.Verdict
+    /// Made by `init --restore` and still waiting for its own changes from the hub: no local write.
+    public var restoring: Bool
 }
 
 extension ReplicaAccess {
@@ -52,7 +54,7 @@ extension ReplicaAccess {
     }
 
     package func status() throws -> ReplicaStatus {
-        let meta = try Row.fetchOne(db, sql: "SELECT schema_version, created_at, last_hlc, network FROM replica")!
+        let meta = try Row.fetchOne(db, sql: "SELECT schema_version, created_at, last_hlc, network, restoring FROM replica")!
         var counts: [ReplicaStatus.TableCount] = []
         for table in replica.schema.tables {
             let row = try Row.fetchOne(db, sql: """
@@ -67,7 +69,7 @@ extension ReplicaAccess {
             vector: try vector(), tables: counts,
             logSegments: try Int.fetchOne(db, sql: "SELECT count(*) FROM log_segment") ?? 0,
             conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
-            peers: try peers(), clockVerdict: try replica.clockVerdict(db))
+            peers: try peers(), clockVerdict: try replica.clockVerdict(db), restoring: meta[4])
     }
 }
 

@@ -23,15 +23,17 @@ package struct ReplicaReader: ReplicaAccess {
 extension Replica {
     /// Runs `body` in one read transaction (a snapshot). SQLite's failures come out as `StoreError`.
     package func read<T>(_ body: (ReplicaReader) throws -> T) throws -> T {
-        try translatingErrors { try pool.read { db in try body(ReplicaReader(replica: self, db: db)) } }
+        try translatingErrors { try database.read { db in try body(ReplicaReader(replica: self, db: db)) } }
     }
 
     /// Runs `body` in one write transaction: everything it does is written together, or nothing if
     /// it throws. Local writes get their seqs and clock ticks here (see `ReplicaTransaction`).
+    /// A replica opened `.readOnly` refuses.
     @discardableResult
     package func write<T>(_ body: (ReplicaTransaction) throws -> T) throws -> T {
-        try translatingErrors {
-            try pool.write { db in
+        guard mode == .readWrite else { throw StoreError.readOnly(path: path) }
+        return try translatingErrors {
+            try database.write { db in
                 let transaction = ReplicaTransaction(replica: self, db: db)
                 let result = try body(transaction)
                 try transaction.commitLocalWrites()

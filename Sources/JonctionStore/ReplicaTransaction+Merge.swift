@@ -30,7 +30,8 @@ extension ReplicaTransaction {
     /// When the changes come from a peer's bundle, `sender` and `acknowledging` (the sender's vector
     /// when it wrote the bundle) are remembered too, so that the next bundle for that peer carries
     /// only what it lacks; `network` is checked against this replica's (a foreign network is
-    /// refused) or adopted if this replica has none yet.
+    /// refused) or adopted if this replica has none yet. A replica made by `init --restore` may
+    /// write again once a bundle from the hub shows it holds all its own changes the hub holds.
     ///
     /// `progress` is called now and then with (changes merged, changes to merge).
     @discardableResult
@@ -41,6 +42,9 @@ extension ReplicaTransaction {
         try replica.checkNetwork(network, sender: sender, db: db)
         let report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
         if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
+        if sender == .hub, let acknowledgement {
+            try replica.endRestoring(hubHolds: acknowledgement.vector[replica.site], db: db)
+        }
         return report
     }
 

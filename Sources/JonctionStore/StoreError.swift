@@ -36,6 +36,9 @@ public enum StoreError: Error, Sendable, Equatable {
     case corrupt(path: String)
     /// The file or its folder cannot be written.
     case readOnly(path: String)
+    /// A local write on a replica made for an existing office (`init --restore`) before it got its
+    /// own changes back from the hub: it would reuse seqs the network already holds.
+    case restoring(site: SiteName, path: String)
     case invalidNetwork(String)
     /// A bundle from another Jonction network (a demo, a training laptop): never mixed in.
     case foreignNetwork(ours: String, theirs: String, sender: SiteName)
@@ -124,6 +127,10 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Impossible d’écrire dans \(path) (fichier ou dossier en lecture seule). Vérifiez les droits d’accès.",
                 "Cannot write to \(path) (read-only file or folder). Check the permissions.")
+        case .restoring(let site, let path):
+            return lang.pick(
+                "Ce réplica remplace le poste de \(site) (créé avec « init --restore ») : avant toute saisie, il doit recevoir l’export complet du pôle, qui contient les changements déjà envoyés par \(site). Sinon leurs numéros seraient réutilisés et le pôle refuserait les paquets suivants. Au pôle : « jonction export --db pole.sqlite --to DOSSIER --for \(site) --full » ; ici : « jonction import --db \(path) DOSSIER » (ou « jonction sync »). Rien n’a été modifié. Si le pôle n’a vraiment jamais rien reçu de \(site) (un bureau tout neuf) : « jonction confirm-new-office --db \(path) ».",
+                "This replica replaces \(site)'s machine (created with “init --restore”): before any entry, it must receive the hub's full export, which holds the changes \(site) already sent. Otherwise their numbers would be reused and the hub would refuse the next bundles. At the hub: “jonction export --db hub.sqlite --to FOLDER --for \(site) --full”; here: “jonction import --db \(path) FOLDER” (or “jonction sync”). Nothing was changed. If the hub truly never received anything from \(site) (a brand-new office): “jonction confirm-new-office --db \(path)”.")
         case .invalidNetwork(let network):
             return lang.pick(
                 "Identifiant de réseau invalide « \(network) » : 32 chiffres hexadécimaux minuscules (voir « jonction status » sur le pôle).",

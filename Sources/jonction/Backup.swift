@@ -18,7 +18,7 @@ struct Backup: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             try replica.backup(to: to)
             print(lang.pick("Sauvegarde écrite : \(to)", "Backup written: \(to)"))
         }

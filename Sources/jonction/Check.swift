@@ -17,7 +17,7 @@ struct Check: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             let report = try replica.read { try $0.checkIntegrity() }
             if json {
                 var out = CanonicalJSON()

@@ -19,33 +19,34 @@ struct CommonOptions: ParsableArguments {
         return "./jonction.sqlite"
     }
 
-    func openReplica() throws -> Replica {
-        try Replica.open(at: databasePath)
+    /// Opens the replica; `.readOnly` for commands that only read it (they then work on a full disk).
+    func openReplica(_ mode: Replica.Mode = .readWrite) throws -> Replica {
+        try Replica.open(at: databasePath, mode: mode)
     }
 }
 
 extension CommonOptions {
     /// Runs a command body on the replica (see `running` for errors); the replica is closed after.
-    func withReplica(_ body: (Replica) throws -> Void) throws {
+    func withReplica(_ mode: Replica.Mode = .readWrite, _ body: (Replica) throws -> Void) throws {
         try running(language) {
-            let replica = try openReplica()
+            let replica = try openReplica(mode)
             defer { try? replica.close() }
             try body(replica)
         }
     }
 
     /// As `withReplica`, on the hub's replica only.
-    func withHub(_ body: (Replica) throws -> Void) throws {
+    func withHub(_ mode: Replica.Mode = .readWrite, _ body: (Replica) throws -> Void) throws {
         try running(language) {
-            let replica = try openHub()
+            let replica = try openHub(mode)
             defer { try? replica.close() }
             try body(replica)
         }
     }
 
     /// The hub's replica: `jonction hub …` commands refuse an office's.
-    func openHub() throws -> Replica {
-        let replica = try openReplica()
+    func openHub(_ mode: Replica.Mode = .readWrite) throws -> Replica {
+        let replica = try openReplica(mode)
         guard replica.site == .hub else {
             try? replica.close()
             throw CommandError.notTheHub(replica.site)
@@ -74,6 +75,7 @@ enum CommandError: Error, UserFacingError {
     case notTheHub(SiteName)
     case unreadableFile(String)
     case outOfRange(option: String, value: Int, range: ClosedRange<Int>)
+    case restoreAtHub
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -88,6 +90,10 @@ enum CommandError: Error, UserFacingError {
         case .outOfRange(let option, let value, let range):
             return lang.pick("\(option) \(value) : la valeur doit être entre \(range.lowerBound) et \(range.upperBound).",
                              "\(option) \(value): the value must be between \(range.lowerBound) and \(range.upperBound).")
+        case .restoreAtHub:
+            return lang.pick(
+                "--restore est pour le nouveau poste d’un bureau : le pôle, lui, se remet en service depuis sa dernière sauvegarde (jonction backup).",
+                "--restore is for an office's new machine: the hub is put back into service from its last backup (jonction backup).")
         case .unreadableFile(let path):
             return lang.pick("Impossible de lire le fichier \(path) : vérifiez le chemin et les droits.",
                              "Cannot read the file \(path): check the path and the permissions.")

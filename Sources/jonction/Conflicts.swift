@@ -17,7 +17,7 @@ struct Conflicts: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             var conflicts = try replica.read { try $0.conflicts() }
             if let limit, limit >= 0 { conflicts = Array(conflicts.prefix(limit)) }
             if json {

@@ -17,7 +17,7 @@ struct Dump: ParsableCommand {
 
     func run() throws {
         try running(options.language) {
-            let replica = try options.openReplica()
+            let replica = try options.openReplica(.readOnly)
             defer { try? replica.close() }
             print(try replica.read { try $0.dumpJSON() })
         }

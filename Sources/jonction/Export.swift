@@ -31,7 +31,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             let addressee = try SiteName(self.addressee)
             guard addressee != replica.site else { throw CommandError.exportToSelf(replica.site) }
             let progress = ProgressLine(lang.pick("Préparation du paquet…", "Preparing the bundle…"))

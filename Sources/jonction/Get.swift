@@ -18,7 +18,7 @@ struct Get: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             let record = try replica.read { try $0.get(table: table, id: id) }
             if json {
                 var out = CanonicalJSON()

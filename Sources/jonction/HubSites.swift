@@ -15,7 +15,7 @@ struct HubSites: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withHub { replica in
+        try options.withHub(.readOnly) { replica in
             let offices = Dictionary(uniqueKeysWithValues: try replica.read { try $0.offices() }.map { ($0.site, $0) })
             let peers = Dictionary(uniqueKeysWithValues: try replica.read { try $0.status() }.peers.map { ($0.site, $0) })
             let sites = Set(offices.keys).union(peers.keys).sorted()

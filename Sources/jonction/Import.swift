@@ -25,6 +25,7 @@ struct Import: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
+            let wasRestoring = try replica.read { try $0.isRestoring() }
             let line = ProgressLine(lang.pick("Import", "Import"))
             let outcomes = try replica.importFiles(paths.map { URL(fileURLWithPath: $0) }) { url, done, total in
                 line.relabel(lang.pick("Fusion de ", "Merging ") + url.lastPathComponent)
@@ -35,6 +36,7 @@ struct Import: ParsableCommand {
                 printJSON(outcomes, lang)
             } else {
                 printText(outcomes, lang)
+                if wasRestoring { try printRestoring(replica, lang) }
             }
             if outcomes.contains(where: \.isRefused) { throw ExitCode(1) }
         }
@@ -80,6 +82,26 @@ struct Import: ParsableCommand {
         } else {
             print(lang.pick("Bilan : \(imported) importé(s), \(replays) déjà connu(s), \(refused) refusé(s).",
                             "Summary: \(imported) imported, \(replays) already known, \(refused) refused."))
+        }
+    }
+
+    /// After an import on a replica made by `init --restore`: whether entries may start.
+    private func printRestoring(_ replica: Replica, _ lang: Lang) throws {
+        let (restoring, own, hubHolds) = try replica.read {
+            (try $0.isRestoring(), try $0.vector()[replica.site], try $0.acknowledged(by: .hub)[replica.site])
+        }
+        if !restoring {
+            print(lang.pick(
+                "Le réplica a repris les changements de \(replica.site) (jusqu’au n° \(own)) : la saisie est possible.",
+                "The replica has \(replica.site)'s changes back (up to #\(own)): entries are accepted."))
+        } else if hubHolds > own {
+            print(lang.pick(
+                "Ce réplica attend toujours ses propres changements : le pôle en a jusqu’au n° \(hubHolds), il en a jusqu’au n° \(own). Demandez au pôle un export complet (--full) et importez-le.",
+                "This replica still waits for its own changes: the hub holds up to #\(hubHolds), it holds up to #\(own). Ask the hub for a full export (--full) and import it."))
+        } else {
+            print(lang.pick(
+                "Ce réplica attend toujours l’export complet du pôle : aucune saisie avant de l’avoir importé.",
+                "This replica still waits for the hub's full export: no entry before it is imported."))
         }
     }
 

@@ -25,7 +25,7 @@ struct Log: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             if let table { _ = try replica.schema.table(named: table) }
             var changes = try replica.read { try $0.log(origin: try origin.map { try SiteName($0) }, table: table, id: id) }
             if let limit, limit >= 0, changes.count > limit { changes.removeFirst(changes.count - limit) }

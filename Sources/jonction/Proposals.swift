@@ -20,7 +20,7 @@ struct Proposals: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             let views = try replica.read { try $0.proposals(for: all || replica.site == .hub ? nil : replica.site) }
                 .filter { !pending || $0.status.flatMap(ProposalStatus.init(rawValue:)) == .proposed }
             if json {

@@ -13,7 +13,7 @@ struct Status: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica { replica in
+        try options.withReplica(.readOnly) { replica in
             let s = try replica.read { try $0.status() }
             if json {
                 printJSON(s)
@@ -25,6 +25,11 @@ struct Status: ParsableCommand {
             print(lang.pick("Réseau        : \(s.network ?? "(pas encore : adopté au premier paquet importé)")",
                             "Network       : \(s.network ?? "(none yet: adopted from the first bundle imported)")"))
             print(lang.pick("Horloge (HLC) : \(s.clock)", "Clock (HLC)   : \(s.clock)"))
+            if s.restoring {
+                print(lang.pick(
+                    "Restauration  : en attente de l’export complet du pôle (aucune saisie avant de l’avoir importé)",
+                    "Restoring     : waiting for the hub's full export (no entry before it is imported)"))
+            }
             let vector = s.vector.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ", ")
             print(lang.pick("Vecteur       : \(vector.isEmpty ? "(vide)" : vector) — \(s.vector.total) changement(s), \(s.logSegments) segment(s) de journal",
                             "Vector        : \(vector.isEmpty ? "(empty)" : vector) — \(s.vector.total) change(s), \(s.logSegments) log segment(s)"))
@@ -76,6 +81,7 @@ struct Status: ParsableCommand {
             out.endObject()
         }
         out.endArray()
+        out.key("restoring"); out.bool(s.restoring)
         out.key("schema_version"); out.integer(s.schemaVersion)
         out.key("site"); out.string(s.site.rawValue)
         out.key("tables")

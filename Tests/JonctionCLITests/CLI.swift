@@ -25,11 +25,18 @@ struct CLI {
         try run(arguments, environment: environment)
     }
 
+    /// `fileSizeLimit`: the largest file the tool may write, in blocks of `ulimit -f` (`/bin/sh`'s
+    /// unit, 512 bytes for dash); a larger write fails as on a full disk (EFBIG instead of ENOSPC).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], fileSizeLimit: Int? = nil) throws -> Result {
         let process = Process()
-        process.executableURL = CLI.executable
-        process.arguments = arguments
+        if let fileSizeLimit {
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", "trap '' XFSZ; ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\"", CLI.executable.path] + arguments
+        } else {
+            process.executableURL = CLI.executable
+            process.arguments = arguments
+        }
         process.currentDirectoryURL = directory.url
         var env = ProcessInfo.processInfo.environment
         env["JONCTION_DB"] = nil

@@ -120,7 +120,7 @@ struct SticksTests {
         // The laptop is lost. A new one: same site, then the hub's full export before any entry.
         try FileManager.default.removeItem(at: dir.url.appendingPathComponent("kayes.sqlite"))
         try run("export", "--db", "hub.sqlite", "--to", "retour", "--for", "kayes", "--full")
-        try run("init", "--db", "kayes.sqlite", "--site", "kayes")
+        try run("init", "--db", "kayes.sqlite", "--site", "kayes", "--restore")
         try run("import", "--db", "kayes.sqlite", "retour")
         #expect(try cli.run("dump", "--db", "kayes.sqlite").stdout == cli.run("dump", "--db", "hub.sqlite").stdout)
         #expect(try run("check", "--db", "kayes.sqlite").status == 0)

@@ -187,7 +187,7 @@ struct ReplicaTests {
     @Test("un réplica écrit par une version plus récente est refusé")
     func newerSchema() throws {
         let replica = try makeReplica()
-        try replica.pool.write { db in
+        try replica.database.write { db in
             try db.execute(sql: "INSERT INTO grdb_migrations (identifier) VALUES ('v9-futur')")
         }
         try replica.close()
@@ -205,7 +205,7 @@ struct ReplicaTests {
     @Test("les tables matérialisées suivent le schéma v1, colonnes typées")
     func materializedMatchesSchema() throws {
         let replica = try makeReplica()
-        try replica.pool.read { db in
+        try replica.database.read { db in
             for table in Schema.current.tables {
                 let columns = try Row.fetchAll(db, sql: "PRAGMA table_info(\(table.name))").map { ($0["name"] as String, $0["type"] as String) }
                 var expected = [("id", "TEXT")]
@@ -276,7 +276,7 @@ struct ReplicaTests {
         let replica = try makeReplica()
         try replica.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Traoré")]) }
         let before = try replica.read { try $0.recordSet() }
-        try replica.pool.write { db in
+        try replica.database.write { db in
             let pages = try Int.fetchOne(db, sql: "PRAGMA page_count")!
             try db.execute(sql: "PRAGMA max_page_count = \(pages + 2)")
         }
