@@ -74,4 +74,32 @@ struct LegacyFixtureTests {
         // The old stick again at mopti: a replay, nothing differs.
         #expect(try mopti.importBundle(at: Self.url("legacy-v1-kayes.jnb")).isReplay)
     }
+
+    @Test("un relais transmet les valeurs octet pour octet : mêmes octets partout, y compris les marques combinantes")
+    func relayByteForByte() throws {
+        let dir = TemporaryDirectory("relay")
+        let clock = ManualClock(millis: Self.t0.millis)
+        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: Self.kayes, clock: clock)
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: Self.hub, clock: clock)
+        let mopti = try Replica.create(at: dir.path("mopti.sqlite"), site: SiteName(unchecked: "mopti"), clock: clock)
+        // NFC keeps "q̃" decomposed (there is no precomposed letter) and composes "é"; two candidates
+        // whose names differ only there.
+        try kayes.write {
+            try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Koné"), ("commune", "Q\u{303}uartier")])
+            try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Kone\u{301}"), ("notes", "ligne 1\r\nligne 2")])
+        }
+        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: Self.hub) }!.encoded()))
+        try mopti.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName(unchecked: "mopti")) }!.encoded()))
+        let bytes = try [kayes, hub, mopti].map { replica in Array(try replica.read { try $0.dumpJSON() }.utf8) }
+        #expect(bytes[0] == bytes[1] && bytes[1] == bytes[2])
+        #expect(bytes[0].count > 0)
+        let commune = try mopti.read { try $0.get(table: "candidate", id: "kayes-c01") }.state[Schema.V1.candidate.commune]
+        if case .text(let text) = commune { #expect(Array(text.utf8) == Array("Q\u{303}uartier".utf8)) } else { Issue.record("commune") }
+        // And a decomposed "é" sent as such is refused: it is not in normal form.
+        let raw = Change(origin: SiteName(unchecked: "gao"), seq: 1, hlc: HLC(millis: Self.t0.millis), table: "candidate", id: "gao-c01",
+                         operation: .set(field: "family_name", value: .text("Kone\u{301}")))
+        let bundle = ChangeBundle(sender: SiteName(unchecked: "gao"), addressee: Self.hub, network: nil, createdAt: Self.t0.millis,
+                                  senderVector: VersionVector([SiteName(unchecked: "gao"): 1]), changes: [raw])
+        #expect(throws: StoreError.self) { try hub.importBundle(ChangeBundle(decoding: bundle.encoded())) }
+    }
 }
