@@ -48,6 +48,9 @@ public struct SyncClient: Sendable {
         public var acceptedByHub = 0
         /// What merging the hub's bundle did (nil: the hub had nothing for us).
         public var received: ImportReport?
+        /// Whether the hub's answer showed it lacking changes we held (restored from a backup), which
+        /// were then sent.
+        public var sentAfterDownload = false
     }
 
     public func sync(_ replica: Replica, progress: (@Sendable (Phase) -> Void)? = nil) async throws -> Report {
@@ -74,7 +77,8 @@ public struct SyncClient: Sendable {
             case .merging(let done, let total): progress?(.merging(done: done, total: total))
             }
         }
-        var report = Report(sent: exchange.sent, acceptedByHub: exchange.acceptedByPeer)
+        var report = Report(sent: exchange.sent, acceptedByHub: exchange.acceptedByPeer,
+                            sentAfterDownload: exchange.sentAfterDownload)
         for (_, result) in exchange.received ?? [] {
             switch result {
             case .imported(let r), .replay(let r): report.received = r

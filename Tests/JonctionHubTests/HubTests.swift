@@ -35,6 +35,38 @@ struct HubTests {
         await hub.stop()
     }
 
+    @Test("une horloge en avance de dix jours : 409 clock_ahead en français, rien de changé ; un pôle restauré se rattrape au sync suivant")
+    func clockAheadAndRestoredHub() async throws {
+        let hub = try await TestHub.start()
+        let token = try hub.enroll("kayes")
+        let ahead = ManualClock(millis: UInt64(Date().timeIntervalSince1970 * 1000) + 10 * 86_400_000)
+        let late = try Replica.create(at: hub.dir.path("late.sqlite"), site: SiteName("kayes"), clock: ahead)
+        try late.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
+        let bundle = try late.read { try $0.makeBundle(for: .hub) }!.encoded()
+        let (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: bundle)
+        #expect(status == 409)
+        let error = json?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "clock_ahead")
+        #expect((error?["message"] as? String)?.contains("l’horloge de kayes avance") == true)
+        #expect(try hub.replica.read { try $0.vector() } == VersionVector())
+
+        // A real office syncs, the hub loses everything (restored from an empty backup), the office
+        // has nothing new: its next sync gives the hub back what it lost.
+        let kayes = try hub.office("kayes")
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
+        _ = try await hub.client(token).sync(kayes)
+        let network = try hub.replica.read { try $0.network() }
+        await hub.stop()
+        let emptyDir = TemporaryDirectory("restored")
+        let restored = try Replica.create(at: emptyDir.path("hub.sqlite"), site: .hub, network: network)
+        let again = try await TestHub.start(dir: emptyDir, replica: restored)
+        let token2 = try again.enroll("kayes")
+        let report = try await again.client(token2).sync(kayes)
+        #expect(report.sentAfterDownload)
+        #expect(try restored.read { try $0.dumpJSON() } == kayes.read { try $0.dumpJSON() })
+        await again.stop()
+    }
+
     @Test("jeton absent, inconnu, d’un autre bureau, révoqué : refus clairs, rien de changé")
     func tokens() async throws {
         let hub = try await TestHub.start()
