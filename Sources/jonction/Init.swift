@@ -1,11 +1,18 @@
 import ArgumentParser
+import Foundation
 import Jonction
+import JonctionBundle
 import JonctionStore
 
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Créer le réplica d’un site (un bureau, ou « hub » pour le pôle).",
-        discussion: "Un fichier existant n’est jamais écrasé.")
+        discussion: """
+            Crée aussi les clés du site (signature Ed25519, accord X25519) dans un fichier à côté du réplica,
+            CHEMIN.cles, lisible par son seul propriétaire : jamais dans le réplica, jamais dans un paquet.
+            La ligne « jonction-site … » affichée est l’identité publique du site, à remettre au pôle pour
+            l’inscription (jonction hub enroll --identity). Un fichier existant n’est jamais écrasé.
+            """)
 
     @OptionGroup var options: CommonOptions
 
@@ -26,14 +33,32 @@ struct Init: ParsableCommand {
         try running(lang) {
             let name = try SiteName(site)
             if restore && name == .hub { throw CommandError.restoreAtHub }
-            let replica = try Replica.create(at: options.databasePath, site: name, network: network, restoring: restore)
+            // The keys first (a new file only), then the replica; if the replica cannot be made, the
+            // keys just written go too: nothing is left half-made.
+            let keyPath = SiteKeys.defaultPath(forReplica: options.databasePath)
+            let keys = SiteKeys.generate(for: name)
+            if FileManager.default.fileExists(atPath: options.databasePath) {
+                throw StoreError.replicaExists(path: options.databasePath)
+            }
+            try keys.write(to: keyPath)
+            let replica: Replica
+            do {
+                replica = try Replica.create(at: options.databasePath, site: name, network: network, restoring: restore)
+            } catch {
+                unlink(keyPath)
+                throw error
+            }
             let network = try replica.read { try $0.network() }
             try replica.close()
+            let identity = keys.identity
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()
                 out.key("network")
                 if let network { out.string(network) } else { out.null() }
+                out.key("fingerprint"); out.string(identity.fingerprint)
+                out.key("identity"); out.string(identity.line)
+                out.key("keys"); out.string(keyPath)
                 out.key("path"); out.string(options.databasePath)
                 out.key("restoring"); out.bool(restore)
                 out.key("site"); out.string(name.rawValue)
@@ -42,6 +67,13 @@ struct Init: ParsableCommand {
             } else {
                 print(lang.pick("Réplica créé : \(options.databasePath) (site \(name)).",
                                 "Replica created: \(options.databasePath) (site \(name))."))
+                print(lang.pick("Clés du site : \(keyPath) (privé : ne le copiez jamais, sauvegardez-le à part).",
+                                "Site keys: \(keyPath) (private: never copy it around, back it up separately)."))
+                print(lang.pick("Empreinte : \(identity.fingerprint) (à comparer avec celle que lira le pôle)",
+                                "Fingerprint: \(identity.fingerprint) (to compare with the one the hub reads)"))
+                print(lang.pick("Identité publique, à remettre au pôle pour l’inscription :",
+                                "Public identity, to give to the hub for enrolment:"))
+                print(identity.line)
                 if restore {
                     print(lang.pick(
                         "Avant toute saisie, importez l’export complet du pôle (au pôle : jonction export --db pole.sqlite --to DOSSIER --for \(name) --full ; ici : jonction import --db \(options.databasePath) DOSSIER).",

@@ -119,6 +119,7 @@ struct SticksTests {
         try run("import", "--db", "hub.sqlite", "cle")
         // The laptop is lost. A new one: same site, then the hub's full export before any entry.
         try FileManager.default.removeItem(at: dir.url.appendingPathComponent("kayes.sqlite"))
+        try FileManager.default.removeItem(at: dir.url.appendingPathComponent("kayes.sqlite.cles"))
         try run("export", "--db", "hub.sqlite", "--to", "retour", "--for", "kayes", "--full")
         try run("init", "--db", "kayes.sqlite", "--site", "kayes", "--restore")
         try run("import", "--db", "kayes.sqlite", "retour")
