@@ -1,6 +1,8 @@
+import Crypto
 import Foundation
 import GRDB
 import Jonction
+import JonctionBundle
 import JonctionStore
 
 /// An office in the hub's register.
@@ -9,6 +11,8 @@ public struct OfficeRecord: Sendable, Equatable {
     public var enrolledAt: UInt64
     public var revokedAt: UInt64?
     public var lastContact: UInt64?
+    /// Its public keys, if it was enrolled with its identity (`hub enroll --identity`).
+    public var identity: SiteIdentity?
 
     public var isActive: Bool { revokedAt == nil }
 }
@@ -18,6 +22,8 @@ public enum OfficeRegisterError: Error, Sendable, Equatable, UserFacingError {
     case alreadyEnrolled(SiteName)
     case alreadyRevoked(SiteName)
     case unknown(SiteName)
+    /// The identity given names another site.
+    case identityOfAnotherSite(identity: SiteName, site: SiteName)
 
     public func message(_ lang: Lang) -> String {
         switch self {
@@ -31,6 +37,10 @@ public enum OfficeRegisterError: Error, Sendable, Equatable, UserFacingError {
             return lang.pick(
                 "Aucun bureau « \(site) » n’est inscrit. « jonction hub sites » les liste.",
                 "No office “\(site)” is enrolled. “jonction hub sites” lists them.")
+        case .identityOfAnotherSite(let identity, let site):
+            return lang.pick(
+                "Cette identité est celle du site « \(identity) », pas de « \(site) » : rien n’a été inscrit. Demandez au bureau la ligne « jonction-site \(site) … » affichée par « jonction init ».",
+                "This identity is site “\(identity)”'s, not “\(site)”'s: nothing was enrolled. Ask the office for the “jonction-site \(site) …” line “jonction init” printed.")
         }
     }
 }
@@ -40,13 +50,15 @@ public enum OfficeRegisterError: Error, Sendable, Equatable, UserFacingError {
 extension ReplicaTransaction {
     /// Registers an office with the SHA-256 of its token. An active office is not enrolled twice;
     /// a revoked one is enrolled again with the new token.
-    package func enrollOffice(_ site: SiteName, tokenSHA256: [UInt8]) throws {
+    package func enrollOffice(_ site: SiteName, tokenSHA256: [UInt8], identity: SiteIdentity? = nil) throws {
+        if let identity, identity.site != site { throw OfficeRegisterError.identityOfAnotherSite(identity: identity.site, site: site) }
         if let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at FROM office WHERE site = ?", arguments: [site.rawValue]) {
             guard (revoked[0] as Int64?) != nil else { throw OfficeRegisterError.alreadyEnrolled(site) }
             try db.execute(sql: "DELETE FROM office WHERE site = ?", arguments: [site.rawValue])
         }
-        try db.execute(sql: "INSERT INTO office (site, token_sha256, enrolled_at) VALUES (?, ?, ?)",
-                       arguments: [site.rawValue, Data(tokenSHA256), Int64(replica.clock.nowMillis())])
+        try db.execute(sql: "INSERT INTO office (site, token_sha256, enrolled_at, signing_key, agreement_key) VALUES (?, ?, ?, ?, ?)",
+                       arguments: [site.rawValue, Data(tokenSHA256), Int64(replica.clock.nowMillis()),
+                                   identity.map { $0.signing.rawRepresentation }, identity.map { $0.agreement.rawRepresentation }])
     }
 
     package func revokeOffice(_ site: SiteName) throws {
@@ -74,13 +86,13 @@ extension ReplicaTransaction {
 extension ReplicaAccess {
     /// The office a token belongs to (active or revoked), by the token's SHA-256.
     package func office(tokenSHA256: [UInt8]) throws -> OfficeRecord? {
-        try Row.fetchOne(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact FROM office WHERE token_sha256 = ?",
+        try Row.fetchOne(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact, signing_key, agreement_key FROM office WHERE token_sha256 = ?",
                          arguments: [Data(tokenSHA256)]).map(officeRecord)
     }
 
     /// Every office of the register, by name.
     package func offices() throws -> [OfficeRecord] {
-        try Row.fetchAll(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact FROM office ORDER BY site").map(officeRecord)
+        try Row.fetchAll(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact, signing_key, agreement_key FROM office ORDER BY site").map(officeRecord)
     }
 
     /// The offices the hub writes bundles for: the enrolled ones not revoked. A revoked or unknown
@@ -91,7 +103,24 @@ extension ReplicaAccess {
     }
 
     private func officeRecord(_ row: Row) -> OfficeRecord {
-        OfficeRecord(site: SiteName(unchecked: row[0]), enrolledAt: UInt64(row[1] as Int64),
-                     revokedAt: (row[2] as Int64?).map(UInt64.init), lastContact: (row[3] as Int64?).map(UInt64.init))
+        let site = SiteName(unchecked: row[0])
+        var identity: SiteIdentity? = nil
+        if let s = row[4] as Data?, let a = row[5] as Data?, let signing = try? Curve25519.Signing.PublicKey(rawRepresentation: s),
+            let agreement = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: a)
+        {
+            identity = SiteIdentity(site: site, signing: signing, agreement: agreement)
+        }
+        return OfficeRecord(site: site, enrolledAt: UInt64(row[1] as Int64), revokedAt: (row[2] as Int64?).map(UInt64.init),
+                            lastContact: (row[3] as Int64?).map(UInt64.init), identity: identity)
+    }
+
+    /// The roster the hub signs (protocol.md §7.2): every office enrolled with its keys, active or
+    /// revoked, and the hub's own identity. Offices enrolled without keys are not listed.
+    package func roster(hub: SiteIdentity) throws -> Roster {
+        let network = try String.fetchOne(db, sql: "SELECT network FROM replica") ?? ""
+        let entries = try offices().compactMap { office in
+            office.identity.map { Roster.Entry(identity: $0, enrolledAt: office.enrolledAt, revokedAt: office.revokedAt) }
+        }
+        return Roster(network: network, issuedAt: replica.clock.nowMillis(), hub: hub, offices: entries)
     }
 }

@@ -17,7 +17,18 @@ enum Migrations {
         migrator.registerMigration("v4-hub-tables-at-hub-only", migrate: v4)
         migrator.registerMigration("v5-data-model-2", migrate: v5)
         migrator.registerMigration("v6-restoring", migrate: v6)
+        migrator.registerMigration("v7-office-keys", migrate: v7)
         return migrator
+    }
+
+    /// The hub's register keeps each office's public keys (protocol.md §7): Ed25519 to check what it
+    /// signs, X25519 to seal bundles to it. Null for an office enrolled without them.
+    private static func v7(_ db: Database) throws {
+        guard try db.tableExists("office") else { return }
+        try db.execute(sql: """
+            ALTER TABLE office ADD COLUMN signing_key BLOB CHECK (signing_key IS NULL OR length(signing_key) = 32);
+            ALTER TABLE office ADD COLUMN agreement_key BLOB CHECK (agreement_key IS NULL OR length(agreement_key) = 32);
+            """)
     }
 
     /// Data model version 2 (protocol.md §2.2): the values out of normal form that version 1 let in

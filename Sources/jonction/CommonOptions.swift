@@ -76,9 +76,14 @@ enum CommandError: Error, UserFacingError {
     case unreadableFile(String)
     case outOfRange(option: String, value: Int, range: ClosedRange<Int>)
     case restoreAtHub
+    case invalidIdentity(String)
 
     func message(_ lang: Lang) -> String {
         switch self {
+        case .invalidIdentity(let text):
+            return lang.pick(
+                "« \(text.prefix(40)) » n’est ni une identité de site ni un fichier qui en contient une : attendu la ligne « jonction-site NOM CLÉ CLÉ » affichée par « jonction init » sur le poste du bureau.",
+                "“\(text.prefix(40))” is neither a site identity nor a file holding one: expected the “jonction-site NAME KEY KEY” line “jonction init” printed on the office's machine.")
         case .badAssignment(let text):
             return lang.pick(
                 "Argument « \(text) » incorrect : attendu champ=valeur, par exemple family_name=Traoré ou « notes=Revenu de Libye ».",

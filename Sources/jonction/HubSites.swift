@@ -1,5 +1,6 @@
 import ArgumentParser
 import Jonction
+import JonctionBundle
 import JonctionHub
 import JonctionStore
 
@@ -28,6 +29,8 @@ struct HubSites: ParsableCommand {
                     out.key("acknowledged"); out.vector(peer?.acknowledged ?? VersionVector())
                     out.key("enrolled_at")
                     if let t = office?.enrolledAt { out.string(HLC.iso8601(millis: t)) } else { out.null() }
+                    out.key("fingerprint")
+                    if let f = office?.identity?.fingerprint { out.string(f) } else { out.null() }
                     out.key("last_contact")
                     let contact = [office?.lastContact, peer?.lastContact].compactMap { $0 }.max()
                     if let contact { out.string(HLC.iso8601(millis: contact)) } else { out.null() }
@@ -51,7 +54,9 @@ struct HubSites: ParsableCommand {
                 let when = contact.map { lang.pick("dernier contact le \(HLC(millis: $0).frenchDate)", "last contact \(HLC(millis: $0).englishDate)") }
                     ?? lang.pick("jamais en contact", "never in contact")
                 let ack = (peer?.acknowledged ?? VersionVector()).sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ", ")
-                print("\(site.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(state) — \(when)")
+                let keys = office.map { $0.identity.map { lang.pick(", clés \($0.fingerprint)", ", keys \($0.fingerprint)") }
+                    ?? lang.pick(", sans clés", ", no keys") } ?? ""
+                print("\(site.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(state)\(keys) — \(when)")
                 if !ack.isEmpty { print(lang.pick("               accusé : \(ack)", "               acknowledged: \(ack)")) }
             }
         }

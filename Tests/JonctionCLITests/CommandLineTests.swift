@@ -131,8 +131,8 @@ struct CommandLineTests {
 
     @Test("--help sur l’outil et sur chaque commande : l’aide en français sur la sortie standard, code 0", arguments: [
         [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
-        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["demo"], ["hub"], ["hub", "enroll"],
-        ["hub", "revoke"], ["hub", "sites"], ["hub", "serve"], ["hub", "merge"],
+        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["confirm-new-office"], ["demo"], ["hub"], ["hub", "enroll"],
+        ["hub", "revoke"], ["hub", "sites"], ["hub", "roster"], ["hub", "serve"], ["hub", "merge"],
     ])
     func help(command: [String]) throws {
         let r = try cli.run(command + ["--help"])

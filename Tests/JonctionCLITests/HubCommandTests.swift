@@ -14,6 +14,32 @@ struct HubCommandTests {
         return r
     }
 
+    @Test("inscription avec l’identité du bureau ; liste des sites signée ; une identité d’un autre site est refusée")
+    func enrolWithIdentity() throws {
+        try run("init", "--db", "hub.sqlite", "--site", "hub")
+        let initKayes = try run("init", "--db", "kayes.sqlite", "--site", "kayes", "--json")
+        let info = try JSONSerialization.jsonObject(with: Data(initKayes.stdout.utf8)) as? [String: Any]
+        let identity = try #require(info?["identity"] as? String)
+        let fingerprint = try #require(info?["fingerprint"] as? String)
+        #expect(identity.hasPrefix("jonction-site kayes "))
+        let keyFile = try String(contentsOfFile: dir.path("kayes.sqlite.cles"), encoding: .utf8)
+        // The identity line is public: none of the private key text is in it.
+        for line in keyFile.split(separator: "\n") where line.hasPrefix("signature ") || line.hasPrefix("accord ") {
+            #expect(!identity.contains(line.split(separator: " ")[1]))
+        }
+        let wrong = try cli.run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--identity", identity)
+        #expect(wrong.status == 1 && wrong.stderr.contains("pas de « mopti »"))
+        let enrolled = try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--identity", identity)
+        #expect(enrolled.stdout.contains(fingerprint))
+        #expect(try run("hub", "sites", "--db", "hub.sqlite").stdout.contains("clés \(fingerprint)"))
+        try run("hub", "revoke", "--db", "hub.sqlite", "kayes")
+        let roster = try run("hub", "roster", "--db", "hub.sqlite", "--out", "liste.jnr")
+        #expect(roster.stdout.contains("kayes") && roster.stdout.contains("révoqué"))
+        #expect(FileManager.default.fileExists(atPath: dir.path("liste.jnr")))
+        let again = try cli.run("hub", "roster", "--db", "hub.sqlite", "--out", "liste.jnr")
+        #expect(again.status == 1)
+    }
+
     /// `jonction hub serve` on a free port; returns the process and the port it printed.
     func serve() throws -> (Process, Int, Pipe) {
         let process = Process()

@@ -1,0 +1,153 @@
+import Crypto
+import Foundation
+import Jonction
+
+/// The hub's signed list of the network's sites and their public keys (protocol.md §7.2): who may
+/// originate changes, with which key, and since when an office is revoked. Offices trust the hub's
+/// signing key from their enrolment (the join file) and take a roster only if the hub signed it.
+public struct Roster: Sendable, Equatable {
+    public struct Entry: Sendable, Equatable {
+        public var identity: SiteIdentity
+        public var enrolledAt: UInt64
+        /// When the office was revoked (ms), nil while it is active.
+        public var revokedAt: UInt64?
+
+        public init(identity: SiteIdentity, enrolledAt: UInt64, revokedAt: UInt64? = nil) {
+            self.identity = identity
+            self.enrolledAt = enrolledAt
+            self.revokedAt = revokedAt
+        }
+
+        public var site: SiteName { identity.site }
+        public var isActive: Bool { revokedAt == nil }
+    }
+
+    public var network: String
+    /// The hub's clock when it signed (ms): of two rosters, the later one is taken.
+    public var issuedAt: UInt64
+    public var hub: SiteIdentity
+    /// The offices, sorted by name (the hub is not among them).
+    public var offices: [Entry]
+
+    public init(network: String, issuedAt: UInt64, hub: SiteIdentity, offices: [Entry]) {
+        self.network = network
+        self.issuedAt = issuedAt
+        self.hub = hub
+        self.offices = offices.sorted { $0.site < $1.site }
+    }
+
+    /// The public keys of `site` (the hub's own too), if it is listed.
+    public func identity(of site: SiteName) -> SiteIdentity? {
+        site == hub.site ? hub : offices.first { $0.site == site }?.identity
+    }
+
+    public func entry(of site: SiteName) -> Entry? { offices.first { $0.site == site } }
+
+    public static let magic: [UInt8] = Array("JNCTROST".utf8)
+    public static let version: UInt8 = 1
+    /// A roster lists at most this many offices (a bound for readers).
+    public static let maximumOffices = 10_000
+
+    /// The signed bytes (protocol.md §7.2): the roster, then the hub's Ed25519 signature of them.
+    public func signed(with keys: SiteKeys) throws(RosterError) -> [UInt8] {
+        guard keys.identity == hub else { throw .notSignedByHub }
+        var out = ByteWriter(capacity: 128 + offices.count * 96)
+        out.raw(Roster.magic)
+        out.byte(Roster.version)
+        out.string(network)
+        out.varint(issuedAt)
+        out.string(hub.site.rawValue)
+        out.raw(hub.signing.rawRepresentation)
+        out.raw(hub.agreement.rawRepresentation)
+        out.varint(UInt64(offices.count))
+        for entry in offices {
+            out.string(entry.site.rawValue)
+            out.raw(entry.identity.signing.rawRepresentation)
+            out.raw(entry.identity.agreement.rawRepresentation)
+            out.varint(entry.enrolledAt)
+            out.varint(entry.revokedAt ?? 0)
+        }
+        guard let signature = try? keys.signing.signature(for: out.bytes) else { throw .notSignedByHub }
+        out.raw(signature)
+        return out.bytes
+    }
+
+    /// Reads a signed roster and checks the hub's signature against `trusted`, the hub identity the
+    /// office took from its enrolment. Refuses anything else, before using any of it.
+    public init(verifying bytes: [UInt8], trusting trusted: SiteIdentity) throws(RosterError) {
+        guard bytes.count <= 2 << 20 else { throw .damaged }
+        guard bytes.count > Roster.magic.count + 64, bytes.starts(with: Roster.magic) else { throw .notARoster }
+        guard bytes[Roster.magic.count] == Roster.version else { throw .unknownVersion(bytes[Roster.magic.count]) }
+        let body = Array(bytes.dropLast(64))
+        let signature = Array(bytes.suffix(64))
+        var r = ByteReader(body, offset: Roster.magic.count + 1)
+        do {
+            let network = try r.string()
+            let issuedAt = try r.varint()
+            guard issuedAt <= UInt64(Int64.max) else { throw RosterError.damaged }
+            let hub = try Roster.identity(&r)
+            guard hub.site == .hub else { throw RosterError.damaged }
+            guard hub == trusted else { throw RosterError.otherHub }
+            guard trusted.signing.isValidSignature(signature, for: body) else { throw RosterError.badSignature }
+            let n = try r.count(max: min(Roster.maximumOffices, r.remaining / 68))
+            var offices: [Entry] = []
+            var previous: SiteName? = nil
+            for _ in 0..<n {
+                let identity = try Roster.identity(&r)
+                let enrolledAt = try r.varint(), revokedAt = try r.varint()
+                guard identity.site != .hub, previous.map({ $0 < identity.site }) ?? true,
+                    enrolledAt <= UInt64(Int64.max), revokedAt <= UInt64(Int64.max)
+                else { throw RosterError.damaged }
+                previous = identity.site
+                offices.append(Entry(identity: identity, enrolledAt: enrolledAt, revokedAt: revokedAt == 0 ? nil : revokedAt))
+            }
+            guard r.isAtEnd else { throw RosterError.damaged }
+            self.init(network: network, issuedAt: issuedAt, hub: hub, offices: offices)
+        } catch let error as RosterError {
+            throw error
+        } catch {
+            throw .damaged
+        }
+    }
+
+    private static func identity(_ r: inout ByteReader) throws -> SiteIdentity {
+        let name = try r.string()
+        guard SiteName.isValid(name) else { throw RosterError.damaged }
+        let signing = try Curve25519.Signing.PublicKey(rawRepresentation: r.raw(32))
+        let agreement = try Curve25519.KeyAgreement.PublicKey(rawRepresentation: r.raw(32))
+        return SiteIdentity(site: SiteName(unchecked: name), signing: signing, agreement: agreement)
+    }
+}
+
+public enum RosterError: Error, Sendable, Equatable, UserFacingError {
+    case notARoster
+    case unknownVersion(UInt8)
+    case damaged
+    /// Signed by a hub other than the one this site enrolled with.
+    case otherHub
+    case badSignature
+    /// Keys that are not the hub's were given to sign.
+    case notSignedByHub
+
+    public func message(_ lang: Lang) -> String {
+        switch self {
+        case .notARoster:
+            return lang.pick("Ce n’est pas une liste des sites Jonction.", "This is not a Jonction site roster.")
+        case .unknownVersion(let v):
+            return lang.pick("Liste des sites de version \(v), inconnue de cette version de Jonction : mettez Jonction à jour.",
+                             "Site roster of version \(v), unknown to this Jonction: update Jonction.")
+        case .damaged:
+            return lang.pick("La liste des sites est abîmée : elle est ignorée, rien n’a été modifié.",
+                             "The site roster is damaged: it is ignored, nothing was changed.")
+        case .otherHub:
+            return lang.pick(
+                "La liste des sites est signée par un autre pôle que celui de l’inscription de ce bureau : elle est refusée, rien n’a été modifié. Vérifiez l’empreinte du pôle avec l’administrateur.",
+                "The site roster is signed by another hub than the one this office enrolled with: it is refused, nothing was changed. Check the hub's fingerprint with the administrator.")
+        case .badSignature:
+            return lang.pick("La signature du pôle sur la liste des sites est fausse : la liste a été modifiée ; elle est refusée, rien n’a été modifié.",
+                             "The hub's signature on the site roster is wrong: the roster was altered; it is refused, nothing was changed.")
+        case .notSignedByHub:
+            return lang.pick("Seules les clés du pôle signent la liste des sites.", "Only the hub's keys sign the site roster.")
+        }
+    }
+}
