@@ -99,6 +99,19 @@ struct NormalFormTests {
         }
     }
 
+    @Test("sous U+0300, tout caractère est assigné, de classe combinatoire 0, et un texte de ces seuls caractères est en NFC")
+    func fastPathHolds() {
+        for v in 0..<0x300 {
+            guard let scalar = Unicode.Scalar(v) else { continue }
+            #expect(scalar.properties.canonicalCombiningClass.rawValue == 0, "U+\(String(v, radix: 16))")
+            #expect(NormalText.isAssigned(scalar), "U+\(String(v, radix: 16))")
+            for next in [0x41, 0xE9, 0x17E, 0x2B0] {
+                let text = String(String.UnicodeScalarView([scalar, Unicode.Scalar(UInt32(next))!]))
+                #expect(text.utf8.elementsEqual(text.precomposedStringWithCanonicalMapping.utf8), "U+\(String(v, radix: 16))")
+            }
+        }
+    }
+
     @Test("un identifiant vide est refusé même en tête de bloc")
     func emptyIDFirstOfBlock() throws {
         let kayes = try SiteName("kayes")

@@ -54,19 +54,21 @@ public enum NormalText {
         guard let first = scalars.first, let last = scalars.last else { return .empty }
         if isWhiteSpace(first) || isWhiteSpace(last) { return .surroundingWhiteSpace }
         var count = 0
-        var ascii = true
+        // Below U+0300 every character is assigned, a starter, and composes with nothing below
+        // U+0300: a text of them only is in NFC (checked against Foundation by a test). Only texts
+        // with later characters pay for the Unicode tables.
+        var simple = true
         for scalar in scalars {
             count += 1
-            if scalar.isASCII {
+            if scalar.value < 0x300 {
                 if isControl(scalar) && !(multiline && scalar.value == 0x0A) { return .control(scalar.value) }
                 continue
             }
-            ascii = false
-            if isControl(scalar) { return .control(scalar.value) }
+            simple = false
             if !isAssigned(scalar) { return .unassigned(scalar.value) }
         }
         if count > maxLength { return .tooLong(maxLength) }
-        if !ascii && !s.utf8.elementsEqual(s.precomposedStringWithCanonicalMapping.utf8) { return .notNFC }
+        if !simple && !s.utf8.elementsEqual(s.precomposedStringWithCanonicalMapping.utf8) { return .notNFC }
         return nil
     }
 
@@ -99,7 +101,7 @@ public enum NormalText {
         while start < end, isWhiteSpace(scalars[start]) { start = scalars.index(after: start) }
         while end > start, isWhiteSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         let trimmed = String(scalars[start..<end])
-        return trimmed.utf8.allSatisfy({ $0 < 0x80 }) ? trimmed : trimmed.precomposedStringWithCanonicalMapping
+        return trimmed.unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? trimmed : trimmed.precomposedStringWithCanonicalMapping
     }
 
     /// Inner runs of white space as one space (U+0020), for list items and phone numbers.
@@ -129,7 +131,7 @@ public enum NormalText {
 
     /// Whether every character is its own lowercase mapping.
     public static func isLowercase(_ s: Substring) -> Bool {
-        s.unicodeScalars.allSatisfy { scalar in
+        s.utf8.allSatisfy({ $0 < 0x80 && !($0 >= 0x41 && $0 <= 0x5A) }) || s.unicodeScalars.allSatisfy { scalar in
             if scalar.isASCII { return !(scalar.value >= 0x41 && scalar.value <= 0x5A) }
             let lower = scalar.properties.lowercaseMapping.unicodeScalars
             return lower.count == 1 && lower.first == scalar
