@@ -15,7 +15,7 @@ struct JonctionCommand: AsyncParsableCommand {
         version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion), schéma v\(Schema.current.version)",
         subcommands: [
             Init.self, ConfirmNewOffice.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
-            Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self,
+            Export.self, Import.self, Conflicts.self, Join.self, Sync.self, HubCommand.self,
             Match.self, Proposals.self, Accept.self, Decline.self, Check.self, Backup.self, Clock.self, Demo.self,
         ])
 

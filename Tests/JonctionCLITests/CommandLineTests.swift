@@ -131,7 +131,7 @@ struct CommandLineTests {
 
     @Test("--help sur l’outil et sur chaque commande : l’aide en français sur la sortie standard, code 0", arguments: [
         [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
-        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["demo"], ["hub"], ["hub", "enroll"],
+        ["join"], ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["demo"], ["hub"], ["hub", "enroll"],
         ["hub", "revoke"], ["hub", "sites"], ["hub", "serve"], ["hub", "merge"],
     ])
     func help(command: [String]) throws {
