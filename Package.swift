@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Pure domain: schema, values, changes, clocks, vectors, merge rule. Foundation only.
@@ -43,7 +44,8 @@ let package = Package(
             name: "JonctionBundle",
             dependencies: ["Jonction", "JonctionStore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
-        // The hub: HTTP server (Hummingbird), sync client (AsyncHTTPClient), enrolment, nightly merge job.
+        // The hub: HTTP(S) server (Hummingbird, TLS through swift-nio-ssl), sync client (AsyncHTTPClient),
+        // enrolment and joining, nightly merge job.
         .target(
             name: "JonctionHub",
             dependencies: [
@@ -52,10 +54,12 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
         .executableTarget(

@@ -152,8 +152,8 @@ extension KeyFileError: UserFacingError {
                              "A key file already exists at \(path): it was left untouched.")
         case .missing(let path):
             return lang.pick(
-                "Fichier de clés introuvable : \(path). Il est créé par « jonction init » à côté du réplica ; s’il est perdu, suivez la procédure « Clés perdues » du README.",
-                "Key file not found: \(path). “jonction init” creates it beside the replica; if it is lost, follow “Lost keys” in the README.")
+                "Fichier de clés introuvable : \(path). Il est créé par « jonction init » à côté du réplica (pour un réplica d’une version sans clés : « jonction keys --create ») ; s’il est perdu, suivez la procédure « Clés perdues » du README.",
+                "Key file not found: \(path). “jonction init” creates it beside the replica (for a replica of a version without keys: “jonction keys --create”); if it is lost, follow “Lost keys” in the README.")
         case .readableByOthers(let path):
             return lang.pick(
                 "Le fichier de clés \(path) est lisible par d’autres comptes : ses clés ne sont plus secrètes. Rendez-le privé (chmod 600 \(path)) ; s’il a pu être copié, suivez la procédure « Clés perdues » du README.",

@@ -10,7 +10,7 @@ import NIOHTTP1
 /// `GET /v1/bundle` fetches what the office lacks.
 ///
 /// Network failures and "busy" answers are retried with exponential back-off; refusals (a bad
-/// token, a revoked office, a damaged bundle) are not.
+/// token, a revoked office, a damaged bundle, a certificate TLS does not trust) are not.
 public struct HTTPTransport: Transport {
     public var hub: URL
     public var token: AccessToken
@@ -101,6 +101,9 @@ public struct HTTPTransport: Transport {
                 } else {
                     return (response.status, response.headers, Array(buffer: body))
                 }
+            } catch where HubTLS.isHandshakeFailure(error) {
+                // A certificate refused stays refused: no second attempt.
+                throw SyncError.handshake(hub.absoluteString, detail: HubTLS.reason(error))
             } catch {
                 lastError = error
             }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import HummingbirdTLS
 import Jonction
 import JonctionBundle
 import JonctionStore
@@ -30,18 +31,20 @@ public struct HubServer: Sendable {
     }
 
     /// Serves on `host:port` until SIGTERM or SIGINT, then finishes the requests in flight and stops.
-    /// `onRunning` gets the bound port (useful with port 0).
+    /// `onRunning` gets the bound port (useful with port 0). With `tls` (see `HubTLS.server`), HTTPS
+    /// only: a plain HTTP request on that port gets no answer.
     public static func serve(replica: Replica, host: String, port: Int, logger: Logger,
-                             maximumUpload: Int = HubAPI.defaultMaximumUpload,
+                             maximumUpload: Int = HubAPI.defaultMaximumUpload, tls: TLSConfiguration? = nil,
                              onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let threads = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
-        threads.start()
         let server = HubServer(replica: replica, logger: logger, maximumUpload: maximumUpload, threads: threads)
         let app = Application(
             router: server.router(),
+            server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
             configuration: .init(address: .hostname(host, port: port), serverName: "jonction-hub"),
             onServerRunning: { channel in await onRunning(channel.localAddress?.port ?? port) },
             logger: logger)
+        threads.start()
         do {
             try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch {

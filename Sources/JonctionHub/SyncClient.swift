@@ -4,6 +4,7 @@ import Jonction
 import JonctionBundle
 import JonctionStore
 import NIOCore
+import NIOSSL
 
 /// An office's exchange with the hub over HTTP (protocol.md §6.4): `Replica.exchange` (the
 /// `Exchange` machine) driven over an `HTTPTransport`.
@@ -23,12 +24,16 @@ public struct SyncClient: Sendable {
     /// Delay before the second attempt; doubled each time, at most 30 s.
     public var firstDelay: Double
     public var timeout: TimeAmount
+    /// For `https://` hubs, when the client is made here: the trust in the hub's certificate (nil: the
+    /// system's trust store only; see `HubTLS.client`).
+    public var tls: TLSConfiguration?
 
-    public init(hub: URL, token: AccessToken, http: HTTPClient? = nil, attempts: Int = 5, firstDelay: Double = 1,
-                connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(300)) {
+    public init(hub: URL, token: AccessToken, http: HTTPClient? = nil, tls: TLSConfiguration? = nil, attempts: Int = 5,
+                firstDelay: Double = 1, connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(300)) {
         self.hub = hub
         self.token = token
         self.http = http
+        self.tls = tls
         self.connectTimeout = connectTimeout
         self.attempts = max(1, attempts)
         self.firstDelay = firstDelay
@@ -56,7 +61,7 @@ public struct SyncClient: Sendable {
     public func sync(_ replica: Replica, progress: (@Sendable (Phase) -> Void)? = nil) async throws -> Report {
         if let http { return try await exchange(replica, http, progress) }
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(
-            timeout: .init(connect: connectTimeout, read: .seconds(120))))
+            tlsConfiguration: tls, timeout: .init(connect: connectTimeout, read: .seconds(120))))
         do {
             let report = try await exchange(replica, client, progress)
             try await client.shutdown()
@@ -99,17 +104,21 @@ public enum SyncError: Error, UserFacingError, Equatable {
     case refused(status: Int, code: String, message: String, messageEnglish: String)
     case invalidURL(String)
     case missingToken
+    /// No address for the hub: neither `--hub` nor the site's configuration (which exists or not).
+    case missingHub(configured: Bool)
+    /// TLS refused the hub (an untrusted certificate, another name, no TLS at that address).
+    case handshake(String, detail: String)
 
     public func message(_ lang: Lang) -> String {
         switch self {
         case .unreachable(let url, _):
             return lang.pick(
-                "Pôle injoignable à \(url) après plusieurs essais. Vérifiez la connexion (ou l’adresse donnée à --hub) ; les données de ce poste sont intactes. Réessayez plus tard, ou passez par une clé USB (jonction export).",
-                "Hub unreachable at \(url) after several attempts. Check the connection (or the address given to --hub); this machine's data is intact. Try again later, or use a USB stick (jonction export).")
+                "Pôle injoignable à \(url) après plusieurs essais. Vérifiez la connexion et l’adresse du pôle (--hub ou le fichier d’adhésion ; https:// si le pôle est servi en HTTPS) ; les données de ce poste sont intactes. Réessayez plus tard, ou passez par une clé USB (jonction export).",
+                "Hub unreachable at \(url) after several attempts. Check the connection and the hub's address (--hub or the join file; https:// if the hub is served over HTTPS); this machine's data is intact. Try again later, or use a USB stick (jonction export).")
         case .unauthorized:
             return lang.pick(
-                "Le pôle refuse ce jeton d’accès : vérifiez --token (ou JONCTION_TOKEN), ou demandez un nouveau jeton à l’administrateur du pôle.",
-                "The hub refuses this access token: check --token (or JONCTION_TOKEN), or ask the hub administrator for a new token.")
+                "Le pôle refuse ce jeton d’accès. Demandez un nouveau fichier d’adhésion à l’administrateur du pôle et lancez « jonction join » avec ; si le jeton vient de JONCTION_TOKEN ou de --token, vérifiez-le.",
+                "The hub refuses this access token. Ask the hub administrator for a new join file and run “jonction join” with it; if the token comes from JONCTION_TOKEN or --token, check it.")
         case .revoked(let fr, let en):
             return lang.pick(fr.isEmpty ? "Ce bureau a été révoqué par le pôle. Contactez l’administrateur du pôle." : fr,
                              en.isEmpty ? "This office was revoked by the hub. Contact the hub administrator." : en)
@@ -120,8 +129,21 @@ public enum SyncError: Error, UserFacingError, Equatable {
             return lang.pick("Adresse du pôle invalide « \(url) » : attendu par exemple http://10.0.0.5:8080.",
                              "Invalid hub address “\(url)”: expected e.g. http://10.0.0.5:8080.")
         case .missingToken:
-            return lang.pick("Jeton d’accès manquant : donnez --token, ou définissez JONCTION_TOKEN.",
-                             "Missing access token: give --token, or set JONCTION_TOKEN.")
+            return lang.pick(
+                "Jeton d’accès manquant : lancez une fois « jonction join --db RÉPLICA FICHIER » avec le fichier d’adhésion remis par l’administrateur du pôle (il contient le jeton) ; pour un script, la variable JONCTION_TOKEN.",
+                "Missing access token: run “jonction join --db REPLICA FILE” once with the join file the hub administrator gave you (it holds the token); for a script, the JONCTION_TOKEN variable.")
+        case .missingHub(let configured):
+            return configured
+                ? lang.pick(
+                    "Adresse du pôle inconnue : le fichier d’adhésion de ce bureau n’en contient pas (bureau inscrit pour les clés USB seulement). Échangez par clé USB (jonction export / import), ou demandez à l’administrateur un fichier d’adhésion avec l’adresse du pôle (jonction hub enroll --hub-url).",
+                    "Hub address unknown: this office's join file has none (an office enrolled for USB sticks only). Exchange by USB stick (jonction export / import), or ask the administrator for a join file with the hub's address (jonction hub enroll --hub-url).")
+                : lang.pick(
+                    "Adresse du pôle inconnue : lancez une fois « jonction join --db RÉPLICA FICHIER » avec le fichier d’adhésion remis par l’administrateur du pôle, ou donnez --hub.",
+                    "Hub address unknown: run “jonction join --db REPLICA FILE” once with the join file the hub administrator gave you, or give --hub.")
+        case .handshake(let url, let detail):
+            return lang.pick(
+                "Connexion sécurisée (TLS) impossible avec le pôle \(url) : son certificat n’est pas reconnu par ce poste, ne porte pas ce nom, ou le pôle ne parle pas HTTPS à cette adresse. Si le pôle a sa propre autorité de certification, donnez son certificat : jonction join --ca-certificate CA.pem FICHIER (ou sync --ca-certificate). Les données de ce poste sont intactes. (Détail : \(detail))",
+                "Secure connection (TLS) to the hub \(url) impossible: its certificate is not trusted by this machine, does not carry this name, or the hub does not speak HTTPS at this address. If the hub has its own certificate authority, give its certificate: jonction join --ca-certificate CA.pem FILE (or sync --ca-certificate). This machine's data is intact. (Detail: \(detail))")
         }
     }
 }

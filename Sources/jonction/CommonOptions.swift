@@ -77,6 +77,8 @@ enum CommandError: Error, UserFacingError {
     case outOfRange(option: String, value: Int, range: ClosedRange<Int>)
     case restoreAtHub
     case invalidIdentity(String)
+    case tlsPair
+    case hubWithoutNetwork
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -99,6 +101,14 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "--restore est pour le nouveau poste d’un bureau : le pôle, lui, se remet en service depuis sa dernière sauvegarde (jonction backup).",
                 "--restore is for an office's new machine: the hub is put back into service from its last backup (jonction backup).")
+        case .hubWithoutNetwork:
+            return lang.pick(
+                "Le réplica du pôle n’a pas d’identifiant de réseau (créé par une ancienne version de Jonction) : aucun fichier d’adhésion ne peut être écrit. Rien n’a été modifié.",
+                "The hub's replica has no network id (made by an old version of Jonction): no join file can be written. Nothing was changed.")
+        case .tlsPair:
+            return lang.pick(
+                "--tls-certificate et --tls-key vont ensemble : donnez les deux (HTTPS), ou aucun (HTTP, derrière un proxy inverse qui fait le TLS).",
+                "--tls-certificate and --tls-key go together: give both (HTTPS), or neither (HTTP, behind a reverse proxy doing TLS).")
         case .unreadableFile(let path):
             return lang.pick("Impossible de lire le fichier \(path) : vérifiez le chemin et les droits.",
                              "Cannot read the file \(path): check the path and the permissions.")

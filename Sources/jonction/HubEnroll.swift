@@ -8,11 +8,14 @@ import JonctionStore
 struct HubEnroll: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "enroll",
-        abstract: "Inscrire un bureau au pôle ; son jeton d’accès est la dernière ligne affichée.",
+        abstract: "Inscrire un bureau au pôle et écrire son fichier d’adhésion, à porter au bureau sur une clé.",
         discussion: """
             Inscrivez aussi les bureaux qui n’échangent que par clé USB : la fusion nocturne refuse les paquets \
-            d’un site non inscrit ou révoqué. Le jeton ne sert qu’en HTTP ; il n’est affiché qu’une fois : le \
-            pôle n’en garde qu’une empreinte (SHA-256).
+            d’un site non inscrit ou révoqué. Le fichier d’adhésion (par défaut adhesion-SITE.txt, jamais \
+            écrasé) contient le réseau, l’identité du pôle et, avec --hub-url, l’adresse du pôle et le jeton \
+            d’accès du bureau : portez-le au bureau sur une clé (jamais par messagerie), où « jonction join » \
+            le prend, puis effacez-le. Le jeton n’est affiché qu’avec --print-token ; le pôle n’en garde \
+            qu’une empreinte (SHA-256).
             """)
 
     @OptionGroup var options: CommonOptions
@@ -23,6 +26,16 @@ struct HubEnroll: ParsableCommand {
     @Option(help: "Identité publique du bureau : la ligne « jonction-site … » affichée par « jonction init » sur son poste, ou le chemin d’un fichier qui la contient.")
     var identity: String?
 
+    // The join file (issue 12).
+    @Option(name: .customLong("join-file"), help: "Où écrire le fichier d’adhésion (par défaut adhesion-SITE.txt ici) ; un fichier existant n’est jamais écrasé.")
+    var joinFile: String?
+
+    @Option(name: .customLong("hub-url"), help: "Adresse où le bureau synchronisera, ex. https://pole.example.org:8443. Sans elle (bureau à clés USB), le fichier ne contient pas de jeton.")
+    var hubURL: String?
+
+    @Flag(name: .customLong("print-token"), help: "Afficher aussi le jeton d’accès sur la dernière ligne (pour un script).")
+    var printToken = false
+
     func run() throws {
         let lang = options.language
         try running(lang) {
@@ -32,14 +45,69 @@ struct HubEnroll: ParsableCommand {
             defer { try? replica.close() }
             let token = AccessToken.generate()
             let officeIdentity = try identity.map { try HubEnroll.readIdentity($0) }
-            try replica.write { try $0.enrollOffice(name, tokenSHA256: token.sha256, identity: officeIdentity) }
+            let (join, path) = try joinFile(for: name, token: token, replica)
+            var written = false
+            do {
+                try replica.write {
+                    try $0.enrollOffice(name, tokenSHA256: token.sha256, identity: officeIdentity)
+                    // Last: a file that cannot be written undoes the enrolment.
+                    try join.write(to: path)
+                    written = true
+                }
+            } catch {
+                if written { unlink(path) }
+                throw error
+            }
+            print(lang.pick("Bureau \(name) inscrit au pôle.", "Office \(name) enrolled at the hub."))
             if let officeIdentity {
                 print(lang.pick("Clés du bureau enregistrées, empreinte \(officeIdentity.fingerprint) : comparez-la avec celle que le bureau lit sur son poste.",
                                 "Office keys recorded, fingerprint \(officeIdentity.fingerprint): compare it with the one the office reads on its machine."))
             }
-            print(lang.pick("Bureau \(name) inscrit au pôle. Donnez-lui ce jeton, à garder secret (il ne sera plus affiché) :",
-                            "Office \(name) enrolled at the hub. Give it this token, to be kept secret (it will not be shown again):"))
-            print(token.text)
+            printJoinFile(join, at: path, lang)
+            if printToken { print(token.text) }
+        }
+    }
+}
+
+// MARK: The join file (issue 12)
+
+extension HubEnroll {
+    /// The join file for `site`, and where it goes; checks everything before anything is written: the
+    /// address, a free path, the hub's key file and network.
+    func joinFile(for site: SiteName, token: AccessToken, _ replica: Replica) throws -> (JoinFile, String) {
+        var url: URL? = nil
+        if let hubURL {
+            guard let u = URL(string: hubURL), let scheme = u.scheme, ["http", "https"].contains(scheme), u.host != nil else {
+                throw SyncError.invalidURL(hubURL)
+            }
+            url = u
+        }
+        let path = joinFile ?? "adhesion-\(site).txt"
+        if FileManager.default.fileExists(atPath: path) { throw JoinFileError.exists(path: path) }
+        let keyPath = SiteKeys.defaultPath(forReplica: options.databasePath)
+        let keys = try SiteKeys.read(from: keyPath)
+        guard keys.site == .hub else { throw KeyFileError.damaged(path: keyPath) }
+        guard let network = try replica.read({ try $0.network() }) else { throw CommandError.hubWithoutNetwork }
+        return (JoinFile(site: site, network: network, hub: keys.identity, hubURL: url, token: url == nil ? nil : token), path)
+    }
+
+    func printJoinFile(_ join: JoinFile, at path: String, _ lang: Lang) {
+        if join.token != nil {
+            print(lang.pick("Fichier d’adhésion écrit : \(path) (lisible par ce compte seulement : il contient le jeton d’accès du bureau).",
+                            "Join file written: \(path) (readable by this account only: it holds the office's access token)."))
+        } else {
+            print(lang.pick("Fichier d’adhésion écrit : \(path) (sans adresse ni jeton : bureau à clés USB ; --hub-url les y met).",
+                            "Join file written: \(path) (no address nor token: a USB-stick office; --hub-url puts them in)."))
+        }
+        print(lang.pick(
+            "Portez-le au bureau sur une clé USB (jamais par messagerie) ; là-bas : jonction join --db \(join.site).sqlite \((path as NSString).lastPathComponent). Effacez-le ensuite, ici et sur la clé.",
+            "Carry it to the office on a USB stick (never by message); there: jonction join --db \(join.site).sqlite \((path as NSString).lastPathComponent). Then delete it, here and on the stick."))
+        print(lang.pick("Empreinte du pôle : \(join.hub.fingerprint) (à lire au bureau, qui doit voir la même)",
+                        "Hub fingerprint: \(join.hub.fingerprint) (to read to the office, which must see the same)"))
+        if join.hubURL?.scheme == "http" {
+            printError(lang.pick(
+                "Attention : avec une adresse http://, le jeton circule en clair sur le réseau. Préférez https:// (jonction hub serve --tls-certificate, ou un proxy inverse : voir le README).",
+                "Warning: with an http:// address, the token travels in clear over the network. Prefer https:// (jonction hub serve --tls-certificate, or a reverse proxy: see the README)."))
         }
     }
 

@@ -8,8 +8,10 @@ import Logging
 struct HubServe: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Servir le pôle en HTTP pour les bureaux qui ont du réseau (API : protocol.md §6).",
-        discussion: "SIGTERM ou Ctrl-C : les requêtes en cours se terminent, puis le serveur s’arrête. Journal sur stderr, sans donnée personnelle.")
+        abstract: "Servir le pôle en HTTPS (ou HTTP) pour les bureaux qui ont du réseau (API : protocol.md §6).",
+        discussion: """
+            Avec --tls-certificate et --tls-key, le pôle parle HTTPS ; sans eux, HTTP seulement : à réserver à             un proxy inverse qui fait le TLS devant lui (--host 127.0.0.1, voir le README). SIGTERM ou Ctrl-C :             les requêtes en cours se terminent, puis le serveur s’arrête. Journal sur stderr, sans donnée personnelle.
+            """)
 
     @OptionGroup var options: CommonOptions
 
@@ -25,9 +27,30 @@ struct HubServe: AsyncParsableCommand {
     @Option(name: .customLong("log-level"), help: "Niveau du journal : debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
+    @Option(name: .customLong("tls-certificate"), help: "Certificat du pôle (PEM, suivi des intermédiaires) : le pôle parle alors HTTPS. Avec --tls-key.")
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: "Clé privée du certificat (PEM, sans phrase de passe). Avec --tls-certificate.")
+    var tlsKey: String?
+
     func run() async throws {
         let lang = options.language
         try await running(lang) {
+            // The files first: a wrong one is said before anything listens.
+            let tls: HubTLS.Server?
+            switch (tlsCertificate, tlsKey) {
+            case (let certificate?, let key?): tls = try HubTLS.server(certificate: certificate, key: key)
+            case (nil, nil): tls = nil
+            default: throw CommandError.tlsPair
+            }
+            if let tls, tls.expires < Date().addingTimeInterval(14 * 86_400) {
+                let day = ISO8601DateFormatter.string(from: tls.expires, timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
+                printError(tls.expires < Date()
+                    ? lang.pick("Attention : le certificat a expiré le \(day) ; les bureaux le refuseront. Renouvelez-le.",
+                                "Warning: the certificate expired on \(day); offices will refuse it. Renew it.")
+                    : lang.pick("Attention : le certificat expire le \(day). Pensez à le renouveler.",
+                                "Warning: the certificate expires on \(day). Remember to renew it."))
+            }
             let replica = try options.openHub()
             LoggingSystem.bootstrap { label in
                 var handler = StreamLogHandler.standardError(label: label)
@@ -37,10 +60,11 @@ struct HubServe: AsyncParsableCommand {
             var logger = Logger(label: "jonction.hub")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             let host = self.host
+            let scheme = tls == nil ? "http" : "https"
             try await HubServer.serve(replica: replica, host: host, port: port, logger: logger,
-                                      maximumUpload: maxBundleMiB << 20) { bound in
-                printError(lang.pick("Pôle à l’écoute sur http://\(host):\(bound) (Ctrl-C pour arrêter).",
-                                     "Hub listening on http://\(host):\(bound) (Ctrl-C to stop)."))
+                                      maximumUpload: maxBundleMiB << 20, tls: tls?.configuration) { bound in
+                printError(lang.pick("Pôle à l’écoute sur \(scheme)://\(host):\(bound) (Ctrl-C pour arrêter).",
+                                     "Hub listening on \(scheme)://\(host):\(bound) (Ctrl-C to stop)."))
             }
             try replica.close()
             printError(lang.pick("Pôle arrêté proprement.", "Hub stopped cleanly."))

@@ -15,8 +15,8 @@ struct JonctionCommand: AsyncParsableCommand {
         version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion), schéma v\(Schema.current.version)",
         subcommands: [
             Init.self, ConfirmNewOffice.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
-            Export.self, Import.self, Conflicts.self, Sync.self, HubCommand.self,
-            Match.self, Proposals.self, Accept.self, Decline.self, Check.self, Backup.self, Clock.self, Demo.self,
+            Export.self, Import.self, Conflicts.self, Join.self, Sync.self, HubCommand.self,
+            Match.self, Proposals.self, Accept.self, Decline.self, Check.self, Backup.self, Clock.self, Keys.self, Demo.self,
         ])
 
     /// This release of the tool.

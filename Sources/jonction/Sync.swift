@@ -6,20 +6,25 @@ import JonctionStore
 
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Synchroniser avec le pôle par HTTP : envoyer ce qui lui manque, recevoir ce qui manque ici.",
+        abstract: "Synchroniser avec le pôle par HTTPS (ou HTTP) : envoyer ce qui lui manque, recevoir ce qui manque ici.",
         discussion: """
-            Sans danger si interrompue : relancez simplement. Les coupures réseau sont réessayées avec un
-            délai croissant. Le jeton vient de --token ou de la variable JONCTION_TOKEN.
-            Exemple : jonction sync --db kayes.sqlite --hub http://10.0.0.5:8080
+            Sans danger si interrompue : relancez simplement. Les coupures réseau sont réessayées avec un \
+            délai croissant. L’adresse du pôle et le jeton viennent de la configuration du site, écrite une \
+            fois par « jonction join » (CHEMIN.adhesion) : rien de secret sur la ligne de commande. Pour un \
+            script, la variable JONCTION_TOKEN l’emporte sur la configuration.
+            Exemple : jonction sync --db kayes.sqlite
             """)
 
     @OptionGroup var options: CommonOptions
 
-    @Option(help: "Adresse du pôle, ex. http://10.0.0.5:8080.")
-    var hub: String
+    @Option(help: "Adresse du pôle, ex. https://pole.example.org:8443 (sinon celle de la configuration du site).")
+    var hub: String?
 
-    @Option(help: "Jeton d’accès du bureau (sinon $JONCTION_TOKEN).")
+    @Option(help: "Déconseillé (visible dans ps et l’historique du shell) : jeton d’accès du bureau. Sinon $JONCTION_TOKEN, sinon la configuration du site.")
     var token: String?
+
+    @Option(name: .customLong("ca-certificate"), help: "Certificat (PEM) de l’autorité privée qui a signé le certificat du pôle, en plus de celles du système (sinon celui de la configuration du site).")
+    var caCertificate: String?
 
     @Option(help: "Nombre d’essais par requête en cas de coupure réseau.")
     var attempts: Int = 5
@@ -36,16 +41,25 @@ struct Sync: AsyncParsableCommand {
     func run() async throws {
         let lang = options.language
         try await running(lang) {
-            guard let url = URL(string: hub), let scheme = url.scheme, ["http", "https"].contains(scheme), url.host != nil else {
-                throw SyncError.invalidURL(hub)
+            if token != nil {
+                printError(lang.pick(
+                    "Attention : un jeton donné par --token est visible des autres comptes de ce poste (ps) et reste dans l’historique du shell. Lancez plutôt une fois « jonction join » avec le fichier d’adhésion ; pour un script, JONCTION_TOKEN.",
+                    "Warning: a token given with --token is visible to the other accounts on this machine (ps) and stays in the shell history. Run “jonction join” once with the join file instead; for a script, JONCTION_TOKEN."))
             }
-            guard let text = token ?? ProcessInfo.processInfo.environment["JONCTION_TOKEN"], let token = AccessToken(text) else {
-                throw token == nil && ProcessInfo.processInfo.environment["JONCTION_TOKEN"] == nil ? SyncError.missingToken : SyncError.unauthorized
-            }
+            let configurationPath = SiteConfiguration.defaultPath(forReplica: options.databasePath)
+            let configuration = try SiteConfiguration.read(from: configurationPath)
+            let target = try SyncTarget.resolve(
+                hub: hub, token: token, environmentToken: ProcessInfo.processInfo.environment["JONCTION_TOKEN"],
+                authority: try caCertificate.map { try CertificateAuthority(contentsOf: $0) },
+                configuration: configuration)
             let replica = try options.openReplica()
             defer { try? replica.close() }
+            if let configuration, configuration.join.site != replica.site {
+                throw SiteConfigurationError.otherSite(path: configurationPath, configured: configuration.join.site, replica: replica.site)
+            }
             let line = ProgressLine("")
-            let client = SyncClient(hub: url, token: token, attempts: attempts, firstDelay: retryDelay,
+            let client = SyncClient(hub: target.hub, token: target.token, tls: HubTLS.client(trusting: target.authority),
+                                    attempts: attempts, firstDelay: retryDelay,
                                     connectTimeout: .milliseconds(Int64(max(0.1, connectTimeout) * 1000)))
             let report = try await client.sync(replica) { phase in
                 switch phase {

@@ -131,7 +131,7 @@ struct CommandLineTests {
 
     @Test("--help sur l’outil et sur chaque commande : l’aide en français sur la sortie standard, code 0", arguments: [
         [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
-        ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["confirm-new-office"], ["demo"], ["hub"], ["hub", "enroll"],
+        ["join"], ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["keys"], ["confirm-new-office"], ["demo"], ["hub"], ["hub", "enroll"],
         ["hub", "revoke"], ["hub", "sites"], ["hub", "roster"], ["hub", "serve"], ["hub", "merge"],
     ])
     func help(command: [String]) throws {
@@ -187,6 +187,21 @@ struct CommandLineTests {
         #expect(r.status == 0 && r.stdout.hasPrefix("1 changement(s) de ce site"), "\(r.stdout)\(r.stderr)")
         #expect(try cli.run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "family_name=Diara").status == 0)
         #expect(try cli.run("check", "--db", "k.sqlite").status == 0)
+    }
+
+    @Test("keys : l’identité publique du site ; --create pour un réplica sans clés, jamais par-dessus des clés existantes")
+    func keys() throws {
+        let created = try cli.run("init", "--db", "k.sqlite", "--site", "kayes")
+        let identity = try #require(created.stdout.split(separator: "\n").last.map(String.init))
+        #expect(identity.hasPrefix("jonction-site kayes "))
+        var r = try cli.run("keys", "--db", "k.sqlite")
+        #expect(r.status == 0 && r.stdout.hasSuffix(identity + "\n"))
+        #expect(try cli.run("keys", "--db", "k.sqlite", "--create").stdout.hasSuffix(identity + "\n"))
+        try FileManager.default.removeItem(atPath: dir.path("k.sqlite.cles"))
+        r = try cli.run("keys", "--db", "k.sqlite")
+        #expect(r.status == 1 && r.stderr.contains("jonction keys --create"))
+        r = try cli.run("keys", "--db", "k.sqlite", "--create", "--json")
+        #expect(r.status == 0 && r.stdout.contains("\"created\":true") && !r.stdout.contains(identity))
     }
 
     @Test("--version : la version, les formats lus, code 0")

@@ -70,7 +70,7 @@ struct HubCommandTests {
         var tokens: [String: String] = [:]
         for office in ["kayes", "mopti", "gao"] {
             try run("init", "--db", "\(office).sqlite", "--site", office)
-            let r = try run("hub", "enroll", "--db", "hub.sqlite", office)
+            let r = try run("hub", "enroll", "--db", "hub.sqlite", office, "--print-token")
             tokens[office] = String(r.stdout.split(separator: "\n").last!)
             #expect(tokens[office]!.hasPrefix("jnct_"))
         }

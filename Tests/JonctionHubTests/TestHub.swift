@@ -16,29 +16,32 @@ final class TestHub: @unchecked Sendable {
     let dir: TemporaryDirectory
     let replica: Replica
     let port: Int
+    /// Served over HTTPS (see `HubTLS.server`).
+    let tls: Bool
     private let task: Task<Void, any Error>
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)")! }
+    var url: URL { URL(string: "\(tls ? "https" : "http")://127.0.0.1:\(port)")! }
 
     static func start(dir: TemporaryDirectory = TemporaryDirectory("hub"), maximumUpload: Int = HubAPI.defaultMaximumUpload,
-                      replica existing: Replica? = nil) async throws -> TestHub {
+                      replica existing: Replica? = nil, tls: HubTLS.Server? = nil) async throws -> TestHub {
         let replica = try existing ?? Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         var logger = Logger(label: "test.hub")
         logger.logLevel = .critical
         let (stream, continuation) = AsyncStream<Int>.makeStream()
         let task = Task {
             try await HubServer.serve(replica: replica, host: "127.0.0.1", port: 0, logger: logger,
-                                      maximumUpload: maximumUpload) { port in continuation.yield(port) }
+                                      maximumUpload: maximumUpload, tls: tls?.configuration) { port in continuation.yield(port) }
         }
         var iterator = stream.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
-        return TestHub(dir: dir, replica: replica, port: port, task: task)
+        return TestHub(dir: dir, replica: replica, port: port, tls: tls != nil, task: task)
     }
 
-    private init(dir: TemporaryDirectory, replica: Replica, port: Int, task: Task<Void, any Error>) {
+    private init(dir: TemporaryDirectory, replica: Replica, port: Int, tls: Bool, task: Task<Void, any Error>) {
         self.dir = dir
         self.replica = replica
         self.port = port
+        self.tls = tls
         self.task = task
     }
 
@@ -59,8 +62,9 @@ final class TestHub: @unchecked Sendable {
         try Replica.create(at: dir.path("\(site).sqlite"), site: SiteName(site))
     }
 
-    func client(_ token: AccessToken, attempts: Int = 3) -> SyncClient {
-        SyncClient(hub: url, token: token, attempts: attempts, firstDelay: 0.05, connectTimeout: .seconds(2), timeout: .seconds(30))
+    func client(_ token: AccessToken, attempts: Int = 3, trusting authority: CertificateAuthority? = nil) -> SyncClient {
+        SyncClient(hub: url, token: token, tls: HubTLS.client(trusting: authority), attempts: attempts, firstDelay: 0.05,
+                   connectTimeout: .seconds(2), timeout: .seconds(30))
     }
 
     /// A raw request, for what the sync client never sends.
