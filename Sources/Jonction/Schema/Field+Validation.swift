@@ -60,6 +60,41 @@ extension Field {
         return d <= [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][m - 1]
     }
 
+    /// `isNormalList` on the bytes of an ASCII list (most lists); nil if the list is not ASCII.
+    private static func isNormalASCIIList(_ s: String, codes: Bool) -> Bool? {
+        var s = s
+        return s.withUTF8 { b -> Bool? in
+            guard b.allSatisfy({ $0 < 0x80 }) else { return nil }
+            var start = 0
+            var previous: Range<Int>? = nil
+            var i = 0
+            while i <= b.count {
+                if i == b.count || b[i] == 0x3B {
+                    let item = start..<i
+                    guard !item.isEmpty else { return false }
+                    if codes {
+                        guard (2...3).contains(item.count), b[item].allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else { return false }
+                    } else {
+                        guard item.count <= maximumListItemLength, b[item.lowerBound] != 0x20, b[item.upperBound - 1] != 0x20 else {
+                            return false
+                        }
+                        var last: UInt8 = 0
+                        for c in b[item] {
+                            // No control, no upper case, no white space but single spaces.
+                            if c < 0x20 || c == 0x7F || (c >= 0x41 && c <= 0x5A) || (c == 0x20 && last == 0x20) { return false }
+                            last = c
+                        }
+                    }
+                    if let p = previous, !b[p].lexicographicallyPrecedes(b[item]) { return false }
+                    previous = item
+                    start = i + 1
+                }
+                i += 1
+            }
+            return true
+        }
+    }
+
     /// A phone number in normal form: only `0-9`, space, `+`, `-`, `.`, `(`, `)`; at least 4 digits;
     /// at most 32 bytes; no space at either end and never two in a row.
     static func isNormalPhone(_ s: String) -> Bool {
@@ -84,6 +119,7 @@ extension Field {
     /// language codes, 2–3 letters a-z.
     static func isNormalList(_ s: String, codes: Bool) -> Bool {
         guard !s.isEmpty else { return false }
+        if let ascii = isNormalASCIIList(s, codes: codes) { return ascii }
         var previous: Substring? = nil
         for item in s.split(separator: ";", omittingEmptySubsequences: false) {
             if codes {

@@ -50,6 +50,27 @@ public enum NormalText {
     /// `multiline` field; only characters assigned in Unicode 13.0; in NFC; at most `maxLength`
     /// characters.
     public static func flaw<S: StringProtocol>(_ s: S, maxLength: Int, multiline: Bool = false) -> Flaw? {
+        // Most texts are ASCII: checked on the bytes (each byte is then a character).
+        let utf8 = s.utf8
+        guard let firstByte = utf8.first else { return .empty }
+        var bytes = 0
+        var ascii = true
+        var lastByte = firstByte
+        for b in utf8 {
+            if b >= 0x80 {
+                ascii = false
+                break
+            }
+            if (b < 0x20 || b == 0x7F) && !(multiline && b == 0x0A) { return .control(UInt32(b)) }
+            bytes += 1
+            lastByte = b
+        }
+        if ascii {
+            if firstByte == 0x20 || (0x09...0x0D).contains(firstByte) || lastByte == 0x20 || (0x09...0x0D).contains(lastByte) {
+                return .surroundingWhiteSpace
+            }
+            return bytes > maxLength ? .tooLong(maxLength) : nil
+        }
         let scalars = s.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return .empty }
         if isWhiteSpace(first) || isWhiteSpace(last) { return .surroundingWhiteSpace }

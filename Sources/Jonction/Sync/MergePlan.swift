@@ -34,6 +34,8 @@ public struct MergePlan: Sendable {
     public init(_ blocks: [ReceivedBlock], schema: Schema, values rules: ValueRules = .strict) throws(SyncRefusal) {
         var blocks = blocks
         var nulled = 0
+        var positions: [Int32] = []
+        positions.reserveCapacity(blocks.reduce(0) { $0 + $1.changes.count })
         var cachedTable: TableSchema? = nil
         var lastID: String? = nil
         for b in blocks.indices {
@@ -50,25 +52,22 @@ public struct MergePlan: Sendable {
                     }
                     lastID = change.id
                 }
-                guard case .set(let name, let value) = change.operation else { continue }
-                do { _ = try cachedTable!.check(name, value) } catch {
+                guard case .set(let name, let value) = change.operation else {
+                    positions.append(-1)
+                    continue
+                }
+                do { positions.append(Int32(try cachedTable!.check(name, value))) } catch {
                     guard rules == .lenient, case .invalidValue = error else {
                         throw .invalidChange(origin: change.origin, seq: change.seq, reason: error)
                     }
                     blocks[b].changes[i].operation = .set(field: name, value: .null)
                     blocks[b].encoded = nil
+                    positions.append(Int32(cachedTable!.position(of: name)!))
                     nulled += 1
                 }
             }
         }
         let changes = blocks.count == 1 ? blocks[0].changes : blocks.flatMap(\.changes)
-        var positions = [Int32](repeating: -1, count: changes.count)
-        var table: TableSchema? = nil
-        for (i, change) in changes.enumerated() {
-            if table?.name != change.table { table = try? schema.table(named: change.table) }
-            guard case .set(let name, _) = change.operation, let p = table?.position(of: name) else { continue }
-            positions[i] = Int32(p)
-        }
 
         // Record by record, and within a record in clock order (with causal delivery, a change's
         // ancestors come first). Changes of one origin come in seq order, which is clock order, so
