@@ -52,25 +52,30 @@ extension Replica {
                          progress: (@Sendable (ExchangePhase) -> Void)?) async throws -> Exchange<[Parcel], [Received]>.Event? {
         switch action {
         case .makeBundle(let full):
-            // One snapshot: the bundle, or (nothing to send) the vector the download will give.
-            let made = try await offload { () throws -> (bundle: ([UInt8], Int)?, vector: VersionVector) in
-                let (bundle, vector) = try self.read { reader in
-                    let bundle = try reader.makeBundle(for: peer, full: full)
-                    return (bundle, try bundle?.senderVector ?? reader.vector())
+            // One snapshot: the bundles (one, unless there is more than a bundle may carry), or
+            // (nothing to send) the vector the download will give.
+            let made = try await offload { () throws -> (bundles: [([UInt8], Int)], vector: VersionVector) in
+                let (bundles, vector) = try self.read { reader in
+                    let bundles = try reader.makeBundles(for: peer, full: full)
+                    return (bundles, try bundles.first?.senderVector ?? reader.vector())
                 }
-                return (bundle.map { ($0.encoded(), $0.changeCount) }, vector)
+                return (bundles.map { ($0.encoded(), $0.changeCount) }, vector)
             }
-            guard let (bytes, changes) = made.bundle else { return .nothingToSend(vector: made.vector) }
-            return .bundleMade([Parcel(name: "\(site) → \(peer)", bytes: bytes)], changes: changes, vector: made.vector)
+            guard !made.bundles.isEmpty else { return .nothingToSend(vector: made.vector) }
+            let parcels = made.bundles.map { Parcel(name: "\(site) → \(peer)", bytes: $0.0) }
+            return .bundleMade(parcels, changes: made.bundles.reduce(0) { $0 + $1.1 }, vector: made.vector)
         case .send(let parcels):
             var answer: Delivery?
+            var applied = 0
             for parcel in parcels {
                 progress?(.uploading(changes: parcel.header?.changeCount ?? 0))
                 answer = try await transport.send(parcel.bytes())
+                if case .accepted(let n, _)? = answer { applied += n }
+                if case .refusedAsGap? = answer { break }
             }
             switch answer {
             case .posted?, nil: return .uploadAccepted(applied: 0, acknowledgement: nil)
-            case .accepted(let applied, let acknowledgement)?: return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
+            case .accepted(_, let acknowledgement)?: return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
             case .refusedAsGap(let error)?: return .uploadRefusedAsGap(error)
             }
         case .remember(let acknowledgement):
