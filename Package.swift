@@ -58,6 +58,11 @@ let package = Package(
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ]
         ),
+        // A seeded mutation fuzzer of the bundle and change-block decoders (tests and jonction-bench fuzz).
+        .target(
+            name: "JonctionFuzz",
+            dependencies: ["Jonction", "JonctionStore", "JonctionBundle", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "jonction",
             dependencies: [
@@ -69,7 +74,7 @@ let package = Package(
         .executableTarget(
             name: "jonction-bench",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch", "JonctionFuzz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -83,11 +88,14 @@ let package = Package(
             name: "JonctionStoreTests",
             dependencies: ["Jonction", "JonctionStore", "JonctionTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "JonctionBundleTests", dependencies: ["Jonction", "JonctionStore", "JonctionBundle", "JonctionTestSupport"]),
+        .testTarget(
+            name: "JonctionBundleTests",
+            dependencies: ["Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport"]
+        ),
         .testTarget(
             name: "JonctionHubTests",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionTestSupport",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionFuzz", "JonctionTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -95,6 +103,9 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JonctionMatchTests", dependencies: ["Jonction", "JonctionMatch", "JonctionTestSupport"]),
-        .testTarget(name: "JonctionCLITests", dependencies: ["jonction", "Jonction", "JonctionStore", "JonctionTestSupport"]),
+        .testTarget(
+            name: "JonctionCLITests",
+            dependencies: ["jonction", "Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport"]
+        ),
     ]
 )
