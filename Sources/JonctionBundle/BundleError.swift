@@ -48,8 +48,8 @@ extension BundleError: UserFacingError {
                 "file too large to be a bundle (\(size) bytes; a bundle is at most \(ChangeBundle.maximumSize >> 20) MiB). It was not read. Check that it is a Jonction bundle; otherwise remove it from the folder.")
         case .overLimits(let changes, let plainLength):
             return lang.pick(
-                "paquet trop volumineux (\(changes) changements, \(plainLength) octets une fois décompressé ; un paquet porte au plus \(ChangeBundle.maximumChangeCount) changements et \(ChangeBundle.maximumPlainLength >> 20) Mio). Le programme qui l’a écrit aurait dû le découper : mettez Jonction à jour sur le poste d’origine et refaites l’export.",
-                "bundle too large (\(changes) changes, \(plainLength) bytes once decompressed; a bundle carries at most \(ChangeBundle.maximumChangeCount) changes and \(ChangeBundle.maximumPlainLength >> 20) MiB). The program that wrote it should have split it: update Jonction on the sending machine and export again.")
+                "paquet trop volumineux (\(changes) changement(s), \(plainLength) octets une fois décompressé ; un paquet porte au plus \(ChangeBundle.maximumChangeCount) changements et \(ChangeBundle.maximumPlainLength >> 20) Mio). Le programme qui l’a écrit aurait dû le découper : mettez Jonction à jour sur le poste d’origine et refaites l’export.",
+                "bundle too large (\(changes) change(s), \(plainLength) bytes once decompressed; a bundle carries at most \(ChangeBundle.maximumChangeCount) changes and \(ChangeBundle.maximumPlainLength >> 20) MiB). The program that wrote it should have split it: update Jonction on the sending machine and export again.")
         }
     }
 }

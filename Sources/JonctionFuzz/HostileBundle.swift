@@ -13,6 +13,13 @@ public enum HostileBundle: String, CaseIterable, Sendable {
     case zlibBomb = "bombe-zlib"
     /// The same bomb announcing 64 MiB, within the limit: inflating stops there.
     case boundedZlibBomb = "bombe-zlib-64mio"
+    /// Valid: as many changes as a bundle may carry (2²¹), six bytes each — deletes of one record.
+    case mostChanges = "valide-2p21-changements"
+    /// Valid: 2²¹ deletes of as many records, each id 128 bytes (front-coded: two or three bytes).
+    case mostRecords = "valide-2p21-enregistrements"
+
+    /// Whether a receiver must merge it (the two largest valid bundles) or refuse it.
+    public var isValid: Bool { self == .mostChanges || self == .mostRecords }
 
     /// The file's bytes. The bombs take a few seconds to compress.
     public func bytes() -> [UInt8] {
@@ -36,7 +43,53 @@ public enum HostileBundle: String, CaseIterable, Sendable {
             prefix.varint(UInt64(ChangeBundle.maximumPlainLength - 8))
             return HostileBundle.bomb(changes: 1, prefix: prefix.bytes, zeros: 1 << 30,
                                       declaring: ChangeBundle.maximumPlainLength)
+        case .mostChanges:
+            return HostileBundle.deletes(ChangeBundle.maximumChangeCount, records: 1)
+        case .mostRecords:
+            let n = ChangeBundle.maximumChangeCount
+            return HostileBundle.deletes(n, records: n)
         }
+    }
+
+    /// A valid bundle of `count` deletes by kayes, one a millisecond, of `records` records of the
+    /// candidate table (ids of 128 bytes when there are several), written column by column.
+    static func deletes(_ count: Int, records: Int) -> [UInt8] {
+        var block = ByteWriter(capacity: count * 10)
+        block.byte(ChangeBlock.version)
+        block.varint(UInt64(count))
+        block.varint(1)
+        block.string("kayes")
+        block.varint(1)
+        block.string("candidate")
+        block.varint(0)
+        block.varint(UInt64(records))
+        var previous: [UInt8] = []
+        for k in 0..<records {
+            let id = records == 1 ? Array("kayes-c1".utf8)
+                : Array(String(repeating: "k", count: 120).utf8) + Array(String(100_000_000 + k).dropFirst().utf8)
+            var shared = 0
+            while shared < min(previous.count, id.count), previous[shared] == id[shared] { shared += 1 }
+            block.varint(UInt64(shared))
+            block.varint(UInt64(id.count - shared))
+            block.raw(id[shared...])
+            previous = id
+        }
+        block.raw([1, 0, 1])  // one run: kayes from seq 1…
+        block.varint(UInt64(count))
+        func column(_ first: [UInt8], _ next: UInt8) {
+            block.varint(UInt64(first.count + count - 1))
+            block.raw(first)
+            block.raw(repeatElement(next, count: count - 1))
+        }
+        column([0], 0)  // table 0
+        column([0], records == 1 ? 0 : 2)  // the same id, or the next (+1)
+        column([0], 0)  // deletes
+        var t0 = ByteWriter()
+        t0.signed(1_790_000_000_000)
+        column(t0.bytes, 2)  // a millisecond apart (+1)
+        column([0], 0)  // counters
+        column([0], 0)  // no previous stamps
+        return file(changes: count, plain: BundleAnatomy.plain(of: [block.bytes]))
     }
 
     /// A block of `changes` changes whose six columns are empty but the first, `padding` zeros

@@ -23,7 +23,7 @@ struct MemoryCeilingTests {
         let baseline = try importing(fixturesDirectory.appendingPathComponent("fuzz/kayes-pour-hub.jnb").path)
         #expect(baseline.status == 0, "\(baseline.output)")
 
-        for hostile in HostileBundle.allCases {
+        for hostile in HostileBundle.allCases where !hostile.isValid {
             let path = dir.path("\(hostile.rawValue).jnb")
             try Data(hostile.bytes()).write(to: URL(fileURLWithPath: path))
             let run = try importing(path)
