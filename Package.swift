@@ -105,7 +105,9 @@ let package = Package(
         .testTarget(name: "JonctionMatchTests", dependencies: ["Jonction", "JonctionMatch", "JonctionTestSupport"]),
         .testTarget(
             name: "JonctionCLITests",
-            dependencies: ["jonction", "Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport"]
+            dependencies: [
+                "jonction", "jonction-bench", "Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport",
+            ]
         ),
     ]
 )

@@ -6,11 +6,12 @@ import Jonction
 
 extension ChangeBundle {
     /// The largest bundle file: a larger file is refused unread.
-    public static let maximumSize = 64 << 20
-    /// The largest plain body (the change blocks, once decompressed).
-    public static let maximumPlainLength = 64 << 20
+    public static let maximumSize = 16 << 20
+    /// The largest plain body (the change blocks, once decompressed): six times what the most
+    /// changes take in the reference workload (about 10 bytes each).
+    public static let maximumPlainLength = 16 << 20
     /// The most changes one bundle carries.
-    public static let maximumChangeCount = 1 << 21
+    public static let maximumChangeCount = 1 << 18
     /// The largest header, from the magic to `bodyLength`: room for thousands of sites.
     public static let maximumHeaderLength = 256 << 10
 

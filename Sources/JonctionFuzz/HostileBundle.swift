@@ -11,15 +11,19 @@ public enum HostileBundle: String, CaseIterable, Sendable {
     case countBomb = "bombe-de-compte"
     /// A 1 MB zlib stream that inflates to 1 GiB, announcing 1 GiB.
     case zlibBomb = "bombe-zlib"
-    /// The same bomb announcing 64 MiB, within the limit: inflating stops there.
-    case boundedZlibBomb = "bombe-zlib-64mio"
-    /// Valid: as many changes as a bundle may carry (2²¹), six bytes each — deletes of one record.
-    case mostChanges = "valide-2p21-changements"
-    /// Valid: 2²¹ deletes of as many records, each id 128 bytes (front-coded: two or three bytes).
-    case mostRecords = "valide-2p21-enregistrements"
+    /// The same bomb announcing the largest plain body (16 MiB), within the limit: inflating stops there.
+    case boundedZlibBomb = "bombe-zlib-au-plafond"
+    /// Valid: as many changes as a bundle may carry, six bytes each — deletes of one record.
+    case mostChanges = "valide-max-changements"
+    /// Valid: as many deletes, of as many records, each id 128 bytes (front-coded: two or three bytes).
+    case mostRecords = "valide-max-enregistrements"
 
-    /// Whether a receiver must merge it (the two largest valid bundles) or refuse it.
-    public var isValid: Bool { self == .mostChanges || self == .mostRecords }
+    /// Valid: as many changes, each setting the notes of its own record (a 128-byte id) to random
+    /// letters, as many as fill the plain body: what hardly compresses, the most bytes to hold.
+    case mostBytes = "valide-max-octets"
+
+    /// Whether a receiver must merge it (the largest valid bundles) or refuse it.
+    public var isValid: Bool { [.mostChanges, .mostRecords, .mostBytes].contains(self) }
 
     /// The file's bytes. The bombs take a few seconds to compress.
     public func bytes() -> [UInt8] {
@@ -48,20 +52,29 @@ public enum HostileBundle: String, CaseIterable, Sendable {
         case .mostRecords:
             let n = ChangeBundle.maximumChangeCount
             return HostileBundle.deletes(n, records: n)
+        case .mostBytes:
+            let n = ChangeBundle.maximumChangeCount
+            return HostileBundle.deletes(n, records: n, notes: ChangeBundle.maximumPlainLength / n - 16)
         }
     }
 
     /// A valid bundle of `count` deletes by kayes, one a millisecond, of `records` records of the
-    /// candidate table (ids of 128 bytes when there are several), written column by column.
-    static func deletes(_ count: Int, records: Int) -> [UInt8] {
-        var block = ByteWriter(capacity: count * 10)
+    /// candidate table (ids of 128 bytes when there are several), written column by column; or,
+    /// with `notes`, as many sets of each record's notes to that many random letters.
+    static func deletes(_ count: Int, records: Int, notes: Int? = nil) -> [UInt8] {
+        var block = ByteWriter(capacity: count * (10 + (notes ?? 0)))
         block.byte(ChangeBlock.version)
         block.varint(UInt64(count))
         block.varint(1)
         block.string("kayes")
         block.varint(1)
         block.string("candidate")
-        block.varint(0)
+        if notes == nil {
+            block.varint(0)
+        } else {
+            block.varint(1)
+            block.string("notes")
+        }
         block.varint(UInt64(records))
         var previous: [UInt8] = []
         for k in 0..<records {
@@ -83,12 +96,25 @@ public enum HostileBundle: String, CaseIterable, Sendable {
         }
         column([0], 0)  // table 0
         column([0], records == 1 ? 0 : 2)  // the same id, or the next (+1)
-        column([0], 0)  // deletes
+        column(notes == nil ? [0] : [1], notes == nil ? 0 : 1)  // deletes, or sets of the notes
         var t0 = ByteWriter()
         t0.signed(1_790_000_000_000)
         column(t0.bytes, 2)  // a millisecond apart (+1)
         column([0], 0)  // counters
         column([0], 0)  // no previous stamps
+        if let notes {
+            var stream = ByteWriter(capacity: count * (notes + 3))
+            var rng = FuzzRandom(seed: 11)
+            stream.byte(0)
+            stream.varint(UInt64(count))
+            for _ in 0..<count {
+                stream.byte(2)
+                stream.varint(UInt64(notes))
+                for _ in 0..<notes { stream.byte(UInt8(ascii: "a") + UInt8(rng.below(26))) }
+            }
+            block.varint(UInt64(stream.bytes.count))
+            block.raw(stream.bytes)
+        }
         return file(changes: count, plain: BundleAnatomy.plain(of: [block.bytes]))
     }
 

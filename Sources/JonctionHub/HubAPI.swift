@@ -1,3 +1,5 @@
+import JonctionBundle
+
 /// The HTTP API of the hub (protocol.md §6): paths, media type, error codes.
 public enum HubAPI {
     public static let health = "/v1/health"
@@ -5,8 +7,9 @@ public enum HubAPI {
     public static let bundle = "/v1/bundle"
     /// The media type of a bundle body.
     public static let bundleMediaType = "application/vnd.jonction.bundle"
-    /// Uploads larger than this are refused with 413 (a default; `hub serve --max-bundle-mib`).
-    public static let defaultMaximumUpload = 64 << 20
+    /// Uploads larger than this are refused with 413 (a default; `hub serve --max-bundle-mib`,
+    /// which cannot go above a bundle's largest size, protocol.md §5.2).
+    public static let defaultMaximumUpload = ChangeBundle.maximumSize
 
     /// The `code` of a JSON error body.
     public enum ErrorCode: String, Sendable {

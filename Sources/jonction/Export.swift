@@ -11,7 +11,7 @@ struct Export: ParsableCommand {
             Le paquet contient tout ce que le destinataire n’a pas encore, d’après le dernier paquet reçu
             de lui, y compris les changements d’autres bureaux (relais). Il est écrit d’un bloc : une clé
             retirée pendant l’écriture ne laisse pas de paquet à moitié écrit. La dernière ligne affichée
-            est le chemin du paquet. S’il y a plus qu’un paquet ne peut porter (64 Mio, 2 097 152 changements),
+            est le chemin du paquet. S’il y a plus qu’un paquet ne peut porter (16 Mio, 262 144 changements),
             plusieurs paquets sont écrits, chacun suivi de son chemin.
             Exemple : jonction export --db kayes.sqlite --to /media/cle/JONCTION
             """)

@@ -35,9 +35,9 @@ struct BundleLimitsTests {
 
     @Test("bombes : annoncée au-delà du plafond, refusée sans rien décompresser ; en deçà, refusée après au plus ce plafond")
     func bombs() throws {
-        // Announcing 65 MiB: over the limit, refused as such before inflating.
-        let over = HostileBundle.bomb(changes: 1, prefix: [1], zeros: 65 << 20, declaring: nil)
-        #expect(throws: BundleError.overLimits(changes: 1, plainLength: (65 << 20) + 1)) { try ChangeBundle(decoding: over) }
+        // Announcing 17 MiB: over the limit, refused as such before inflating.
+        let over = HostileBundle.bomb(changes: 1, prefix: [1], zeros: 17 << 20, declaring: nil)
+        #expect(throws: BundleError.overLimits(changes: 1, plainLength: (17 << 20) + 1)) { try ChangeBundle(decoding: over) }
         // Announcing 1 MiB of a stream that inflates to 65: malformed, once 1 MiB is inflated.
         var prefix = ByteWriter()
         prefix.varint(1)
@@ -47,8 +47,8 @@ struct BundleLimitsTests {
             try ChangeBundle(decoding: lying)
         }
         // Announcing more than zlib can expand a body to: refused without inflating.
-        let small = HostileBundle.bomb(changes: 1, prefix: [1], zeros: 1000, declaring: 60 << 20)
-        #expect(throws: BundleError.malformed("announced size \(60 << 20)")) { try ChangeBundle(decoding: small) }
+        let small = HostileBundle.bomb(changes: 1, prefix: [1], zeros: 1000, declaring: 10 << 20)
+        #expect(throws: BundleError.malformed("announced size \(10 << 20)")) { try ChangeBundle(decoding: small) }
     }
 
     @Test("le bloc qui demandait 50 Go : refusé sur son compte, quelle que soit la taille du corps")
@@ -60,14 +60,19 @@ struct BundleLimitsTests {
             try ChangeBundle(decoding: file)
         }
         // Even when the header announces as many: the columns are too short for them.
-        let announced = HostileBundle.bomb(changes: 1_000_000, prefix: block.prefix, zeros: block.zeros, declaring: nil)
-        #expect(throws: BundleError.malformed("change block: malformed(\"count 8000000 above 1000000\")")) {
+        let announced = HostileBundle.bomb(changes: 200_000, prefix: block.prefix, zeros: block.zeros, declaring: nil)
+        #expect(throws: BundleError.malformed("change block: malformed(\"count 8000000 above 200000\")")) {
             try ChangeBundle(decoding: announced)
         }
-        let exact = HostileBundle.shortColumnsBlock(changes: 1_000_000, padding: 8_000_000)
-        let full = HostileBundle.bomb(changes: 1_000_000, prefix: exact.prefix, zeros: exact.zeros, declaring: nil)
-        #expect(throws: BundleError.malformed("change block: malformed(\"column shorter than 1000000 changes\")")) {
+        let exact = HostileBundle.shortColumnsBlock(changes: 200_000, padding: 8_000_000)
+        let full = HostileBundle.bomb(changes: 200_000, prefix: exact.prefix, zeros: exact.zeros, declaring: nil)
+        #expect(throws: BundleError.malformed("change block: malformed(\"column shorter than 200000 changes\")")) {
             try ChangeBundle(decoding: full)
+        }
+        // More than a bundle carries: refused on the header.
+        let many = HostileBundle.bomb(changes: 1_000_000, prefix: block.prefix, zeros: block.zeros, declaring: nil)
+        #expect(throws: BundleError.overLimits(changes: 1_000_000, plainLength: block.prefix.count + block.zeros)) {
+            try ChangeBundle(decoding: many)
         }
         #expect(throws: BundleError.malformed("change block: malformed(\"count 1099511627776 above 1\")")) {
             try ChangeBundle(decoding: HostileBundle.declares2p40Changes.bytes())
@@ -105,13 +110,13 @@ struct BundleLimitsTests {
         #expect(throws: BundleError.tooLarge(1_100_000_000)) { try Mailbag.read(huge) }
         #expect(throws: BundleError.tooLarge(1_100_000_000)) { try Mailbag.header(of: huge) }
         let message = BundleError.tooLarge(1_100_000_000).message(.fr)
-        #expect(message.contains("fichier trop gros") && message.contains("64 Mio") && message.contains("pas été lu"))
+        #expect(message.contains("fichier trop gros") && message.contains("16 Mio") && message.contains("pas été lu"))
 
-        // A file of 60 MiB whose header is good: the header reads, from its first kilobytes.
+        // A file of 15 MiB whose header is good: the header reads, from its first kilobytes.
         let big = dir.url.appendingPathComponent("gros.jnb")
         try Data(golden).write(to: big)
         let h = try FileHandle(forWritingTo: big)
-        try h.truncate(atOffset: 60 << 20)
+        try h.truncate(atOffset: 15 << 20)
         try h.close()
         #expect(try Mailbag.header(of: big) == ChangeBundle.header(of: golden))
         // A header longer than the first read (a vector of 500 sites), read in a few steps.
