@@ -62,6 +62,11 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // A seeded mutation fuzzer of the bundle and change-block decoders (tests and jonction-bench fuzz).
+        .target(
+            name: "JonctionFuzz",
+            dependencies: ["Jonction", "JonctionStore", "JonctionBundle", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .executableTarget(
             name: "jonction",
             dependencies: [
@@ -73,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "jonction-bench",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch", "JonctionFuzz",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
@@ -87,11 +92,14 @@ let package = Package(
             name: "JonctionStoreTests",
             dependencies: ["Jonction", "JonctionStore", "JonctionTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "JonctionBundleTests", dependencies: ["Jonction", "JonctionStore", "JonctionBundle", "JonctionTestSupport"]),
+        .testTarget(
+            name: "JonctionBundleTests",
+            dependencies: ["Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport"]
+        ),
         .testTarget(
             name: "JonctionHubTests",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionTestSupport",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionFuzz", "JonctionTestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -99,6 +107,11 @@ let package = Package(
             ]
         ),
         .testTarget(name: "JonctionMatchTests", dependencies: ["Jonction", "JonctionMatch", "JonctionTestSupport"]),
-        .testTarget(name: "JonctionCLITests", dependencies: ["jonction", "Jonction", "JonctionStore", "JonctionTestSupport"]),
+        .testTarget(
+            name: "JonctionCLITests",
+            dependencies: [
+                "jonction", "jonction-bench", "Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport",
+            ]
+        ),
     ]
 )

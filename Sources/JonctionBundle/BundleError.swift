@@ -14,8 +14,11 @@ public enum BundleError: Error, Sendable, Equatable {
     case malformed(String)
     /// Written with a newer data model than this Jonction knows.
     case newerSchema(Int)
-    /// Larger than any bundle this Jonction accepts.
+    /// A file larger than any bundle (`ChangeBundle.maximumSize` bytes): refused unread.
     case tooLarge(Int)
+    /// A bundle that announces more changes or a larger plain body than one bundle may carry
+    /// (protocol.md §5.2): its writer should have split it.
+    case overLimits(changes: Int, plainLength: Int)
 }
 
 extension BundleError: UserFacingError {
@@ -40,7 +43,13 @@ extension BundleError: UserFacingError {
             return lang.pick("paquet écrit avec le modèle de données version \(v), plus récent que celui de ce poste. Mettez Jonction à jour.",
                              "bundle written with data model version \(v), newer than this machine's. Update Jonction.")
         case .tooLarge(let size):
-            return lang.pick("fichier trop gros pour être un paquet (\(size) octets).", "file too large to be a bundle (\(size) bytes).")
+            return lang.pick(
+                "fichier trop gros pour être un paquet (\(size) octets ; un paquet fait au plus \(ChangeBundle.maximumSize >> 20) Mio). Il n’a pas été lu. Vérifiez que c’est bien un paquet Jonction ; sinon retirez-le du dossier.",
+                "file too large to be a bundle (\(size) bytes; a bundle is at most \(ChangeBundle.maximumSize >> 20) MiB). It was not read. Check that it is a Jonction bundle; otherwise remove it from the folder.")
+        case .overLimits(let changes, let plainLength):
+            return lang.pick(
+                "paquet trop volumineux (\(changes) changement(s), \(plainLength) octets une fois décompressé ; un paquet porte au plus \(ChangeBundle.maximumChangeCount) changements et \(ChangeBundle.maximumPlainLength >> 20) Mio). Le programme qui l’a écrit aurait dû le découper : mettez Jonction à jour sur le poste d’origine et refaites l’export.",
+                "bundle too large (\(changes) change(s), \(plainLength) bytes once decompressed; a bundle carries at most \(ChangeBundle.maximumChangeCount) changes and \(ChangeBundle.maximumPlainLength >> 20) MiB). The program that wrote it should have split it: update Jonction on the sending machine and export again.")
         }
     }
 }

@@ -4,14 +4,12 @@ import Jonction
 extension ChangeBundle {
     /// The first 8 bytes of every bundle file: "JONCTION".
     public static let magic: [UInt8] = Array("JONCTION".utf8)
-    /// Bundles larger than this are refused unread.
-    public static let maximumSize = 1 << 30
     /// The largest seq or time a bundle may carry (protocol.md §3.2): it fits a signed 64-bit integer.
     public static let largestNumber = UInt64(Int64.max)
 
     /// The file bytes (protocol.md §5.1): magic, version, header, zlib body, SHA-256.
     public func encoded(level: Int32 = 6) -> [UInt8] {
-        var plain = ByteWriter(capacity: blocks.reduce(8) { $0 + $1.count + 5 })
+        var plain = ByteWriter(capacity: plainLength)
         plain.varint(UInt64(blocks.count))
         for block in blocks {
             plain.varint(UInt64(block.count))
@@ -20,6 +18,21 @@ extension ChangeBundle {
         let block = plain.bytes
         let body = Zlib.compress(block, level: level)
         var out = ByteWriter(capacity: body.count + 256)
+        writeHeader(to: &out)
+        out.varint(UInt64(block.count))
+        out.varint(UInt64(body.count))
+        out.raw(body)
+        out.raw(Array(SHA256.hash(data: out.bytes)))
+        return out.bytes
+    }
+
+    /// The length of the plain body: the blocks, each after its length, after their number.
+    public var plainLength: Int {
+        blocks.reduce(ByteWriter.varintSize(UInt64(blocks.count))) { $0 + ByteWriter.varintSize(UInt64($1.count)) + $1.count }
+    }
+
+    /// The header up to `changeCount` (protocol.md §5.1): what precedes the body's two lengths.
+    func writeHeader(to out: inout ByteWriter) {
         out.raw(ChangeBundle.magic)
         out.byte(ChangeBundle.formatVersion)
         out.string(header.sender.rawValue)
@@ -39,18 +52,17 @@ extension ChangeBundle {
             out.varint(seqs.upperBound)
         }
         out.varint(UInt64(header.changeCount))
-        out.varint(UInt64(block.count))
-        out.varint(UInt64(body.count))
-        out.raw(body)
-        out.raw(Array(SHA256.hash(data: out.bytes)))
-        return out.bytes
     }
 
     /// Reads and verifies a bundle completely: format, lengths, checksum, body, and that the
     /// changes are exactly those the header announces. (The replica checks each change against the
     /// data model when it merges them.)
+    ///
+    /// The body is inflated one block at a time, straight into the block's own buffer, and never
+    /// past the plain length the header announces: a zlib bomb stops there. Each block is decoded
+    /// as it comes, with no more changes than the header has left to announce.
     public init(decoding bytes: [UInt8], schema: Schema = .current) throws(BundleError) {
-        let (header, bodyStart, bodyLength, blockLength) = try ChangeBundle.readHeader(bytes)
+        let (header, bodyStart, bodyLength, plainLength) = try ChangeBundle.readHeader(bytes)
         let end = bodyStart + bodyLength
         guard bytes.count >= end + 32 else { throw .truncated }
         guard bytes.count == end + 32 else { throw .damaged }
@@ -58,24 +70,43 @@ extension ChangeBundle {
         guard digest.elementsEqual(bytes[end...]) else { throw .damaged }
         guard header.schemaVersion <= schema.version else { throw .newerSchema(header.schemaVersion) }
         guard header.schemaVersion >= 1 else { throw .malformed("data model version 0") }
-        guard blockLength <= ChangeBundle.maximumSize, blockLength <= bodyLength * 1100 + 64 else {
-            throw .malformed("announced size \(blockLength)")
+        guard header.changeCount <= ChangeBundle.maximumChangeCount, plainLength <= ChangeBundle.maximumPlainLength else {
+            throw .overLimits(changes: header.changeCount, plainLength: plainLength)
         }
-        guard let plain = Zlib.decompress(bytes[bodyStart..<end], size: blockLength) else {
-            throw .malformed("zlib body")
-        }
-        var blocks: [[UInt8]] = [], decoded: [[Change]] = []
-        var r = ByteReader(plain)
-        do {
-            let n = try r.count(max: plain.count)
-            for _ in 0..<n {
-                let block = Array(try r.raw(r.count(max: r.remaining)))
-                decoded.append(try ChangeBlock.decode(block))
-                blocks.append(block)
+        // zlib cannot expand further: a larger announced length is a lie, refused before inflating.
+        guard plainLength <= bodyLength * Zlib.maximumRatio + 64 else { throw .malformed("announced size \(plainLength)") }
+
+        let body = Zlib.Inflater(bytes[bodyStart..<end], limit: plainLength)
+        func varint() throws(BundleError) -> Int {
+            var result = 0, shift = 0
+            while true {
+                guard let b = body.byte() else { throw .malformed("zlib body") }
+                guard shift < 63 else { throw .malformed("length too long") }
+                result |= Int(b & 0x7F) << shift
+                if b < 0x80 { return result }
+                shift += 7
             }
-        } catch { throw .malformed("change block: \(error)") }
-        guard r.isAtEnd else { throw .malformed("bytes after the last block") }
-        guard decoded.reduce(0, { $0 + $1.count }) == header.changeCount else { throw .malformed("change count") }
+        }
+        // Each block takes at least three bytes: its length, its version and its count.
+        let n = try varint()
+        guard n <= (plainLength - body.produced) / 3 else { throw .malformed("\(n) blocks") }
+        var blocks: [[UInt8]] = [], decoded: [[Change]] = []
+        var total = 0
+        for _ in 0..<n {
+            let length = try varint()
+            guard length <= plainLength - body.produced else { throw .malformed("block length \(length)") }
+            guard let block = body.read(length) else { throw .malformed("zlib body") }
+            let changes: [Change]
+            do { changes = try ChangeBlock.decode(block, maximumCount: header.changeCount - total) } catch {
+                throw .malformed("change block: \(error)")
+            }
+            total += changes.count
+            blocks.append(block)
+            decoded.append(changes)
+        }
+        guard body.produced == plainLength else { throw .malformed("bytes after the last block") }
+        guard body.isAtEnd() else { throw .malformed("zlib body") }
+        guard total == header.changeCount else { throw .malformed("change count") }
         try ChangeBundle.checkRanges(decoded, header.ranges)
         self.init(sender: header.sender, addressee: header.addressee, network: header.network,
                   createdAt: header.createdAt, schemaVersion: header.schemaVersion, senderVector: header.senderVector,
@@ -107,12 +138,13 @@ extension ChangeBundle {
     }
 
     /// Reads the header only (no checksum, no body): enough to sort a mailbag. `init(decoding:)`
-    /// verifies everything before a bundle is used.
+    /// verifies everything before a bundle is used. `bytes` may be the file's first bytes only:
+    /// if they end within the header, the error is `.truncated`.
     public static func header(of bytes: [UInt8]) throws(BundleError) -> BundleHeader {
         try readHeader(bytes).header
     }
 
-    static func readHeader(_ bytes: [UInt8]) throws(BundleError)
+    package static func readHeader(_ bytes: [UInt8]) throws(BundleError)
         -> (header: BundleHeader, bodyStart: Int, bodyLength: Int, blockLength: Int)
     {
         guard bytes.count <= maximumSize else { throw .tooLarge(bytes.count) }
@@ -123,7 +155,8 @@ extension ChangeBundle {
         guard bytes.count > magic.count else { throw .truncated }
         let version = bytes[magic.count]
         guard version == formatVersion else { throw .unknownVersion(version) }
-        var r = ByteReader(bytes, offset: magic.count + 1)
+        // A header that does not end within its limit is damaged, however long the file.
+        var r = ByteReader(bytes, offset: magic.count + 1, end: min(bytes.count, maximumHeaderLength))
         do {
             let sender = try site(r.string())
             let addressee = try site(r.string())
@@ -131,15 +164,22 @@ extension ChangeBundle {
             let createdAt = try r.varint()
             guard createdAt <= ChangeBundle.largestNumber else { throw ByteDecodingError.malformed("createdAt") }
             let schemaVersion = try r.count(max: 1 << 20)
+            // A vector entry takes at least two bytes (a site name, a seq), a range three: more
+            // entries than the bytes left can hold means the file is cut short.
+            func entries(ofAtLeast size: Int) throws(ByteDecodingError) -> Int {
+                let n = try r.varint()
+                guard n <= UInt64(r.remaining / size) else { throw .truncated }
+                return Int(n)
+            }
             var vector: [SiteName: UInt64] = [:]
-            for _ in 0..<(try r.count(max: Int.max)) {
+            for _ in 0..<(try entries(ofAtLeast: 2)) {
                 let s = try site(r.string())
                 let seq = try r.varint()
                 guard seq <= ChangeBundle.largestNumber else { throw ByteDecodingError.malformed("vector") }
                 vector[s] = seq
             }
             var ranges: [SiteName: ClosedRange<UInt64>] = [:]
-            for _ in 0..<(try r.count(max: Int.max)) {
+            for _ in 0..<(try entries(ofAtLeast: 3)) {
                 let origin = try site(r.string())
                 let first = try r.varint(), last = try r.varint()
                 guard first >= 1, first <= last, last <= ChangeBundle.largestNumber, ranges[origin] == nil else {
@@ -149,14 +189,13 @@ extension ChangeBundle {
             }
             let count = try r.count(max: Int.max)
             let blockLength = try r.count(max: Int.max)
-            let bodyLength = try r.count(max: Int.max)
-            guard bodyLength <= maximumSize else { throw ByteDecodingError.malformed("body length") }
+            let bodyLength = try r.count(max: maximumSize)
             let header = BundleHeader(
                 sender: sender, addressee: addressee, network: network.isEmpty ? nil : network, createdAt: createdAt,
                 schemaVersion: schemaVersion, senderVector: VersionVector(vector), ranges: ranges, changeCount: count)
             return (header, r.offset, bodyLength, blockLength)
         } catch ByteDecodingError.truncated {
-            throw .truncated
+            throw bytes.count >= maximumHeaderLength ? .damaged : .truncated
         } catch {
             throw .damaged
         }

@@ -29,10 +29,12 @@ public struct FolderTransport: Transport {
 
     /// The folder's bundles: those for `site` (or all, `allAddressees`), those for other sites, and
     /// files whose header cannot be read (refused when merged, with the reason).
+    ///
+    /// Only each file's header is read here; a file is read whole once, when it is merged.
     public func parcels(for site: SiteName) throws -> (waiting: [Parcel], forOthers: [(URL, BundleHeader)]) {
         var waiting: [Parcel] = [], others: [(URL, BundleHeader)] = []
         for file in try mailbag.files() {
-            let header = try? ChangeBundle.header(of: Mailbag.read(file))
+            let header = try? Mailbag.header(of: file)
             if let header, header.addressee != site, !allAddressees {
                 others.append((file, header))
             } else {

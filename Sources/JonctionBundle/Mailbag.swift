@@ -2,12 +2,16 @@ import Foundation
 #if canImport(Glibc)
 import Glibc
 
-/// POSIX `write(2)`, which Foundation's `write` methods shadow inside a type.
+/// POSIX `write(2)` and `read(2)`, which Foundation's methods shadow inside a type.
 private let posixWrite = Glibc.write
+private let posixRead = Glibc.read
+private let posixClose = Glibc.close
 #elseif canImport(Darwin)
 import Darwin
 
 private let posixWrite = Darwin.write
+private let posixRead = Darwin.read
+private let posixClose = Darwin.close
 #endif
 import Jonction
 
@@ -83,13 +87,77 @@ public struct Mailbag: Sendable {
             .map { folder.appendingPathComponent($0) }
     }
 
-    /// Reads a file's bytes.
+    /// Reads a bundle file's bytes, once, with its size checked first: a file larger than any
+    /// bundle (`ChangeBundle.maximumSize`) is refused (`BundleError.tooLarge`) without being read.
     public static func read(_ url: URL) throws -> [UInt8] {
-        guard let data = FileManager.default.contents(atPath: url.path) else {
-            throw MailbagError.cannotRead(url.path)
-        }
-        return [UInt8](data)
+        let file = try BundleFile(url)
+        defer { file.close() }
+        return try file.read(upTo: file.size)
     }
+
+    /// Reads only a bundle file's header (protocol.md §5.1), to sort a folder before reading
+    /// anything else: the first few kilobytes, more only for a header of many sites, never more
+    /// than `ChangeBundle.maximumHeaderLength` bytes.
+    public static func header(of url: URL) throws -> BundleHeader {
+        let file = try BundleFile(url)
+        defer { file.close() }
+        let most = min(file.size, ChangeBundle.maximumHeaderLength)
+        var prefix: [UInt8] = []
+        var wanted = min(4096, most)
+        while true {
+            prefix += try file.read(upTo: wanted - prefix.count)
+            let header = Result { try ChangeBundle.header(of: prefix) }
+            // Cut within the header, though the file goes on: read further.
+            guard case .failure(BundleError.truncated) = header, prefix.count == wanted, wanted < most else {
+                return try header.get()
+            }
+            wanted = min(wanted * 4, most)
+        }
+    }
+}
+
+/// An open bundle file, its size known before anything is read.
+private struct BundleFile {
+    let fd: Int32
+    let size: Int
+    let path: String
+
+    init(_ url: URL) throws {
+        path = url.path
+        // Not blocking: a named pipe in the folder must not hang the import.
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw MailbagError.cannotRead(path) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            _ = posixClose(fd)
+            throw MailbagError.cannotRead(path)
+        }
+        size = Int(info.st_size)
+        guard size <= ChangeBundle.maximumSize else {
+            _ = posixClose(fd)
+            throw BundleError.tooLarge(size)
+        }
+    }
+
+    /// Up to `count` more bytes (fewer at the end of the file).
+    func read(upTo count: Int) throws -> [UInt8] {
+        guard count > 0 else { return [] }
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            initialized = 0
+            while initialized < count {
+                let n = posixRead(fd, buffer.baseAddress! + initialized, count - initialized)
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { failed = true }
+                if n <= 0 { break }
+                initialized += n
+            }
+        }
+        if failed { throw MailbagError.cannotRead(path) }
+        return bytes
+    }
+
+    func close() { _ = posixClose(fd) }
 }
 
 public enum MailbagError: Error, UserFacingError, Equatable {

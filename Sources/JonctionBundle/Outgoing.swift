@@ -25,8 +25,14 @@ extension ReplicaAccess {
     package func outgoing(for peer: SiteName, full: Bool = false) throws -> Outgoing {
         let vector = try vector()
         let selection = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: peer))
-        let needed = selection.ranges
-        var outgoing = Outgoing(blocks: [], ranges: needed, count: selection.count, vector: vector, network: try network())
+        return try outgoing(selection.ranges, vector: vector)
+    }
+
+    /// The change blocks holding exactly the seqs `needed` (which this replica holds), read in this
+    /// transaction's snapshot, whose vector is `vector`.
+    package func outgoing(_ needed: [SiteName: ClosedRange<UInt64>], vector: VersionVector) throws -> Outgoing {
+        var outgoing = Outgoing(blocks: [], ranges: needed, count: needed.values.reduce(0) { $0 + $1.count },
+                                vector: vector, network: try network())
         guard !needed.isEmpty else { return outgoing }
 
         var leftovers: [Change] = []

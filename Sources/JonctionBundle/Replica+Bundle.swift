@@ -31,14 +31,37 @@ package struct PreparedBundle: Sendable {
 }
 
 extension ReplicaAccess {
-    /// The bundle for `addressee`: every change above the vector it last acknowledged (or all of
-    /// them, `full`), from every origin. Nil when there is nothing to send.
+    /// The bundles for `addressee`: every change above the vector it last acknowledged (or all of
+    /// them, `full`), from every origin, in as few bundles as `limits` allow (protocol.md §5.2):
+    /// one, unless there is more than a bundle may carry. Each carries contiguous seqs of each
+    /// origin, in origin then seq order, and the whole vector. Empty when there is nothing to send.
+    package func makeBundles(for addressee: SiteName, full: Bool = false, limits: ChangeBundle.Limits = .standard,
+                             atMost: Int = .max) throws -> [ChangeBundle] {
+        let vector = try vector()
+        let needed = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: addressee)).ranges
+        let createdAt = replica.clock.nowMillis()
+        var bundles: [ChangeBundle] = []
+        var parts = ChangeBundle.split(needed, maximum: limits.changeCount)[...]
+        while bundles.count < atMost, let part = parts.popFirst() {
+            let outgoing = try outgoing(part, vector: vector)
+            let bundle = ChangeBundle(sender: replica.site, addressee: addressee, network: outgoing.network,
+                                      createdAt: createdAt, senderVector: outgoing.vector, ranges: outgoing.ranges,
+                                      changeCount: outgoing.count, blocks: outgoing.blocks)
+            if bundle.fits(limits) || outgoing.count == 1 {
+                bundles.append(bundle)
+            } else {
+                // Too many bytes for its changes: in two halves, then again if need be.
+                parts = ArraySlice(ChangeBundle.split(part, maximum: (outgoing.count + 1) / 2) + parts)
+            }
+        }
+        return bundles
+    }
+
+    /// The first of `makeBundles`: everything for `addressee` when it fits in one bundle, as it
+    /// mostly does; otherwise the rest follows once the addressee acknowledges this one. Nil when
+    /// there is nothing to send.
     package func makeBundle(for addressee: SiteName, full: Bool = false) throws -> ChangeBundle? {
-        let outgoing = try outgoing(for: addressee, full: full)
-        guard outgoing.count > 0 else { return nil }
-        return ChangeBundle(sender: replica.site, addressee: addressee, network: outgoing.network,
-                      createdAt: replica.clock.nowMillis(), senderVector: outgoing.vector, ranges: outgoing.ranges,
-                      changeCount: outgoing.count, blocks: outgoing.blocks)
+        try makeBundles(for: addressee, full: full, atMost: 1).first
     }
 }
 

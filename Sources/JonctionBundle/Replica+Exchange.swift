@@ -52,25 +52,30 @@ extension Replica {
                          progress: (@Sendable (ExchangePhase) -> Void)?) async throws -> Exchange<[Parcel], [Received]>.Event? {
         switch action {
         case .makeBundle(let full):
-            // One snapshot: the bundle, or (nothing to send) the vector the download will give.
-            let made = try await offload { () throws -> (bundle: ([UInt8], Int)?, vector: VersionVector) in
-                let (bundle, vector) = try self.read { reader in
-                    let bundle = try reader.makeBundle(for: peer, full: full)
-                    return (bundle, try bundle?.senderVector ?? reader.vector())
+            // One snapshot: the bundles (one, unless there is more than a bundle may carry), or
+            // (nothing to send) the vector the download will give.
+            let made = try await offload { () throws -> (bundles: [([UInt8], Int)], vector: VersionVector) in
+                let (bundles, vector) = try self.read { reader in
+                    let bundles = try reader.makeBundles(for: peer, full: full)
+                    return (bundles, try bundles.first?.senderVector ?? reader.vector())
                 }
-                return (bundle.map { ($0.encoded(), $0.changeCount) }, vector)
+                return (bundles.map { ($0.encoded(), $0.changeCount) }, vector)
             }
-            guard let (bytes, changes) = made.bundle else { return .nothingToSend(vector: made.vector) }
-            return .bundleMade([Parcel(name: "\(site) → \(peer)", bytes: bytes)], changes: changes, vector: made.vector)
+            guard !made.bundles.isEmpty else { return .nothingToSend(vector: made.vector) }
+            let parcels = made.bundles.map { Parcel(name: "\(site) → \(peer)", bytes: $0.0) }
+            return .bundleMade(parcels, changes: made.bundles.reduce(0) { $0 + $1.1 }, vector: made.vector)
         case .send(let parcels):
             var answer: Delivery?
+            var applied = 0
             for parcel in parcels {
                 progress?(.uploading(changes: parcel.header?.changeCount ?? 0))
                 answer = try await transport.send(parcel.bytes())
+                if case .accepted(let n, _)? = answer { applied += n }
+                if case .refusedAsGap? = answer { break }
             }
             switch answer {
             case .posted?, nil: return .uploadAccepted(applied: 0, acknowledgement: nil)
-            case .accepted(let applied, let acknowledgement)?: return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
+            case .accepted(_, let acknowledgement)?: return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
             case .refusedAsGap(let error)?: return .uploadRefusedAsGap(error)
             }
         case .remember(let acknowledgement):
@@ -82,14 +87,35 @@ extension Replica {
             return download.parcels.isEmpty ? .nothingToDownload(peerHolds: download.peerHolds)
                 : .downloaded(download.parcels, peerHolds: download.peerHolds)
         case .merge(let parcels):
-            let received = try await offload {
+            var received = try await offload {
                 try self.receive(parcels) { _, done, total in progress?(.merging(done: done, total: total)) }
+            }
+            // A hub answers with one bundle; when we lacked more than one carries (protocol.md
+            // §5.2), its vector is still ahead of ours: ask again, while each answer brings something.
+            var answer = received
+            for _ in 0..<Self.maximumDownloads where answer.count == 1 && parcels.count == 1 && parcels[0].file == nil {
+                guard case .imported = answer[0].result, let theirs = answer[0].parcel.header?.senderVector else { break }
+                let ours = try await offload { try self.read { try $0.vector() } }
+                guard [.before, .concurrent].contains(ours.compare(theirs)) else { break }
+                progress?(.downloading)
+                let more = try await transport.fetch(for: site, have: ours, at: clock.nowMillis())
+                guard !more.isEmpty else { break }
+                answer = try await offload {
+                    try self.receive(more) { _, done, total in progress?(.merging(done: done, total: total)) }
+                }
+                received += answer
             }
             return .merged(received)
         case .finish, .fail:
             return nil
         }
     }
+}
+
+extension Replica {
+    /// Downloads in one exchange at most: a hub's vector that keeps moving ahead (offices writing
+    /// meanwhile) does not keep an exchange going for ever.
+    static let maximumDownloads = 64
 }
 
 /// Runs blocking work (SQLite, encoding) on a Dispatch thread, off the Swift concurrency pool.

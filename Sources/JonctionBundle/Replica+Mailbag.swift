@@ -37,7 +37,7 @@ extension Replica {
                 parcels += folder.waiting
                 outcomes += folder.forOthers.map { FileOutcome(url: $0.0, result: .notForUs($0.1)) }
             } else {
-                parcels.append(Parcel(name: path.lastPathComponent, file: path, header: try? ChangeBundle.header(of: Mailbag.read(path))) {
+                parcels.append(Parcel(name: path.lastPathComponent, file: path, header: try? Mailbag.header(of: path)) {
                     try Mailbag.read(path)
                 })
             }

@@ -1,5 +1,7 @@
 import Hummingbird
 import Jonction
+import JonctionBundle
+
 /// The HTTP API of the hub (protocol.md §6): paths, media type, error codes.
 public enum HubAPI {
     public static let health = "/v1/health"
@@ -17,8 +19,9 @@ public enum HubAPI {
         vector.sorted.map { "\($0.site):\($0.seq)" }.joined(separator: ",")
     }
 
-    /// Uploads larger than this are refused with 413 (a default; `hub serve --max-bundle-mib`).
-    public static let defaultMaximumUpload = 64 << 20
+    /// Uploads larger than this are refused with 413 (a default; `hub serve --max-bundle-mib`,
+    /// which cannot go above a bundle's largest size, protocol.md §5.2).
+    public static let defaultMaximumUpload = ChangeBundle.maximumSize
 
     /// The `code` of a JSON error body.
     public enum ErrorCode: String, Sendable {

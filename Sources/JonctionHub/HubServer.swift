@@ -20,13 +20,18 @@ public struct HubServer: Sendable {
     public let logger: Logger
     public let maximumUpload: Int
     let threads: NIOThreadPool
+    /// Uploads read and merged at once: each may hold a bundle's worth of memory (protocol.md §5.2),
+    /// so beyond this many the next ones are told to retry (503) instead of piling up.
+    let uploads = UploadGate(limit: HubServer.maximumConcurrentUploads)
+    static let maximumConcurrentUploads = 4
 
     public init(replica: Replica, logger: Logger, maximumUpload: Int = HubAPI.defaultMaximumUpload,
                 threads: NIOThreadPool) {
         self.replica = replica
         self.service = HubService(replica: replica)
         self.logger = logger
-        self.maximumUpload = maximumUpload
+        // No upload is read past what a bundle file may be (protocol.md §5.2).
+        self.maximumUpload = min(maximumUpload, ChangeBundle.maximumSize)
         self.threads = threads
     }
 
@@ -82,6 +87,8 @@ public struct HubServer: Sendable {
         let started = Date()
         do {
             let office = try await authenticate(request)
+            guard uploads.enter() else { throw HubFailure.busy }
+            defer { uploads.leave() }
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: maximumUpload) } catch {
                 throw HubFailure.tooLarge(maximumUpload)
@@ -166,8 +173,12 @@ public struct HubServer: Sendable {
         case let f as HubFailure:
             (status, code) = f.status
             if case .unauthorized = f { headers[.wwwAuthenticate] = "Bearer realm=\"jonction\"" }
+            if case .busy = f { headers[.retryAfter] = "5" }
         case let b as BundleError:
-            if case .tooLarge = b { (status, code) = (.contentTooLarge, .tooLarge) } else { (status, code) = (.badRequest, .badBundle) }
+            switch b {
+            case .tooLarge, .overLimits: (status, code) = (.contentTooLarge, .tooLarge)
+            default: (status, code) = (.badRequest, .badBundle)
+            }
         case let s as StoreError:
             switch s {
             case .gap: (status, code) = (.conflict, .gap)
@@ -238,6 +249,8 @@ enum HubFailure: Error, UserFacingError {
     case wrongAddressee(SiteName)
     case tooLarge(Int)
     case badRequest(String)
+    /// As many uploads as the hub takes at once are already being received.
+    case busy
 
     var status: (HTTPResponse.Status, HubAPI.ErrorCode) {
         switch self {
@@ -247,6 +260,7 @@ enum HubFailure: Error, UserFacingError {
         case .wrongAddressee: return (.unprocessableContent, .wrongAddressee)
         case .tooLarge: return (.contentTooLarge, .tooLarge)
         case .badRequest: return (.badRequest, .badRequest)
+        case .busy: return (.serviceUnavailable, .busy)
         }
     }
 
@@ -268,6 +282,35 @@ enum HubFailure: Error, UserFacingError {
                              "Bundle too large (over \(limit >> 20) MB): send it to the hub on a USB stick.")
         case .badRequest(let what):
             return lang.pick("Requête incorrecte (paramètre « \(what) »).", "Bad request (parameter “\(what)”).")
+        case .busy:
+            return lang.pick("Le pôle reçoit déjà plusieurs paquets : réessayez dans quelques secondes (la synchronisation le fait d’elle-même).",
+                             "The hub is already receiving several bundles: try again in a few seconds (the sync does so by itself).")
         }
+    }
+}
+
+/// A count of uploads in progress, never above its limit.
+///
+/// `@unchecked Sendable` is safe: `count` is only read and written under `lock`.
+final class UploadGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    let limit: Int
+
+    init(limit: Int) { self.limit = limit }
+
+    /// Takes a place if one is free.
+    func enter() -> Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        guard count < limit else { return false }
+        count += 1
+        return true
+    }
+
+    func leave() {
+        lock.lock()
+        defer { lock.unlock() }
+        count -= 1
     }
 }

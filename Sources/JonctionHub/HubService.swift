@@ -7,8 +7,13 @@ import JonctionStore
 /// `HubServer`, or `MemoryTransport` in the same process. Blocking: run it off the event loops.
 public struct HubService: Sendable {
     public let replica: Replica
+    /// How much one downloaded bundle carries (`.standard`, protocol.md §5.2; smaller in tests).
+    public let limits: ChangeBundle.Limits
 
-    public init(replica: Replica) { self.replica = replica }
+    public init(replica: Replica, limits: ChangeBundle.Limits = .standard) {
+        self.replica = replica
+        self.limits = limits
+    }
 
     /// What the hub answers to an upload: what merging did, and what it holds now (the
     /// acknowledgement the office remembers).
@@ -56,8 +61,10 @@ public struct HubService: Sendable {
         try replica.write {
             try $0.acknowledge(office: office, Acknowledgement(vector: have, writtenAt: at ?? replica.clock.nowMillis()))
         }
+        // One bundle per answer: when the office lacks more than one carries, the first; it asks
+        // again once it holds it (`Replica.exchange`). With it, what the hub holds, in one snapshot.
         let (bundle, vector) = try replica.read { reader in
-            let bundle = try reader.makeBundle(for: office)
+            let bundle = try reader.makeBundles(for: office, limits: limits, atMost: 1).first
             return (bundle, try bundle?.senderVector ?? reader.vector())
         }
         return DownloadAnswer(bundle: bundle?.encoded(), holds: Acknowledgement(vector: vector, writtenAt: replica.clock.nowMillis()))

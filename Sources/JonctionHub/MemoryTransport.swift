@@ -10,8 +10,8 @@ public struct MemoryTransport: Transport {
     /// The office the hub sees: what a token names over HTTP.
     public let office: SiteName
 
-    public init(hub: Replica, office: SiteName) {
-        self.hub = HubService(replica: hub)
+    public init(hub: Replica, office: SiteName, limits: ChangeBundle.Limits = .standard) {
+        self.hub = HubService(replica: hub, limits: limits)
         self.office = office
     }
 

@@ -106,11 +106,17 @@ public struct MergeJob: Sendable {
             try folderOperation(folder) { try fm.createDirectory(at: folder, withIntermediateDirectories: true) }
             let transport = FolderTransport(folder)
             let old = try transport.mailbag.files()
-            guard let bundle = try replica.read({ try $0.makeBundle(for: site) }) else { continue }
-            let written = try transport.post(bundle.encoded())
-            // The new bundle holds everything the older ones did: keep only it.
-            for file in old where file.lastPathComponent != written.lastPathComponent { try? fm.removeItem(at: file) }
-            summary.written.append((site, written.lastPathComponent, bundle.changeCount))
+            // One bundle, or several when the office lacks more than one may carry (protocol.md §5.2).
+            let bundles = try replica.read({ try $0.makeBundles(for: site) })
+            guard !bundles.isEmpty else { continue }
+            var written: Set<String> = []
+            for bundle in bundles {
+                let name = try transport.post(bundle.encoded()).lastPathComponent
+                written.insert(name)
+                summary.written.append((site, name, bundle.changeCount))
+            }
+            // The new bundles hold everything the older ones did: keep only them.
+            for file in old where !written.contains(file.lastPathComponent) { try? fm.removeItem(at: file) }
         }
         return summary
     }

@@ -6,7 +6,8 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jonction-bench",
         abstract: "Jonction benchmarks. Each prints its figures as key=value on its last line.",
-        subcommands: [WriteBenchmark.self, MergeBenchmark.self, HubBenchmark.self, AssignBenchmark.self, MatchBenchmark.self])
+        subcommands: [WriteBenchmark.self, MergeBenchmark.self, HubBenchmark.self, AssignBenchmark.self, MatchBenchmark.self,
+                      FuzzBenchmark.self, ImportBenchmark.self])
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux: VmHWM).

@@ -11,7 +11,8 @@ struct Export: ParsableCommand {
             Le paquet contient tout ce que le destinataire n’a pas encore, d’après le dernier paquet reçu
             de lui, y compris les changements d’autres bureaux (relais). Il est écrit d’un bloc : une clé
             retirée pendant l’écriture ne laisse pas de paquet à moitié écrit. La dernière ligne affichée
-            est le chemin du paquet.
+            est le chemin du paquet. S’il y a plus qu’un paquet ne peut porter (16 Mio, 262 144 changements),
+            plusieurs paquets sont écrits, chacun suivi de son chemin.
             Exemple : jonction export --db kayes.sqlite --to /media/cle/JONCTION
             """)
 
@@ -36,7 +37,9 @@ struct Export: ParsableCommand {
             guard addressee != replica.site else { throw CommandError.exportToSelf(replica.site) }
             let progress = ProgressLine(lang.pick("Préparation du paquet…", "Preparing the bundle…"))
             progress.relabel(lang.pick("Lecture du journal…", "Reading the log…"))
-            guard let bundle = try replica.read({ try $0.makeBundle(for: addressee, full: full) }) else {
+            // One bundle, or several when there is more than one may carry (protocol.md §5.2).
+            let bundles = try replica.read({ try $0.makeBundles(for: addressee, full: full) })
+            guard !bundles.isEmpty else {
                 progress.finish()
                 if json {
                     print(#"{"changes":0,"path":null}"#)
@@ -47,33 +50,35 @@ struct Export: ParsableCommand {
                 }
                 return
             }
-            progress.relabel(lang.pick("Compression de \(bundle.changes.count) changements…", "Compressing \(bundle.changes.count) changes…"))
-            let bytes = bundle.encoded()
-            progress.relabel(lang.pick("Écriture…", "Writing…"))
-            let url = try FolderTransport(URL(fileURLWithPath: to)).post(bytes)
-            progress.finish()
-            let ranges = bundle.sortedRanges.map { "\($0.origin) \($0.seqs.lowerBound)–\($0.seqs.upperBound)" }
-            if json {
-                var out = CanonicalJSON()
-                out.beginObject()
-                out.key("addressee"); out.string(addressee.rawValue)
-                out.key("bytes"); out.integer(bytes.count)
-                out.key("changes"); out.integer(bundle.changes.count)
-                out.key("path"); out.string(url.path)
-                out.key("ranges")
-                out.beginObject()
-                for (origin, seqs) in bundle.sortedRanges {
-                    out.key(origin.rawValue)
-                    out.beginArray(); out.integer(seqs.lowerBound); out.integer(seqs.upperBound); out.endArray()
+            for bundle in bundles {
+                progress.relabel(lang.pick("Compression de \(bundle.changeCount) changements…", "Compressing \(bundle.changeCount) changes…"))
+                let bytes = bundle.encoded()
+                progress.relabel(lang.pick("Écriture…", "Writing…"))
+                let url = try FolderTransport(URL(fileURLWithPath: to)).post(bytes)
+                progress.finish()
+                let ranges = bundle.sortedRanges.map { "\($0.origin) \($0.seqs.lowerBound)–\($0.seqs.upperBound)" }
+                if json {
+                    var out = CanonicalJSON()
+                    out.beginObject()
+                    out.key("addressee"); out.string(addressee.rawValue)
+                    out.key("bytes"); out.integer(bytes.count)
+                    out.key("changes"); out.integer(bundle.changeCount)
+                    out.key("path"); out.string(url.path)
+                    out.key("ranges")
+                    out.beginObject()
+                    for (origin, seqs) in bundle.sortedRanges {
+                        out.key(origin.rawValue)
+                        out.beginArray(); out.integer(seqs.lowerBound); out.integer(seqs.upperBound); out.endArray()
+                    }
+                    out.endObject()
+                    out.endObject()
+                    print(out.output)
+                } else {
+                    print(lang.pick(
+                        "Paquet pour \(addressee) : \(bundle.changeCount) changement(s) (\(lang.list(ranges, limit: 8))), \(formatBytes(bytes.count, lang)).",
+                        "Bundle for \(addressee): \(bundle.changeCount) change(s) (\(lang.list(ranges, limit: 8))), \(formatBytes(bytes.count, lang))."))
+                    print(url.path)
                 }
-                out.endObject()
-                out.endObject()
-                print(out.output)
-            } else {
-                print(lang.pick(
-                    "Paquet pour \(addressee) : \(bundle.changes.count) changement(s) (\(lang.list(ranges, limit: 8))), \(formatBytes(bytes.count, lang)).",
-                    "Bundle for \(addressee): \(bundle.changes.count) change(s) (\(lang.list(ranges, limit: 8))), \(formatBytes(bytes.count, lang))."))
-                print(url.path)
             }
         }
     }

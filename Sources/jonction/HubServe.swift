@@ -21,8 +21,8 @@ struct HubServe: AsyncParsableCommand {
     @Option(help: "Port d’écoute (0 : un port libre, affiché au démarrage).")
     var port: Int = 8080
 
-    @Option(name: .customLong("max-bundle-mib"), help: "Taille maximale d’un paquet envoyé, en Mio.")
-    var maxBundleMiB: Int = 64
+    @Option(name: .customLong("max-bundle-mib"), help: "Taille maximale d’un paquet envoyé, en Mio (au plus 16, la taille maximale d’un paquet).")
+    var maxBundleMiB: Int = 16
 
     @Option(name: .customLong("log-level"), help: "Niveau du journal : debug, info, notice, warning, error.")
     var logLevel: String = "info"

@@ -2,7 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Jonction
 import JonctionBundle
-import JonctionHub
+import JonctionFuzz
+@testable import JonctionHub
 import JonctionStore
 import JonctionTestSupport
 import Testing
@@ -93,6 +94,36 @@ struct HubTests {
         #expect(revoked?.message(.fr).contains("révoqué") == true)
         #expect(try hub.replica.read { try $0.vector() } == VersionVector())
         await hub.stop()
+    }
+
+    @Test("un paquet hostile par HTTP (le bloc qui demandait 50 Go, 2⁴⁰ changements) : refusé, le pôle continue de servir")
+    func hostileUploads() async throws {
+        let hub = try await TestHub.start()
+        let token = try hub.enroll("kayes")
+        var (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: HostileBundle.countBomb.bytes())
+        #expect(status == 413)
+        var error = json?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "too_large")
+        #expect((error?["message"] as? String)?.contains("trop volumineux") == true)
+        (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: HostileBundle.declares2p40Changes.bytes())
+        #expect(status == 400)
+        error = json?["error"] as? [String: Any]
+        #expect(error?["code"] as? String == "bad_bundle")
+        (status, _) = try await hub.raw(.GET, HubAPI.health)
+        #expect(status == 200)
+        #expect(try hub.replica.read { try $0.vector() } == VersionVector())
+        await hub.stop()
+    }
+
+    @Test("au plus quatre envois reçus à la fois ; au-delà, 503 « busy » et le client réessaie")
+    func uploadGate() {
+        let gate = UploadGate(limit: HubServer.maximumConcurrentUploads)
+        #expect((0..<4).allSatisfy { _ in gate.enter() })
+        #expect(!gate.enter())
+        gate.leave()
+        #expect(gate.enter())
+        #expect(HubFailure.busy.status == (.serviceUnavailable, .busy))
+        #expect(HubFailure.busy.message(.fr).contains("réessayez"))
     }
 
     @Test("corps illisible, paquet abîmé, trop gros : 4xx avec une erreur JSON en français")

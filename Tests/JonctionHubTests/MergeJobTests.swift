@@ -145,4 +145,48 @@ struct MergeJobTests {
         let written = try Mailbag(outbox.appendingPathComponent("kayes")).files()
         #expect(written.count == 1)
     }
+
+    @Test("un fichier illisible, trop gros, tronqué, abîmé ou vide va dans rejected/ avec sa raison ; les bons passent")
+    func unreadableFiles() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        try hub.write { try $0.enrollOffice(SiteName("kayes"), tokenSHA256: AccessToken.generate().sha256) }
+        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
+        let inbox = try folder("arrivee"), outbox = try folder("depart")
+        let good = try kayes.read { try $0.makeBundle(for: .hub) }!
+        let bytes = good.encoded()
+        try Mailbag(inbox).write(bytes, name: Mailbag.fileName(for: good.header))
+        func file(_ name: String) -> URL { inbox.appendingPathComponent(name) }
+        // 1.1 GB (sparse: nothing is read, so nothing is spent), cut short, one byte damaged, empty.
+        try Data(bytes).write(to: file("enorme.jnb"))
+        let handle = try FileHandle(forWritingTo: file("enorme.jnb"))
+        try handle.truncate(atOffset: 1_100_000_000)
+        try handle.close()
+        try Data(bytes.prefix(bytes.count / 2)).write(to: file("coupe.jnb"))
+        var damaged = bytes
+        damaged[damaged.count - 40] ^= 1
+        try Data(damaged).write(to: file("abime.jnb"))
+        try Data().write(to: file("vide.jnb"))
+        // Not a file at all: a folder, a link to nowhere.
+        try FileManager.default.createDirectory(at: file("dossier.jnb"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: file("lien.jnb").path, withDestinationPath: dir.path("nulle-part"))
+
+        let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
+        #expect(summary.taken == [Mailbag.fileName(for: good.header)])
+        #expect(Set(summary.refused.map(\.file)) == ["abime.jnb", "coupe.jnb", "dossier.jnb", "enorme.jnb", "lien.jnb", "vide.jnb"])
+        let rejected = inbox.appendingPathComponent("rejected")
+        let reasons = [
+            "enorme.jnb": "fichier trop gros", "coupe.jnb": "paquet incomplet", "abime.jnb": "paquet endommagé",
+            "vide.jnb": "n’est pas un paquet Jonction", "dossier.jnb": "Impossible de lire", "lien.jnb": "Impossible de lire",
+        ]
+        for (name, reason) in reasons {
+            #expect(FileManager.default.fileExists(atPath: rejected.appendingPathComponent(name).path) || name == "lien.jnb"
+                    && (try? FileManager.default.destinationOfSymbolicLink(atPath: rejected.appendingPathComponent(name).path)) != nil,
+                    "\(name)")
+            let text = try String(contentsOf: rejected.appendingPathComponent("\(name).raison.txt"), encoding: .utf8)
+            #expect(text.contains(reason) && text.contains("(English)"), "\(name): \(text)")
+        }
+        #expect(try Mailbag(inbox).files().isEmpty)
+        #expect(try hub.read { try $0.vector() }[SiteName("kayes")] == 1)
+    }
 }

@@ -34,6 +34,19 @@ struct TransportTests {
         #expect(again.sent == 0 && again.received == nil)
     }
 
+    @Test("plus qu’un paquet n’en porte : le pôle répond par morceaux, et un seul échange les prend tous")
+    func downloadInPieces() async throws {
+        let (hub, kayes) = try replicas()
+        for k in 2...40 {
+            try hub.write { try $0.put(table: "employer", id: "emp-\(k)", fields: [("name", "Entreprise \(k)")]) }
+        }
+        let limits = ChangeBundle.Limits(fileSize: 1 << 20, plainLength: 1 << 20, changeCount: 16)
+        let report = try await kayes.exchange(with: .hub, over: MemoryTransport(hub: hub, office: kayes.site, limits: limits))
+        #expect(report.received?.count == 3)
+        #expect(try kayes.read { try $0.vector() } == hub.read { try $0.vector() })
+        #expect(try kayes.read { try $0.dumpJSON() } == hub.read { try $0.dumpJSON() })
+    }
+
     @Test("un pôle restauré d’une sauvegarde refuse le trou : tout est renvoyé une fois, et il converge")
     func restoredHub() async throws {
         let (hub, kayes) = try replicas()

@@ -21,6 +21,11 @@ public struct ByteWriter: Sendable {
         bytes.append(UInt8(v))
     }
 
+    /// How many bytes `varint(value)` appends.
+    @inlinable public static func varintSize(_ value: UInt64) -> Int {
+        max(1, (64 - value.leadingZeroBitCount + 6) / 7)
+    }
+
     /// Zigzag then LEB128: small magnitudes of either sign take few bytes.
     @inlinable public mutating func signed(_ value: Int64) {
         varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)))

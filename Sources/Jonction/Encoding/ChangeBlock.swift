@@ -114,6 +114,10 @@ public enum ChangeBlock {
 
     /// Dictionary sizes the implicit keys can hold.
     static let maxTables = 1 << 16 - 1, maxFields = 1 << 16 - 2, maxIDs = 1 << 32 - 1
+    /// The longest record id (protocol.md §2.3).
+    static let maxIDLength = 128
+    /// Columns with one entry per change: tables, ids, fields, millis, counters, previous stamps.
+    static let columnCount = 6
 
     private static func writeStrings(_ strings: [String], to out: inout ByteWriter) {
         out.varint(UInt64(strings.count))
@@ -175,28 +179,34 @@ public enum ChangeBlock {
 
     /// Decodes a block. Every length and index is checked: damaged bytes give a `ByteDecodingError`,
     /// never a crash or a partial result.
-    public static func decode(_ bytes: [UInt8]) throws(ByteDecodingError) -> [Change] {
+    ///
+    /// Memory follows the bytes, not what they declare: every count is checked against what the
+    /// remaining bytes can hold before anything is allocated for it, so a block of n bytes costs
+    /// O(n) whatever its counts say. `maximumCount` refuses a block of more changes before decoding
+    /// them (a bundle passes what its header has left).
+    public static func decode(_ bytes: [UInt8], maximumCount: Int = .max) throws(ByteDecodingError) -> [Change] {
         var r = ByteReader(bytes)
         let v = try r.byte()
         guard v == version else { throw .malformed("change block version \(v)") }
-        // Every change takes at least one byte in several columns: this bounds what we allocate.
-        let count = try r.count(max: r.remaining)
-        let siteNames = try readStrings(&r)
+        // Each change takes at least one byte in each of the six columns that follow.
+        let count = try r.count(max: min(maximumCount, r.remaining / columnCount))
+        // A dictionary holds only strings the changes use (protocol.md §4.2): each change names at
+        // most two sites (its origin, its previous stamp's), one table, one field, one id.
+        let siteNames = try readStrings(&r, max: 2 * count)
         var sites: [SiteName] = []
         sites.reserveCapacity(siteNames.count)
         for name in siteNames {
             guard SiteName.isValid(name) else { throw .malformed("invalid site name") }
             sites.append(SiteName(unchecked: name))
         }
-        let tables = try readStrings(&r)
-        let fields = try readStrings(&r)
-        let ids = try readFrontCoded(&r)
-        guard tables.count <= maxTables, fields.count <= maxFields, ids.count <= maxIDs else {
-            throw .malformed("dictionary too large")
-        }
+        let tables = try readStrings(&r, max: min(count, maxTables))
+        let fields = try readStrings(&r, max: min(count, maxFields))
+        let ids = try readFrontCoded(&r, max: min(count, maxIDs))
 
-        let runCount = try r.count(max: count)
+        // A run takes at least three bytes and covers at least one change.
+        let runCount = try r.count(max: min(count, r.remaining / 3))
         var origins: [(site: SiteName, first: UInt64, length: Int)] = []
+        origins.reserveCapacity(runCount)
         var total = 0
         for _ in 0..<runCount {
             let s = try r.count(max: sites.count - 1)
@@ -211,17 +221,26 @@ public enum ChangeBlock {
         }
         guard total == count else { throw .malformed("runs cover \(total) of \(count) changes") }
 
-        var tableColumn = try r.section(r.count(max: r.remaining))
-        var idColumn = try r.section(r.count(max: r.remaining))
-        var fieldColumn = try r.section(r.count(max: r.remaining))
-        var millisColumn = try r.section(r.count(max: r.remaining))
-        var counterColumn = try r.section(r.count(max: r.remaining))
-        var previousColumn = try r.section(r.count(max: r.remaining))
+        // Each column holds one entry of at least one byte per change.
+        func column(_ r: inout ByteReader) throws(ByteDecodingError) -> ByteReader {
+            let length = try r.count(max: r.remaining)
+            guard length >= count else { throw .malformed("column shorter than \(count) changes") }
+            return try r.section(length)
+        }
+        var tableColumn = try column(&r)
+        var idColumn = try column(&r)
+        var fieldColumn = try column(&r)
+        var millisColumn = try column(&r)
+        var counterColumn = try column(&r)
+        var previousColumn = try column(&r)
         var streams: [[Value]] = []
         streams.reserveCapacity(fields.count)
+        var values = 0
         for _ in fields {
             var section = try r.section(r.count(max: r.remaining))
-            streams.append(try decodeValues(&section))
+            // All the streams together hold one value per set change.
+            streams.append(try decodeValues(&section, max: count - values))
+            values += streams[streams.count - 1].count
         }
         guard r.isAtEnd else { throw .malformed("trailing bytes after block") }
 
@@ -307,22 +326,25 @@ public enum ChangeBlock {
         return false
     }
 
-    private static func readStrings(_ r: inout ByteReader) throws(ByteDecodingError) -> [String] {
-        let n = try r.count(max: r.remaining)
+    /// A dictionary of at most `limit` strings; each takes at least one byte.
+    private static func readStrings(_ r: inout ByteReader, max limit: Int) throws(ByteDecodingError) -> [String] {
+        let n = try r.count(max: min(limit, r.remaining))
         var result: [String] = []
         result.reserveCapacity(n)
         for _ in 0..<n { result.append(try r.string()) }
         return result
     }
 
-    private static func readFrontCoded(_ r: inout ByteReader) throws(ByteDecodingError) -> [String] {
-        let n = try r.count(max: r.remaining)
+    /// Front-coded ids, each at most `maxIDLength` bytes: an id costs two bytes of input, but it
+    /// may repeat up to its whole predecessor, so their length is what bounds their memory.
+    private static func readFrontCoded(_ r: inout ByteReader, max limit: Int) throws(ByteDecodingError) -> [String] {
+        let n = try r.count(max: min(limit, r.remaining / 2))
         var result: [String] = []
         result.reserveCapacity(n)
         var previous: [UInt8] = []
         for _ in 0..<n {
             let shared = try r.count(max: previous.count)
-            let rest = try r.count(max: r.remaining)
+            let rest = try r.count(max: min(r.remaining, maxIDLength - shared))
             var bytes = Array(previous[..<shared])
             bytes.append(contentsOf: try r.raw(rest))
             guard let s = String(validating: bytes, as: UTF8.self) else { throw .malformed("invalid UTF-8 in ids") }
@@ -332,22 +354,25 @@ public enum ChangeBlock {
         return result
     }
 
-    private static func decodeValues(_ r: inout ByteReader) throws(ByteDecodingError) -> [Value] {
+    /// A value stream of at most `limit` values.
+    private static func decodeValues(_ r: inout ByteReader, max limit: Int) throws(ByteDecodingError) -> [Value] {
         let mode = try r.byte()
         switch mode {
         case 0:
-            let n = try r.count(max: r.remaining)
+            // Each value takes at least one byte.
+            let n = try r.count(max: min(limit, r.remaining))
             var values: [Value] = []
             values.reserveCapacity(n)
             for _ in 0..<n { values.append(try readValue(&r)) }
             guard r.isAtEnd else { throw .malformed("trailing bytes in value stream") }
             return values
         case 1:
-            let d = try r.count(max: r.remaining)
+            let d = try r.count(max: min(limit, r.remaining))
             var dictionary: [Value] = []
             dictionary.reserveCapacity(d)
             for _ in 0..<d { dictionary.append(try readValue(&r)) }
-            let n = try r.count(max: r.remaining)
+            // Each index takes at least one byte.
+            let n = try r.count(max: min(limit, r.remaining))
             var values: [Value] = []
             values.reserveCapacity(n)
             for _ in 0..<n { values.append(dictionary[try r.count(max: d - 1)]) }
