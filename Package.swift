@@ -85,6 +85,9 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
             ]
         ),
+        // libFuzzer's target for the change-block decoder (README: Limits and fuzzing); an input
+        // replayer in an ordinary build.
+        .executableTarget(name: "jonction-fuzz", dependencies: ["Jonction"]),
         // Seeded generators, a manual clock and random workloads shared by the tests.
         .target(name: "JonctionTestSupport", dependencies: ["Jonction"], path: "Tests/JonctionTestSupport"),
         .testTarget(name: "JonctionTests", dependencies: ["Jonction", "JonctionTestSupport"]),

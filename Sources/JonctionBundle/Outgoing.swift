@@ -16,20 +16,13 @@ public struct Outgoing: Sendable {
 }
 
 extension ReplicaAccess {
-    /// What to send `peer`, read in this transaction's snapshot: every change above the vector it
-    /// last acknowledged (or above nothing, for `full`), as change blocks.
+    /// The change blocks holding exactly the seqs `needed` (which this replica holds: what a peer
+    /// lacks, or a piece of it, see `makeBundles`), read in this transaction's snapshot, whose
+    /// vector is `vector`.
     ///
     /// A large log segment whose changes are all needed is sent as it is stored, without decoding;
     /// the needed changes of the other segments (partly needed, or small: one local transaction
     /// each) are re-encoded together into one more block, which compresses better.
-    package func outgoing(for peer: SiteName, full: Bool = false) throws -> Outgoing {
-        let vector = try vector()
-        let selection = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: peer))
-        return try outgoing(selection.ranges, vector: vector)
-    }
-
-    /// The change blocks holding exactly the seqs `needed` (which this replica holds), read in this
-    /// transaction's snapshot, whose vector is `vector`.
     package func outgoing(_ needed: [SiteName: ClosedRange<UInt64>], vector: VersionVector) throws -> Outgoing {
         var outgoing = Outgoing(blocks: [], ranges: needed, count: needed.values.reduce(0) { $0 + $1.count },
                                 vector: vector, network: try network())

@@ -90,7 +90,8 @@ struct MergeBenchmark: ParsableCommand {
             recorded += try office.read { try $0.vector() }[office.site]
 
             let t1 = monotonicSeconds()
-            if let bundle = try office.read({ try $0.makeBundle(for: .hub) }) {
+            // One bundle per office, or several if it recorded more than one carries.
+            for bundle in try office.read({ try $0.makeBundles(for: .hub) }) {
                 let bytes = bundle.encoded(level: level)
                 bundleBytes += bytes.count
                 bundleFiles.append(try mailbag.write(bytes, name: Mailbag.fileName(for: bundle.header)))
