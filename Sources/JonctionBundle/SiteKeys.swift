@@ -42,17 +42,11 @@ public struct SiteKeys: Sendable {
             accord \(Base64URL.encode(agreement.rawRepresentation))
 
             """
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else {
-            throw errno == EEXIST ? .exists(path: path) : .unwritable(path: path, reason: String(cString: strerror(errno)))
-        }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced else {
-            unlink(path)
-            throw .unwritable(path: path, reason: String(cString: strerror(errno)))
+        do { try OwnedFile.create(path, Array(text.utf8)) } catch {
+            switch error {
+            case .exists: throw .exists(path: path)
+            case .unwritable(let reason): throw .unwritable(path: path, reason: reason)
+            }
         }
     }
 

@@ -67,15 +67,8 @@ public struct JoinFile: Sendable, Equatable {
 
     /// Writes the file for its owner only (mode 0600), never over an existing one.
     public func write(to path: String) throws(JoinFileError) {
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw errno == EEXIST ? .exists(path: path) : .unwritable(path: path) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced else {
-            unlink(path)
-            throw .unwritable(path: path)
+        do { try OwnedFile.create(path, Array(text.utf8)) } catch {
+            throw error == .exists ? .exists(path: path) : .unwritable(path: path)
         }
     }
 

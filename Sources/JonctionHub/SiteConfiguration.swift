@@ -57,26 +57,11 @@ public struct SiteConfiguration: Sendable, Equatable {
     /// atomically: a temporary file beside it, flushed to the disk, then renamed over it. A reader sees
     /// the old configuration or the new one, never half of one.
     public func write(to path: String) throws(SiteConfigurationError) {
-        let temporary = path + ".tmp-\(getpid())"
-        unlink(temporary)
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw .unwritable(path: path, reason: String(cString: strerror(errno))) }
-        let bytes = Array(text.utf8)
-        let written = bytes.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-        let reason = String(cString: strerror(errno))
-        let synced = fsync(fd) == 0
-        close(fd)
-        guard written == bytes.count, synced, rename(temporary, path) == 0 else {
-            let reason = written == bytes.count && synced ? String(cString: strerror(errno)) : reason
-            unlink(temporary)
-            throw .unwritable(path: path, reason: reason)
-        }
-        // The rename itself reaches the disk with the folder.
-        let folder = open((path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent,
-                          O_RDONLY | O_CLOEXEC)
-        if folder >= 0 {
-            fsync(folder)
-            close(folder)
+        do { try OwnedFile.replace(path, Array(text.utf8)) } catch {
+            switch error {
+            case .exists: throw .unwritable(path: path, reason: String(cString: strerror(EEXIST)))
+            case .unwritable(let reason): throw .unwritable(path: path, reason: reason)
+            }
         }
     }
 }

@@ -30,8 +30,12 @@ struct HubRoster: ParsableCommand {
             let roster = try replica.read { try $0.roster(hub: keys.identity) }
             if let out {
                 let bytes = try roster.signed(with: keys)
-                guard !FileManager.default.fileExists(atPath: out) else { throw JoinFileError.exists(path: out) }
-                guard FileManager.default.createFile(atPath: out, contents: Data(bytes)) else { throw CommandError.unreadableFile(out) }
+                // Public: readable by all; never over an existing file.
+                do { try OwnedFile.create(out, bytes, mode: 0o644) } catch OwnedFile.Failure.exists {
+                    throw JoinFileError.exists(path: out)
+                } catch {
+                    throw JoinFileError.unwritable(path: out)
+                }
             }
             if json {
                 var o = CanonicalJSON()

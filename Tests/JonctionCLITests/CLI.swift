@@ -1,5 +1,6 @@
 import Foundation
 import JonctionTestSupport
+import Testing
 
 /// Runs the built `jonction` executable as a user would.
 struct CLI {
@@ -52,5 +53,21 @@ struct CLI {
         process.waitUntilExit()
         return Result(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                       stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Runs the tool and expects it to succeed (exit 0), naming the command and its stderr if not.
+    @discardableResult
+    func succeed(_ arguments: [String], environment: [String: String] = [:],
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+        let r = try run(arguments, environment: environment)
+        #expect(r.status == 0, "\(arguments.joined(separator: " ")): \(r.stderr)", sourceLocation: sourceLocation)
+        return r
+    }
+
+    /// Folders in the test's directory (a stick, an inbox).
+    func makeFolders(_ names: String...) throws {
+        for name in names {
+            try FileManager.default.createDirectory(at: directory.url.appendingPathComponent(name), withIntermediateDirectories: true)
+        }
     }
 }

@@ -53,15 +53,7 @@ struct FullDiskCommandTests {
 
     @discardableResult
     func run(_ arguments: String...) throws -> CLI.Result {
-        let r = try cli.run(arguments)
-        #expect(r.status == 0, "\(arguments.joined(separator: " ")): \(r.stderr)")
-        return r
-    }
-
-    func makeFolders(_ names: String...) throws {
-        for name in names {
-            try FileManager.default.createDirectory(at: dir.url.appendingPathComponent(name), withIntermediateDirectories: true)
-        }
+        try cli.succeed(arguments)
     }
 
     /// Checks that nothing in `folder` was created or modified since `before` (a `listing`). SQLite's
@@ -115,7 +107,7 @@ struct FullDiskCommandTests {
         try run("put", "--db", db, "candidate", "kayes-c01", "family_name=Traoré", "given_names=Awa", "region=Kayes")
         try run("put", "--db", db, "candidate", "kayes-c02", "family_name=Diarra", "notes=Revenue de Libye")
         try run("put", "--db", db, "candidate", "kayes-c01", "status=trained")
-        try makeFolders("cle")
+        try cli.makeFolders("cle")
         try run("export", "--db", "hub.sqlite", "--to", "cle", "--for", "kayes")
         try run("import", "--db", db, "cle")
         return db
@@ -123,7 +115,7 @@ struct FullDiskCommandTests {
 
     @Test("les commandes de lecture ne créent ni ne modifient aucun fichier à côté du réplica")
     func readingLeavesTheFolderAlone() throws {
-        try makeFolders("bureau", "sortie")
+        try cli.makeFolders("bureau", "sortie")
         let db = try makeOffice(in: "bureau")
         let before = try listing("bureau")
         Thread.sleep(forTimeInterval: 0.05)
@@ -137,7 +129,7 @@ struct FullDiskCommandTests {
 
     @Test("sans place pour l’index partagé (-shm), les commandes de lecture marchent quand même")
     func readingWithoutRoomForTheIndex() throws {
-        try makeFolders("bureau")
+        try cli.makeFolders("bureau")
         let db = try makeOffice(in: "bureau")
         let dump = try run("dump", "--db", db).stdout
         // 8 blocks: no file above 4 KiB (8 KiB for bash), less than the 32 KiB of a `-shm`.
@@ -156,7 +148,7 @@ struct FullDiskCommandTests {
           })
     func reallyFullDisk() throws {
         let disk = try #require(SmallDisk(at: dir.url.appendingPathComponent("disque"), megabytes: 4))
-        try makeFolders("sortie", "retour")
+        try cli.makeFolders("sortie", "retour")
         let db = try makeOffice(in: "disque")
         try run("put", "--db", "hub.sqlite", "opportunity", "opp-02", "kind=training", "places=5")
         try run("export", "--db", "hub.sqlite", "--to", "retour", "--for", "kayes")

@@ -9,20 +9,12 @@ struct RestoreCommandTests {
 
     @discardableResult
     func run(_ arguments: String...) throws -> CLI.Result {
-        let r = try cli.run(arguments)
-        #expect(r.status == 0, "\(arguments.joined(separator: " ")): \(r.stderr)")
-        return r
-    }
-
-    func makeFolders(_ names: String...) throws {
-        for name in names {
-            try FileManager.default.createDirectory(at: dir.url.appendingPathComponent(name), withIntermediateDirectories: true)
-        }
+        try cli.succeed(arguments)
     }
 
     @Test("init --restore : aucune saisie avant l’export complet du pôle ; l’import la rend possible")
     func restoreWaitsForTheHub() throws {
-        try makeFolders("cle", "delta", "retour")
+        try cli.makeFolders("cle", "delta", "retour")
         try run("init", "--db", "hub.sqlite", "--site", "hub")
         try run("init", "--db", "ancien.sqlite", "--site", "kayes")
         try run("put", "--db", "ancien.sqlite", "candidate", "kayes-c01", "family_name=Sissoko")
