@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import Jonction
+import JonctionStore
 
 /// The hub's signed list of the network's sites and their public keys (protocol.md §7.2): who may
 /// originate changes, with which key, and since when an office is revoked. Offices trust the hub's
@@ -83,6 +84,7 @@ public struct Roster: Sendable, Equatable {
         var r = ByteReader(body, offset: Roster.magic.count + 1)
         do {
             let network = try r.string()
+            guard network.isEmpty || Replica.isValidNetwork(network) else { throw RosterError.damaged }
             let issuedAt = try r.varint()
             guard issuedAt <= UInt64(Int64.max) else { throw RosterError.damaged }
             let hub = try Roster.identity(&r)

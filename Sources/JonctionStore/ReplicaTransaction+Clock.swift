@@ -48,11 +48,18 @@ extension ReplicaTransaction {
             throw StoreError.futureChangesHeld(peer: SiteName(unchecked: row[0]), seq: UInt64(row[1] as Int64))
         }
 
-        // The clock as it would be without the future changes: the greatest stamp held outside them.
+        // One pass over the other origins' log: the clock as it would be without the future changes
+        // (the greatest stamp held outside them, within the bound), and the other changes to the
+        // records they touch, which are recomputed below.
+        var keys = Set<RecordKey>()
+        for change in own[first...] { keys.insert(RecordKey(table: change.table, id: change.id)) }
+        var history: [RecordKey: [Change]] = [:]
         var base = HLC.zero
         for (origin, seq) in try replica.versionVector(db).sorted where origin != site && seq > 0 {
-            for change in try replica.logChanges(origin: origin, seqs: 1...seq, db: db) where change.hlc.millis <= limit {
-                base = max(base, change.hlc)
+            for change in try replica.logChanges(origin: origin, seqs: 1...seq, db: db) {
+                if change.hlc.millis <= limit { base = max(base, change.hlc) }
+                let key = RecordKey(table: change.table, id: change.id)
+                if keys.contains(key) { history[key, default: []].append(change) }
             }
         }
         if first > 0 { base = max(base, own[first - 1].hlc) }
@@ -85,15 +92,10 @@ extension ReplicaTransaction {
                            arguments: [Data(ChangeBlock.encode(changes)), segment])
         }
 
-        // The records they touch, recomputed from every logged change to them.
-        var keys = Set<RecordKey>()
-        for change in restamped { keys.insert(RecordKey(table: change.table, id: change.id)) }
-        var history: [RecordKey: [Change]] = [:]
-        for (origin, seq) in try replica.versionVector(db).sorted where seq > 0 {
-            for change in try replica.logChanges(origin: origin, seqs: 1...seq, db: db) {
-                let key = RecordKey(table: change.table, id: change.id)
-                if keys.contains(key) { history[key, default: []].append(change) }
-            }
+        // The records they touch, recomputed from every logged change to them (ours as restamped).
+        for change in own[..<first] + restamped {
+            let key = RecordKey(table: change.table, id: change.id)
+            if keys.contains(key) { history[key, default: []].append(change) }
         }
         for (key, changes) in history {
             let table = replica.tables[key.table]!
