@@ -7,8 +7,10 @@ extension ChangeBundle {
     /// The largest seq or time a bundle may carry (protocol.md §3.2): it fits a signed 64-bit integer.
     public static let largestNumber = UInt64(Int64.max)
 
-    /// The file bytes (protocol.md §5.1): magic, version, header, zlib body, SHA-256.
-    public func encoded(level: Int32 = 6) -> [UInt8] {
+    /// The bytes of a format 1 file (protocol.md §5.5): magic, version, header, zlib body, SHA-256;
+    /// unsigned and unsealed. Written no more but by tests and fuzzers: format 1 is only read, during
+    /// the transition. Signatures are left out.
+    public func encodedFormat1(level: Int32 = 6) -> [UInt8] {
         var plain = ByteWriter(capacity: plainLength)
         plain.varint(UInt64(blocks.count))
         for block in blocks {
@@ -18,7 +20,7 @@ extension ChangeBundle {
         let block = plain.bytes
         let body = Zlib.compress(block, level: level)
         var out = ByteWriter(capacity: body.count + 256)
-        writeHeader(to: &out)
+        writeHeader(to: &out, format: 1)
         out.varint(UInt64(block.count))
         out.varint(UInt64(body.count))
         out.raw(body)
@@ -26,15 +28,15 @@ extension ChangeBundle {
         return out.bytes
     }
 
-    /// The length of the plain body: the blocks, each after its length, after their number.
+    /// The length of the plain body of format 1: the blocks, each after its length, after their number.
     public var plainLength: Int {
         blocks.reduce(ByteWriter.varintSize(UInt64(blocks.count))) { $0 + ByteWriter.varintSize(UInt64($1.count)) + $1.count }
     }
 
     /// The header up to `changeCount` (protocol.md §5.1): what precedes the body's two lengths.
-    func writeHeader(to out: inout ByteWriter) {
+    func writeHeader(to out: inout ByteWriter, format: UInt8 = ChangeBundle.formatVersion) {
         out.raw(ChangeBundle.magic)
-        out.byte(ChangeBundle.formatVersion)
+        out.byte(format)
         out.string(header.sender.rawValue)
         out.string(header.addressee.rawValue)
         out.string(header.network ?? "")
@@ -61,8 +63,13 @@ extension ChangeBundle {
     /// The body is inflated one block at a time, straight into the block's own buffer, and never
     /// past the plain length the header announces: a zlib bomb stops there. Each block is decoded
     /// as it comes, with no more changes than the header has left to announce.
-    public init(decoding bytes: [UInt8], schema: Schema = .current) throws(BundleError) {
-        let (header, bodyStart, bodyLength, plainLength) = try ChangeBundle.readHeader(bytes)
+    public init(decoding bytes: [UInt8], keyring: Keyring? = nil, schema: Schema = .current) throws(BundleError) {
+        let layout = try ChangeBundle.readHeader(bytes)
+        guard layout.format == 1 else {
+            try self.init(decodingFormat2: bytes, layout: layout, keyring: keyring, schema: schema)
+            return
+        }
+        let (header, bodyStart, bodyLength, plainLength) = (layout.header, layout.next, layout.length, layout.plainLength)
         let end = bodyStart + bodyLength
         guard bytes.count >= end + 32 else { throw .truncated }
         guard bytes.count == end + 32 else { throw .damaged }
@@ -111,11 +118,12 @@ extension ChangeBundle {
         self.init(sender: header.sender, addressee: header.addressee, network: header.network,
                   createdAt: header.createdAt, schemaVersion: header.schemaVersion, senderVector: header.senderVector,
                   ranges: header.ranges, changeCount: header.changeCount, blocks: blocks, decoded: decoded)
+        format = 1
     }
 
     /// Each origin's changes must be exactly the announced range, each seq once: the contiguous
     /// pieces the blocks hold must tile it.
-    private static func checkRanges(_ blocks: [[Change]], _ ranges: [SiteName: ClosedRange<UInt64>]) throws(BundleError) {
+    static func checkRanges(_ blocks: [[Change]], _ ranges: [SiteName: ClosedRange<UInt64>]) throws(BundleError) {
         var pieces: [SiteName: [ClosedRange<UInt64>]] = [:]
         for changes in blocks {
             var i = 0
@@ -144,9 +152,19 @@ extension ChangeBundle {
         try readHeader(bytes).header
     }
 
-    package static func readHeader(_ bytes: [UInt8]) throws(BundleError)
-        -> (header: BundleHeader, bodyStart: Int, bodyLength: Int, blockLength: Int)
-    {
+    /// Where a file's parts lie, as its header says.
+    package struct Layout {
+        package var header: BundleHeader
+        package var format: UInt8
+        /// The plain body's length, as announced.
+        package var plainLength: Int
+        /// Format 1: the zlib body's length. Format 2: the carried roster's length.
+        package var length: Int
+        /// Where the header ends: the zlib body (format 1), the roster (format 2).
+        package var next: Int
+    }
+
+    package static func readHeader(_ bytes: [UInt8]) throws(BundleError) -> Layout {
         guard bytes.count <= maximumSize else { throw .tooLarge(bytes.count) }
         guard bytes.count >= magic.count else {
             throw magic.starts(with: bytes) && !bytes.isEmpty ? .truncated : .notABundle
@@ -154,7 +172,7 @@ extension ChangeBundle {
         guard bytes.starts(with: magic) else { throw .notABundle }
         guard bytes.count > magic.count else { throw .truncated }
         let version = bytes[magic.count]
-        guard version == formatVersion else { throw .unknownVersion(version) }
+        guard version == 1 || version == 2 else { throw .unknownVersion(version) }
         // A header that does not end within its limit is damaged, however long the file.
         var r = ByteReader(bytes, offset: magic.count + 1, end: min(bytes.count, maximumHeaderLength))
         do {
@@ -188,12 +206,12 @@ extension ChangeBundle {
                 ranges[origin] = first...last
             }
             let count = try r.count(max: Int.max)
-            let blockLength = try r.count(max: Int.max)
-            let bodyLength = try r.count(max: maximumSize)
+            let plainLength = try r.count(max: Int.max)
+            let length = try r.count(max: version == 1 ? maximumSize : Roster.maximumSize)
             let header = BundleHeader(
                 sender: sender, addressee: addressee, network: network.isEmpty ? nil : network, createdAt: createdAt,
                 schemaVersion: schemaVersion, senderVector: VersionVector(vector), ranges: ranges, changeCount: count)
-            return (header, r.offset, bodyLength, blockLength)
+            return Layout(header: header, format: version, plainLength: plainLength, length: length, next: r.offset)
         } catch ByteDecodingError.truncated {
             throw bytes.count >= maximumHeaderLength ? .damaged : .truncated
         } catch {

@@ -5,8 +5,9 @@ import JonctionStore
 /// sender's version vector (which acknowledges what the sender holds). Format: protocol.md §5.
 @dynamicMemberLookup
 public struct ChangeBundle: Sendable, Equatable {
-    /// The version of the file format this code writes and reads.
-    public static let formatVersion: UInt8 = 1
+    /// The version of the file format this code writes: 2, signed and sealed (protocol.md §5).
+    /// Version 1 is still read during the transition (§5.5).
+    public static let formatVersion: UInt8 = 2
 
     /// Who wrote it, for whom, and what it carries (its fields read as the bundle's own:
     /// `bundle.sender`, `bundle.ranges`…).
@@ -15,6 +16,14 @@ public struct ChangeBundle: Sendable, Equatable {
     public var blocks: [[UInt8]]
     /// The changes of each block, once decoded (a bundle read from bytes, or built from changes).
     public internal(set) var decoded: [[Change]]
+    /// Each block's signature (format 2: every block is a signed log segment, §5.3), verified when
+    /// the bundle was read; nil for the blocks of a format 1 bundle.
+    public var signatures: [SegmentSignature?]
+    /// The format version the bundle was read in (or will be written in).
+    public internal(set) var format: UInt8 = ChangeBundle.formatVersion
+    /// The roster the bundle carried, verified against the hub this site trusts, when it is newer
+    /// than the site's own: the import keeps it (§7.3).
+    public internal(set) var newerRoster: SignedRoster?
 
     public subscript<T>(dynamicMember field: WritableKeyPath<BundleHeader, T>) -> T {
         get { header[keyPath: field] }
@@ -37,15 +46,31 @@ public struct ChangeBundle: Sendable, Equatable {
                   changeCount: ordered.count, blocks: [ChangeBlock.encode(ordered)], decoded: [ordered])
     }
 
+    /// A bundle of signed log segments (`Replica.makeBundles`), each of one origin's consecutive seqs.
+    public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
+                schemaVersion: Int = Schema.current.version, senderVector: VersionVector, segments: [SignedSegment]) {
+        var ranges: [SiteName: ClosedRange<UInt64>] = [:]
+        for segment in segments {
+            let r = ranges[segment.origin]
+            ranges[segment.origin] = min(r?.lowerBound ?? segment.seqs.lowerBound, segment.seqs.lowerBound)
+                ... max(r?.upperBound ?? segment.seqs.upperBound, segment.seqs.upperBound)
+        }
+        self.init(sender: sender, addressee: addressee, network: network, createdAt: createdAt, schemaVersion: schemaVersion,
+                  senderVector: senderVector, ranges: ranges, changeCount: segments.reduce(0) { $0 + $1.changeCount },
+                  blocks: segments.map(\.block), signatures: segments.map(\.signature))
+    }
+
     /// A bundle of blocks already encoded (a replica's log segments): see `Replica.makeBundle`.
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
                 schemaVersion: Int = Schema.current.version, senderVector: VersionVector,
-                ranges: [SiteName: ClosedRange<UInt64>], changeCount: Int, blocks: [[UInt8]], decoded: [[Change]] = []) {
+                ranges: [SiteName: ClosedRange<UInt64>], changeCount: Int, blocks: [[UInt8]], decoded: [[Change]] = [],
+                signatures: [SegmentSignature?]? = nil) {
         self.header = BundleHeader(sender: sender, addressee: addressee, network: network, createdAt: createdAt,
                                    schemaVersion: schemaVersion, senderVector: senderVector, ranges: ranges,
                                    changeCount: changeCount)
         self.blocks = blocks
         self.decoded = decoded
+        self.signatures = signatures ?? Array(repeating: nil, count: blocks.count)
     }
 
     /// All the changes (decoding the blocks if they were not yet).
@@ -57,9 +82,11 @@ public struct ChangeBundle: Sendable, Equatable {
     /// The blocks with their changes, as the replica merges them.
     public var receivedBlocks: [ReceivedBlock] {
         if decoded.count == blocks.count {
-            return zip(blocks, decoded).map { ReceivedBlock(changes: $1, encoded: $0) }
+            return blocks.indices.map { ReceivedBlock(changes: decoded[$0], encoded: blocks[$0], signature: signatures[$0]) }
         }
-        return blocks.map { ReceivedBlock(changes: (try? ChangeBlock.decode($0)) ?? [], encoded: $0) }
+        return blocks.indices.map {
+            ReceivedBlock(changes: (try? ChangeBlock.decode(blocks[$0])) ?? [], encoded: blocks[$0], signature: signatures[$0])
+        }
     }
 
     public static func == (lhs: ChangeBundle, rhs: ChangeBundle) -> Bool {

@@ -22,38 +22,72 @@ package struct PreparedBundle: Sendable {
     package var plan: MergePlan
     package var network: String?
 
-    /// Verifies and plans a decoded bundle (pure CPU work: may run off the writer's thread).
-    package init(_ bundle: ChangeBundle, replica: Replica) throws {
+    /// A newer roster the bundle carried, kept with the merge.
+    package var newerRoster: SignedRoster?
+
+    /// Verifies and plans a decoded bundle (pure CPU work: may run off the writer's thread). A
+    /// format 1 bundle must pass the transition rule against `roster`, this site's (§5.5).
+    package init(_ bundle: ChangeBundle, replica: Replica, roster: Roster?) throws {
+        if bundle.format == 1 {
+            try FormatTransition.admit(bundle.header, roster: roster, now: replica.clock.nowMillis())
+        }
         header = bundle.header
         plan = try replica.plan(bundle.receivedBlocks, dataModel: bundle.schemaVersion)
         network = bundle.network
+        newerRoster = bundle.newerRoster
     }
+}
+
+/// A bundle ready to travel: the bundle, and its file bytes in format 2 (signed, sealed).
+public struct SealedBundle: Sendable {
+    public var bundle: ChangeBundle
+    public var bytes: [UInt8]
 }
 
 extension ReplicaAccess {
     /// The bundles for `addressee`: every change above the vector it last acknowledged (or all of
     /// them, `full`), from every origin, in as few bundles as `limits` allow (protocol.md §5.2):
-    /// one, unless there is more than a bundle may carry. Each carries contiguous seqs of each
-    /// origin, in origin then seq order, and the whole vector. Empty when there is nothing to send.
+    /// one, unless there is more than a bundle may carry. Each carries whole signed segments (§5.3),
+    /// contiguous seqs of each origin, and the whole vector. Changes not yet signed are not sent: see
+    /// `sealedBundles`, which signs first. An office sends another origin's changes only as far as it
+    /// holds them signed; the hub attests the rest. Empty when there is nothing to send.
+    /// `reserve` is room kept in each file (for the roster it carries).
     package func makeBundles(for addressee: SiteName, full: Bool = false, limits: ChangeBundle.Limits = .standard,
-                             atMost: Int = .max) throws -> [ChangeBundle] {
+                             atMost: Int = .max, reserve: Int = 0) throws -> [ChangeBundle] {
         let vector = try vector()
         let needed = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: addressee)).ranges
+        let network = try network()
         let createdAt = replica.clock.nowMillis()
-        var bundles: [ChangeBundle] = []
-        var parts = ChangeBundle.split(needed, maximum: limits.changeCount)[...]
-        while bundles.count < atMost, let part = parts.popFirst() {
-            let outgoing = try outgoing(part, vector: vector)
-            let bundle = ChangeBundle(sender: replica.site, addressee: addressee, network: outgoing.network,
-                                      createdAt: createdAt, senderVector: outgoing.vector, ranges: outgoing.ranges,
-                                      changeCount: outgoing.count, blocks: outgoing.blocks)
-            if bundle.fits(limits) || outgoing.count == 1 {
-                bundles.append(bundle)
-            } else {
-                // Too many bytes for its changes: in two halves, then again if need be.
-                parts = ArraySlice(ChangeBundle.split(part, maximum: (outgoing.count + 1) / 2) + parts)
-            }
+        var segments: [SignedSegment] = []
+        for (origin, seqs) in needed.sorted(by: { $0.key < $1.key }) {
+            segments += try signedSegments(origin: origin, from: seqs)
         }
+        func bundle(_ part: [SignedSegment]) -> ChangeBundle {
+            ChangeBundle(sender: replica.site, addressee: addressee, network: network, createdAt: createdAt,
+                         senderVector: vector, segments: part)
+        }
+        // What the header, the roster and the envelope take, at most, whatever the part.
+        var head = ByteWriter()
+        bundle(segments).writeHeader(to: &head)
+        let fixed = head.bytes.count + 3 * 10 + reserve + ChangeBundle.sealOverhead + 64
+        var bundles: [ChangeBundle] = []
+        var part: [SignedSegment] = [], count = 0, plain = 10
+        for segment in segments {
+            guard bundles.count < atMost else { break }
+            let cost = segment.block.count + 10 + 1 + segment.signature.signer.rawValue.utf8.count + 64
+            let fits = count + segment.changeCount <= limits.changeCount && plain + cost <= limits.plainLength
+                && fixed + Zlib.worstCompressedSize(plain + cost) <= limits.fileSize
+            if !fits && !part.isEmpty {
+                bundles.append(bundle(part))
+                part = []
+                count = 0
+                plain = 10
+            }
+            part.append(segment)
+            count += segment.changeCount
+            plain += cost
+        }
+        if !part.isEmpty && bundles.count < atMost { bundles.append(bundle(part)) }
         return bundles
     }
 
@@ -66,9 +100,52 @@ extension ReplicaAccess {
 }
 
 extension ReplicaTransaction {
+    /// Signs what this site has not signed yet (`signPendingSegments`) with `keyring`'s key, in
+    /// segments no larger than a bundle of `limits` may carry.
+    package func signPending(with keyring: Keyring, limits: ChangeBundle.Limits = .standard) throws {
+        try signPendingSegments(maximumChanges: min(ReplicaTransaction.segmentChangeLimit, limits.changeCount)) {
+            keyring.sign(segment: $0)
+        }
+    }
+
+    /// Signs what is pending, then makes the bundles for `addressee` and seals each to it (format 2):
+    /// see `makeBundles`. The addressee must be in the roster, and active.
+    package func sealedBundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
+                               limits: ChangeBundle.Limits = .standard, atMost: Int = .max,
+                               level: Int32 = 6) throws -> [SealedBundle] {
+        let roster = keyring.roster.roster
+        guard let identity = roster.identity(of: addressee) else { throw BundleError.unknownAddressee(addressee) }
+        if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }
+        try signPending(with: keyring, limits: limits)
+        return try makeBundles(for: addressee, full: full, limits: limits, atMost: atMost,
+                               reserve: keyring.roster.bytes.count).map { bundle in
+            SealedBundle(bundle: bundle, bytes: try bundle.sealed(by: keyring.keys, for: identity, roster: keyring.roster, level: level))
+        }
+    }
+}
+
+extension Replica {
+    /// The bundles for `addressee`, signed and sealed (format 2): see `ReplicaTransaction.sealedBundles`.
+    /// `keyring` is this site's (`keyring()`) unless given.
+    public func sealedBundles(for addressee: SiteName, keyring: Keyring? = nil, full: Bool = false,
+                              limits: ChangeBundle.Limits = .standard, atMost: Int = .max,
+                              level: Int32 = 6) throws -> [SealedBundle] {
+        guard let keyring = try keyring ?? self.keyring() else { throw BundleError.noKeyring }
+        return try write { try $0.sealedBundles(for: addressee, keyring: keyring, full: full, limits: limits,
+                                                atMost: atMost, level: level) }
+    }
+
+    /// The first of `sealedBundles`, nil when there is nothing to send.
+    public func sealedBundle(for addressee: SiteName, keyring: Keyring? = nil, full: Bool = false) throws -> SealedBundle? {
+        try sealedBundles(for: addressee, keyring: keyring, full: full, atMost: 1).first
+    }
+}
+
+extension ReplicaTransaction {
     /// Merges a prepared bundle, all or nothing, and remembers what the sender holds.
     package func importBundle(_ prepared: PreparedBundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         let header = prepared.header
+        if let roster = prepared.newerRoster { try keep(roster) }
         let report = try merge(prepared.plan, receivedFrom: header.sender,
                                acknowledging: Acknowledgement(vector: header.senderVector, writtenAt: header.createdAt),
                                network: prepared.network, progress: progress)
@@ -80,13 +157,19 @@ extension Replica {
     /// Merges a verified bundle in one transaction, all or nothing, then remembers what the sender holds.
     @discardableResult
     public func importBundle(_ bundle: ChangeBundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        let prepared = try PreparedBundle(bundle, replica: self)
+        let prepared = try PreparedBundle(bundle, replica: self, roster: try read { try $0.roster() }?.roster)
         return try write { try $0.importBundle(prepared, progress: progress) }
     }
 
-    /// Reads, verifies and merges a bundle file.
+    /// Reads, verifies (with this site's keyring) and merges a bundle file.
     @discardableResult
     public func importBundle(at url: URL, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
-        try importBundle(ChangeBundle(decoding: Mailbag.read(url), schema: schema), progress: progress)
+        try importBundle(bytes: Mailbag.read(url), progress: progress)
+    }
+
+    /// Reads, verifies (with this site's keyring) and merges a bundle's bytes.
+    @discardableResult
+    public func importBundle(bytes: [UInt8], progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
+        try importBundle(ChangeBundle(decoding: bytes, keyring: keyring(), schema: schema), progress: progress)
     }
 }

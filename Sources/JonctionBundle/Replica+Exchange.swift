@@ -55,11 +55,12 @@ extension Replica {
             // One snapshot: the bundles (one, unless there is more than a bundle may carry), or
             // (nothing to send) the vector the download will give.
             let made = try await offload { () throws -> (bundles: [([UInt8], Int)], vector: VersionVector) in
-                let (bundles, vector) = try self.read { reader in
-                    let bundles = try reader.makeBundles(for: peer, full: full)
-                    return (bundles, try bundles.first?.senderVector ?? reader.vector())
+                guard let keyring = try self.keyring() else { throw BundleError.noKeyring }
+                let (bundles, vector) = try self.write { tx in
+                    let bundles = try tx.sealedBundles(for: peer, keyring: keyring, full: full)
+                    return (bundles, try bundles.first?.bundle.senderVector ?? tx.vector())
                 }
-                return (bundles.map { ($0.encoded(), $0.changeCount) }, vector)
+                return (bundles.map { ($0.bytes, $0.bundle.changeCount) }, vector)
             }
             guard !made.bundles.isEmpty else { return .nothingToSend(vector: made.vector) }
             let parcels = made.bundles.map { Parcel(name: "\(site) → \(peer)", bytes: $0.0) }

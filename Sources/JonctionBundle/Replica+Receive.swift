@@ -71,10 +71,15 @@ extension Replica {
         -> [(parcel: Parcel, result: Result<ImportReport, any Error>)]
     {
         let replica = self
-        @Sendable func prepare(_ parcel: Parcel) throws -> PreparedBundle {
-            try PreparedBundle(ChangeBundle(decoding: parcel.bytes(), schema: replica.schema), replica: replica)
-        }
         guard !parcels.isEmpty else { return [] }
+        // The keyring as it was before these bundles: a roster one of them brings is kept with its
+        // merge, and checks the next run's bundles.
+        let keyring: Keyring?
+        do { keyring = try self.keyring() } catch { return parcels.map { ($0, .failure(error)) } }
+        @Sendable func prepare(_ parcel: Parcel) throws -> PreparedBundle {
+            try PreparedBundle(ChangeBundle(decoding: parcel.bytes(), keyring: keyring, schema: replica.schema), replica: replica,
+                               roster: keyring?.roster.roster)
+        }
         // The first bundle is prepared here; each next one on a thread of its own while the current
         // one is merged. Not on Dispatch's shared pool: the merge waits for it, and may itself run
         // on that pool (an exchange's `offload`), which many exchanges at once would starve.

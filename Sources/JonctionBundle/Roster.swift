@@ -12,15 +12,50 @@ public struct Roster: Sendable, Equatable {
         public var enrolledAt: UInt64
         /// When the office was revoked (ms), nil while it is active.
         public var revokedAt: UInt64?
+        /// The office's last seq the hub took before revoking it: its changes above are refused
+        /// everywhere (what a stolen laptop writes afterwards). Nil while it is active.
+        public var revokedAfterSeq: UInt64?
+        /// Signing keys the office had before (keys lost and replaced, README "Lost keys"), each
+        /// with the last seq it signs, in seq order. The current key signs the seqs above them.
+        public var retiredKeys: [RetiredKey]
 
-        public init(identity: SiteIdentity, enrolledAt: UInt64, revokedAt: UInt64? = nil) {
+        public init(identity: SiteIdentity, enrolledAt: UInt64, revokedAt: UInt64? = nil, revokedAfterSeq: UInt64? = nil,
+                    retiredKeys: [RetiredKey] = []) {
             self.identity = identity
             self.enrolledAt = enrolledAt
             self.revokedAt = revokedAt
+            self.revokedAfterSeq = revokedAt == nil ? nil : (revokedAfterSeq ?? 0)
+            self.retiredKeys = retiredKeys.sorted { $0.upToSeq < $1.upToSeq }
         }
 
         public var site: SiteName { identity.site }
         public var isActive: Bool { revokedAt == nil }
+
+        /// The key that signs this office's seqs `seqs` (one segment): a retired key for the seqs up
+        /// to its last, the current one above. Nil if no one key covers them all.
+        public func signingKey(for seqs: ClosedRange<UInt64>) -> Curve25519.Signing.PublicKey? {
+            var floor: UInt64 = 0
+            for retired in retiredKeys {
+                if seqs.upperBound <= retired.upToSeq { return seqs.lowerBound > floor ? retired.signing : nil }
+                floor = retired.upToSeq
+            }
+            return seqs.lowerBound > floor ? identity.signing : nil
+        }
+    }
+
+    /// A signing key an office no longer uses, and the last seq it signed.
+    public struct RetiredKey: Sendable, Equatable {
+        public var signing: Curve25519.Signing.PublicKey
+        public var upToSeq: UInt64
+
+        public init(signing: Curve25519.Signing.PublicKey, upToSeq: UInt64) {
+            self.signing = signing
+            self.upToSeq = upToSeq
+        }
+
+        public static func == (a: RetiredKey, b: RetiredKey) -> Bool {
+            a.upToSeq == b.upToSeq && a.signing.rawRepresentation == b.signing.rawRepresentation
+        }
     }
 
     public var network: String
@@ -44,10 +79,21 @@ public struct Roster: Sendable, Equatable {
 
     public func entry(of site: SiteName) -> Entry? { offices.first { $0.site == site } }
 
+    /// The key that must have signed a segment of `seqs` signed by `signer` (protocol.md §5.3):
+    /// the hub's, or the office's key for those seqs. Nil for a site the roster does not list.
+    public func signingKey(of signer: SiteName, for seqs: ClosedRange<UInt64>) -> Curve25519.Signing.PublicKey? {
+        signer == hub.site ? hub.signing : entry(of: signer)?.signingKey(for: seqs)
+    }
+
+    /// Whether the roster lists `site` with keys (the hub always).
+    public func lists(_ site: SiteName) -> Bool { site == hub.site || entry(of: site) != nil }
+
     public static let magic: [UInt8] = Array("JNCTROST".utf8)
-    public static let version: UInt8 = 1
+    public static let version: UInt8 = 2
     /// A roster lists at most this many offices (a bound for readers).
     public static let maximumOffices = 10_000
+    /// The largest signed roster: 2 MiB.
+    public static let maximumSize = 2 << 20
 
     /// The signed bytes (protocol.md §7.2): the roster, then the hub's Ed25519 signature of them.
     public func signed(with keys: SiteKeys) throws(RosterError) -> [UInt8] {
@@ -67,6 +113,12 @@ public struct Roster: Sendable, Equatable {
             out.raw(entry.identity.agreement.rawRepresentation)
             out.varint(entry.enrolledAt)
             out.varint(entry.revokedAt ?? 0)
+            out.varint(entry.revokedAfterSeq ?? 0)
+            out.varint(UInt64(entry.retiredKeys.count))
+            for retired in entry.retiredKeys {
+                out.raw(retired.signing.rawRepresentation)
+                out.varint(retired.upToSeq)
+            }
         }
         guard let signature = try? keys.signing.signature(for: out.bytes) else { throw .notSignedByHub }
         out.raw(signature)
@@ -76,7 +128,7 @@ public struct Roster: Sendable, Equatable {
     /// Reads a signed roster and checks the hub's signature against `trusted`, the hub identity the
     /// office took from its enrolment. Refuses anything else, before using any of it.
     public init(verifying bytes: [UInt8], trusting trusted: SiteIdentity) throws(RosterError) {
-        guard bytes.count <= 2 << 20 else { throw .damaged }
+        guard bytes.count <= Roster.maximumSize else { throw .damaged }
         guard bytes.count > Roster.magic.count + 64, bytes.starts(with: Roster.magic) else { throw .notARoster }
         guard bytes[Roster.magic.count] == Roster.version else { throw .unknownVersion(bytes[Roster.magic.count]) }
         let body = Array(bytes.dropLast(64))
@@ -96,12 +148,22 @@ public struct Roster: Sendable, Equatable {
             var previous: SiteName? = nil
             for _ in 0..<n {
                 let identity = try Roster.identity(&r)
-                let enrolledAt = try r.varint(), revokedAt = try r.varint()
+                let enrolledAt = try r.varint(), revokedAt = try r.varint(), revokedAfterSeq = try r.varint()
                 guard identity.site != .hub, previous.map({ $0 < identity.site }) ?? true,
-                    enrolledAt <= UInt64(Int64.max), revokedAt <= UInt64(Int64.max)
+                    enrolledAt <= UInt64(Int64.max), revokedAt <= UInt64(Int64.max), revokedAfterSeq <= UInt64(Int64.max),
+                    revokedAt != 0 || revokedAfterSeq == 0
                 else { throw RosterError.damaged }
+                let k = try r.count(max: r.remaining / 33)
+                var retired: [RetiredKey] = []
+                for _ in 0..<k {
+                    let key = try Curve25519.Signing.PublicKey(rawRepresentation: r.raw(32))
+                    let upTo = try r.varint()
+                    guard upTo <= UInt64(Int64.max), upTo > (retired.last?.upToSeq ?? 0) else { throw RosterError.damaged }
+                    retired.append(RetiredKey(signing: key, upToSeq: upTo))
+                }
                 previous = identity.site
-                offices.append(Entry(identity: identity, enrolledAt: enrolledAt, revokedAt: revokedAt == 0 ? nil : revokedAt))
+                offices.append(Entry(identity: identity, enrolledAt: enrolledAt, revokedAt: revokedAt == 0 ? nil : revokedAt,
+                                     revokedAfterSeq: revokedAfterSeq, retiredKeys: retired))
             }
             guard r.isAtEnd else { throw RosterError.damaged }
             self.init(network: network, issuedAt: issuedAt, hub: hub, offices: offices)

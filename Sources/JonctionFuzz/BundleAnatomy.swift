@@ -13,8 +13,8 @@ struct BundleAnatomy {
 
     /// Nil if the header does not read or the body does not inflate.
     init?(_ file: [UInt8]) {
-        guard let parts = try? ChangeBundle.readHeader(file) else { return nil }
-        let (bodyStart, bodyLength, plainLength) = (parts.bodyStart, parts.bodyLength, parts.blockLength)
+        guard let parts = try? ChangeBundle.readHeader(file), parts.format == 1 else { return nil }
+        let (bodyStart, bodyLength, plainLength) = (parts.next, parts.length, parts.plainLength)
         guard bodyStart + bodyLength <= file.count, plainLength <= ChangeBundle.maximumPlainLength,
               let plain = Zlib.decompress(file[bodyStart..<(bodyStart + bodyLength)], size: plainLength)
         else { return nil }

@@ -155,7 +155,7 @@ public final class BundleFuzzer {
             return
         }
         if header != bundle.header { finding("header(of:) reads another header than the decoder") }
-        if (try? ChangeBundle(decoding: bundle.encoded(level: 1))) != bundle { finding("a decoded bundle does not re-encode to itself") }
+        if (try? ChangeBundle(decoding: bundle.encodedFormat1(level: 1))) != bundle { finding("a decoded bundle does not re-encode to itself") }
 
         let before = try snapshot()
         report.imports += 1
@@ -241,7 +241,7 @@ public final class BundleFuzzer {
         return ChangeBundle(sender: header.sender, addressee: header.addressee, network: header.network,
                             createdAt: header.createdAt, schemaVersion: header.schemaVersion,
                             senderVector: header.senderVector, ranges: ranges, changeCount: decoded.count,
-                            blocks: blocks).encoded(level: 1)
+                            blocks: blocks).encodedFormat1(level: 1)
     }
 
     // MARK: Outcomes

@@ -26,6 +26,19 @@ public enum FuzzCorpus {
         }
         let kayes = try office("kayes"), gao = try office("gao"), mopti = try office("mopti")
         defer { for r in [kayes, gao, mopti] { try? r.close() } }
+        // Format 1 files: each office signs its segments (what it sends travels in signed segments)
+        // with keys held here only; the replicas keep no roster, so they read format 1.
+        let hubKeys = SiteKeys.generate(for: .hub)
+        let keys = [kayes, gao, mopti].map { SiteKeys.generate(for: $0.site) }
+        let content = Roster(network: "", issuedAt: 1, hub: hubKeys.identity, offices: keys.map { Roster.Entry(identity: $0.identity, enrolledAt: 1) })
+        let roster = SignedRoster(roster: content, bytes: try content.signed(with: hubKeys))
+        func bundle(_ from: Replica, for addressee: SiteName, full: Bool = false) throws -> ChangeBundle {
+            let keyring = Keyring(keys: keys.first { $0.site == from.site }!, roster: roster)
+            return try from.write { tx in
+                try tx.signPending(with: keyring)
+                return try tx.makeBundle(for: addressee, full: full)!
+            }
+        }
 
         // Kayes registers twelve candidates (status repeats: a dictionary-mode stream), rewrites
         // some (implicit previous stamps) and deletes two.
@@ -42,32 +55,32 @@ public enum FuzzCorpus {
             try kayes.write { _ = try $0.put(table: "candidate", id: "kayes-c\(k)", fields: [("status", "trained")]) }
         }
         for k in [11, 12] { try kayes.write { _ = try $0.delete(table: "candidate", id: "kayes-c\(k)") } }
-        let fromKayes = try kayes.read { try $0.makeBundle(for: .hub) }!
-        try write(fromKayes.encoded(), "kayes-pour-hub.jnb", into: folder)
+        let fromKayes = try bundle(kayes, for: .hub)
+        try write(fromKayes.encodedFormat1(), "kayes-pour-hub.jnb", into: folder)
 
         // Gao receives them, writes its own, and rewrites Kayes's records: explicit previous stamps
         // naming Kayes. Its bundle for Mopti relays both origins.
-        try gao.importBundle(ChangeBundle(decoding: fromKayes.encoded()))
+        try gao.importBundle(ChangeBundle(decoding: fromKayes.encodedFormat1()))
         try gao.write { _ = try $0.put(table: "candidate", id: "gao-c1", fields: [("family_name", "Maïga"), ("status", "registered")]) }
         try gao.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("status", "placed"), ("phone", "+223 76 12 34 56")]) }
         try gao.write { _ = try $0.delete(table: "candidate", id: "kayes-c4") }
-        let relay = try gao.read { try $0.makeBundle(for: SiteName("mopti"), full: true) }!
-        try write(relay.encoded(), "gao-pour-mopti-relais.jnb", into: folder)
+        let relay = try bundle(gao, for: SiteName("mopti"), full: true)
+        try write(relay.encodedFormat1(), "gao-pour-mopti-relais.jnb", into: folder)
 
         // The same changes in one block per origin: a bundle of several blocks, and blocks alone.
         let byOrigin = Dictionary(grouping: relay.changes, by: \.origin).sorted { $0.key < $1.key }.map { ChangeBlock.encode($0.value) }
         let split = ChangeBundle(sender: relay.sender, addressee: relay.addressee, network: relay.network,
                                  createdAt: relay.createdAt, senderVector: relay.senderVector, ranges: relay.ranges,
                                  changeCount: relay.changeCount, blocks: byOrigin)
-        try write(split.encoded(), "gao-pour-mopti-deux-blocs.jnb", into: folder)
+        try write(split.encodedFormat1(), "gao-pour-mopti-deux-blocs.jnb", into: folder)
         try write(ChangeBlock.encode(relay.changes), "relais.block", into: folder)
         try write(ChangeBlock.encode(fromKayes.changes), "kayes.block", into: folder)
 
         // Mopti, after Gao's bundle, answers with a small bundle of its own.
-        try mopti.importBundle(ChangeBundle(decoding: relay.encoded()))
+        try mopti.importBundle(ChangeBundle(decoding: relay.encodedFormat1()))
         try mopti.write { _ = try $0.put(table: "candidate", id: "kayes-c2", fields: [("status", "withdrawn")]) }
-        let answer = try mopti.read { try $0.makeBundle(for: SiteName("gao")) }!
-        try write(answer.encoded(), "mopti-pour-gao.jnb", into: folder)
+        let answer = try bundle(mopti, for: SiteName("gao"))
+        try write(answer.encodedFormat1(), "mopti-pour-gao.jnb", into: folder)
     }
 
     private static func write(_ bytes: [UInt8], _ name: String, into folder: URL) throws {

@@ -156,7 +156,7 @@ public enum HostileBundle: String, CaseIterable, Sendable {
         var anatomy = BundleAnatomy(ChangeBundle(
             sender: SiteName(unchecked: "kayes"), addressee: .hub, network: nil, createdAt: 1_790_000_000_000,
             senderVector: VersionVector([SiteName(unchecked: "kayes"): UInt64(changes)]),
-            ranges: [SiteName(unchecked: "kayes"): 1...UInt64(changes)], changeCount: changes, blocks: [[]]).encoded())!
+            ranges: [SiteName(unchecked: "kayes"): 1...UInt64(changes)], changeCount: changes, blocks: [[]]).encodedFormat1())!
         anatomy.plain = plain
         return anatomy.assembled()
     }

@@ -82,6 +82,19 @@ public struct HTTPTransport: Transport {
         }
     }
 
+    /// The roster the hub signed last (`GET /v1/roster`); nil from a hub that serves none (before format 2).
+    public func roster() async throws -> [UInt8]? {
+        var request = HTTPClientRequest(url: url(HubAPI.roster))
+        request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
+        request.headers.add(name: "Accept", value: HubAPI.rosterMediaType)
+        let (status, _, body) = try await execute(request)
+        switch status {
+        case .ok: return body
+        case .notFound: return nil
+        default: throw HTTPTransport.refusal(status, body)
+        }
+    }
+
     private func url(_ path: String) -> String {
         var base = hub.absoluteString
         while base.hasSuffix("/") { base.removeLast() }

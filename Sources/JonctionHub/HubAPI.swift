@@ -7,6 +7,9 @@ public enum HubAPI {
     public static let health = "/v1/health"
     public static let bundles = "/v1/bundles"
     public static let bundle = "/v1/bundle"
+    public static let roster = "/v1/roster"
+    /// The media type of a signed roster (protocol.md §7.2).
+    public static let rosterMediaType = "application/vnd.jonction.roster"
     /// The media type of a bundle body.
     public static let bundleMediaType = "application/vnd.jonction.bundle"
     /// The download answer's headers saying what the hub holds (protocol.md §6.3): its vector as
@@ -30,5 +33,6 @@ public enum HubAPI {
         case clockAhead = "clock_ahead"
         case foreignNetwork = "foreign_network", invalidChange = "invalid_change", badRequest = "bad_request"
         case busy, internalError = "internal_error", notFound = "not_found"
+        case badSignature = "bad_signature", unknownSite = "unknown_site", formatRefused = "format_refused"
     }
 }

@@ -64,6 +64,7 @@ public struct HubServer: Sendable {
         router.get("v1/health") { _, _ in try await self.health() }
         router.post("v1/bundles") { request, context in await self.upload(request, context) }
         router.get("v1/bundle") { request, context in await self.download(request, context) }
+        router.get("v1/roster") { request, context in await self.roster(request, context) }
         return router
     }
 
@@ -155,6 +156,20 @@ public struct HubServer: Sendable {
         }
     }
 
+    /// `GET /v1/roster`: the roster the hub signed last (protocol.md §6.4), for an enrolled office.
+    func roster(_ request: Request, _ context: BasicRequestContext) async -> Response {
+        let started = Date()
+        do {
+            let office = try await authenticate(request)
+            let bytes = try await threads.runIfActive { try self.replica.hubKeyring().roster.bytes }
+            log(request, office: office.site, status: .ok, started: started, detail: "bytes=\(bytes.count)")
+            return Response(status: .ok, headers: [.contentType: HubAPI.rosterMediaType],
+                            body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
+        } catch {
+            return failure(error, request, started)
+        }
+    }
+
     // MARK: Authentication, errors, logs
 
     /// The active office the request's bearer token belongs to.
@@ -177,6 +192,10 @@ public struct HubServer: Sendable {
         case let b as BundleError:
             switch b {
             case .tooLarge, .overLimits: (status, code) = (.contentTooLarge, .tooLarge)
+            case .forged, .forgedSegment, .signedByAnother: (status, code) = (.forbidden, .badSignature)
+            case .revokedSender, .revokedChanges: (status, code) = (.forbidden, .revoked)
+            case .unknownSender, .unknownOrigin: (status, code) = (.forbidden, .unknownSite)
+            case .formatOneRefused: (status, code) = (.badRequest, .formatRefused)
             default: (status, code) = (.badRequest, .badBundle)
             }
         case let s as StoreError:

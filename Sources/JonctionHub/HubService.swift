@@ -35,10 +35,15 @@ public struct HubService: Sendable {
     /// An office uploads a bundle it wrote for the hub: verified, planned, then merged with the
     /// office's contact in one transaction, which also reads the vector the answer acknowledges.
     public func upload(_ bytes: [UInt8], from office: SiteName) throws -> UploadAnswer {
-        let bundle = try ChangeBundle(decoding: bytes, schema: replica.schema)
-        guard bundle.sender == office else { throw HubFailure.wrongSender(token: office, bundle: bundle.sender) }
-        guard bundle.addressee == replica.site else { throw HubFailure.wrongAddressee(bundle.addressee) }
-        let prepared = try PreparedBundle(bundle, replica: replica)
+        // The header first: a bundle for another site, or in another's name, is refused before
+        // anything is opened. Then every signature (protocol.md §5.6): no office writes under
+        // another's origin or the hub's, nor takes their seqs.
+        let header = try ChangeBundle.header(of: bytes)
+        guard header.sender == office else { throw HubFailure.wrongSender(token: office, bundle: header.sender) }
+        guard header.addressee == replica.site else { throw HubFailure.wrongAddressee(header.addressee) }
+        let keyring = try replica.hubKeyring()
+        let bundle = try ChangeBundle(decoding: bytes, keyring: keyring, schema: replica.schema)
+        let prepared = try PreparedBundle(bundle, replica: replica, roster: keyring.roster.roster)
         let (report, vector) = try replica.write { hub in
             let report = try hub.importBundle(prepared)
             try hub.touchOffice(office)
@@ -63,10 +68,11 @@ public struct HubService: Sendable {
         }
         // One bundle per answer: when the office lacks more than one carries, the first; it asks
         // again once it holds it (`Replica.exchange`). With it, what the hub holds, in one snapshot.
-        let (bundle, vector) = try replica.read { reader in
-            let bundle = try reader.makeBundles(for: office, limits: limits, atMost: 1).first
-            return (bundle, try bundle?.senderVector ?? reader.vector())
+        let keyring = try replica.hubKeyring()
+        let (bundle, vector) = try replica.write { hub in
+            let bundle = try hub.sealedBundles(for: office, keyring: keyring, limits: limits, atMost: 1).first
+            return (bundle, try bundle?.bundle.senderVector ?? hub.vector())
         }
-        return DownloadAnswer(bundle: bundle?.encoded(), holds: Acknowledgement(vector: vector, writtenAt: replica.clock.nowMillis()))
+        return DownloadAnswer(bundle: bundle?.bytes, holds: Acknowledgement(vector: vector, writtenAt: replica.clock.nowMillis()))
     }
 }

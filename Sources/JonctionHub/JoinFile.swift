@@ -15,19 +15,25 @@ import JonctionBundle
 ///     pole-identite jonction-site hub <signing key> <agreement key>
 ///     pole-adresse https://pole.example.org:8443      (optional)
 ///     jeton jnct_…                                    (optional)
+///     liste <signed roster, base64url>                (the roster when the file was written)
 public struct JoinFile: Sendable, Equatable {
     public var site: SiteName
     public var network: String
     public var hub: SiteIdentity
     public var hubURL: URL?
     public var token: AccessToken?
+    /// The roster, signed by the hub, when the file was written: the office trusts it at once (a
+    /// USB-only office needs it to read its first stick).
+    public var roster: SignedRoster?
 
-    public init(site: SiteName, network: String, hub: SiteIdentity, hubURL: URL? = nil, token: AccessToken? = nil) {
+    public init(site: SiteName, network: String, hub: SiteIdentity, hubURL: URL? = nil, token: AccessToken? = nil,
+                roster: SignedRoster? = nil) {
         self.site = site
         self.network = network
         self.hub = hub
         self.hubURL = hubURL
         self.token = token
+        self.roster = roster
     }
 
     static let header = "JONCTION-ADHESION 1"
@@ -36,6 +42,7 @@ public struct JoinFile: Sendable, Equatable {
         var lines = [JoinFile.header, "site \(site)", "reseau \(network)", "pole-identite \(hub.line)"]
         if let hubURL { lines.append("pole-adresse \(hubURL.absoluteString)") }
         if let token { lines.append("jeton \(token.text)") }
+        if let roster { lines.append("liste \(Base64URL.encode(roster.bytes))") }
         return lines.joined(separator: "\n") + "\n"
     }
 
@@ -62,7 +69,14 @@ public struct JoinFile: Sendable, Equatable {
             guard let t = AccessToken(text) else { throw .damaged }
             token = t
         }
-        self.init(site: site, network: network, hub: hub, hubURL: url, token: token)
+        var roster: SignedRoster? = nil
+        if let text = fields["liste"] {
+            guard let bytes = Base64URL.decode(text), let signed = try? SignedRoster(verifying: Array(bytes), trusting: hub),
+                signed.roster.network == network
+            else { throw .damaged }
+            roster = signed
+        }
+        self.init(site: site, network: network, hub: hub, hubURL: url, token: token, roster: roster)
     }
 
     /// Writes the file for its owner only (mode 0600), never over an existing one.
@@ -72,11 +86,11 @@ public struct JoinFile: Sendable, Equatable {
         }
     }
 
-    /// Reads a join file (at most 16 KiB).
+    /// Reads a join file (at most 3 MiB: the roster of the largest network).
     public static func read(from path: String) throws(JoinFileError) -> JoinFile {
         var info = stat()
         guard stat(path, &info) == 0 else { throw .missing(path: path) }
-        guard info.st_size <= 16 << 10, let data = FileManager.default.contents(atPath: path),
+        guard info.st_size <= 3 << 20, let data = FileManager.default.contents(atPath: path),
             let text = String(data: data, encoding: .utf8)
         else { throw .damaged }
         return try JoinFile(text: text)

@@ -70,6 +70,7 @@ public struct MergeJob: Sendable {
                 parcels.append(parcel)
             }
         }
+        _ = try replica.hubKeyring()  // a hub made before format 2 publishes its roster first
         outcomes += try replica.receive(parcels) { parcel, n, total in progress?(parcel.name, n, total) }
         for outcome in outcomes {
             guard let file = outcome.parcel.file else { continue }
@@ -101,19 +102,20 @@ public struct MergeJob: Sendable {
             summary.beforeOutboxFailure = error
         }
 
-        for site in try replica.read({ try $0.activeOffices() }) {
+        let keyring = try replica.hubKeyring()
+        for site in try replica.read({ try $0.activeOffices() }) where keyring.roster.roster.lists(site) {
             let folder = outbox.appendingPathComponent(site.rawValue)
             try folderOperation(folder) { try fm.createDirectory(at: folder, withIntermediateDirectories: true) }
             let transport = FolderTransport(folder)
             let old = try transport.mailbag.files()
             // One bundle, or several when the office lacks more than one may carry (protocol.md §5.2).
-            let bundles = try replica.read({ try $0.makeBundles(for: site) })
+            let bundles = try replica.sealedBundles(for: site, keyring: keyring)
             guard !bundles.isEmpty else { continue }
             var written: Set<String> = []
-            for bundle in bundles {
-                let name = try transport.post(bundle.encoded()).lastPathComponent
+            for sealed in bundles {
+                let name = try transport.post(sealed.bytes).lastPathComponent
                 written.insert(name)
-                summary.written.append((site, name, bundle.changeCount))
+                summary.written.append((site, name, sealed.bundle.changeCount))
             }
             // The new bundles hold everything the older ones did: keep only them.
             for file in old where !written.contains(file.lastPathComponent) { try? fm.removeItem(at: file) }

@@ -52,8 +52,17 @@ extension ReplicaTransaction {
     /// a revoked one is enrolled again with the new token.
     package func enrollOffice(_ site: SiteName, tokenSHA256: [UInt8], identity: SiteIdentity? = nil) throws {
         if let identity, identity.site != site { throw OfficeRegisterError.identityOfAnotherSite(identity: identity.site, site: site) }
-        if let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at FROM office WHERE site = ?", arguments: [site.rawValue]) {
+        if let revoked = try Row.fetchOne(db, sql: "SELECT revoked_at, revoked_after_seq, signing_key FROM office WHERE site = ?",
+                                          arguments: [site.rawValue]) {
             guard (revoked[0] as Int64?) != nil else { throw OfficeRegisterError.alreadyEnrolled(site) }
+            // Enrolled again (a new laptop, keys lost): its old key keeps signing what it wrote up
+            // to its revocation, the new one what it writes after (protocol.md §7.2).
+            if let old = revoked[2] as Data?, let bound = revoked[1] as Int64?, bound > 0,
+                old != identity.map({ $0.signing.rawRepresentation })
+            {
+                try db.execute(sql: "INSERT OR REPLACE INTO office_retired_key (site, signing_key, up_to_seq) VALUES (?, ?, ?)",
+                               arguments: [site.rawValue, old, bound])
+            }
             try db.execute(sql: "DELETE FROM office WHERE site = ?", arguments: [site.rawValue])
         }
         try db.execute(sql: "INSERT INTO office (site, token_sha256, enrolled_at, signing_key, agreement_key) VALUES (?, ?, ?, ?, ?)",
@@ -62,8 +71,11 @@ extension ReplicaTransaction {
     }
 
     package func revokeOffice(_ site: SiteName) throws {
-        try db.execute(sql: "UPDATE office SET revoked_at = ? WHERE site = ? AND revoked_at IS NULL",
-                       arguments: [Int64(replica.clock.nowMillis()), site.rawValue])
+        // What the hub holds of it now is what it wrote before: its later changes are refused
+        // everywhere once the roster says so.
+        let bound = try vector()[site]
+        try db.execute(sql: "UPDATE office SET revoked_at = ?, revoked_after_seq = ? WHERE site = ? AND revoked_at IS NULL",
+                       arguments: [Int64(replica.clock.nowMillis()), Int64(bound), site.rawValue])
         guard try db.changesCount == 1 else {
             let exists = try Bool.fetchOne(db, sql: "SELECT 1 FROM office WHERE site = ?", arguments: [site.rawValue]) ?? false
             throw exists ? OfficeRegisterError.alreadyRevoked(site) : OfficeRegisterError.unknown(site)
@@ -118,9 +130,75 @@ extension ReplicaAccess {
     /// revoked, and the hub's own identity. Offices enrolled without keys are not listed.
     package func roster(hub: SiteIdentity) throws -> Roster {
         let network = try String.fetchOne(db, sql: "SELECT network FROM replica") ?? ""
+        var bounds: [SiteName: UInt64] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT site, revoked_after_seq FROM office WHERE revoked_after_seq IS NOT NULL") {
+            bounds[SiteName(unchecked: row[0])] = UInt64(row[1] as Int64)
+        }
+        var retired: [SiteName: [Roster.RetiredKey]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT site, signing_key, up_to_seq FROM office_retired_key ORDER BY up_to_seq") {
+            guard let key = try? Curve25519.Signing.PublicKey(rawRepresentation: row[1] as Data) else { continue }
+            retired[SiteName(unchecked: row[0]), default: []].append(Roster.RetiredKey(signing: key, upToSeq: UInt64(row[2] as Int64)))
+        }
         let entries = try offices().compactMap { office in
-            office.identity.map { Roster.Entry(identity: $0, enrolledAt: office.enrolledAt, revokedAt: office.revokedAt) }
+            office.identity.map {
+                Roster.Entry(identity: $0, enrolledAt: office.enrolledAt, revokedAt: office.revokedAt,
+                             revokedAfterSeq: bounds[office.site], retiredKeys: retired[office.site] ?? [])
+            }
         }
         return Roster(network: network, issuedAt: replica.clock.nowMillis(), hub: hub, offices: entries)
+    }
+}
+
+extension ReplicaTransaction {
+    /// Signs the register as a roster with the hub's keys and keeps it as the hub's own (protocol.md
+    /// §7.3): after every change to the register, so that the next bundle carries it. Issued after
+    /// the roster held, even within the same millisecond.
+    @discardableResult
+    package func publishRoster(hubKeys: SiteKeys) throws -> SignedRoster {
+        var roster = try roster(hub: hubKeys.identity)
+        if let held = try storedRoster(), held.issuedAt >= roster.issuedAt { roster.issuedAt = held.issuedAt + 1 }
+        let signed = SignedRoster(roster: roster, bytes: try roster.signed(with: hubKeys))
+        try keep(signed)
+        return signed
+    }
+}
+
+extension Replica {
+    /// The hub's keyring: its keys (from its key file) and the roster it signed last, published now
+    /// if it has none yet (a hub made before format 2).
+    public func hubKeyring() throws -> Keyring {
+        if let keyring = try keyring() { return keyring }
+        let keys = try SiteKeys.read(from: keyFilePath)
+        guard keys.site == .hub else { throw KeyFileError.damaged(path: keyFilePath) }
+        let roster = try write { try $0.publishRoster(hubKeys: keys) }
+        return Keyring(keys: keys, roster: roster)
+    }
+}
+
+/// Enrolment of offices whose replicas are at hand in the same process (the demo, benchmarks,
+/// tests): what `jonction init`, `hub enroll --identity` and `jonction join` do on three machines.
+package enum LocalEnrolment {
+    /// Gives the hub and each office keys (unless they have a key file), enrols each office with its
+    /// identity and a new token, publishes the roster and gives it to every office. Returns the tokens.
+    @discardableResult
+    package static func enrol(_ offices: [Replica], at hub: Replica) throws -> [SiteName: AccessToken] {
+        let hubKeys = try keys(of: hub)
+        var tokens: [SiteName: AccessToken] = [:]
+        for office in offices {
+            let identity = try keys(of: office).identity
+            let token = AccessToken.generate()
+            try hub.write { try $0.enrollOffice(office.site, tokenSHA256: token.sha256, identity: identity) }
+            tokens[office.site] = token
+        }
+        let roster = try hub.write { try $0.publishRoster(hubKeys: hubKeys) }
+        for office in offices { try office.write { try $0.keep(roster) } }
+        return tokens
+    }
+
+    private static func keys(of replica: Replica) throws -> SiteKeys {
+        if let keys = try? SiteKeys.read(from: replica.keyFilePath) { return keys }
+        let keys = SiteKeys.generate(for: replica.site)
+        try keys.write(to: replica.keyFilePath)
+        return keys
     }
 }

@@ -31,6 +31,7 @@ extension Replica {
             } else {
                 adopted = try transaction.adoptNetwork(file.network)
             }
+            if let roster = file.roster { try transaction.keep(roster) }
             // Last, so that a configuration that cannot be written leaves the network as it was.
             try SiteConfiguration(join: file, authority: authority).write(to: configurationPath)
             return JoinReport(configurationPath: configurationPath, adoptedNetwork: adopted, replaced: previous,

@@ -27,11 +27,16 @@ public struct SyncClient: Sendable {
     /// For `https://` hubs, when the client is made here: the trust in the hub's certificate (nil: the
     /// system's trust store only; see `HubTLS.client`).
     public var tls: TLSConfiguration?
+    /// The hub identity this office took from its join file: it checks the first roster the hub
+    /// gives (later ones are checked against the hub keys the replica holds).
+    public var trustedHub: SiteIdentity?
 
-    public init(hub: URL, token: AccessToken, http: HTTPClient? = nil, tls: TLSConfiguration? = nil, attempts: Int = 5,
+    public init(hub: URL, token: AccessToken, http: HTTPClient? = nil, tls: TLSConfiguration? = nil,
+                trustedHub: SiteIdentity? = nil, attempts: Int = 5,
                 firstDelay: Double = 1, connectTimeout: TimeAmount = .seconds(10), timeout: TimeAmount = .seconds(300)) {
         self.hub = hub
         self.token = token
+        self.trustedHub = trustedHub
         self.http = http
         self.tls = tls
         self.connectTimeout = connectTimeout
@@ -75,6 +80,14 @@ public struct SyncClient: Sendable {
     private func exchange(_ replica: Replica, _ http: HTTPClient, _ progress: (@Sendable (Phase) -> Void)?) async throws -> Report {
         let transport = HTTPTransport(hub: hub, token: token, http: http, attempts: attempts, firstDelay: firstDelay,
                                       timeout: timeout) { attempt, delay in progress?(.retrying(attempt: attempt, after: delay)) }
+        // The roster first (protocol.md §6.4): a revocation reaches the office at once, and the
+        // download is checked against the newest list.
+        if let bytes = try await transport.roster(),
+            let trust = try replica.read({ try $0.roster() })?.roster.hub ?? trustedHub
+        {
+            let roster = try SignedRoster(verifying: bytes, trusting: trust)
+            try replica.write { try $0.keep(roster) }
+        }
         let exchange = try await replica.exchange(with: .hub, over: transport) { phase in
             switch phase {
             case .uploading(let changes): progress?(.uploading(changes: changes))

@@ -18,7 +18,43 @@ enum Migrations {
         migrator.registerMigration("v5-data-model-2", migrate: v5)
         migrator.registerMigration("v6-restoring", migrate: v6)
         migrator.registerMigration("v7-office-keys", migrate: v7)
+        migrator.registerMigration("v8-signed-log", migrate: v8)
         return migrator
+    }
+
+    /// Format version 2 (protocol.md §5, §7): a log segment keeps the signature it travels with
+    /// (who signed it, and the Ed25519 signature) and, signed, the one origin and the seqs it holds,
+    /// so that relays pass it on unchanged; segments written before are unsigned until their origin
+    /// (or, for others' changes, the hub) signs them.
+    /// The roster the replica trusts, and the hub key that signs it, are public: they live here.
+    /// At the hub, each office's last seq before its revocation, and the keys it had before.
+    private static func v8(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE log_segment ADD COLUMN signer TEXT;
+            ALTER TABLE log_segment ADD COLUMN signature BLOB CHECK (signature IS NULL OR length(signature) = 64);
+            ALTER TABLE log_segment ADD COLUMN origin TEXT;
+            ALTER TABLE log_segment ADD COLUMN first_seq INTEGER;
+            ALTER TABLE log_segment ADD COLUMN last_seq INTEGER;
+            CREATE INDEX log_segment_unsigned ON log_segment (id) WHERE signature IS NULL;
+            CREATE INDEX log_segment_signed ON log_segment (origin, first_seq) WHERE signature IS NOT NULL;
+            CREATE TABLE roster (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                hub_signing_key BLOB NOT NULL CHECK (length(hub_signing_key) = 32),
+                hub_agreement_key BLOB NOT NULL CHECK (length(hub_agreement_key) = 32),
+                issued_at INTEGER NOT NULL,
+                bytes BLOB NOT NULL
+            );
+            """)
+        guard try db.tableExists("office") else { return }
+        try db.execute(sql: """
+            ALTER TABLE office ADD COLUMN revoked_after_seq INTEGER;
+            CREATE TABLE office_retired_key (
+                site TEXT NOT NULL REFERENCES office (site),
+                signing_key BLOB NOT NULL CHECK (length(signing_key) = 32),
+                up_to_seq INTEGER NOT NULL,
+                PRIMARY KEY (site, up_to_seq)
+            );
+            """)
     }
 
     /// The hub's register keeps each office's public keys (protocol.md §7): Ed25519 to check what it

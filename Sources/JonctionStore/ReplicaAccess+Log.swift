@@ -2,16 +2,6 @@ import Foundation
 import GRDB
 import Jonction
 
-/// A stored segment of the log (protocol.md §4.4): one change block, and the runs of seqs it holds.
-package struct LogSegment: Sendable {
-    package var id: Int64
-    package var changeCount: Int
-    /// The change block, as stored.
-    package var block: [UInt8]
-    /// Each run of one origin's consecutive seqs in the block.
-    package var runs: [(origin: SiteName, seqs: ClosedRange<UInt64>)]
-}
-
 extension ReplicaAccess {
     /// The version vector: for each origin, the highest seq held.
     package func vector() throws -> VersionVector {
@@ -37,26 +27,6 @@ extension ReplicaAccess {
                 .filter { (table == nil || $0.table == table) && (id == nil || $0.id == id) }
         }
         return result
-    }
-
-    /// The log segments holding any of `needed`'s seqs, in the order they were added.
-    package func logSegments(covering needed: [SiteName: ClosedRange<UInt64>]) throws -> [LogSegment] {
-        var ids = Set<Int64>()
-        for (origin, seqs) in needed {
-            ids.formUnion(try Int64.fetchAll(db, sql: """
-                SELECT segment FROM log_range WHERE origin = ? AND last_seq >= ? AND first_seq <= ?
-                """, arguments: [origin.rawValue, Int64(seqs.lowerBound), Int64(seqs.upperBound)]))
-        }
-        return try ids.sorted().map { id in
-            let runs = try Row.fetchAll(db, sql: "SELECT origin, first_seq, last_seq FROM log_range WHERE segment = ?",
-                                        arguments: [id]).map { row in
-                (origin: SiteName(unchecked: row[0]), seqs: UInt64(row[1] as Int64)...UInt64(row[2] as Int64))
-            }
-            guard let row = try Row.fetchOne(db, sql: "SELECT block, change_count FROM log_segment WHERE id = ?", arguments: [id]),
-                let data = row[0] as Data?
-            else { throw StoreError.corrupt(path: replica.path) }
-            return LogSegment(id: id, changeCount: row[1], block: [UInt8](data), runs: runs)
-        }
     }
 }
 
@@ -87,7 +57,9 @@ extension Replica {
                     throw StoreError.corrupt(path: path)
                 }
             }
-            result += decoded[segment]!.filter { $0.origin == origin && range.contains($0.seq) }
+            // A segment may hold seqs the log finds elsewhere (received again): its run says which.
+            let run = UInt64(row[1] as Int64)...UInt64(row[2] as Int64)
+            result += decoded[segment]!.filter { $0.origin == origin && range.contains($0.seq) && run.contains($0.seq) }
         }
         result.sort { $0.seq < $1.seq }
         return result
@@ -96,12 +68,29 @@ extension Replica {
     /// Appends changes to the log as one segment, indexed by each run of one origin's seqs.
     /// `encoded` is their change block when it is already at hand.
     func appendSegment(_ changes: [Change], encoded: [UInt8]?, receivedFrom sender: SiteName?, in db: Database) throws {
-        let block = encoded ?? ChangeBlock.encode(changes)
+        try appendSegment(encoded ?? ChangeBlock.encode(changes), changeCount: changes.count,
+                          runs: SeqRun.runs(in: changes).map { ($0.origin, $0.seqs) }, signature: nil,
+                          receivedFrom: sender, in: db)
+    }
+
+    /// Appends a block to the log as one segment, with the signature it came with, indexed by
+    /// `runs`: the seqs the log finds in it (all of them, or those it did not hold before). A signed
+    /// block holds one origin's consecutive seqs, `span`, all of them kept with the block.
+    func appendSegment(_ block: [UInt8], changeCount: Int, runs: [(origin: SiteName, seqs: ClosedRange<UInt64>)],
+                       signature: SegmentSignature?, span: (origin: SiteName, seqs: ClosedRange<UInt64>)? = nil,
+                       receivedFrom sender: SiteName?, in db: Database) throws {
+        let span = signature == nil ? nil : span
         try db.execute(
-            sql: "INSERT INTO log_segment (block, change_count, received_from, added_at) VALUES (?, ?, ?, ?)",
-            arguments: [Data(block), changes.count, sender?.rawValue, Int64(clock.nowMillis())])
+            sql: """
+                INSERT INTO log_segment (block, change_count, received_from, added_at, signer, signature,
+                                         origin, first_seq, last_seq)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [Data(block), changeCount, sender?.rawValue, Int64(clock.nowMillis()),
+                        signature?.signer.rawValue, signature.map { Data($0.bytes) },
+                        span?.origin.rawValue, span.map { Int64($0.seqs.lowerBound) }, span.map { Int64($0.seqs.upperBound) }])
         let segment = db.lastInsertedRowID
-        for run in SeqRun.runs(in: changes) {
+        for run in runs {
             try db.execute(
                 sql: "INSERT INTO log_range (origin, first_seq, last_seq, segment) VALUES (?, ?, ?, ?)",
                 arguments: [run.origin.rawValue, Int64(run.seqs.lowerBound), Int64(run.seqs.upperBound), segment])

@@ -88,8 +88,12 @@ extension ReplicaTransaction {
             for i in changes.indices where changes[i].origin == site {
                 if let new = bySeq[changes[i].seq] { changes[i] = new }
             }
-            try db.execute(sql: "UPDATE log_segment SET block = ? WHERE id = ?",
-                           arguments: [Data(ChangeBlock.encode(changes)), segment])
+            // Signed or not, the segment is again to be signed before it is sent (§5.3): no peer
+            // took these changes (a restamp is refused once one did).
+            try db.execute(sql: """
+                UPDATE log_segment SET block = ?, signer = NULL, signature = NULL, origin = NULL, first_seq = NULL,
+                last_seq = NULL WHERE id = ?
+                """, arguments: [Data(ChangeBlock.encode(changes)), segment])
         }
 
         // The records they touch, recomputed from every logged change to them (ours as restamped).

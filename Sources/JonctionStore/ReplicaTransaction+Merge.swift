@@ -115,6 +115,7 @@ extension Replica {
         report.ranges = fresh.ranges
         guard report.applied > 0 else { return report }
         // The plan assumed every change new; a replay or an overlap needs a plan of the new ones.
+        let received = plan
         let plan = fresh.partial.isEmpty ? plan : try self.plan([ReceivedBlock(changes: fresh.partial)])
         let changes = plan.changes
         // A change dated more than the bound ahead of this clock is refused, nothing merged (§3.1).
@@ -144,12 +145,13 @@ extension Replica {
         progress?(changes.count, changes.count)
         try record(report.conflicts, db: db)
 
-        // The log: blocks whose changes are all new are kept as they came; the rest is re-encoded.
-        for block in fresh.whole {
-            try appendSegment(block.changes, encoded: block.encoded, receivedFrom: sender, in: db)
-        }
-        if !fresh.partial.isEmpty {
-            try appendSegment(fresh.partial, encoded: nil, receivedFrom: sender, in: db)
+        // The log keeps each block holding new changes whole, as it came with its signature, and
+        // indexes the new seqs only (protocol.md §4.4): a relay passes the block on unchanged.
+        for (b, runs) in fresh.logged {
+            let block = received.blocks[b]
+            let span = block.changes.first.map { ($0.origin, $0.seq...block.changes.last!.seq) }
+            try appendSegment(block.encoded ?? ChangeBlock.encode(block.changes), changeCount: block.changes.count,
+                              runs: runs, signature: block.signature, span: span, receivedFrom: sender, in: db)
         }
         for (origin, range) in report.ranges {
             try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",

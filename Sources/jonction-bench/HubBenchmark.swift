@@ -37,8 +37,7 @@ struct HubBenchmark: AsyncParsableCommand {
         for i in 0..<offices {
             let name = SiteName(unchecked: "bureau-\(i)")
             let office = try Replica.create(at: work.appendingPathComponent("\(name).sqlite").path, site: name)
-            let token = AccessToken.generate()
-            try hub.write { try $0.enrollOffice(name, tokenSHA256: token.sha256) }
+            let token = try LocalEnrolment.enrol([office], at: hub)[name]!
             try office.write { w in
                 var written = 0, k = 0
                 while written < changes {

@@ -35,6 +35,9 @@ struct MergeBenchmark: ParsableCommand {
     @Option(help: "Keep the office bundles in this folder; if it already holds them, skip the offices and only merge (for profiling).")
     var bundles: String?
 
+    @Option(name: .customLong("format"), help: "Bundle format: 2 (signed and sealed, the default) or 1 (unsigned, as before format 2: for comparison).")
+    var bundleFormat: Int = 2
+
     func run() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.hasSuffix(".jsonl") }.sorted()
         guard !files.isEmpty else { throw ValidationError("no .jsonl file in \(directory)") }
@@ -46,6 +49,14 @@ struct MergeBenchmark: ParsableCommand {
         let schema = Schema.current
 
         var ops = 0, refusedLocally = 0, recorded: UInt64 = 0, localSeconds = 0.0, exportSeconds = 0.0, bundleBytes = 0
+        guard bundleFormat == 1 || bundleFormat == 2 else { throw ValidationError("--format is 1 or 2") }
+        // The network's keys and the roster the hub signs (format 2): every office enrolled.
+        let sites = try files.map { try SiteName(String($0.dropLast(".jsonl".count))) }
+        let hubKeys = SiteKeys.generate(for: .hub)
+        let officeKeys = Dictionary(uniqueKeysWithValues: sites.map { ($0, SiteKeys.generate(for: $0)) })
+        let rosterContent = Roster(network: "", issuedAt: 1, hub: hubKeys.identity,
+                                   offices: officeKeys.values.map { Roster.Entry(identity: $0.identity, enrolledAt: 1) })
+        let roster = SignedRoster(roster: rosterContent, bytes: try rosterContent.signed(with: hubKeys))
         var bundleFiles = try mailbag.files()
         let reuse = !bundleFiles.isEmpty
         if reuse {
@@ -90,11 +101,15 @@ struct MergeBenchmark: ParsableCommand {
             recorded += try office.read { try $0.vector() }[office.site]
 
             let t1 = monotonicSeconds()
-            // One bundle per office, or several if it recorded more than one carries.
-            for bundle in try office.read({ try $0.makeBundles(for: .hub) }) {
-                let bytes = bundle.encoded(level: level)
+            // One bundle per office, or several if it recorded more than one carries: signed
+            // segments, sealed to the hub (format 2), or the same blocks unsigned (format 1).
+            let keyring = Keyring(keys: officeKeys[office.site]!, roster: roster)
+            try office.write { try $0.keep(roster) }
+            let sealed = try office.write { try $0.sealedBundles(for: .hub, keyring: keyring, level: level) }
+            for item in sealed {
+                let bytes = bundleFormat == 2 ? item.bytes : item.bundle.encodedFormat1(level: level)
                 bundleBytes += bytes.count
-                bundleFiles.append(try mailbag.write(bytes, name: Mailbag.fileName(for: bundle.header)))
+                bundleFiles.append(try mailbag.write(bytes, name: Mailbag.fileName(for: item.bundle.header)))
             }
             exportSeconds += monotonicSeconds() - t1
             try office.close()
@@ -105,6 +120,10 @@ struct MergeBenchmark: ParsableCommand {
         }
         let hubPath = hub ?? work.appendingPathComponent("hub.sqlite").path
         let hubReplica = try Replica.create(at: hubPath, site: .hub)
+        if bundleFormat == 2 {
+            try hubKeys.write(to: hubReplica.keyFilePath)
+            try hubReplica.write { try $0.keep(roster) }
+        }
         let t2 = monotonicSeconds()
         var merged = 0
         for outcome in try hubReplica.importFiles(bundleFiles) {
@@ -119,7 +138,7 @@ struct MergeBenchmark: ParsableCommand {
         try verify(hubReplica, against: files, expectedChanges: Int(recorded), merged: merged)
         try hubReplica.close()
         print("local_s=\(format(localSeconds, 2)) refused_locally=\(refusedLocally) bundle_bytes=\(bundleBytes)")
-        print("ops=\(ops) export_s=\(format(exportSeconds)) merge_s=\(format(mergeSeconds)) bytes_per_op=\(format(Double(bundleBytes) / Double(ops), 2)) peak_rss_mib=\(format(peak, 1))")
+        print("format=\(bundleFormat) ops=\(ops) export_s=\(format(exportSeconds)) merge_s=\(format(mergeSeconds)) bytes_per_op=\(format(Double(bundleBytes) / Double(ops), 2)) peak_rss_mib=\(format(peak, 1))")
     }
 
     /// The LWW reference computed straight from the workload (stamp = (ts, office)), compared with

@@ -53,8 +53,9 @@ struct DemoStory {
     /// `jonction export`: the bundle `from` writes for `to` on a stick.
     @discardableResult
     func carry(_ from: Replica, to: SiteName, on stick: Mailbag) throws -> URL {
-        let bundle = try from.read { try $0.makeBundle(for: to) }!
-        let url = try stick.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
+        let sealed = try from.sealedBundle(for: to)!
+        let bundle = sealed.bundle
+        let url = try stick.write(sealed.bytes, name: Mailbag.fileName(for: bundle.header))
         command("export --db \(from.site).sqlite --to \(stick.folder.lastPathComponent) --for \(to)")
         say("     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) changement(s))",
             "     → \(stick.folder.lastPathComponent)/\(url.lastPathComponent) (\(bundle.changeCount) change(s))")
@@ -81,6 +82,15 @@ struct DemoStory {
         }
     }
 
+    /// `jonction init` makes each site's keys; `jonction hub enroll --identity` registers an office's
+    /// public keys and signs the roster; `jonction join` gives the office the roster.
+    func enrol(_ offices: [Replica], at hub: Replica) throws {
+        try LocalEnrolment.enrol(offices, at: hub)
+        say("   Chaque site a ses clés (signature Ed25519, scellement X25519) ; le pôle inscrit celles des bureaux et signe la liste des sites, que chaque bureau reçoit avec son fichier d’adhésion.",
+            "   Each site has its keys (Ed25519 signing, X25519 sealing); the hub enrols the offices' keys and signs the site roster, which each office gets with its join file.")
+        command("hub enroll --db hub.sqlite kayes --identity \"jonction-site kayes …\"   puis   join --db kayes.sqlite adhesion-kayes.txt")
+    }
+
     func tell() throws {
         say("Jonction — démonstration : trois bureaux hors ligne, le pôle de Bamako, des clés USB.\nFichiers dans \(folder.path)\n",
             "Jonction — demonstration: three offline offices, the Bamako hub, USB sticks.\nFiles in \(folder.path)\n")
@@ -91,6 +101,7 @@ struct DemoStory {
         let mopti = try Replica.create(at: path("mopti.sqlite"), site: SiteName("mopti"))
         let gao = try Replica.create(at: path("gao.sqlite"), site: SiteName("gao"))
         defer { for r in [hub, kayes, mopti, gao] { try? r.close() } }
+        try enrol([kayes, mopti, gao], at: hub)
         let offers = try hub.write { try $0.insert(dataset) { $0.table != "candidate" || $0.id.hasPrefix("bamako-") } }
         say("1. Le pôle crée son réplica et enregistre les employeurs du CNPM, les opportunités et les candidats de Bamako (\(offers) changements).",
             "1. The hub creates its replica and records the CNPM employers, the opportunities and the Bamako candidates (\(offers) changes).")
@@ -170,7 +181,9 @@ struct DemoStory {
             "   Proposals travel like any other record, to the offices.")
         let back2 = try stick("cle-6-propositions")
         for office in [kayes, mopti, gao] {
-            if let bundle = try hub.read({ try $0.makeBundle(for: office.site) }) { try back2.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header)) }
+            if let sealed = try hub.sealedBundle(for: office.site) {
+                try back2.write(sealed.bytes, name: Mailbag.fileName(for: sealed.bundle.header))
+            }
         }
         for office in [kayes, mopti, gao] { _ = try office.importFiles([back2.folder]) }
         let mine = try kayes.read { try $0.proposals(for: kayes.site) }
@@ -199,14 +212,14 @@ struct DemoStory {
             "\n8. Last round of sticks: every office sends to the hub, the hub sends back to each.")
         let stick6 = try stick("cle-8-tour-final")
         for office in [kayes, mopti, gao] {
-            if let bundle = try office.read({ try $0.makeBundle(for: .hub) }) {
-                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
+            if let sealed = try office.sealedBundle(for: .hub) {
+                try stick6.write(sealed.bytes, name: Mailbag.fileName(for: sealed.bundle.header))
             }
         }
         _ = try hub.importFiles([stick6.folder])
         for office in [kayes, mopti, gao] {
-            if let bundle = try hub.read({ try $0.makeBundle(for: office.site) }) {
-                try stick6.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
+            if let sealed = try hub.sealedBundle(for: office.site) {
+                try stick6.write(sealed.bytes, name: Mailbag.fileName(for: sealed.bundle.header))
             }
         }
         for office in [kayes, mopti, gao] { _ = try office.importFiles([stick6.folder]) }

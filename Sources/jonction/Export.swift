@@ -32,13 +32,14 @@ struct Export: ParsableCommand {
 
     func run() throws {
         let lang = options.language
-        try options.withReplica(.readOnly) { replica in
+        // Not read-only: what this site has not signed yet is signed now (protocol.md §5.3).
+        try options.withReplica { replica in
             let addressee = try SiteName(self.addressee)
             guard addressee != replica.site else { throw CommandError.exportToSelf(replica.site) }
             let progress = ProgressLine(lang.pick("Préparation du paquet…", "Preparing the bundle…"))
             progress.relabel(lang.pick("Lecture du journal…", "Reading the log…"))
             // One bundle, or several when there is more than one may carry (protocol.md §5.2).
-            let bundles = try replica.read({ try $0.makeBundles(for: addressee, full: full) })
+            let bundles = try replica.sealedBundles(for: addressee, full: full)
             guard !bundles.isEmpty else {
                 progress.finish()
                 if json {
@@ -50,9 +51,8 @@ struct Export: ParsableCommand {
                 }
                 return
             }
-            for bundle in bundles {
-                progress.relabel(lang.pick("Compression de \(bundle.changeCount) changements…", "Compressing \(bundle.changeCount) changes…"))
-                let bytes = bundle.encoded()
+            for sealed in bundles {
+                let bundle = sealed.bundle, bytes = sealed.bytes
                 progress.relabel(lang.pick("Écriture…", "Writing…"))
                 let url = try FolderTransport(URL(fileURLWithPath: to)).post(bytes)
                 progress.finish()

@@ -45,11 +45,14 @@ struct HubEnroll: ParsableCommand {
             defer { try? replica.close() }
             let token = AccessToken.generate()
             let officeIdentity = try identity.map { try HubEnroll.readIdentity($0) }
-            let (join, path) = try joinFile(for: name, token: token, replica)
+            var (join, path) = try joinFile(for: name, token: token, replica)
+            let hubKeys = try SiteKeys.read(from: replica.keyFilePath)
             var written = false
             do {
                 try replica.write {
                     try $0.enrollOffice(name, tokenSHA256: token.sha256, identity: officeIdentity)
+                    // The roster with the new office, signed; the join file carries it.
+                    join.roster = try $0.publishRoster(hubKeys: hubKeys)
                     // Last: a file that cannot be written undoes the enrolment.
                     try join.write(to: path)
                     written = true

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Jonction
+import JonctionBundle
 import JonctionHub
 import JonctionStore
 
@@ -19,9 +20,15 @@ struct HubRevoke: ParsableCommand {
             let name = try SiteName(site)
             let replica = try options.openHub()
             defer { try? replica.close() }
-            try replica.write { try $0.revokeOffice(name) }
-            print(lang.pick("Bureau \(name) révoqué : son jeton est refusé désormais. Pour le réinscrire : jonction hub enroll \(name)",
-                            "Office \(name) revoked: its token is now refused. To enroll it again: jonction hub enroll \(name)"))
+            let hubKeys = try SiteKeys.read(from: replica.keyFilePath)
+            try replica.write {
+                try $0.revokeOffice(name)
+                // The roster says so from now on: in every bundle and every sync, the revoked
+                // office's later changes are refused everywhere.
+                try $0.publishRoster(hubKeys: hubKeys)
+            }
+            print(lang.pick("Bureau \(name) révoqué : son jeton est refusé désormais, et la liste des sites le dit à chaque bureau (ses paquets écrits après sont refusés partout). Pour le réinscrire : jonction hub enroll \(name) --identity …",
+                            "Office \(name) revoked: its token is now refused, and the site roster tells every office (its bundles written afterwards are refused everywhere). To enroll it again: jonction hub enroll \(name) --identity …"))
         }
     }
 }

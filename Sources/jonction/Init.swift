@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Jonction
 import JonctionBundle
+import JonctionHub
 import JonctionStore
 
 struct Init: ParsableCommand {
@@ -48,6 +49,8 @@ struct Init: ParsableCommand {
                 unlink(keyPath)
                 throw error
             }
+            // The hub signs its first roster (itself only): offices enrolled later find it in their join file.
+            if name == .hub { try replica.write { try $0.publishRoster(hubKeys: keys) } }
             let network = try replica.read { try $0.network() }
             try replica.close()
             let identity = keys.identity

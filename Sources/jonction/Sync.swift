@@ -59,7 +59,7 @@ struct Sync: AsyncParsableCommand {
             }
             let line = ProgressLine("")
             let client = SyncClient(hub: target.hub, token: target.token, tls: HubTLS.client(trusting: target.authority),
-                                    attempts: attempts, firstDelay: retryDelay,
+                                    trustedHub: configuration?.join.hub, attempts: attempts, firstDelay: retryDelay,
                                     connectTimeout: .milliseconds(Int64(max(0.1, connectTimeout) * 1000)))
             let report = try await client.sync(replica) { phase in
                 switch phase {

@@ -35,7 +35,7 @@ struct BundleFormatTests {
         var created = Self.golden
         created.createdAt = huge
         for bundle in [vector, created] {
-            #expect(throws: BundleError.damaged) { try ChangeBundle(decoding: bundle.encoded()) }
+            #expect(throws: BundleError.damaged) { try ChangeBundle(decoding: bundle.encodedFormat1()) }
         }
         // A change numbered past the bound: its block does not decode.
         let change = Change(origin: Self.kayes, seq: huge, hlc: HLC(millis: 1), table: "candidate", id: "kayes-c01",
@@ -48,10 +48,10 @@ struct BundleFormatTests {
         let dir = TemporaryDirectory("bounds")
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         var bytes = ChangeBundle(sender: Self.kayes, addressee: .hub, network: nil, createdAt: 1,
-                                 senderVector: VersionVector([Self.kayes: huge]), changes: [change]).encoded()
+                                 senderVector: VersionVector([Self.kayes: huge]), changes: [change]).encodedFormat1()
         #expect(throws: BundleError.self) { try hub.importBundle(ChangeBundle(decoding: bytes)) }
         bytes = ChangeBundle(sender: Self.kayes, addressee: .hub, network: nil, createdAt: 1,
-                             senderVector: VersionVector([Self.kayes: 1]), changes: [change]).encoded()
+                             senderVector: VersionVector([Self.kayes: 1]), changes: [change]).encodedFormat1()
         #expect(throws: BundleError.self) { try hub.importBundle(ChangeBundle(decoding: bytes)) }
         #expect(try hub.read { try $0.vector() } == VersionVector())
     }
@@ -63,7 +63,7 @@ struct BundleFormatTests {
         #expect(decoded == Self.golden)
         // The header and the body (once inflated) are byte for byte what this code writes; the
         // compressed bytes may differ between zlib versions, so they are not compared.
-        let ours = Self.golden.encoded()
+        let ours = Self.golden.encodedFormat1()
         let theirs = try ChangeBundle.readHeader(bytes), mine = try ChangeBundle.readHeader(ours)
         #expect(Array(bytes[..<(theirs.bodyStart - varintSize(theirs.bodyLength))])
                 == Array(ours[..<(mine.bodyStart - varintSize(mine.bodyLength))]))
@@ -86,12 +86,12 @@ struct BundleFormatTests {
 
     @Test("aller-retour", arguments: [1, 6, 9] as [Int32])
     func roundTrip(level: Int32) throws {
-        #expect(try ChangeBundle(decoding: Self.golden.encoded(level: level)) == Self.golden)
+        #expect(try ChangeBundle(decoding: Self.golden.encodedFormat1(level: level)) == Self.golden)
     }
 
     @Test("un fichier tronqué est refusé comme tel, à toute longueur")
     func truncated() throws {
-        let bytes = Self.golden.encoded()
+        let bytes = Self.golden.encodedFormat1()
         for cut in 1..<bytes.count {
             #expect(throws: BundleError.truncated, "cut at \(cut)") { try ChangeBundle(decoding: Array(bytes.prefix(cut))) }
         }
@@ -99,7 +99,7 @@ struct BundleFormatTests {
 
     @Test("un octet abîmé n’importe où est détecté")
     func damaged() throws {
-        let bytes = Self.golden.encoded()
+        let bytes = Self.golden.encodedFormat1()
         for i in 9..<bytes.count {
             var copy = bytes
             copy[i] ^= 0x5A
@@ -116,15 +116,15 @@ struct BundleFormatTests {
         #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: []) }
         #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: Array("Nom;Prénom\nTraoré;Awa\n".utf8)) }
         #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0, count: 100)) }
-        var future = Self.golden.encoded()
+        var future = Self.golden.encodedFormat1()
         future[8] = 2
         let error = #expect(throws: BundleError.unknownVersion(2)) { try ChangeBundle(decoding: future) }
         #expect(error?.message(.fr).contains("version 2") == true)
         var newer = Self.golden
         newer.schemaVersion = 3
-        #expect(throws: BundleError.newerSchema(3)) { try ChangeBundle(decoding: newer.encoded()) }
+        #expect(throws: BundleError.newerSchema(3)) { try ChangeBundle(decoding: newer.encodedFormat1()) }
         newer.schemaVersion = 0
-        #expect(throws: BundleError.self) { try ChangeBundle(decoding: newer.encoded()) }
+        #expect(throws: BundleError.self) { try ChangeBundle(decoding: newer.encodedFormat1()) }
     }
 
     @Test("un paquet cohérent mais hors schéma est refusé à l’import, sans rien changer")
@@ -136,7 +136,7 @@ struct BundleFormatTests {
                          senderVector: Self.golden.senderVector, changes: Array(changes.prefix(1)))
         let dir = TemporaryDirectory("schema")
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        let error = #expect(throws: StoreError.self) { try hub.importBundle(ChangeBundle(decoding: bad.encoded())) }
+        let error = #expect(throws: StoreError.self) { try hub.importBundle(ChangeBundle(decoding: bad.encodedFormat1())) }
         #expect(error?.message(.fr).contains("« archived »") == true, "\(String(describing: error?.message(.fr)))")
         #expect(try hub.read { try $0.vector() } == VersionVector())
     }
@@ -149,11 +149,11 @@ struct BundleFormatTests {
                    ranges: ranges, changeCount: blocks.reduce(0) { $0 + $1.count }, blocks: blocks.map(ChangeBlock.encode))
         }
         let ok = bundle([[changes[0]], [changes[2]], [changes[1]]], ranges: Self.golden.ranges)
-        #expect(try ChangeBundle(decoding: ok.encoded()).changes.count == 3)
+        #expect(try ChangeBundle(decoding: ok.encodedFormat1()).changes.count == 3)
         let twice = bundle([[changes[0]], [changes[1]], [changes[1]]], ranges: [Self.gao: 7...7, Self.kayes: 2...3])
-        #expect(throws: BundleError.self) { try ChangeBundle(decoding: twice.encoded()) }
+        #expect(throws: BundleError.self) { try ChangeBundle(decoding: twice.encodedFormat1()) }
         let missing = bundle([[changes[0]], [changes[2]]], ranges: [Self.gao: 7...7, Self.kayes: 2...3])
-        #expect(throws: BundleError.self) { try ChangeBundle(decoding: missing.encoded()) }
+        #expect(throws: BundleError.self) { try ChangeBundle(decoding: missing.encodedFormat1()) }
     }
 
     @Test("le nom de fichier dit qui, pour qui, quelles plages")

@@ -91,7 +91,7 @@ struct BundleLimitsTests {
         for k in 0..<30_000 { vector[SiteName(unchecked: "site-\(k)")] = 1 }
         let long = ChangeBundle(sender: Self.kayes, addressee: .hub, network: nil, createdAt: 1,
                                 senderVector: VersionVector(vector), ranges: [Self.kayes: 1...1], changeCount: 1,
-                                blocks: [ChangeBlock.encode([])]).encoded()
+                                blocks: [ChangeBlock.encode([])]).encodedFormat1()
         #expect(throws: BundleError.damaged) { try ChangeBundle.header(of: long) }
         #expect(throws: BundleError.damaged) { try ChangeBundle.header(of: Array(long.prefix(ChangeBundle.maximumHeaderLength))) }
         #expect(throws: BundleError.truncated) { try ChangeBundle.header(of: Array(long.prefix(100_000))) }
@@ -126,7 +126,7 @@ struct BundleLimitsTests {
                                 senderVector: VersionVector(vector), ranges: [Self.kayes: 1...1], changeCount: 1,
                                 blocks: [ChangeBlock.encode([])])
         let wideURL = dir.url.appendingPathComponent("large.jnb")
-        try Data(wide.encoded()).write(to: wideURL)
+        try Data(wide.encodedFormat1()).write(to: wideURL)
         #expect(try Mailbag.header(of: wideURL) == wide.header)
         // Cut within the header: truncated; not a regular file, or absent: cannot be read.
         let cut = dir.url.appendingPathComponent("coupe.jnb")
@@ -147,7 +147,7 @@ struct BundleLimitsTests {
         for k in 1...3 {
             try office.write { _ = try $0.put(table: "candidate", id: "kayes-c\(k)", fields: [("status", "registered")]) }
             let bundle = try office.read { try $0.makeBundle(for: .hub) }!
-            try Mailbag(stick).write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
+            try Mailbag(stick).write(bundle.encodedFormat1(), name: Mailbag.fileName(for: bundle.header))
             try office.write { try $0.remember(peer: .hub, Acknowledgement(vector: bundle.senderVector, writtenAt: UInt64(k))) }
         }
         // Each file's body replaced by garbage after the header: sorting cannot tell, merging can.
@@ -176,7 +176,7 @@ struct BundleLimitsTests {
         for k in 1...20 {
             try gao.write { _ = try $0.put(table: "candidate", id: "gao-c\(k)", fields: [("status", "trained")]) }
         }
-        try gao.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: SiteName("gao")) }!.encoded()))
+        try gao.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: SiteName("gao")) }!.encodedFormat1()))
         let total = try gao.read { try $0.vector() }.total
         #expect(total == 80)
 
@@ -195,7 +195,7 @@ struct BundleLimitsTests {
         // The pieces, in reverse order, in one folder: the gaps fill in the same import.
         let stick = dir.url.appendingPathComponent("cle")
         try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
-        for part in small.reversed() { try Mailbag(stick).write(part.encoded(), name: Mailbag.fileName(for: part.header)) }
+        for part in small.reversed() { try Mailbag(stick).write(part.encodedFormat1(), name: Mailbag.fileName(for: part.header)) }
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let outcomes = try hub.importFiles([stick])
         #expect(outcomes.allSatisfy { !$0.isRefused })

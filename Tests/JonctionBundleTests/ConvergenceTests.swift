@@ -65,7 +65,7 @@ struct ConvergenceTests {
                 if j >= i { j += 1 }
                 let full = Int.random(in: 0..<10, using: &rng) == 0
                 guard let bundle = try sites[i].replica.read({ try $0.makeBundle(for: sites[j].replica.site, full: full) }) else { continue }
-                let bytes = bundle.encoded()
+                let bytes = bundle.encodedFormat1()
                 switch Int.random(in: 0..<100, using: &rng) {
                 case 0..<15:
                     break  // the stick was lost
@@ -97,10 +97,10 @@ struct ConvergenceTests {
         // Final exchange through the hub, twice around.
         for _ in 0..<2 {
             for s in sites.dropFirst() {
-                if let b = try s.replica.read({ try $0.makeBundle(for: sites[0].replica.site) }) { try deliver(b.encoded(), to: 0) }
+                if let b = try s.replica.read({ try $0.makeBundle(for: sites[0].replica.site) }) { try deliver(b.encodedFormat1(), to: 0) }
             }
             for (j, s) in sites.enumerated().dropFirst() {
-                if let b = try sites[0].replica.read({ try $0.makeBundle(for: s.replica.site) }) { try deliver(b.encoded(), to: j) }
+                if let b = try sites[0].replica.read({ try $0.makeBundle(for: s.replica.site) }) { try deliver(b.encodedFormat1(), to: j) }
             }
         }
 

@@ -37,8 +37,8 @@ struct LegacyFixtureTests {
     @Test("les deux paquets de Fixtures/ se relisent : les mêmes changements, modèle 1 et modèle 2")
     func fixturesRead() throws {
         if ProcessInfo.processInfo.environment["JONCTION_WRITE_FIXTURES"] == "1" {
-            try Data(Self.bundle(dataModel: 1).encoded()).write(to: Self.url("legacy-v1-kayes.jnb"))
-            try Data(Self.bundle(dataModel: 2).encoded()).write(to: Self.url("invalid-v2-kayes.jnb"))
+            try Data(Self.bundle(dataModel: 1).encodedFormat1()).write(to: Self.url("legacy-v1-kayes.jnb"))
+            try Data(Self.bundle(dataModel: 2).encodedFormat1()).write(to: Self.url("invalid-v2-kayes.jnb"))
         }
         let legacy = try ChangeBundle(decoding: Mailbag.read(Self.url("legacy-v1-kayes.jnb")))
         let strict = try ChangeBundle(decoding: Mailbag.read(Self.url("invalid-v2-kayes.jnb")))
@@ -68,7 +68,7 @@ struct LegacyFixtureTests {
         // Relayed in a bundle of data model 2, which mopti checks strictly: nothing out of norm travels on.
         let relay = try hub.read { try $0.makeBundle(for: SiteName(unchecked: "mopti")) }!
         #expect(relay.schemaVersion == 2)
-        try mopti.importBundle(ChangeBundle(decoding: relay.encoded()))
+        try mopti.importBundle(ChangeBundle(decoding: relay.encodedFormat1()))
         #expect(try mopti.read { try $0.log() } == hub.read { try $0.log() })
         #expect(try mopti.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
         // The old stick again at mopti: a replay, nothing differs.
@@ -88,8 +88,8 @@ struct LegacyFixtureTests {
             try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Koné"), ("commune", "Q\u{303}uartier")])
             try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Kone\u{301}"), ("notes", "ligne 1\r\nligne 2")])
         }
-        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: Self.hub) }!.encoded()))
-        try mopti.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName(unchecked: "mopti")) }!.encoded()))
+        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: Self.hub) }!.encodedFormat1()))
+        try mopti.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName(unchecked: "mopti")) }!.encodedFormat1()))
         let bytes = try [kayes, hub, mopti].map { replica in Array(try replica.read { try $0.dumpJSON() }.utf8) }
         #expect(bytes[0] == bytes[1] && bytes[1] == bytes[2])
         #expect(bytes[0].count > 0)
@@ -100,6 +100,6 @@ struct LegacyFixtureTests {
                          operation: .set(field: "family_name", value: .text("Kone\u{301}")))
         let bundle = ChangeBundle(sender: SiteName(unchecked: "gao"), addressee: Self.hub, network: nil, createdAt: Self.t0.millis,
                                   senderVector: VersionVector([SiteName(unchecked: "gao"): 1]), changes: [raw])
-        #expect(throws: StoreError.self) { try hub.importBundle(ChangeBundle(decoding: bundle.encoded())) }
+        #expect(throws: StoreError.self) { try hub.importBundle(ChangeBundle(decoding: bundle.encodedFormat1())) }
     }
 }

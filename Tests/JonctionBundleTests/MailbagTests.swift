@@ -23,7 +23,7 @@ struct MailbagTests {
     @discardableResult
     func export(_ from: Replica, to addressee: String, on mailbag: Mailbag, full: Bool = false) throws -> URL? {
         guard let bundle = try from.read({ try $0.makeBundle(for: SiteName(addressee), full: full) }) else { return nil }
-        return try mailbag.write(bundle.encoded(), name: Mailbag.fileName(for: bundle.header))
+        return try mailbag.write(bundle.encodedFormat1(), name: Mailbag.fileName(for: bundle.header))
     }
 
     @Test("d’un dossier, seuls les paquets pour ce site ; un paquet abîmé est refusé, les autres passent")
@@ -80,9 +80,9 @@ struct MailbagTests {
     func acknowledgements() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
         for i in 1...20 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
-        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: .hub) }!.encoded()))
+        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()))
         #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.changes.count == 20)  // no reply yet
-        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
+        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encodedFormat1()))
         #expect(try kayes.read { try $0.makeBundle(for: .hub) } == nil)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c21", fields: [("status", "registered")]) }
         #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.ranges == [kayes.site: 21...21])
@@ -98,11 +98,11 @@ struct MailbagTests {
         #expect(try kayes.read { try $0.network() } == nil)
         try hub.write { try $0.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")]) }
         try demoHub.write { try $0.put(table: "employer", id: "emp-99", fields: [("name", "Démo")]) }
-        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
+        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: kayes.site) }!.encodedFormat1()))
         #expect(try kayes.read { try $0.network() } == hub.read { try $0.network() })
         let before = try kayes.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.self) {
-            try kayes.importBundle(ChangeBundle(decoding: demoHub.read { try $0.makeBundle(for: kayes.site) }!.encoded()))
+            try kayes.importBundle(ChangeBundle(decoding: demoHub.read { try $0.makeBundle(for: kayes.site) }!.encodedFormat1()))
         }
         #expect(error?.message(.fr).contains("autre réseau Jonction") == true)
         #expect(try kayes.read { try $0.recordSet() } == before)
@@ -126,12 +126,12 @@ struct MailbagTests {
         try FileManager.default.copyItem(atPath: dir.path("kayes.sqlite"), toPath: dir.path("backup.sqlite"))
         let live = try Replica.open(at: dir.path("kayes.sqlite"), clock: clock)
         try live.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "trained")]) }
-        try hub.importBundle(ChangeBundle(decoding: live.read { try $0.makeBundle(for: .hub) }!.encoded()))
+        try hub.importBundle(ChangeBundle(decoding: live.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()))
 
         // The right way: take the hub's full export before writing anything.
         try FileManager.default.copyItem(atPath: dir.path("backup.sqlite"), toPath: dir.path("restored.sqlite"))
         let restored = try Replica.open(at: dir.path("restored.sqlite"), clock: clock)
-        try restored.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encoded()))
+        try restored.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encodedFormat1()))
         #expect(try restored.read { try $0.vector() }[SiteName("kayes")] == 2)
         #expect(try restored.write { try $0.put(table: "candidate", id: "kayes-c03", fields: [("status", "registered")]) }.first?.seq == 3)
 
@@ -142,7 +142,7 @@ struct MailbagTests {
         try careless.write { try $0.put(table: "candidate", id: "kayes-c09", fields: [("status", "registered")]) }
         let before = try hub.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.reusedSeq(origin: SiteName(unchecked: "kayes"), seq: 2)) {
-            try hub.importBundle(ChangeBundle(decoding: careless.read { try $0.makeBundle(for: .hub, full: true) }!.encoded()))
+            try hub.importBundle(ChangeBundle(decoding: careless.read { try $0.makeBundle(for: .hub, full: true) }!.encodedFormat1()))
         }
         #expect(error?.message(.fr).contains("restauré d’une sauvegarde") == true)
         #expect(try hub.read { try $0.recordSet() } == before)
@@ -152,10 +152,10 @@ struct MailbagTests {
     func lateBundle() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
-        let old = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
+        let old = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
         clock.advance(by: 1000)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
-        let recent = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
+        let recent = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
         try hub.importBundle(ChangeBundle(decoding: recent))
         try hub.importBundle(ChangeBundle(decoding: old))
         // The acknowledgement received last counts (protocol.md §5.2): the hub's next bundle for kayes
@@ -163,7 +163,7 @@ struct MailbagTests {
         #expect(try hub.read { try $0.acknowledged(by: SiteName("kayes")) }[SiteName("kayes")] == 1)
         let back = try hub.read { try $0.makeBundle(for: SiteName("kayes")) }!
         #expect(back.ranges[try SiteName("kayes")] == 2...2)
-        let report = try kayes.importBundle(ChangeBundle(decoding: back.encoded()))
+        let report = try kayes.importBundle(ChangeBundle(decoding: back.encodedFormat1()))
         #expect(report.isReplay)
         #expect(try kayes.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
     }

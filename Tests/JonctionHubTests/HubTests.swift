@@ -43,7 +43,7 @@ struct HubTests {
         let ahead = ManualClock(millis: UInt64(Date().timeIntervalSince1970 * 1000) + 10 * 86_400_000)
         let late = try Replica.create(at: hub.dir.path("late.sqlite"), site: SiteName("kayes"), clock: ahead)
         try late.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
-        let bundle = try late.read { try $0.makeBundle(for: .hub) }!.encoded()
+        let bundle = try late.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
         let (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: bundle)
         #expect(status == 409)
         let error = json?["error"] as? [String: Any]
@@ -74,7 +74,7 @@ struct HubTests {
         let kayesToken = try hub.enroll("kayes"), moptiToken = try hub.enroll("mopti")
         let kayes = try hub.office("kayes")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
-        let bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
+        let bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
 
         var (status, json) = try await hub.raw(.POST, HubAPI.bundles, body: bundle)
         #expect(status == 401)
@@ -132,7 +132,7 @@ struct HubTests {
         let token = try hub.enroll("kayes")
         let kayes = try hub.office("kayes")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("notes", "x")]) }
-        var bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encoded()
+        var bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
 
         var (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: Array("garbage".utf8))
         #expect(status == 400)
@@ -171,7 +171,7 @@ struct HubTests {
         let kayes = try hub.office("kayes")
         for i in 1...30 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
         // The upload went through, then the line dropped before the download.
-        let (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: kayes.read { try $0.makeBundle(for: .hub) }!.encoded())
+        let (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1())
         #expect(status == 200)
         let port = hub.port
         await hub.stop()

@@ -11,7 +11,7 @@ struct MatchingRoundTests {
     let dir = TemporaryDirectory("round")
 
     func exchange(_ from: Replica, _ to: Replica) throws {
-        if let bundle = try from.read({ try $0.makeBundle(for: to.site) }) { try to.importBundle(ChangeBundle(decoding: bundle.encoded())) }
+        if let bundle = try from.read({ try $0.makeBundle(for: to.site) }) { try to.importBundle(ChangeBundle(decoding: bundle.encodedFormat1())) }
     }
 
     @Test("sur les données de Fixtures, les propositions ont du sens et s’expliquent en français")

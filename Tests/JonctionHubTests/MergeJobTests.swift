@@ -31,7 +31,7 @@ struct MergeJobTests {
         let bag = Mailbag(inbox)
         for office in [kayes, mopti] {
             let b = try office.read { try $0.makeBundle(for: .hub) }!
-            try bag.write(b.encoded(), name: Mailbag.fileName(for: b.header))
+            try bag.write(b.encodedFormat1(), name: Mailbag.fileName(for: b.header))
         }
         // Mopti's file arrived damaged; a second Kayes stick (seqs 2–2, made after an ack) waits for nothing missing…
         let moptiFile = try bag.files().first { $0.lastPathComponent.hasPrefix("mopti") }!
@@ -42,14 +42,14 @@ struct MergeJobTests {
         try kayes.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([kayes.site: 1]), writtenAt: 1)) }
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
         let later = try kayes.read { try $0.makeBundle(for: .hub) }!
-        try bag.write(later.encoded(), name: Mailbag.fileName(for: later.header))
+        try bag.write(later.encodedFormat1(), name: Mailbag.fileName(for: later.header))
         // And one whose predecessor never arrived: it waits.
         let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
         try gao.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("status", "registered")]) }
         try gao.write { try $0.put(table: "candidate", id: "gao-c02", fields: [("status", "registered")]) }
         try gao.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([gao.site: 1]), writtenAt: 1)) }
         let orphan = try gao.read { try $0.makeBundle(for: .hub) }!
-        try bag.write(orphan.encoded(), name: Mailbag.fileName(for: orphan.header))
+        try bag.write(orphan.encodedFormat1(), name: Mailbag.fileName(for: orphan.header))
 
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
         #expect(summary.taken.count == 2)
@@ -88,7 +88,7 @@ struct MergeJobTests {
             let office = try Replica.create(at: dir.path("\(name).sqlite"), site: SiteName(name))
             try office.write { try $0.put(table: "candidate", id: "\(name)-c01", fields: [("status", "registered")]) }
             let bundle = try office.read { try $0.makeBundle(for: .hub) }!
-            files[name] = try FolderTransport(inbox).post(bundle.encoded()).lastPathComponent
+            files[name] = try FolderTransport(inbox).post(bundle.encodedFormat1()).lastPathComponent
         }
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
         #expect(summary.taken == [files["kayes"]!])
@@ -136,7 +136,7 @@ struct MergeJobTests {
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         let b = try kayes.read { try $0.makeBundle(for: .hub) }!
-        try Mailbag(inbox).write(b.encoded(), name: Mailbag.fileName(for: b.header))
+        try Mailbag(inbox).write(b.encodedFormat1(), name: Mailbag.fileName(for: b.header))
         try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox, beforeOutbox: { _ in throw Boom() }).run()
         #expect(summary.beforeOutboxFailure is Boom)
@@ -154,7 +154,7 @@ struct MergeJobTests {
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         let good = try kayes.read { try $0.makeBundle(for: .hub) }!
-        let bytes = good.encoded()
+        let bytes = good.encodedFormat1()
         try Mailbag(inbox).write(bytes, name: Mailbag.fileName(for: good.header))
         func file(_ name: String) -> URL { inbox.appendingPathComponent(name) }
         // 1.1 GB (sparse: nothing is read, so nothing is spent), cut short, one byte damaged, empty.

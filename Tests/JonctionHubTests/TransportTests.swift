@@ -69,7 +69,7 @@ struct TransportTests {
         let stick = URL(fileURLWithPath: dir.path("cle"))
         try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
         // The hub leaves its bundle for Kayes on the stick; Kayes's exchange posts its own and takes it.
-        _ = try FolderTransport(stick).post(try hub.read { try $0.makeBundle(for: kayes.site) }!.encoded())
+        _ = try FolderTransport(stick).post(try hub.read { try $0.makeBundle(for: kayes.site) }!.encodedFormat1())
         let report = try await kayes.exchange(with: .hub, over: FolderTransport(stick))
         #expect(report.sent == 1)
         #expect(report.received?.map { $0.parcel.header?.sender } == [.hub])

@@ -12,6 +12,9 @@ public struct Admission: Sendable {
     public var partial: [Change] = []
     /// For each origin, the seqs newly held.
     public var ranges: [SiteName: ClosedRange<UInt64>] = [:]
+    /// The blocks the log keeps, whole and as they came (so that their signatures stay valid): each
+    /// block holding a new seq, the first to hold it, with the runs of new seqs the log finds there.
+    public var logged: [(block: Int, runs: [(origin: SiteName, seqs: ClosedRange<UInt64>)])] = []
     /// Changes new to the site.
     public var applied = 0
     /// Changes received that the site holds already, or that came twice.
@@ -66,7 +69,30 @@ public struct Admission: Sendable {
         if duplicates == 0 && !repeats {
             // The usual delivery: everything new, nothing twice.
             whole = blocks.filter { !$0.changes.isEmpty }
+            for (b, block) in blocks.enumerated() where !block.changes.isEmpty {
+                logged.append((b, SeqRun.runs(in: block.changes).map { ($0.origin, $0.seqs) }))
+            }
             return
+        }
+        // Each new seq is found in the first block that holds it.
+        var claimed: [SiteName: [ClosedRange<UInt64>]] = [:]
+        for (b, block) in blocks.enumerated() {
+            var runs: [(origin: SiteName, seqs: ClosedRange<UInt64>)] = []
+            for run in SeqRun.runs(in: block.changes) where run.seqs.upperBound > held[run.origin] {
+                var pieces = [max(run.seqs.lowerBound, held[run.origin] + 1)...run.seqs.upperBound]
+                for taken in claimed[run.origin] ?? [] {
+                    pieces = pieces.flatMap { piece -> [ClosedRange<UInt64>] in
+                        guard piece.overlaps(taken) else { return [piece] }
+                        var rest: [ClosedRange<UInt64>] = []
+                        if piece.lowerBound < taken.lowerBound { rest.append(piece.lowerBound...(taken.lowerBound - 1)) }
+                        if piece.upperBound > taken.upperBound { rest.append((taken.upperBound + 1)...piece.upperBound) }
+                        return rest
+                    }
+                }
+                claimed[run.origin, default: []] += pieces
+                runs += pieces.map { (run.origin, $0) }
+            }
+            if !runs.isEmpty { logged.append((b, runs)) }
         }
         // Replays, overlaps or repeated changes: keep each new seq once, in order.
         var byOrigin: [SiteName: [Change]] = [:]

@@ -1,0 +1,44 @@
+import Crypto
+import Foundation
+import Jonction
+import JonctionStore
+
+extension ReplicaAccess {
+    /// The roster this replica holds (protocol.md §7.3), checked again against the hub keys stored
+    /// with it; nil if it never joined a network of format 2.
+    public func roster() throws -> SignedRoster? {
+        guard let stored = try storedRoster() else { return nil }
+        guard let signing = try? Curve25519.Signing.PublicKey(rawRepresentation: stored.hubSigningKey),
+            let agreement = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: stored.hubAgreementKey),
+            let signed = try? SignedRoster(verifying: stored.bytes, trusting: SiteIdentity(site: .hub, signing: signing, agreement: agreement))
+        else { throw StoreError.corrupt(path: replica.path) }
+        return signed
+    }
+}
+
+extension ReplicaTransaction {
+    /// Keeps a roster verified against the hub identity this site trusts, if newer than its own.
+    @discardableResult
+    public func keep(_ roster: SignedRoster) throws -> Bool {
+        try storeRoster(StoredRoster(
+            hubSigningKey: Array(roster.roster.hub.signing.rawRepresentation),
+            hubAgreementKey: Array(roster.roster.hub.agreement.rawRepresentation),
+            issuedAt: roster.roster.issuedAt, bytes: roster.bytes))
+    }
+}
+
+extension Replica {
+    /// The key file beside this replica: `<replica>.cles`.
+    public var keyFilePath: String { SiteKeys.defaultPath(forReplica: path) }
+
+    /// What this site needs to read and write format 2 bundles: its keys (from its key file) and
+    /// its roster. Nil if it holds no roster yet (it has not joined a network of format 2, and reads
+    /// format 1 only during the transition). Throws `KeyFileError` if the roster is there but the
+    /// keys are not.
+    public func keyring() throws -> Keyring? {
+        guard let roster = try read({ try $0.roster() }) else { return nil }
+        let keys = try SiteKeys.read(from: keyFilePath)
+        guard keys.site == site else { throw KeyFileError.damaged(path: keyFilePath) }
+        return Keyring(keys: keys, roster: roster)
+    }
+}
