@@ -38,10 +38,14 @@ package struct PreparedBundle: Sendable {
     }
 }
 
-/// A bundle ready to travel: the bundle, and its file bytes in format 2 (signed, sealed).
+/// A bundle ready to travel: the bundle, and its file bytes in format 2 (signed, sealed). The
+/// bundle's fields read as its own (`sealed.header`, `sealed.changeCount`…).
+@dynamicMemberLookup
 public struct SealedBundle: Sendable {
     public var bundle: ChangeBundle
     public var bytes: [UInt8]
+
+    public subscript<T>(dynamicMember field: KeyPath<ChangeBundle, T>) -> T { bundle[keyPath: field] }
 }
 
 extension ReplicaAccess {

@@ -149,7 +149,8 @@ extension Replica {
         // indexes the new seqs only (protocol.md §4.4): a relay passes the block on unchanged.
         for (b, runs) in fresh.logged {
             let block = received.blocks[b]
-            let span = block.changes.first.map { ($0.origin, $0.seq...block.changes.last!.seq) }
+            // A signed block (checked by the bundle's reader) holds one origin's consecutive seqs.
+            let span = block.signature == nil ? nil : block.changes.first.map { ($0.origin, $0.seq...block.changes.last!.seq) }
             try appendSegment(block.encoded ?? ChangeBlock.encode(block.changes), changeCount: block.changes.count,
                               runs: runs, signature: block.signature, span: span, receivedFrom: sender, in: db)
         }

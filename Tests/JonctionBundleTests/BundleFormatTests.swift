@@ -65,9 +65,9 @@ struct BundleFormatTests {
         // compressed bytes may differ between zlib versions, so they are not compared.
         let ours = Self.golden.encodedFormat1()
         let theirs = try ChangeBundle.readHeader(bytes), mine = try ChangeBundle.readHeader(ours)
-        #expect(Array(bytes[..<(theirs.bodyStart - varintSize(theirs.bodyLength))])
-                == Array(ours[..<(mine.bodyStart - varintSize(mine.bodyLength))]))
-        let body = Zlib.decompress(bytes[theirs.bodyStart..<(theirs.bodyStart + theirs.bodyLength)], size: theirs.blockLength)
+        #expect(Array(bytes[..<(theirs.next - varintSize(theirs.length))])
+                == Array(ours[..<(mine.next - varintSize(mine.length))]))
+        let body = Zlib.decompress(bytes[theirs.next..<(theirs.next + theirs.length)], size: theirs.plainLength)
         let block = ChangeBlock.encode(Self.golden.changes)
         var expected = ByteWriter()
         expected.varint(1)
@@ -117,9 +117,9 @@ struct BundleFormatTests {
         #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: Array("Nom;Prénom\nTraoré;Awa\n".utf8)) }
         #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0, count: 100)) }
         var future = Self.golden.encodedFormat1()
-        future[8] = 2
-        let error = #expect(throws: BundleError.unknownVersion(2)) { try ChangeBundle(decoding: future) }
-        #expect(error?.message(.fr).contains("version 2") == true)
+        future[8] = 3
+        let error = #expect(throws: BundleError.unknownVersion(3)) { try ChangeBundle(decoding: future) }
+        #expect(error?.message(.fr).contains("version 3") == true)
         var newer = Self.golden
         newer.schemaVersion = 3
         #expect(throws: BundleError.newerSchema(3)) { try ChangeBundle(decoding: newer.encodedFormat1()) }

@@ -142,25 +142,26 @@ struct BundleLimitsTests {
     func folderSortReadsHeaders() throws {
         let dir = TemporaryDirectory("sort")
         let office = try Replica.create(at: dir.path("kayes.sqlite"), site: Self.kayes)
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        try LocalNetwork.join([office, hub])
         let stick = dir.url.appendingPathComponent("cle")
         try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
         for k in 1...3 {
             try office.write { _ = try $0.put(table: "candidate", id: "kayes-c\(k)", fields: [("status", "registered")]) }
-            let bundle = try office.read { try $0.makeBundle(for: .hub) }!
-            try Mailbag(stick).write(bundle.encodedFormat1(), name: Mailbag.fileName(for: bundle.header))
+            let bundle = try office.sealedBundle(for: .hub)!
+            try Mailbag(stick).write(bundle.bytes, name: Mailbag.fileName(for: bundle.bundle.header))
             try office.write { try $0.remember(peer: .hub, Acknowledgement(vector: bundle.senderVector, writtenAt: UInt64(k))) }
         }
         // Each file's body replaced by garbage after the header: sorting cannot tell, merging can.
         let files = try Mailbag(stick).files()
         for file in files {
             let bytes = try Mailbag.read(file)
-            let start = try ChangeBundle.readHeader(bytes).bodyStart
+            let start = try ChangeBundle.readHeader(bytes).next
             try Data(bytes[..<start] + [UInt8](repeating: 0xEE, count: bytes.count - start)).write(to: file)
         }
         let parcels = try FolderTransport(stick, allAddressees: true).parcels(for: .hub).waiting
         #expect(parcels.count == 3 && parcels.allSatisfy { $0.header?.sender == Self.kayes })
         #expect(parcels.map(\.header?.ranges) == [[Self.kayes: 1...1], [Self.kayes: 2...2], [Self.kayes: 3...3]])
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let outcomes = try hub.importFiles([stick])
         #expect(outcomes.count == 3 && outcomes.allSatisfy(\.isRefused))
     }
@@ -170,40 +171,45 @@ struct BundleLimitsTests {
         let dir = TemporaryDirectory("split")
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: Self.kayes)
         let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        try LocalNetwork.join([kayes, gao, hub])
         for k in 1...30 {
             try kayes.write { _ = try $0.put(table: "candidate", id: "kayes-c\(k)", fields: [("status", "registered"), ("family_name", "Traoré")]) }
         }
         for k in 1...20 {
             try gao.write { _ = try $0.put(table: "candidate", id: "gao-c\(k)", fields: [("status", "trained")]) }
         }
-        try gao.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: SiteName("gao")) }!.encodedFormat1()))
+        // By count: at most 25 changes per bundle. A site signs its changes in segments that fit
+        // (60 changes: 25, 25, 10), and a segment travels whole, as its origin cut it.
+        let byCount = ChangeBundle.Limits(fileSize: 1 << 20, plainLength: 1 << 20, changeCount: 25)
+        let fromKayes = try kayes.sealedBundles(for: SiteName("gao"), limits: byCount)
+        #expect(fromKayes.map(\.changeCount) == [25, 25, 10])
+        _ = try gao.receive(fromKayes.reversed().map { Parcel(name: "kayes", bytes: $0.bytes) })
         let total = try gao.read { try $0.vector() }.total
         #expect(total == 80)
-
-        // By count: 80 changes, at most 25 per bundle.
-        let byCount = ChangeBundle.Limits(fileSize: 1 << 20, plainLength: 1 << 20, changeCount: 25)
-        let parts = try gao.read { try $0.makeBundles(for: .hub, limits: byCount) }
-        #expect(parts.map(\.changeCount) == [25, 25, 25, 5])
-        #expect(parts.allSatisfy { $0.fits(byCount) && $0.senderVector == parts[0].senderVector })
-        // By bytes: a plain body of at most 400 bytes.
-        let byBytes = ChangeBundle.Limits(fileSize: 1 << 20, plainLength: 400, changeCount: 1000)
-        let small = try gao.read { try $0.makeBundles(for: .hub, limits: byBytes) }
-        #expect(small.count > 1 && small.allSatisfy { $0.fits(byBytes) })
+        let parts = try gao.sealedBundles(for: .hub, limits: byCount)
+        #expect(parts.map(\.changeCount) == [20, 25, 25, 10])
+        #expect(parts.allSatisfy { $0.bundle.fits(byCount) && $0.senderVector == parts[0].senderVector })
+        let gaoSite = try SiteName("gao")
+        #expect(parts.map { $0.ranges.keys.sorted() } == [[gaoSite], [Self.kayes], [Self.kayes], [Self.kayes]])
+        // By bytes: a plain body of at most 600 bytes, one segment at least in each.
+        let byBytes = ChangeBundle.Limits(fileSize: 1 << 20, plainLength: 600, changeCount: 1000)
+        let small = try gao.sealedBundles(for: .hub, limits: byBytes)
+        #expect(small.count > 1)
         #expect(small.reduce(0) { $0 + $1.changeCount } == 80)
-        #expect(try gao.read { try $0.makeBundles(for: .hub, limits: byBytes, atMost: 1) }.count == 1)
+        #expect(try gao.sealedBundles(for: .hub, limits: byBytes, atMost: 1).count == 1)
 
         // The pieces, in reverse order, in one folder: the gaps fill in the same import.
         let stick = dir.url.appendingPathComponent("cle")
         try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
-        for part in small.reversed() { try Mailbag(stick).write(part.encodedFormat1(), name: Mailbag.fileName(for: part.header)) }
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        for part in parts.reversed() { try Mailbag(stick).write(part.bytes, name: Mailbag.fileName(for: part.header)) }
         let outcomes = try hub.importFiles([stick])
         #expect(outcomes.allSatisfy { !$0.isRefused })
         #expect(try hub.read { try $0.vector() } == gao.read { try $0.vector() })
         #expect(try hub.read { try $0.dumpJSON() } == gao.read { try $0.dumpJSON() })
 
         // Within the limits, one bundle, as before.
-        #expect(try gao.read { try $0.makeBundles(for: .hub) }.count == 1)
+        #expect(try gao.sealedBundles(for: .hub).count == 1)
     }
 
     @Test("des morceaux coupent les plages au bon endroit")

@@ -33,6 +33,8 @@ struct ConvergenceTests {
                                              clock: clock)
             sites.append(Site(replica: replica, clock: clock, skew: skew))
         }
+        // One network: every site has its keys and the hub's roster; bundles are signed and sealed.
+        try LocalNetwork.join(sites.map(\.replica))
         func tick(_ ms: Int64) {
             now += ms
             for s in sites { s.clock.set(UInt64(now + s.skew)) }
@@ -42,8 +44,7 @@ struct ConvergenceTests {
         var delayed: [(to: Int, bytes: [UInt8])] = []
 
         func deliver(_ bytes: [UInt8], to j: Int) throws {
-            let bundle = try ChangeBundle(decoding: bytes)
-            _ = try sites[j].replica.importBundle(bundle)
+            _ = try sites[j].replica.importBundle(bytes: bytes)
         }
 
         for _ in 0..<Int.random(in: 10...45, using: &rng) {
@@ -64,8 +65,8 @@ struct ConvergenceTests {
                 var j = Int.random(in: 0..<(count - 1), using: &rng)
                 if j >= i { j += 1 }
                 let full = Int.random(in: 0..<10, using: &rng) == 0
-                guard let bundle = try sites[i].replica.read({ try $0.makeBundle(for: sites[j].replica.site, full: full) }) else { continue }
-                let bytes = bundle.encodedFormat1()
+                guard let bundle = try sites[i].replica.sealedBundle(for: sites[j].replica.site, full: full) else { continue }
+                let bytes = bundle.bytes
                 switch Int.random(in: 0..<100, using: &rng) {
                 case 0..<15:
                     break  // the stick was lost
@@ -97,10 +98,10 @@ struct ConvergenceTests {
         // Final exchange through the hub, twice around.
         for _ in 0..<2 {
             for s in sites.dropFirst() {
-                if let b = try s.replica.read({ try $0.makeBundle(for: sites[0].replica.site) }) { try deliver(b.encodedFormat1(), to: 0) }
+                if let b = try s.replica.sealedBundle(for: sites[0].replica.site) { try deliver(b.bytes, to: 0) }
             }
             for (j, s) in sites.enumerated().dropFirst() {
-                if let b = try sites[0].replica.read({ try $0.makeBundle(for: s.replica.site) }) { try deliver(b.encodedFormat1(), to: j) }
+                if let b = try sites[0].replica.sealedBundle(for: s.replica.site) { try deliver(b.bytes, to: j) }
             }
         }
 

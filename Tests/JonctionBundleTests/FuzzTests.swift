@@ -34,7 +34,7 @@ struct FuzzTests {
             if input.name.hasPrefix("mopti") {
                 try replica.importBundle(at: Self.corpusFolder.appendingPathComponent("gao-pour-mopti-relais.jnb"))
             }
-            #expect(try !replica.importBundle(ChangeBundle(decoding: input.bytes)).isReplay, "\(input.name)")
+            #expect(try !replica.importBundle(bytes: input.bytes).isReplay, "\(input.name)")
         }
         for input in corpus where input.kind == .block { #expect(try !ChangeBlock.decode(input.bytes).isEmpty) }
         // Every part of the format is there to be damaged.

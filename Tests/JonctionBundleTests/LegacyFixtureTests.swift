@@ -65,10 +65,12 @@ struct LegacyFixtureTests {
         #expect(logged.map(\.hlc) == Self.changes.map(\.hlc))
         #expect(try hub.read { try $0.get(table: "candidate", id: "kayes-c01") }.state[Schema.V1.candidate.familyName] == .text("Traoré"))
 
+        // The network then moves to format 2 (keys, roster): the hub attests what it held unsigned.
         // Relayed in a bundle of data model 2, which mopti checks strictly: nothing out of norm travels on.
-        let relay = try hub.read { try $0.makeBundle(for: SiteName(unchecked: "mopti")) }!
+        try LocalNetwork.join([hub, mopti])
+        let relay = try hub.sealedBundle(for: SiteName(unchecked: "mopti"))!
         #expect(relay.schemaVersion == 2)
-        try mopti.importBundle(ChangeBundle(decoding: relay.encodedFormat1()))
+        try mopti.importBundle(bytes: relay.bytes)
         #expect(try mopti.read { try $0.log() } == hub.read { try $0.log() })
         #expect(try mopti.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
         // The old stick again at mopti: a replay, nothing differs.
@@ -82,14 +84,15 @@ struct LegacyFixtureTests {
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: Self.kayes, clock: clock)
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: Self.hub, clock: clock)
         let mopti = try Replica.create(at: dir.path("mopti.sqlite"), site: SiteName(unchecked: "mopti"), clock: clock)
+        try LocalNetwork.join([kayes, hub, mopti])
         // NFC keeps "q̃" decomposed (there is no precomposed letter) and composes "é"; two candidates
         // whose names differ only there.
         try kayes.write {
             try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Koné"), ("commune", "Q\u{303}uartier")])
             try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Kone\u{301}"), ("notes", "ligne 1\r\nligne 2")])
         }
-        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: Self.hub) }!.encodedFormat1()))
-        try mopti.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName(unchecked: "mopti")) }!.encodedFormat1()))
+        try hub.importBundle(bytes: kayes.sealedBundle(for: Self.hub)!.bytes)
+        try mopti.importBundle(bytes: hub.sealedBundle(for: SiteName(unchecked: "mopti"))!.bytes)
         let bytes = try [kayes, hub, mopti].map { replica in Array(try replica.read { try $0.dumpJSON() }.utf8) }
         #expect(bytes[0] == bytes[1] && bytes[1] == bytes[2])
         #expect(bytes[0].count > 0)
@@ -100,6 +103,7 @@ struct LegacyFixtureTests {
                          operation: .set(field: "family_name", value: .text("Kone\u{301}")))
         let bundle = ChangeBundle(sender: SiteName(unchecked: "gao"), addressee: Self.hub, network: nil, createdAt: Self.t0.millis,
                                   senderVector: VersionVector([SiteName(unchecked: "gao"): 1]), changes: [raw])
+        // (In format 1, from an office the roster does not list: read during the transition.)
         #expect(throws: StoreError.self) { try hub.importBundle(ChangeBundle(decoding: bundle.encodedFormat1())) }
     }
 }

@@ -9,9 +9,18 @@ import Testing
 struct MailbagTests {
     let dir = TemporaryDirectory("mailbag")
     let clock = ManualClock()
+    let network = Network()
+
+    /// The replicas of one network: each new one gets its keys, and all of them the roster listing it.
+    final class Network: @unchecked Sendable {
+        var replicas: [Replica] = []
+    }
 
     func replica(_ site: String) throws -> Replica {
-        try Replica.create(at: dir.path("\(site).sqlite"), site: SiteName(site), clock: clock)
+        let replica = try Replica.create(at: dir.path("\(site).sqlite"), site: SiteName(site), clock: clock)
+        network.replicas.append(replica)
+        try LocalNetwork.join(network.replicas)
+        return replica
     }
 
     func stick(_ name: String = "JONCTION") throws -> Mailbag {
@@ -22,8 +31,9 @@ struct MailbagTests {
 
     @discardableResult
     func export(_ from: Replica, to addressee: String, on mailbag: Mailbag, full: Bool = false) throws -> URL? {
-        guard let bundle = try from.read({ try $0.makeBundle(for: SiteName(addressee), full: full) }) else { return nil }
-        return try mailbag.write(bundle.encodedFormat1(), name: Mailbag.fileName(for: bundle.header))
+        if !network.replicas.contains(where: { $0.site.rawValue == addressee }) { _ = try replica(addressee) }
+        guard let bundle = try from.sealedBundle(for: SiteName(addressee), full: full) else { return nil }
+        return try mailbag.write(bundle.bytes, name: Mailbag.fileName(for: bundle.header))
     }
 
     @Test("d’un dossier, seuls les paquets pour ce site ; un paquet abîmé est refusé, les autres passent")
@@ -45,10 +55,11 @@ struct MailbagTests {
         #expect(outcomes.contains { if case .notForUs = $0.result { return $0.url == forGao } else { return false } })
         #expect(try hub.read { try $0.get(table: "candidate", id: "kayes-c01") }.state[Schema.V1.candidate.familyName] == .text("Sissoko"))
         #expect(try hub.read { try $0.state(table: "candidate", id: "mopti-c01") } == nil)
-        // Explicit files are taken whoever they are addressed to.
+        // A file named explicitly but sealed to another site cannot be opened here: refused, saying for whom it is.
         let explicit = try hub.importFiles([forGao])
-        #expect(!explicit[0].isRefused)
-        #expect(try hub.read { try $0.get(table: "candidate", id: "mopti-c01") }.state[Schema.V1.candidate.familyName] == .text("Dicko"))
+        guard case .refused(let error) = explicit[0].result else { Issue.record("opened a bundle sealed to gao"); return }
+        #expect(error.message(.fr).contains("destiné à « gao »"))
+        #expect(try hub.read { try $0.state(table: "candidate", id: "mopti-c01") } == nil)
     }
 
     @Test("des clés importées dans le désordre : le trou se comble dans le même import")
@@ -64,7 +75,9 @@ struct MailbagTests {
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")]) }
         try export(kayes, to: "hub", on: second)
         // A fresh hub (restored from before the first stick) sees the second stick first: a gap…
-        let fresh = try replica("hub2")
+        let fresh = try Replica.create(at: dir.path("hub2.sqlite"), site: .hub, network: hub.read { try $0.network() }, clock: clock)
+        try FileManager.default.copyItem(atPath: hub.keyFilePath, toPath: fresh.keyFilePath)
+        try fresh.write { try $0.keep(hub.read { try $0.roster() }!) }
         let secondFile = try second.files()[0]
         let alone = try fresh.importFiles([secondFile])
         guard case .refused(let error) = alone[0].result else { Issue.record("gap not refused"); return }
@@ -80,13 +93,13 @@ struct MailbagTests {
     func acknowledgements() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
         for i in 1...20 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
-        try hub.importBundle(ChangeBundle(decoding: kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()))
+        try hub.importBundle(bytes: kayes.sealedBundle(for: .hub)!.bytes)
         #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.changes.count == 20)  // no reply yet
-        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encodedFormat1()))
-        #expect(try kayes.read { try $0.makeBundle(for: .hub) } == nil)
+        try kayes.importBundle(bytes: hub.sealedBundle(for: SiteName("kayes"), full: true)!.bytes)
+        #expect(try kayes.sealedBundle(for: .hub) == nil)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c21", fields: [("status", "registered")]) }
-        #expect(try kayes.read { try $0.makeBundle(for: .hub) }?.ranges == [kayes.site: 21...21])
-        #expect(try kayes.read { try $0.makeBundle(for: .hub, full: true) }?.changes.count == 21)
+        #expect(try kayes.sealedBundle(for: .hub)?.ranges == [kayes.site: 21...21])
+        #expect(try kayes.sealedBundle(for: .hub, full: true)?.changes.count == 21)
         #expect(try kayes.read { try $0.status() }.peers.map(\.site) == [.hub])
     }
 
@@ -98,13 +111,18 @@ struct MailbagTests {
         #expect(try kayes.read { try $0.network() } == nil)
         try hub.write { try $0.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")]) }
         try demoHub.write { try $0.put(table: "employer", id: "emp-99", fields: [("name", "Démo")]) }
-        try kayes.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: kayes.site) }!.encodedFormat1()))
+        try kayes.importBundle(bytes: hub.sealedBundle(for: kayes.site)!.bytes)
         #expect(try kayes.read { try $0.network() } == hub.read { try $0.network() })
         let before = try kayes.read { try $0.recordSet() }
-        let error = #expect(throws: StoreError.self) {
-            try kayes.importBundle(ChangeBundle(decoding: demoHub.read { try $0.makeBundle(for: kayes.site) }!.encodedFormat1()))
+        // The demo hub has its own keys, and a roster of its own that names Kayes's keys.
+        let demoKeys = SiteKeys.generate(for: .hub)
+        let demoRoster = Roster(network: try demoHub.read { try $0.network() } ?? "", issuedAt: 99, hub: demoKeys.identity,
+                                offices: [Roster.Entry(identity: try SiteKeys.read(from: kayes.keyFilePath).identity, enrolledAt: 1)])
+        let demoRing = Keyring(keys: demoKeys, roster: SignedRoster(roster: demoRoster, bytes: try demoRoster.signed(with: demoKeys)))
+        let error = #expect(throws: BundleError.self) {
+            try kayes.importBundle(bytes: demoHub.sealedBundle(for: kayes.site, keyring: demoRing)!.bytes)
         }
-        #expect(error?.message(.fr).contains("autre réseau Jonction") == true)
+        #expect(error?.message(.fr).contains("signée par un autre pôle") == true)
         #expect(try kayes.read { try $0.recordSet() } == before)
     }
 
@@ -124,14 +142,18 @@ struct MailbagTests {
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         try kayes.close()
         try FileManager.default.copyItem(atPath: dir.path("kayes.sqlite"), toPath: dir.path("backup.sqlite"))
+        // Its key file, kept apart from the replica, is the same for every copy.
+        for copy in ["restored", "careless"] {
+            try FileManager.default.copyItem(atPath: dir.path("kayes.sqlite.cles"), toPath: dir.path("\(copy).sqlite.cles"))
+        }
         let live = try Replica.open(at: dir.path("kayes.sqlite"), clock: clock)
         try live.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "trained")]) }
-        try hub.importBundle(ChangeBundle(decoding: live.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()))
+        try hub.importBundle(bytes: live.sealedBundle(for: .hub)!.bytes)
 
         // The right way: take the hub's full export before writing anything.
         try FileManager.default.copyItem(atPath: dir.path("backup.sqlite"), toPath: dir.path("restored.sqlite"))
         let restored = try Replica.open(at: dir.path("restored.sqlite"), clock: clock)
-        try restored.importBundle(ChangeBundle(decoding: hub.read { try $0.makeBundle(for: SiteName("kayes"), full: true) }!.encodedFormat1()))
+        try restored.importBundle(bytes: hub.sealedBundle(for: SiteName("kayes"), full: true)!.bytes)
         #expect(try restored.read { try $0.vector() }[SiteName("kayes")] == 2)
         #expect(try restored.write { try $0.put(table: "candidate", id: "kayes-c03", fields: [("status", "registered")]) }.first?.seq == 3)
 
@@ -142,7 +164,7 @@ struct MailbagTests {
         try careless.write { try $0.put(table: "candidate", id: "kayes-c09", fields: [("status", "registered")]) }
         let before = try hub.read { try $0.recordSet() }
         let error = #expect(throws: StoreError.reusedSeq(origin: SiteName(unchecked: "kayes"), seq: 2)) {
-            try hub.importBundle(ChangeBundle(decoding: careless.read { try $0.makeBundle(for: .hub, full: true) }!.encodedFormat1()))
+            try hub.importBundle(bytes: careless.sealedBundle(for: .hub, full: true)!.bytes)
         }
         #expect(error?.message(.fr).contains("restauré d’une sauvegarde") == true)
         #expect(try hub.read { try $0.recordSet() } == before)
@@ -152,18 +174,18 @@ struct MailbagTests {
     func lateBundle() throws {
         let hub = try replica("hub"), kayes = try replica("kayes")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
-        let old = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
+        let old = try kayes.sealedBundle(for: .hub)!.bytes
         clock.advance(by: 1000)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
-        let recent = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
-        try hub.importBundle(ChangeBundle(decoding: recent))
-        try hub.importBundle(ChangeBundle(decoding: old))
+        let recent = try kayes.sealedBundle(for: .hub)!.bytes
+        try hub.importBundle(bytes: recent)
+        try hub.importBundle(bytes: old)
         // The acknowledgement received last counts (protocol.md §5.2): the hub's next bundle for kayes
         // carries kayes's change 2 again, which kayes takes as a replay.
         #expect(try hub.read { try $0.acknowledged(by: SiteName("kayes")) }[SiteName("kayes")] == 1)
-        let back = try hub.read { try $0.makeBundle(for: SiteName("kayes")) }!
+        let back = try hub.sealedBundle(for: SiteName("kayes"))!
         #expect(back.ranges[try SiteName("kayes")] == 2...2)
-        let report = try kayes.importBundle(ChangeBundle(decoding: back.encodedFormat1()))
+        let report = try kayes.importBundle(bytes: back.bytes)
         #expect(report.isReplay)
         #expect(try kayes.read { try $0.recordSet() } == hub.read { try $0.recordSet() })
     }

@@ -29,7 +29,7 @@ struct HubTests {
         #expect(try kayes.read { try $0.dumpJSON() } == hub.replica.read { try $0.dumpJSON() })
         #expect(try kayes.read { try $0.network() } == hub.replica.read { try $0.network() })
         // The hub's answer acknowledged the upload: the next one is empty.
-        #expect(try kayes.read { try $0.makeBundle(for: .hub) } == nil)
+        #expect(try kayes.sealedBundle(for: .hub) == nil)
         let again = try await hub.client(token).sync(kayes)
         #expect(again.sent == 0 && again.received == nil)
         #expect(try hub.replica.read { try $0.offices() }.first?.lastContact != nil)
@@ -42,8 +42,11 @@ struct HubTests {
         let token = try hub.enroll("kayes")
         let ahead = ManualClock(millis: UInt64(Date().timeIntervalSince1970 * 1000) + 10 * 86_400_000)
         let late = try Replica.create(at: hub.dir.path("late.sqlite"), site: SiteName("kayes"), clock: ahead)
+        // Kayes's own keys (a second copy of its replica, on a laptop whose clock is wrong).
+        try SiteKeys.read(from: SiteKeys.defaultPath(forReplica: hub.dir.path("kayes.sqlite"))).write(to: late.keyFilePath)
+        try late.write { try $0.keep(hub.replica.hubKeyring().roster) }
         try late.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
-        let bundle = try late.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
+        let bundle = try late.sealedBundle(for: .hub)!.bytes
         let (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: bundle)
         #expect(status == 409)
         let error = json?["error"] as? [String: Any]
@@ -60,6 +63,9 @@ struct HubTests {
         await hub.stop()
         let emptyDir = TemporaryDirectory("restored")
         let restored = try Replica.create(at: emptyDir.path("hub.sqlite"), site: .hub, network: network)
+        // The key files are kept apart from the replicas' backups: the hub's and Kayes's are the same.
+        try SiteKeys.read(from: hub.replica.keyFilePath).write(to: restored.keyFilePath)
+        try SiteKeys.read(from: kayes.keyFilePath).write(to: SiteKeys.defaultPath(forReplica: emptyDir.path("kayes.sqlite")))
         let again = try await TestHub.start(dir: emptyDir, replica: restored)
         let token2 = try again.enroll("kayes")
         let report = try await again.client(token2).sync(kayes)
@@ -74,7 +80,7 @@ struct HubTests {
         let kayesToken = try hub.enroll("kayes"), moptiToken = try hub.enroll("mopti")
         let kayes = try hub.office("kayes")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
-        let bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
+        let bundle = try kayes.sealedBundle(for: .hub)!.bytes
 
         var (status, json) = try await hub.raw(.POST, HubAPI.bundles, body: bundle)
         #expect(status == 401)
@@ -132,7 +138,7 @@ struct HubTests {
         let token = try hub.enroll("kayes")
         let kayes = try hub.office("kayes")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("notes", "x")]) }
-        var bundle = try kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1()
+        var bundle = try kayes.sealedBundle(for: .hub)!.bytes
 
         var (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: Array("garbage".utf8))
         #expect(status == 400)
@@ -143,8 +149,9 @@ struct HubTests {
 
         bundle[bundle.count - 3] ^= 1
         (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: bundle)
-        #expect(status == 400)
-        #expect(((json?["error"] as? [String: Any])?["message"] as? String)?.contains("endommagé") == true)
+        #expect(status == 403)
+        #expect((json?["error"] as? [String: Any])?["code"] as? String == "bad_signature")
+        #expect(((json?["error"] as? [String: Any])?["message"] as? String)?.contains("modifié en chemin") == true)
 
         (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: Array(repeating: 7, count: 10_000))
         #expect(status == 413)
@@ -171,7 +178,7 @@ struct HubTests {
         let kayes = try hub.office("kayes")
         for i in 1...30 { try kayes.write({ try $0.put(table: "candidate", id: "kayes-c\(i)", fields: [("status", "registered")]) }) }
         // The upload went through, then the line dropped before the download.
-        let (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: kayes.read { try $0.makeBundle(for: .hub) }!.encodedFormat1())
+        let (status, _) = try await hub.raw(.POST, HubAPI.bundles, token: token.text, body: kayes.sealedBundle(for: .hub)!.bytes)
         #expect(status == 200)
         let port = hub.port
         await hub.stop()

@@ -11,7 +11,9 @@ struct MatchingRoundTests {
     let dir = TemporaryDirectory("round")
 
     func exchange(_ from: Replica, _ to: Replica) throws {
-        if let bundle = try from.read({ try $0.makeBundle(for: to.site) }) { try to.importBundle(ChangeBundle(decoding: bundle.encodedFormat1())) }
+        // Both in one network (idempotent: their keys are kept).
+        try LocalNetwork.join([from, to])
+        if let sealed = try from.sealedBundle(for: to.site) { try to.importBundle(bytes: sealed.bytes) }
     }
 
     @Test("sur les données de Fixtures, les propositions ont du sens et s’expliquent en français")

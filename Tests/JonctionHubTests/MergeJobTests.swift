@@ -10,6 +10,13 @@ import Testing
 struct MergeJobTests {
     let dir = TemporaryDirectory("merge")
 
+    /// A hub's replica with its keys, as `jonction init hub` makes it.
+    func makeHub() throws -> Replica {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        try SiteKeys.generate(for: .hub).write(to: hub.keyFilePath)
+        return hub
+    }
+
     func folder(_ name: String) throws -> URL {
         let url = dir.url.appendingPathComponent(name)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
@@ -18,20 +25,19 @@ struct MergeJobTests {
 
     @Test("un dossier avec un paquet abîmé et un paquet en attente ; relancée, la fusion ne refait rien")
     func nightly() throws {
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        for office in ["gao", "kayes", "mopti"] {
-            try hub.write { try $0.enrollOffice(SiteName(office), tokenSHA256: AccessToken.generate().sha256) }
-        }
+        let hub = try makeHub()
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
         let mopti = try Replica.create(at: dir.path("mopti.sqlite"), site: SiteName("mopti"))
+        let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
+        try LocalEnrolment.enrol([gao, kayes, mopti], at: hub)
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         try mopti.write { try $0.put(table: "candidate", id: "mopti-c01", fields: [("status", "registered")]) }
         try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
         let bag = Mailbag(inbox)
         for office in [kayes, mopti] {
-            let b = try office.read { try $0.makeBundle(for: .hub) }!
-            try bag.write(b.encodedFormat1(), name: Mailbag.fileName(for: b.header))
+            let b = try office.sealedBundle(for: .hub)!
+            try bag.write(b.bytes, name: Mailbag.fileName(for: b.bundle.header))
         }
         // Mopti's file arrived damaged; a second Kayes stick (seqs 2–2, made after an ack) waits for nothing missing…
         let moptiFile = try bag.files().first { $0.lastPathComponent.hasPrefix("mopti") }!
@@ -41,25 +47,27 @@ struct MergeJobTests {
         // …and a stick from a Kayes that is ahead: its 2–2 needs 1 first — present in the same inbox.
         try kayes.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([kayes.site: 1]), writtenAt: 1)) }
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("status", "registered")]) }
-        let later = try kayes.read { try $0.makeBundle(for: .hub) }!
-        try bag.write(later.encodedFormat1(), name: Mailbag.fileName(for: later.header))
+        let later = try kayes.sealedBundle(for: .hub)!
+        try bag.write(later.bytes, name: Mailbag.fileName(for: later.bundle.header))
         // And one whose predecessor never arrived: it waits.
-        let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
+        // (Its first stick, with seq 1, is lost on the way: segments travel whole, so the second
+        // one holds 2 alone only if 1 was signed and sent before.)
         try gao.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("status", "registered")]) }
+        _ = try gao.sealedBundle(for: .hub)
         try gao.write { try $0.put(table: "candidate", id: "gao-c02", fields: [("status", "registered")]) }
         try gao.write { try $0.remember(peer: .hub, Acknowledgement(vector: VersionVector([gao.site: 1]), writtenAt: 1)) }
-        let orphan = try gao.read { try $0.makeBundle(for: .hub) }!
-        try bag.write(orphan.encodedFormat1(), name: Mailbag.fileName(for: orphan.header))
+        let orphan = try gao.sealedBundle(for: .hub)!
+        try bag.write(orphan.bytes, name: Mailbag.fileName(for: orphan.bundle.header))
 
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
         #expect(summary.taken.count == 2)
         #expect(summary.refused.map(\.file) == [moptiFile.lastPathComponent])
-        #expect(summary.pending.map(\.file) == [Mailbag.fileName(for: orphan.header)])
+        #expect(summary.pending.map(\.file) == [Mailbag.fileName(for: orphan.bundle.header)])
         #expect(summary.changesMerged == 2)
         let reason = try String(contentsOf: inbox.appendingPathComponent("rejected/\(moptiFile.lastPathComponent).raison.txt"), encoding: .utf8)
-        #expect(reason.contains("paquet endommagé"))
+        #expect(reason.contains("modifié en chemin"))
         #expect(try FileManager.default.contentsOfDirectory(atPath: inbox.appendingPathComponent("done").path).count == 2)
-        #expect(try Mailbag(inbox).files().map(\.lastPathComponent) == [Mailbag.fileName(for: orphan.header)])
+        #expect(try Mailbag(inbox).files().map(\.lastPathComponent) == [Mailbag.fileName(for: orphan.bundle.header)])
         // One bundle per enrolled office (Mopti's stick was refused, but Mopti is still enrolled).
         #expect(Set(summary.written.map(\.site.rawValue)) == ["gao", "kayes", "mopti"])
         let forKayes = try Mailbag(outbox.appendingPathComponent("kayes")).files()
@@ -76,19 +84,25 @@ struct MergeJobTests {
 
     @Test("la clé d’un bureau révoqué ou inconnu est refusée avec la raison, et il ne reçoit rien")
     func senders() throws {
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        for office in ["kayes", "gao"] {
-            try hub.write { try $0.enrollOffice(SiteName(office), tokenSHA256: AccessToken.generate().sha256) }
+        let hub = try makeHub()
+        let offices = try ["kayes", "gao", "inconnu"].map { try Replica.create(at: dir.path("\($0).sqlite"), site: SiteName($0)) }
+        try LocalEnrolment.enrol(Array(offices.prefix(2)), at: hub)
+        let hubKeys = try hub.hubKeyring().keys
+        try hub.write {
+            try $0.revokeOffice(SiteName("gao"))
+            try $0.publishRoster(hubKeys: hubKeys)
         }
-        try hub.write { try $0.revokeOffice(SiteName("gao")) }
+        // The stranger has keys and the hub's roster (a copied join file), but was never enrolled.
+        try SiteKeys.generate(for: offices[2].site).write(to: offices[2].keyFilePath)
+        try offices[2].write { try $0.keep(hub.hubKeyring().roster) }
         try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         var files: [String: String] = [:]
-        for name in ["kayes", "gao", "inconnu"] {
-            let office = try Replica.create(at: dir.path("\(name).sqlite"), site: SiteName(name))
+        for office in offices {
+            let name = office.site.rawValue
             try office.write { try $0.put(table: "candidate", id: "\(name)-c01", fields: [("status", "registered")]) }
-            let bundle = try office.read { try $0.makeBundle(for: .hub) }!
-            files[name] = try FolderTransport(inbox).post(bundle.encodedFormat1()).lastPathComponent
+            let bundle = try office.sealedBundle(for: .hub)!
+            files[name] = try FolderTransport(inbox).post(bundle.bytes).lastPathComponent
         }
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
         #expect(summary.taken == [files["kayes"]!])
@@ -106,7 +120,7 @@ struct MergeJobTests {
 
     @Test("un dossier de départ impossible à créer : message clair, pas d’erreur interne")
     func outboxNotWritable() throws {
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let hub = try makeHub()
         let inbox = try folder("arrivee")
         let outbox = dir.url.appendingPathComponent("depart")
         try Data("un fichier, pas un dossier".utf8).write(to: outbox)
@@ -116,7 +130,7 @@ struct MergeJobTests {
 
     @Test("une seule fusion à la fois")
     func lock() throws {
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let hub = try makeHub()
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         let fd = open(dir.path("hub.sqlite.merge-lock"), O_RDWR | O_CREAT, 0o644)
         #expect(flock(fd, LOCK_EX | LOCK_NB) == 0)
@@ -130,13 +144,13 @@ struct MergeJobTests {
     @Test("si le tour de rapprochement échoue, les paquets des bureaux sont quand même écrits")
     func matchingFailureStillWritesOutbox() throws {
         struct Boom: Error {}
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        try hub.write { try $0.enrollOffice(SiteName("kayes"), tokenSHA256: AccessToken.generate().sha256) }
+        let hub = try makeHub()
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        try LocalEnrolment.enrol([kayes], at: hub)
         let inbox = try folder("arrivee"), outbox = try folder("depart")
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
-        let b = try kayes.read { try $0.makeBundle(for: .hub) }!
-        try Mailbag(inbox).write(b.encodedFormat1(), name: Mailbag.fileName(for: b.header))
+        let b = try kayes.sealedBundle(for: .hub)!
+        try Mailbag(inbox).write(b.bytes, name: Mailbag.fileName(for: b.bundle.header))
         try hub.write { try $0.put(table: "opportunity", id: "opp-01", fields: [("kind", "training")]) }
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox, beforeOutbox: { _ in throw Boom() }).run()
         #expect(summary.beforeOutboxFailure is Boom)
@@ -148,14 +162,14 @@ struct MergeJobTests {
 
     @Test("un fichier illisible, trop gros, tronqué, abîmé ou vide va dans rejected/ avec sa raison ; les bons passent")
     func unreadableFiles() throws {
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        try hub.write { try $0.enrollOffice(SiteName("kayes"), tokenSHA256: AccessToken.generate().sha256) }
+        let hub = try makeHub()
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        try LocalEnrolment.enrol([kayes], at: hub)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "registered")]) }
         let inbox = try folder("arrivee"), outbox = try folder("depart")
-        let good = try kayes.read { try $0.makeBundle(for: .hub) }!
-        let bytes = good.encodedFormat1()
-        try Mailbag(inbox).write(bytes, name: Mailbag.fileName(for: good.header))
+        let good = try kayes.sealedBundle(for: .hub)!
+        let bytes = good.bytes
+        try Mailbag(inbox).write(bytes, name: Mailbag.fileName(for: good.bundle.header))
         func file(_ name: String) -> URL { inbox.appendingPathComponent(name) }
         // 1.1 GB (sparse: nothing is read, so nothing is spent), cut short, one byte damaged, empty.
         try Data(bytes).write(to: file("enorme.jnb"))
@@ -172,11 +186,11 @@ struct MergeJobTests {
         try FileManager.default.createSymbolicLink(atPath: file("lien.jnb").path, withDestinationPath: dir.path("nulle-part"))
 
         let summary = try MergeJob(replica: hub, inbox: inbox, outbox: outbox).run()
-        #expect(summary.taken == [Mailbag.fileName(for: good.header)])
+        #expect(summary.taken == [Mailbag.fileName(for: good.bundle.header)])
         #expect(Set(summary.refused.map(\.file)) == ["abime.jnb", "coupe.jnb", "dossier.jnb", "enorme.jnb", "lien.jnb", "vide.jnb"])
         let rejected = inbox.appendingPathComponent("rejected")
         let reasons = [
-            "enorme.jnb": "fichier trop gros", "coupe.jnb": "paquet incomplet", "abime.jnb": "paquet endommagé",
+            "enorme.jnb": "fichier trop gros", "coupe.jnb": "paquet incomplet", "abime.jnb": "modifié en chemin",
             "vide.jnb": "n’est pas un paquet Jonction", "dossier.jnb": "Impossible de lire", "lien.jnb": "Impossible de lire",
         ]
         for (name, reason) in reasons {

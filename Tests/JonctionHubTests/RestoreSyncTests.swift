@@ -1,5 +1,6 @@
 import Foundation
 import Jonction
+import JonctionBundle
 import JonctionHub
 import JonctionStore
 import JonctionTestSupport
@@ -17,6 +18,9 @@ struct RestoreSyncTests {
         _ = try await hub.client(token).sync(old)
 
         let fresh = try Replica.create(at: hub.dir.path("nouveau.sqlite"), site: SiteName("kayes"), restoring: true)
+        // The new laptop gets the office's key file (kept apart) and its join file (the roster).
+        try SiteKeys.read(from: old.keyFilePath).write(to: fresh.keyFilePath)
+        try fresh.write { try $0.keep(hub.replica.hubKeyring().roster) }
         #expect(throws: StoreError.restoring(site: fresh.site, path: fresh.path)) {
             try fresh.write { try $0.put(table: "candidate", id: "kayes-c03", fields: [("family_name", "Keïta")]) }
         }

@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Jonction
+import JonctionBundle
 import JonctionHub
 import JonctionStore
 import JonctionTestSupport
@@ -25,6 +26,8 @@ final class TestHub: @unchecked Sendable {
     static func start(dir: TemporaryDirectory = TemporaryDirectory("hub"), maximumUpload: Int = HubAPI.defaultMaximumUpload,
                       replica existing: Replica? = nil, tls: HubTLS.Server? = nil) async throws -> TestHub {
         let replica = try existing ?? Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        // The hub's keys, as `jonction init` makes them.
+        if (try? SiteKeys.read(from: replica.keyFilePath)) == nil { try SiteKeys.generate(for: .hub).write(to: replica.keyFilePath) }
         var logger = Logger(label: "test.hub")
         logger.logLevel = .critical
         let (stream, continuation) = AsyncStream<Int>.makeStream()
@@ -51,19 +54,36 @@ final class TestHub: @unchecked Sendable {
         _ = try? await task.value
     }
 
+    /// Enrols an office with its keys (made beside its replica's path if it has none, as `jonction
+    /// init` does) and a new token, as `hub enroll --identity` does: the roster is published.
     func enroll(_ site: String) throws -> AccessToken {
+        let name = try SiteName(site)
+        let keyPath = SiteKeys.defaultPath(forReplica: dir.path("\(site).sqlite"))
+        let keys: SiteKeys
+        if let existing = try? SiteKeys.read(from: keyPath) { keys = existing } else {
+            keys = SiteKeys.generate(for: name)
+            try keys.write(to: keyPath)
+        }
         let token = AccessToken.generate()
-        try replica.write { try $0.enrollOffice(SiteName(site), tokenSHA256: token.sha256) }
+        let hubKeys = try replica.hubKeyring().keys
+        try replica.write {
+            try $0.enrollOffice(name, tokenSHA256: token.sha256, identity: keys.identity)
+            try $0.publishRoster(hubKeys: hubKeys)
+        }
         return token
     }
 
-    /// An office replica in the hub's folder.
+    /// An office replica in the hub's folder, which joined the network (it holds the hub's roster).
     func office(_ site: String) throws -> Replica {
-        try Replica.create(at: dir.path("\(site).sqlite"), site: SiteName(site))
+        let office = try Replica.create(at: dir.path("\(site).sqlite"), site: SiteName(site))
+        let roster = try replica.hubKeyring().roster
+        try office.write { try $0.keep(roster) }
+        return office
     }
 
     func client(_ token: AccessToken, attempts: Int = 3, trusting authority: CertificateAuthority? = nil) -> SyncClient {
-        SyncClient(hub: url, token: token, tls: HubTLS.client(trusting: authority), attempts: attempts, firstDelay: 0.05,
+        SyncClient(hub: url, token: token, tls: HubTLS.client(trusting: authority),
+                   trustedHub: try? replica.hubKeyring().roster.roster.hub, attempts: attempts, firstDelay: 0.05,
                    connectTimeout: .seconds(2), timeout: .seconds(30))
     }
 

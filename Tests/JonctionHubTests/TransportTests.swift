@@ -15,6 +15,7 @@ struct TransportTests {
     func replicas() throws -> (hub: Replica, kayes: Replica) {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        try LocalNetwork.join([hub, kayes])
         try hub.write { try $0.put(table: "employer", id: "emp-01", fields: [("name", "Bâtir Sahel SARL")]) }
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
         return (hub, kayes)
@@ -56,6 +57,7 @@ struct TransportTests {
         // The hub's file is replaced by an earlier copy that never saw Kayes; Kayes writes again.
         try FileManager.default.removeItem(atPath: dir.path("hub.sqlite"))
         let restored = try Replica.create(at: dir.path("hub.sqlite"), site: .hub, network: network)
+        try LocalNetwork.join([restored, kayes])
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Diarra")]) }
         let report = try await kayes.exchange(with: .hub, over: MemoryTransport(hub: restored, office: kayes.site))
         #expect(report.resentInFull)
@@ -69,7 +71,7 @@ struct TransportTests {
         let stick = URL(fileURLWithPath: dir.path("cle"))
         try FileManager.default.createDirectory(at: stick, withIntermediateDirectories: true)
         // The hub leaves its bundle for Kayes on the stick; Kayes's exchange posts its own and takes it.
-        _ = try FolderTransport(stick).post(try hub.read { try $0.makeBundle(for: kayes.site) }!.encodedFormat1())
+        _ = try FolderTransport(stick).post(try hub.sealedBundle(for: kayes.site)!.bytes)
         let report = try await kayes.exchange(with: .hub, over: FolderTransport(stick))
         #expect(report.sent == 1)
         #expect(report.received?.map { $0.parcel.header?.sender } == [.hub])
