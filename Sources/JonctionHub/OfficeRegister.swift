@@ -60,7 +60,8 @@ extension ReplicaTransaction {
             if let old = revoked[2] as Data?, let bound = revoked[1] as Int64?, bound > 0,
                 old != identity.map({ $0.signing.rawRepresentation })
             {
-                try db.execute(sql: "INSERT OR REPLACE INTO office_retired_key (site, signing_key, up_to_seq) VALUES (?, ?, ?)",
+                try db.execute(sql: "DELETE FROM office_retired_key WHERE site = ? AND up_to_seq >= ?", arguments: [site.rawValue, bound])
+                try db.execute(sql: "INSERT INTO office_retired_key (site, signing_key, up_to_seq) VALUES (?, ?, ?)",
                                arguments: [site.rawValue, old, bound])
             }
             try db.execute(sql: "DELETE FROM office WHERE site = ?", arguments: [site.rawValue])

@@ -49,7 +49,7 @@ enum Migrations {
         try db.execute(sql: """
             ALTER TABLE office ADD COLUMN revoked_after_seq INTEGER;
             CREATE TABLE office_retired_key (
-                site TEXT NOT NULL REFERENCES office (site),
+                site TEXT NOT NULL,
                 signing_key BLOB NOT NULL CHECK (length(signing_key) = 32),
                 up_to_seq INTEGER NOT NULL,
                 PRIMARY KEY (site, up_to_seq)

@@ -36,6 +36,11 @@ struct Export: ParsableCommand {
         try options.withReplica { replica in
             let addressee = try SiteName(self.addressee)
             guard addressee != replica.site else { throw CommandError.exportToSelf(replica.site) }
+            // The stick first: nothing is signed for a folder that is not there.
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: to, isDirectory: &isFolder), isFolder.boolValue else {
+                throw MailbagError.folderMissing(to)
+            }
             let progress = ProgressLine(lang.pick("Préparation du paquet…", "Preparing the bundle…"))
             progress.relabel(lang.pick("Lecture du journal…", "Reading the log…"))
             // One bundle, or several when there is more than one may carry (protocol.md §5.2).

@@ -27,9 +27,12 @@ struct HubRoster: ParsableCommand {
         let lang = options.language
         try options.withHub(.readOnly) { replica in
             let keys = try SiteKeys.read(from: SiteKeys.defaultPath(forReplica: options.databasePath))
-            let roster = try replica.read { try $0.roster(hub: keys.identity) }
+            // The roster the hub published last (at each enrolment or revocation): the one its
+            // bundles carry. A hub made before format 2 has none yet: signed from the register.
+            let published = try replica.read { try $0.roster() }
+            let roster = try published?.roster ?? replica.read { try $0.roster(hub: keys.identity) }
             if let out {
-                let bytes = try roster.signed(with: keys)
+                let bytes = try published?.bytes ?? roster.signed(with: keys)
                 // Public: readable by all; never over an existing file.
                 do { try OwnedFile.create(out, bytes, mode: 0o644) } catch OwnedFile.Failure.exists {
                     throw JoinFileError.exists(path: out)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Jonction
+import JonctionBundle
 import JonctionHub
 import JonctionStore
 
@@ -25,13 +26,23 @@ struct Join: ParsableCommand {
     @Option(name: .customLong("ca-certificate"), help: "Certificat (PEM) de l’autorité privée qui a signé le certificat du pôle, à garder dans la configuration (inutile si le certificat vient d’une autorité publique).")
     var caCertificate: String?
 
+    @Option(help: "Liste des sites plus récente que celle du fichier d’adhésion, écrite par « jonction hub roster --out » (vérifiée avec la clé du pôle) : pour un bureau qui échange d’abord avec d’autres bureaux.")
+    var roster: String?
+
     @Flag(help: "Sortie JSON.")
     var json = false
 
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
-            let join = try JoinFile.read(from: file)
+            var join = try JoinFile.read(from: file)
+            if let roster {
+                guard let data = FileManager.default.contents(atPath: roster), data.count <= Roster.maximumSize else {
+                    throw CommandError.unreadableFile(roster)
+                }
+                let newer = try SignedRoster(verifying: Array(data), trusting: join.hub)
+                if join.roster.map({ newer.roster.issuedAt > $0.roster.issuedAt }) ?? true { join.roster = newer }
+            }
             let authority = try caCertificate.map { try CertificateAuthority(contentsOf: $0) }
             let report = try replica.join(join, trusting: authority,
                                           configurationPath: SiteConfiguration.defaultPath(forReplica: options.databasePath))

@@ -12,7 +12,7 @@ struct JonctionCommand: AsyncParsableCommand {
             Base de données : --db CHEMIN, sinon $JONCTION_DB, sinon ./jonction.sqlite.
             Messages en français ; --lang en (ou JONCTION_LANG=en) pour l’anglais.
             """,
-        version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion), schéma v\(Schema.current.version)",
+        version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion) (lit aussi v1 jusqu’au 30 juin 2027), schéma v\(Schema.current.version)",
         subcommands: [
             Init.self, ConfirmNewOffice.self, Put.self, Delete.self, Get.self, Dump.self, Log.self, Status.self,
             Export.self, Import.self, Conflicts.self, Join.self, Sync.self, HubCommand.self,
@@ -20,7 +20,7 @@ struct JonctionCommand: AsyncParsableCommand {
         ])
 
     /// This release of the tool.
-    static let version = "0.11.0"
+    static let version = "0.12.0"
 
     static func main() async {
         do {

@@ -64,6 +64,52 @@ struct CLI {
         return r
     }
 
+    /// A network as its people make it: `init` for the hub and each office (`SITE.sqlite`), `hub
+    /// enroll --identity` for each office (its join file `adhesion-SITE.txt`), `hub roster --out`,
+    /// then `join --roster` at each office, so that every office holds the roster listing them all.
+    /// `url` puts the hub's address and a token in the join files. Returns each office's identity
+    /// line and, with `url`, its token.
+    @discardableResult
+    func network(_ offices: [String], url: String? = nil,
+                 sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: (identity: String, token: String?)] {
+        if !FileManager.default.fileExists(atPath: directory.path("hub.sqlite")) {
+            try succeed(["init", "--db", "hub.sqlite", "--site", "hub"], sourceLocation: sourceLocation)
+        }
+        var sites: [String: (identity: String, token: String?)] = [:]
+        for office in offices {
+            if !FileManager.default.fileExists(atPath: directory.path("\(office).sqlite")) {
+                try succeed(["init", "--db", "\(office).sqlite", "--site", office], sourceLocation: sourceLocation)
+            }
+            let keys = try succeed(["keys", "--db", "\(office).sqlite", "--json"], sourceLocation: sourceLocation)
+            let json = try JSONSerialization.jsonObject(with: Data(keys.stdout.utf8)) as? [String: Any]
+            let identity = json?["identity"] as? String ?? ""
+            try? FileManager.default.removeItem(atPath: directory.path("adhesion-\(office).txt"))
+            let enrolled = try succeed(["hub", "enroll", "--db", "hub.sqlite", office, "--identity", identity,
+                                        "--join-file", "adhesion-\(office).txt"] + (url.map { ["--hub-url", $0, "--print-token"] } ?? []),
+                                       sourceLocation: sourceLocation)
+            sites[office] = (identity, url == nil ? nil : enrolled.stdout.split(separator: "\n").last.map(String.init))
+        }
+        try? FileManager.default.removeItem(atPath: directory.path("liste.bin"))
+        try succeed(["hub", "roster", "--db", "hub.sqlite", "--out", "liste.bin"], sourceLocation: sourceLocation)
+        for office in offices {
+            try succeed(["join", "--db", "\(office).sqlite", "adhesion-\(office).txt", "--roster", "liste.bin"],
+                        sourceLocation: sourceLocation)
+        }
+        return sites
+    }
+
+    /// Enrols the replica `db` (already made by `init`) at `hub.sqlite` under its site's name, with
+    /// its keys, and joins it: what an office and the administrator do for a new laptop. `again`:
+    /// the site was enrolled before (its keys were lost): it is revoked, then enrolled anew.
+    func enrol(db: String, site: String, again: Bool = false, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let keys = try succeed(["keys", "--db", db, "--json"], sourceLocation: sourceLocation)
+        let identity = (try JSONSerialization.jsonObject(with: Data(keys.stdout.utf8)) as? [String: Any])?["identity"] as? String ?? ""
+        if again { try succeed(["hub", "revoke", "--db", "hub.sqlite", site], sourceLocation: sourceLocation) }
+        let file = "adhesion-\(UUID().uuidString.prefix(8)).txt"
+        try succeed(["hub", "enroll", "--db", "hub.sqlite", site, "--identity", identity, "--join-file", file], sourceLocation: sourceLocation)
+        try succeed(["join", "--db", db, file], sourceLocation: sourceLocation)
+    }
+
     /// Folders in the test's directory (a stick, an inbox).
     func makeFolders(_ names: String...) throws {
         for name in names {

@@ -94,7 +94,7 @@ struct FullDiskCommandTests {
             ["status", "--db", db], ["status", "--db", db, "--json"], ["dump", "--db", db],
             ["get", "--db", db, "candidate", "kayes-c01"], ["log", "--db", db], ["conflicts", "--db", db],
             ["check", "--db", db], ["proposals", "--db", db],
-            ["export", "--db", db, "--to", exportTo], ["backup", "--db", db, "--to", backupTo],
+            ["backup", "--db", db, "--to", backupTo],
         ]
     }
 
@@ -104,6 +104,9 @@ struct FullDiskCommandTests {
         try run("init", "--db", "hub.sqlite", "--site", "hub")
         try run("put", "--db", "hub.sqlite", "opportunity", "opp-01", "kind=job", "places=2", "region=Kayes")
         try run("init", "--db", db, "--site", "kayes")
+        let keys = try JSONSerialization.jsonObject(with: Data(run("keys", "--db", db, "--json").stdout.utf8)) as? [String: Any]
+        try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--identity", keys?["identity"] as? String ?? "", "--join-file", "adhesion.txt")
+        try run("join", "--db", db, "adhesion.txt")
         try run("put", "--db", db, "candidate", "kayes-c01", "family_name=Traoré", "given_names=Awa", "region=Kayes")
         try run("put", "--db", db, "candidate", "kayes-c02", "family_name=Diarra", "notes=Revenue de Libye")
         try run("put", "--db", db, "candidate", "kayes-c01", "status=trained")
@@ -165,8 +168,9 @@ struct FullDiskCommandTests {
         try expectUntouched("disque", since: before, "disque plein")
         #expect(try run("dump", "--db", "sortie/copie.sqlite").stdout == dump)
 
+        // Export signs the changes not signed yet (protocol.md §5.3): a writer too.
         for arguments in [["put", "--db", db, "candidate", "kayes-c03", "family_name=Keïta"], ["import", "--db", db, "retour"],
-                          ["delete", "--db", db, "candidate", "kayes-c02"]] {
+                          ["delete", "--db", db, "candidate", "kayes-c02"], ["export", "--db", db, "--to", "sortie"]] {
             let r = try cli.run(arguments)
             #expect(r.status == 1, "disque plein, \(arguments.joined(separator: " "))")
             #expect(r.stderr.contains("Le disque est plein"), "\(arguments.joined(separator: " ")): \(r.stderr)")

@@ -28,6 +28,11 @@ struct JoinCommandTests {
         output.split(separator: "\n").first { $0.hasPrefix(label) }.map { String($0.dropFirst(label.count)).components(separatedBy: " ")[0] }
     }
 
+    /// The identity line of the replica `db` (`jonction keys --json`), for `hub enroll --identity`.
+    func identity(_ db: String) throws -> String {
+        try json(run("keys", "--db", db, "--json"))["identity"] as? String ?? ""
+    }
+
     func json(_ r: CLI.Result) throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any] ?? [:]
     }
@@ -41,7 +46,7 @@ struct JoinCommandTests {
         defer { if server.isRunning { server.terminate() } }
         let url = "http://127.0.0.1:\(port)"
 
-        var r = try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--hub-url", url)
+        var r = try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--identity", try identity("kayes.sqlite"), "--hub-url", url)
         #expect(!r.stdout.contains("jnct_") && !r.stderr.contains("jnct_"))
         #expect(r.stdout.contains("Fichier d’adhésion écrit : adhesion-kayes.txt") && r.stdout.contains("clé USB"))
         #expect(r.stderr.contains("en clair"))  // http://: a warning
@@ -52,7 +57,7 @@ struct JoinCommandTests {
         let token = try #require(value(after: "jeton ", in: joinText))
         #expect(token.hasPrefix("jnct_"))
         // Never over an existing file; nothing enrolled then.
-        r = try cli.run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--join-file", "adhesion-kayes.txt")
+        r = try cli.run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--identity", try identity("mopti.sqlite"), "--join-file", "adhesion-kayes.txt")
         #expect(r.status == 1 && r.stderr.contains("existe déjà"))
         #expect(try text("adhesion-kayes.txt") == joinText)
         #expect(try run("hub", "sites", "--db", "hub.sqlite", "--json").stdout.contains("mopti") == false)
@@ -89,7 +94,7 @@ struct JoinCommandTests {
         // --token still works, with a warning; JONCTION_TOKEN wins over the configuration.
         r = try run("sync", "--db", "kayes.sqlite", "--token", token)
         #expect(r.stderr.contains("visible des autres comptes de ce poste (ps)") && r.stderr.contains("jonction join"))
-        let mopti = try run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--print-token")
+        let mopti = try run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--identity", try identity("mopti.sqlite"), "--print-token")
         let moptiToken = String(mopti.stdout.split(separator: "\n").last!)
         #expect(moptiToken.hasPrefix("jnct_"))
         r = try cli.run(["sync", "--db", "kayes.sqlite"], environment: ["JONCTION_TOKEN": moptiToken])
@@ -139,11 +144,11 @@ struct JoinCommandTests {
         try run("init", "--db", "gao.sqlite", "--site", "gao")
         try run("init", "--db", "formation.sqlite", "--site", "gao", "--network", "0123456789abcdef0123456789abcdef")
         // The join file cannot be written (no such folder): nothing is enrolled.
-        var result = try cli.run("hub", "enroll", "--db", "hub.sqlite", "gao", "--join-file", "cle/gao.txt")
+        var result = try cli.run("hub", "enroll", "--db", "hub.sqlite", "gao", "--identity", try identity("gao.sqlite"), "--join-file", "cle/gao.txt")
         #expect(result.status == 1 && result.stderr.contains("Impossible d’écrire cle/gao.txt"))
         #expect(try run("hub", "sites", "--db", "hub.sqlite", "--json").stdout.contains("gao") == false)
         try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("cle"), withIntermediateDirectories: true)
-        var r = try run("hub", "enroll", "--db", "hub.sqlite", "gao", "--join-file", "cle/gao.txt").stdout
+        var r = try run("hub", "enroll", "--db", "hub.sqlite", "gao", "--identity", try identity("gao.sqlite"), "--join-file", "cle/gao.txt").stdout
         #expect(r.contains("sans adresse ni jeton"))
         let joinText = try text("cle/gao.txt")
         #expect(!joinText.contains("jeton") && !joinText.contains("pole-adresse"))
@@ -169,7 +174,7 @@ struct JoinCommandTests {
         let (server, port) = try cli.serveHub(["--tls-certificate", certificates.certificate, "--tls-key", certificates.key])
         defer { if server.isRunning { server.terminate() } }
         let url = "https://127.0.0.1:\(port)"
-        var r = try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--hub-url", url)
+        var r = try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--identity", try identity("kayes.sqlite"), "--hub-url", url)
         #expect(r.stderr.isEmpty)  // https://: no warning
         r = try run("join", "--db", "kayes.sqlite", "adhesion-kayes.txt", "--ca-certificate", certificates.authority, "--json")
         #expect(try json(r)["ca_certificate"] as? Bool == true && json(r)["hub_url"] as? String == url)
@@ -184,7 +189,7 @@ struct JoinCommandTests {
         #expect(r.stderr.contains("https://"))
 
         // Without the administrator's authority, the certificate is refused at once, in French.
-        try run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--hub-url", url)
+        try run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--identity", try identity("mopti.sqlite"), "--hub-url", url)
         try run("join", "--db", "mopti.sqlite", "adhesion-mopti.txt")
         let started = Date()
         r = try cli.run("sync", "--db", "mopti.sqlite", "--connect-timeout", "1")

@@ -21,7 +21,7 @@ struct ScheduleTests {
             #expect(r.status == 0 || r.status == 1, "seed \(seed): \(arguments.joined(separator: " ")): \(r.stderr)")
             return r
         }
-        for site in Self.sites { _ = try run(["init", "--db", "\(site).sqlite", "--site", site]) }
+        try cli.network(Array(Self.sites.dropFirst()))
         var sticks = 0
         for _ in 0..<12 {
             let site = Self.sites.randomElement(using: &rng)!
