@@ -8,12 +8,13 @@ import JonctionStore
 package enum LocalNetwork {
     /// Gives each replica a key file (unless it has one) and a roster listing them all, signed by
     /// the hub's keys (the hub replica's, if it is among them, else fresh ones), which every
-    /// replica keeps. `revoked` revokes offices after the given seq. Returns the roster.
+    /// replica keeps. `alsoListing`: replicas listed too, which do not receive this roster (yet).
+    /// `revoked` revokes offices after the given seq. Returns the roster.
     @discardableResult
-    package static func join(_ replicas: [Replica], revoked: [SiteName: UInt64] = [:],
+    package static func join(_ replicas: [Replica], alsoListing others: [Replica] = [], revoked: [SiteName: UInt64] = [:],
                              issuedAt: UInt64? = nil) throws -> SignedRoster {
         var keys: [SiteName: SiteKeys] = [:]
-        for replica in replicas {
+        for replica in replicas + others {
             if let existing = try? SiteKeys.read(from: replica.keyFilePath) {
                 keys[replica.site] = existing
             } else {
@@ -24,7 +25,7 @@ package enum LocalNetwork {
         }
         let hub = keys[.hub] ?? SiteKeys.generate(for: .hub)
         let network = try replicas.lazy.compactMap { try $0.read { try $0.network() } }.first ?? ""
-        let held = try replicas.compactMap { try $0.read { try $0.roster() }?.roster.issuedAt }.max() ?? 0
+        let held = try (replicas + others).compactMap { try $0.read { try $0.roster() }?.roster.issuedAt }.max() ?? 0
         let offices = keys.values.filter { $0.site != .hub }.map { k in
             Roster.Entry(identity: k.identity, enrolledAt: 1, revokedAt: revoked[k.site].map { _ in 2 },
                          revokedAfterSeq: revoked[k.site])

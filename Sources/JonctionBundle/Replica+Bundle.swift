@@ -57,9 +57,15 @@ extension ReplicaAccess {
     /// holds them signed; the hub attests the rest. Empty when there is nothing to send.
     /// `reserve` is room kept in each file (for the roster it carries).
     package func makeBundles(for addressee: SiteName, full: Bool = false, limits: ChangeBundle.Limits = .standard,
-                             atMost: Int = .max, reserve: Int = 0) throws -> [ChangeBundle] {
+                             atMost: Int = .max, reserve: Int = 0, roster: Roster? = nil) throws -> [ChangeBundle] {
         let vector = try vector()
-        let needed = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: addressee)).ranges
+        var needed = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: addressee)).ranges
+        // What a revoked office wrote after its revocation is refused everywhere (§7.2): a site that
+        // took some before its roster said so keeps them, but never passes them on.
+        for entry in roster?.offices ?? [] {
+            guard let bound = entry.revokedAfterSeq, let seqs = needed[entry.site], seqs.upperBound > bound else { continue }
+            needed[entry.site] = seqs.lowerBound <= bound ? seqs.lowerBound...bound : nil
+        }
         let network = try network()
         let createdAt = replica.clock.nowMillis()
         var segments: [SignedSegment] = []
@@ -122,7 +128,7 @@ extension ReplicaTransaction {
         if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }
         try signPending(with: keyring, limits: limits)
         return try makeBundles(for: addressee, full: full, limits: limits, atMost: atMost,
-                               reserve: keyring.roster.bytes.count).map { bundle in
+                               reserve: keyring.roster.bytes.count, roster: roster).map { bundle in
             SealedBundle(bundle: bundle, bytes: try bundle.sealed(by: keyring.keys, for: identity, roster: keyring.roster, level: level))
         }
     }
