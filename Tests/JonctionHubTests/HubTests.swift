@@ -221,4 +221,52 @@ struct HubTests {
         #expect(try hub.replica.read { try $0.vector() }.total == UInt64(10 * 4 * 50))
         await hub.stop()
     }
+    @Test("en HTTP : un bureau n’envoie pas sous l’origine d’un autre ni du pôle, ne prend pas leurs numéros ; la révocation arrive avec la liste")
+    func forgedUploadsAndRevocation() async throws {
+        let hub = try await TestHub.start()
+        let kayesToken = try hub.enroll("kayes"), moptiToken = try hub.enroll("mopti")
+        let kayes = try hub.office("kayes"), mopti = try hub.office("mopti")
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
+        _ = try await hub.client(kayesToken).sync(kayes)
+        _ = try await hub.client(moptiToken).sync(mopti)
+        // Mopti signs with its own key changes under Kayes's next seq and under the hub's origin.
+        let moptiKeys = try SiteKeys.read(from: mopti.keyFilePath)
+        let roster = try #require(try mopti.read { try $0.roster() })
+        for (origin, seq, signer) in [(kayes.site, UInt64(2), kayes.site), (SiteName.hub, UInt64(1), SiteName.hub),
+                                      (kayes.site, UInt64(2), mopti.site)] {
+            let change = Change(origin: origin, seq: seq, hlc: HLC(millis: UInt64(Date().timeIntervalSince1970 * 1000)),
+                                table: "candidate", id: "kayes-c01", operation: .set(field: "status", value: .text("placed")))
+            let block = ChangeBlock.encode([change])
+            let bundle = ChangeBundle(
+                sender: mopti.site, addressee: .hub, network: try mopti.read { try $0.network() },
+                createdAt: UInt64(Date().timeIntervalSince1970 * 1000), senderVector: try mopti.read { try $0.vector() },
+                ranges: [origin: seq...seq], changeCount: 1, blocks: [block],
+                signatures: [SegmentSignature(signer: signer, bytes: ChangeBundle.signSegment(block, with: moptiKeys))])
+            let bytes = try bundle.sealed(by: moptiKeys, for: roster.roster.hub, roster: roster)
+            let (status, json) = try await hub.raw(.POST, HubAPI.bundles, token: moptiToken.text, body: bytes)
+            #expect(status == 403)
+            #expect((json?["error"] as? [String: Any])?["code"] as? String == "bad_signature")
+        }
+        #expect(try hub.replica.read { try $0.vector() }[kayes.site] == 1)
+        #expect(try hub.replica.read { try $0.vector() }[.hub] == 0)
+        // Kayes's own next change goes through: nobody took its seq.
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("status", "trained")]) }
+        #expect(try await hub.client(kayesToken).sync(kayes).acceptedByHub == 1)
+
+        // The roster over HTTP, and the revocation it carries: Mopti learns it at its next sync.
+        let (status, _) = try await hub.raw(.GET, HubAPI.roster, token: moptiToken.text)
+        #expect(status == 200)
+        let hubKeys = try hub.replica.hubKeyring().keys
+        try hub.replica.write {
+            try $0.revokeOffice(kayes.site)
+            try $0.publishRoster(hubKeys: hubKeys)
+        }
+        _ = try await hub.client(moptiToken).sync(mopti)
+        #expect(try mopti.read { try $0.roster() }?.roster.entry(of: kayes.site)?.revokedAfterSeq == 2)
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("phone", "+223 00 00 00 00")]) }
+        let stolen = try #require(try kayes.sealedBundle(for: mopti.site))
+        #expect(throws: BundleError.revokedSender(kayes.site)) { try mopti.importBundle(bytes: stolen.bytes) }
+        await #expect(throws: SyncError.self) { try await hub.client(kayesToken).sync(kayes) }
+        await hub.stop()
+    }
 }
