@@ -77,11 +77,18 @@ extension ChangeBundle {
             plain.raw(block)
             plain.raw(signature.bytes)
         }
-        let body = Zlib.compress(plain.bytes, level: level)
+        return try sealed(plain: plain.bytes, by: keys, for: addressee, roster: roster, level: level)
+    }
+
+    /// The file bytes in format 2 around a plain body given as bytes (the fuzzer's way to reach
+    /// the segment reader with damaged segments); `declaring` lies about its length if given.
+    package func sealed(plain: [UInt8], declaring declared: Int? = nil, by keys: SiteKeys, for addressee: SiteIdentity,
+                        roster: SignedRoster?, level: Int32 = 6) throws(BundleError) -> [UInt8] {
+        let body = Zlib.compress(plain, level: level)
         let rosterBytes = roster?.bytes ?? []
         var out = ByteWriter(capacity: body.count + rosterBytes.count + 512)
         writeHeader(to: &out, format: 2)
-        out.varint(UInt64(plain.bytes.count))
+        out.varint(UInt64(declared ?? plain.count))
         out.varint(UInt64(rosterBytes.count))
         out.raw(rosterBytes)
         out.varint(UInt64(body.count + ChangeBundle.sealOverhead))

@@ -32,6 +32,14 @@ public enum FuzzLayer: String, CaseIterable, Sendable, Comparable {
     /// One change block; when the blocks still decode, the header's count and ranges are rebuilt
     /// from them, so the bundle reaches the import.
     case consistent
+    /// Format 2: raw bytes of a signed and sealed file (the signatures catch nearly everything).
+    case sealed
+    /// Format 2: the plain body (signers, blocks, signatures) mutated, then sealed and signed again
+    /// by the sender, so that the segment reader and the segment signatures are reached.
+    case segments
+    /// Format 2: one block mutated and signed again by its origin, so that it passes every
+    /// signature and reaches the block decoder, the data model and the import.
+    case signed
     /// A change block given to `ChangeBlock.decode` alone.
     case block
 
@@ -80,10 +88,18 @@ public final class BundleFuzzer {
         var anatomy: BundleAnatomy?
         var blocks: [[UInt8]]
         var header: BundleHeader?
+        /// Its changes as format 2 segments (one per run of an origin's seqs), and a format 2 file
+        /// of them for the fuzz site: nil if its blocks do not decode.
+        var segments: [(block: [UInt8], origin: SiteName)]?
+        var sealed: [UInt8]?
     }
 
-    private let seeds: [Seed]
+    private var seeds: [Seed]
+    /// Imports of format 1 mutants: a replica of a network without keys (format 1 is read).
     private let replica: Replica
+    /// Imports of format 2 mutants: a replica holding the fuzz network's roster and keys.
+    private let sealedReplica: Replica
+    private let network = FuzzNetwork()
     /// Mutants stay below this size: large enough to hold every corpus input twice over.
     private let maximumLength: Int
 
@@ -92,7 +108,7 @@ public final class BundleFuzzer {
     /// nor from the future).
     public init(corpus: [FuzzInput], folder: URL) throws {
         precondition(!corpus.isEmpty, "empty fuzz corpus")
-        seeds = corpus.map { input in
+        var seeds: [Seed] = corpus.map { input in
             switch input.kind {
             case .block:
                 return Seed(input: input, anatomy: nil, blocks: [input.bytes], header: nil)
@@ -102,13 +118,32 @@ public final class BundleFuzzer {
                             header: try? ChangeBundle.header(of: input.bytes))
             }
         }
+        self.seeds = []
         maximumLength = 2 * (corpus.map(\.bytes.count).max() ?? 0) + 4096
-        replica = try Replica.create(at: folder.appendingPathComponent("fuzz.sqlite").path, site: SiteName("fuzz"),
-                                     network: "0123456789abcdef0123456789abcdef",
-                                     clock: FixedClock(millis: 1_790_000_300_000))
+        replica = try Replica.create(at: folder.appendingPathComponent("fuzz.sqlite").path, site: FuzzNetwork.site,
+                                     network: FuzzNetwork.networkID, clock: FixedClock(millis: 1_790_000_300_000))
+        sealedReplica = try Replica.create(at: folder.appendingPathComponent("fuzz-2.sqlite").path, site: FuzzNetwork.site,
+                                           network: FuzzNetwork.networkID, clock: FixedClock(millis: 1_790_000_300_000))
+        try network.keys(of: FuzzNetwork.site).write(to: sealedReplica.keyFilePath)
+        try sealedReplica.write { [network] in try $0.keep(network.roster) }
+        let network = self.network
+        seeds = seeds.map { seed in
+            var seed = seed
+            guard let header = seed.header, seed.input.kind == .bundle,
+                let changes = try? seed.blocks.flatMap({ try ChangeBlock.decode($0) }), !changes.isEmpty
+            else { return seed }
+            let sorted = changes.sorted { $0.origin != $1.origin ? $0.origin < $1.origin : $0.seq < $1.seq }
+            seed.segments = SeqRun.runs(in: sorted).map { (ChangeBlock.encode(Array(sorted[$0.indices])), $0.origin) }
+            seed.sealed = try? network.file(header, segments: seed.segments!.map { ($0.block, $0.origin, nil) })
+            return seed
+        }
+        self.seeds = seeds
     }
 
-    deinit { try? replica.close() }
+    deinit {
+        try? replica.close()
+        try? sealedReplica.close()
+    }
 
     /// Runs `iterations` executions from `start`; `progress` is called every `every` executions.
     public func run(seed: UInt64, iterations: Int, from start: Int = 0, every: Int = 10_000,
@@ -146,36 +181,42 @@ public final class BundleFuzzer {
             return
         }
 
+        let sealed = [.sealed, .segments, .signed].contains(layer)
+        let target = sealed ? sealedReplica : replica
+        let keyring = sealed ? network.keyring : nil
         let header = try? ChangeBundle.header(of: bytes)
         let bundle: ChangeBundle
         do {
-            bundle = try ChangeBundle(decoding: bytes)
+            bundle = try ChangeBundle(decoding: bytes, keyring: keyring)
         } catch {
             note("bundle: \(error)")
             return
         }
         if header != bundle.header { finding("header(of:) reads another header than the decoder") }
-        if (try? ChangeBundle(decoding: bundle.encodedFormat1(level: 1))) != bundle { finding("a decoded bundle does not re-encode to itself") }
+        let again = bundle.format == 1 ? bundle.encodedFormat1(level: 1) : try? network.reseal(bundle)
+        if (again.flatMap { try? ChangeBundle(decoding: $0, keyring: keyring) }) != bundle {
+            finding("a decoded bundle does not re-encode to itself")
+        }
 
-        let before = try snapshot()
+        let before = try snapshot(target)
         report.imports += 1
         do {
-            let imported = try replica.importBundle(bundle)
+            let imported = try target.importBundle(bundle)
             if !imported.isReplay { report.importsApplied += 1 }
             note(imported.isReplay ? "import: replay" : "import: merged")
         } catch let error as BundleError {
             note("import: \(error)")
-            if try snapshot() != before { finding("a refused import changed the replica: \(error)") }
+            if try snapshot(target) != before { finding("a refused import changed the replica: \(error)") }
         } catch let error as StoreError {
             note("import: \(BundleFuzzer.kind(of: error))")
-            if try snapshot() != before { finding("a refused import changed the replica: \(error)") }
+            if try snapshot(target) != before { finding("a refused import changed the replica: \(error)") }
         } catch {
             finding("import threw \(type(of: error)): \(error)")
         }
     }
 
     /// What a failed import must leave as it was.
-    private func snapshot() throws -> [String] {
+    private func snapshot(_ replica: Replica) throws -> [String] {
         try replica.read { r in [String(describing: try r.vector()), try r.dumpJSON(), try r.network() ?? ""] }
     }
 
@@ -190,6 +231,9 @@ public final class BundleFuzzer {
         guard let anatomy = seed.anatomy else {
             let block = seed.blocks.isEmpty ? seed.input.bytes : seed.blocks[rng.below(seed.blocks.count)]
             return (.block, mutate(block, other.blocks.first ?? other.input.bytes))
+        }
+        if let segments = seed.segments, let file = seed.sealed, let header = seed.header, rng.oneIn(3) {
+            return sealedMutant(header, segments, file, other: other, using: &rng)
         }
         let roll = rng.below(100)
         switch roll {
@@ -242,6 +286,31 @@ public final class BundleFuzzer {
                             createdAt: header.createdAt, schemaVersion: header.schemaVersion,
                             senderVector: header.senderVector, ranges: ranges, changeCount: decoded.count,
                             blocks: blocks).encodedFormat1(level: 1)
+    }
+
+    /// A format 2 mutant of a seed: the sealed file's bytes, the plain body re-sealed, or a block
+    /// signed again by its origin.
+    private func sealedMutant(_ header: BundleHeader, _ segments: [(block: [UInt8], origin: SiteName)], _ file: [UInt8],
+                              other: Seed, using rng: inout FuzzRandom) -> (FuzzLayer, [UInt8]) {
+        func mutate(_ bytes: [UInt8], _ partner: [UInt8]) -> [UInt8] {
+            Mutator.mutate(bytes, other: partner, maximumLength: maximumLength, using: &rng).bytes
+        }
+        switch rng.below(3) {
+        case 0:
+            return (.sealed, mutate(file, other.sealed ?? other.input.bytes))
+        case 1:
+            let plain = network.plain(segments.map { ($0.block, $0.origin, nil) })
+            let otherPlain = other.segments.map { network.plain($0.map { ($0.block, $0.origin, nil) }) } ?? other.input.bytes
+            let declared: Int? = rng.oneIn(8) ? Int(Mutator.interestingNumbers[rng.below(10)]) : nil
+            return (.segments, (try? network.file(header, plain: mutate(plain, otherPlain), declaring: declared)) ?? file)
+        default:
+            var parts = segments.map { (block: $0.block, origin: $0.origin, signer: Optional<SiteName>.none) }
+            let k = rng.below(parts.count)
+            parts[k].block = mutate(parts[k].block, other.blocks.first ?? other.input.bytes)
+            // Now and then signed by another office than its origin, or by the hub.
+            if rng.oneIn(6) { parts[k].signer = rng.oneIn(2) ? .hub : FuzzNetwork.sites[rng.below(FuzzNetwork.sites.count)] }
+            return (.signed, (try? network.file(header, segments: parts)) ?? file)
+        }
     }
 
     // MARK: Outcomes

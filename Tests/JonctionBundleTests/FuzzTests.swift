@@ -63,10 +63,24 @@ struct FuzzTests {
     func replay() throws {
         let dir = TemporaryDirectory("fuzz-replay")
         let fuzzer = try BundleFuzzer(corpus: FuzzCorpus.load(Self.corpusFolder), folder: dir.url)
-        for index in [0, 7, 1234] {
+        var resealed = 0
+        for index in Array(0..<60) + [1234] {
             let a = fuzzer.mutant(seed: 5, index: index), b = fuzzer.mutant(seed: 5, index: index)
-            #expect(a.layer == b.layer && a.bytes == b.bytes)
+            #expect(a.layer == b.layer)
+            if a.layer == .segments || a.layer == .signed {
+                // Sealed anew: HPKE draws a fresh ephemeral key, so the sealed bytes differ; what
+                // they hold, and so what the reader makes of them, does not.
+                resealed += 1
+                let keyring = try #require(try Replica.open(at: dir.url.appendingPathComponent("fuzz-2.sqlite").path).keyring())
+                func outcome(_ bytes: [UInt8]) -> String {
+                    do { return "\(try ChangeBundle(decoding: bytes, keyring: keyring).changes)" } catch { return "\(error)" }
+                }
+                #expect(outcome(a.bytes) == outcome(b.bytes), "execution \(index)")
+            } else {
+                #expect(a.bytes == b.bytes, "execution \(index)")
+            }
         }
+        #expect(resealed > 0)
         #expect(fuzzer.mutant(seed: 5, index: 1).bytes != fuzzer.mutant(seed: 6, index: 1).bytes)
     }
 
