@@ -73,8 +73,9 @@ struct DemoStory {
                     "     ✓ \(r.apply.applied) changes merged (\(lang.list(ranges)))\(r.apply.conflicts.isEmpty ? "" : ", \(r.apply.conflicts.count) conflict(s)")")
             case .replay:
                 say("     = déjà importé : rien à faire", "     = already imported: nothing to do")
-            case .notForUs:
-                break
+            case .notForUs(let header):
+                say("     → \(outcome.url.lastPathComponent) laissé sur la clé pour \(header.addressee) : scellé pour lui, illisible ici",
+                    "     → \(outcome.url.lastPathComponent) left on the stick for \(header.addressee): sealed to it, unreadable here")
             case .refused(let error):
                 say("     ✗ \(outcome.url.lastPathComponent) refusé : \(error.message(lang))",
                     "     ✗ \(outcome.url.lastPathComponent) refused: \(error.message(lang))")
@@ -89,6 +90,36 @@ struct DemoStory {
         say("   Chaque site a ses clés (signature Ed25519, scellement X25519) ; le pôle inscrit celles des bureaux et signe la liste des sites, que chaque bureau reçoit avec son fichier d’adhésion.",
             "   Each site has its keys (Ed25519 signing, X25519 sealing); the hub enrols the offices' keys and signs the site roster, which each office gets with its join file.")
         command("hub enroll --db hub.sqlite kayes --identity \"jonction-site kayes …\"   puis   join --db kayes.sqlite adhesion-kayes.txt")
+    }
+
+    /// 9. Gao's laptop is stolen: revoked at the hub, its thief's sticks are refused everywhere the
+    /// roster reaches, and what Gao sent before stays valid.
+    func stolenLaptop(_ gao: Replica, hub: Replica, mopti: Replica) throws {
+        say("\n9. Le portable de Gao est volé. Le pôle le révoque : la liste des sites le dit, signée par le pôle.",
+            "\n9. Gao's laptop is stolen. The hub revokes it: the site roster says so, signed by the hub.")
+        let hubKeys = try SiteKeys.read(from: hub.keyFilePath)
+        try hub.write {
+            try $0.revokeOffice(gao.site)
+            try $0.publishRoster(hubKeys: hubKeys)
+            try $0.put(table: "opportunity", id: "opp-01", fields: [("places", "5")])
+        }
+        command("hub revoke --db hub.sqlite gao")
+        try gao.write { try $0.put(table: "candidate", id: "gao-c01", fields: [("phone", "+223 00 00 00 00")]) }
+        say("   Le voleur modifie une fiche et prépare des clés pour le pôle et pour Mopti :",
+            "   The thief edits a record and makes sticks for the hub and for Mopti:")
+        let stolen = try stick("cle-9-voleur")
+        try carry(gao, to: .hub, on: stolen)
+        try carry(gao, to: SiteName("mopti"), on: stolen)
+        try receive(hub, stolen)
+        say("   Le pôle envoie à Mopti ses nouveautés, et avec elles la liste des sites :",
+            "   The hub sends Mopti what is new, and with it the site roster:")
+        let back = try stick("cle-9-pole-mopti")
+        try carry(hub, to: SiteName("mopti"), on: back)
+        try receive(mopti, back)
+        try receive(mopti, stolen)
+        let phone = try mopti.read { try $0.get(table: "candidate", id: "gao-c01") }.state[Schema.V1.candidate.phone]
+        say("   Chez Mopti, la fiche gao-c01 n’a pas changé (\(phone.isNull ? "—" : phone.display)) ; ce que Gao avait envoyé avant le vol reste valable.",
+            "   At Mopti, record gao-c01 did not change (\(phone.isNull ? "—" : phone.display)); what Gao sent before the theft stays valid.")
     }
 
     func tell() throws {
@@ -116,12 +147,29 @@ struct DemoStory {
             "\n2. No road to Bamako from Kayes this week: a driver takes a stick to Mopti.")
         let stick1 = try stick("cle-1-kayes-mopti")
         try carry(kayes, to: SiteName("mopti"), on: stick1)
+        try carry(kayes, to: .hub, on: stick1)
+        let names = dataset.records.compactMap { record -> String? in
+            guard record.table == "candidate", record.id.hasPrefix("kayes-"),
+                case .text(let name)? = record.fields.first(where: { $0.0 == "family_name" })?.1 else { return nil }
+            return name
+        }
+        let files = try stick1.files()
+        let exposed = try files.contains { file in
+            let bytes = try Mailbag.read(file)
+            return names.contains { name in bytes.firstRange(of: Array(name.utf8)) != nil || file.lastPathComponent.contains(name) }
+        }
+        say("   Les paquets sont signés par Kayes et scellés pour leur destinataire : aucun des \(names.count) noms de ses candidats ne se lit sur la clé\(exposed ? " (SI : défaut !)" : "").",
+            "   The bundles are signed by Kayes and sealed to their addressee: none of its \(names.count) candidates' names can be read on the stick\(exposed ? " (YES: a defect!)" : "").")
+        if exposed { throw DemoError.diverged }
         try receive(mopti, stick1)
-        say("   Mopti garde et fait suivre les changements de Kayes (relais) : sa clé pour le pôle les contient.",
-            "   Mopti keeps and forwards Kayes's changes (relay): its stick for the hub carries them.")
+        say("   Mopti garde et fait suivre les changements de Kayes (relais), avec la signature de Kayes : sa clé pour le pôle les contient.",
+            "   Mopti keeps and forwards Kayes's changes (relay), with Kayes's signature: its stick for the hub carries them.")
         let stick2 = try stick("cle-2-mopti-pole")
         try carry(mopti, to: .hub, on: stick2)
         try receive(hub, stick2)
+        say("   La clé de Kayes arrive aussi au pôle, qui ouvre le paquet scellé pour lui :",
+            "   Kayes's stick reaches the hub too, which opens the bundle sealed to it:")
+        try receive(hub, stick1)
 
         // 3. Gao: a damaged copy is refused, the good one is taken.
         say("\n3. La clé de Gao est retirée pendant la copie : le paquet est tronqué.",
@@ -233,6 +281,7 @@ struct DemoStory {
         } else {
             throw DemoError.diverged
         }
+        try stolenLaptop(gao, hub: hub, mopti: mopti)
         say("À essayer : jonction status --db \(path("kayes.sqlite")) ; jonction conflicts --db \(path("hub.sqlite"))",
             "Try: jonction status --db \(path("kayes.sqlite")) ; jonction conflicts --db \(path("hub.sqlite"))")
     }
