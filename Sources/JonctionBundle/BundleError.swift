@@ -51,6 +51,9 @@ public enum BundleError: Error, Sendable, Equatable {
     case unknownAddressee(SiteName)
     /// Nor for a revoked one.
     case revokedAddressee(SiteName)
+    /// This site's keys are not those the roster lists for it (or it is not listed): what it signed
+    /// would be refused everywhere, so it does not write.
+    case keysNotEnrolled(SiteName)
 }
 
 extension BundleError: UserFacingError {
@@ -66,11 +69,11 @@ extension BundleError: UserFacingError {
             return lang.pick("paquet incomplet (copie interrompue ?). Recopiez-le depuis le poste d’origine, ou refaites l’export.",
                              "incomplete bundle (interrupted copy?). Copy it again from the sending machine, or export again.")
         case .damaged:
-            return lang.pick("paquet endommagé (la somme de contrôle SHA-256 ne correspond pas). Recopiez-le, ou refaites l’export sur le poste d’origine.",
-                             "damaged bundle (the SHA-256 checksum does not match). Copy it again, or export again on the sending machine.")
+            return lang.pick("paquet endommagé (ses octets ne sont plus ceux qui ont été écrits). Recopiez-le, ou refaites l’export sur le poste d’origine.",
+                             "damaged bundle (its bytes are no longer those that were written). Copy it again, or export again on the sending machine.")
         case .malformed(let detail):
-            return lang.pick("paquet incohérent malgré une somme de contrôle correcte (\(detail)) : il a été écrit par un programme défectueux. Signalez-le à l’administrateur du pôle.",
-                             "inconsistent bundle despite a correct checksum (\(detail)): a faulty program wrote it. Report it to the hub administrator.")
+            return lang.pick("paquet incohérent, bien qu’intact (\(detail)) : il a été écrit par un programme défectueux. Signalez-le à l’administrateur du pôle.",
+                             "inconsistent bundle, though intact (\(detail)): a faulty program wrote it. Report it to the hub administrator.")
         case .newerSchema(let v):
             return lang.pick("paquet écrit avec le modèle de données version \(v), plus récent que celui de ce poste. Mettez Jonction à jour.",
                              "bundle written with data model version \(v), newer than this machine's. Update Jonction.")
@@ -132,6 +135,10 @@ extension BundleError: UserFacingError {
         case .revokedAddressee(let site):
             return lang.pick("« \(site) » a été révoqué par le pôle : aucun paquet ne lui est écrit.",
                              "“\(site)” was revoked by the hub: no bundle is written for it.")
+        case .keysNotEnrolled(let site):
+            return lang.pick(
+                "les clés de ce poste ne sont pas celles que la liste des sites du pôle donne à « \(site) » (ou « \(site) » n’y figure pas) : ses paquets seraient refusés partout, rien n’a été écrit. Donnez au pôle l’identité affichée par « jonction keys » (« jonction hub enroll --identity »), puis faites « jonction join » avec le nouveau fichier d’adhésion.",
+                "this machine's keys are not those the hub's site roster gives “\(site)” (or “\(site)” is not in it): its bundles would be refused everywhere, nothing was written. Give the hub the identity “jonction keys” shows (“jonction hub enroll --identity”), then run “jonction join” with the new join file.")
         case .overLimits(let changes, let plainLength):
             return lang.pick(
                 "paquet trop volumineux (\(changes) changement(s), \(plainLength) octets une fois décompressé ; un paquet porte au plus \(ChangeBundle.maximumChangeCount) changements et \(ChangeBundle.maximumPlainLength >> 20) Mio). Le programme qui l’a écrit aurait dû le découper : mettez Jonction à jour sur le poste d’origine et refaites l’export.",

@@ -30,40 +30,4 @@ extension ChangeBundle {
         public static let standard = Limits(fileSize: maximumSize, plainLength: maximumPlainLength,
                                             changeCount: maximumChangeCount)
     }
-
-    /// Whether this bundle, once encoded, stays within `limits` whatever zlib makes of its body
-    /// (checked before compressing it).
-    public func fits(_ limits: Limits) -> Bool {
-        let plain = plainLength
-        guard header.changeCount <= limits.changeCount, plain <= limits.plainLength else { return false }
-        var head = ByteWriter()
-        writeHeader(to: &head)
-        // The two lengths, the body at zlib's worst, the checksum.
-        let worstFile = head.bytes.count + 20 + Zlib.worstCompressedSize(plain) + 32
-        return worstFile <= limits.fileSize
-    }
-
-    /// `ranges` cut, in origin then seq order, into pieces of at most `maximum` changes each.
-    static func split(_ ranges: [SiteName: ClosedRange<UInt64>], maximum: Int) -> [[SiteName: ClosedRange<UInt64>]] {
-        precondition(maximum >= 1)
-        var parts: [[SiteName: ClosedRange<UInt64>]] = []
-        var part: [SiteName: ClosedRange<UInt64>] = [:], room = maximum
-        for (origin, seqs) in ranges.sorted(by: { $0.key < $1.key }) {
-            var first = seqs.lowerBound
-            while first <= seqs.upperBound {
-                let last = seqs.upperBound - first < UInt64(room) ? seqs.upperBound : first + UInt64(room) - 1
-                part[origin] = first...last
-                room -= Int(last - first + 1)
-                if room == 0 {
-                    parts.append(part)
-                    part = [:]
-                    room = maximum
-                }
-                if last == seqs.upperBound { break }
-                first = last + 1
-            }
-        }
-        if !part.isEmpty { parts.append(part) }
-        return parts
-    }
 }

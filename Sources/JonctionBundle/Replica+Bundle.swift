@@ -124,6 +124,9 @@ extension ReplicaTransaction {
                                limits: ChangeBundle.Limits = .standard, atMost: Int = .max,
                                level: Int32 = 6) throws -> [SealedBundle] {
         let roster = keyring.roster.roster
+        guard roster.identity(of: replica.site)?.signing.rawRepresentation == keyring.keys.signing.publicKey.rawRepresentation
+        else { throw BundleError.keysNotEnrolled(replica.site) }
+        if let entry = roster.entry(of: replica.site), !entry.isActive { throw BundleError.revokedSender(replica.site) }
         guard let identity = roster.identity(of: addressee) else { throw BundleError.unknownAddressee(addressee) }
         if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }
         try signPending(with: keyring, limits: limits)

@@ -187,7 +187,15 @@ struct SignatureTests {
         try SiteKeys.generate(for: stranger.site).write(to: stranger.keyFilePath)
         try stranger.write { try $0.keep(roster(hub)) }
         try stranger.write { try $0.put(table: "candidate", id: "inconnu-c01", fields: [("family_name", "X")]) }
-        #expect(throws: BundleError.unknownSender(stranger.site)) { try hub.importBundle(bytes: stranger.sealedBundle(for: .hub)!.bytes) }
+        // Jonction does not write for a site the roster does not list; another program could.
+        #expect(throws: BundleError.keysNotEnrolled(stranger.site)) { try stranger.sealedBundle(for: .hub) }
+        let strangerRing = Keyring(keys: try keys(stranger), roster: try roster(hub))
+        let crafted = try stranger.write { tx -> ChangeBundle in
+            try tx.signPending(with: strangerRing)
+            return try #require(try tx.makeBundle(for: .hub))
+        }
+        let craftedBytes = try crafted.sealed(by: keys(stranger), for: roster(hub).roster.hub, roster: roster(hub))
+        #expect(throws: BundleError.unknownSender(stranger.site)) { try hub.importBundle(bytes: craftedBytes) }
         // A bundle carrying a roster signed by another hub.
         let otherHub = SiteKeys.generate(for: .hub)
         let fake = Roster(network: "", issuedAt: 1 << 40, hub: otherHub.identity, offices: [])
@@ -196,5 +204,10 @@ struct SignatureTests {
         let bundle = try #require(try kayes.sealedBundle(for: .hub)).bundle
         let bytes = try bundle.sealed(by: keys(kayes), for: roster(kayes).roster.hub, roster: signedFake)
         #expect(throws: BundleError.roster(.otherHub)) { try hub.importBundle(bytes: bytes) }
+        // Keys made again on the office without enrolling them: it does not write what all would refuse.
+        try FileManager.default.removeItem(atPath: kayes.keyFilePath)
+        try SiteKeys.generate(for: kayes.site).write(to: kayes.keyFilePath)
+        let error = #expect(throws: BundleError.keysNotEnrolled(kayes.site)) { try kayes.sealedBundle(for: .hub) }
+        #expect(error?.message(.fr).contains("jonction hub enroll --identity") == true)
     }
 }
