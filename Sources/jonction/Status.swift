@@ -1,6 +1,30 @@
 import ArgumentParser
 import Jonction
+import JonctionBundle
 import JonctionStore
+
+/// What the replica's roster says of the network and of this site (protocol.md §7), for `status`.
+struct RosterStanding {
+    enum Keys: String { case match, different, missing }
+    var roster: Roster?
+    /// Listed active, listed revoked, or absent (nil roster: not joined).
+    var listed: Bool
+    var revoked: Bool
+    var keys: Keys
+
+    init(_ replica: Replica) throws {
+        roster = try replica.read { try $0.roster() }?.roster
+        let identity = roster?.identity(of: replica.site)
+        listed = identity != nil
+        revoked = roster?.entry(of: replica.site).map { !$0.isActive } ?? false
+        if let own = try? SiteKeys.read(from: replica.keyFilePath) {
+            keys = identity.map { $0.signing.rawRepresentation == own.signing.publicKey.rawRepresentation } ?? false
+                ? .match : .different
+        } else {
+            keys = .missing
+        }
+    }
+}
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +39,9 @@ struct Status: ParsableCommand {
         let lang = options.language
         try options.withReplica(.readOnly) { replica in
             let s = try replica.read { try $0.status() }
+            let standing = try RosterStanding(replica)
             if json {
-                printJSON(s)
+                printJSON(s, standing)
                 return
             }
             print(lang.pick("Réplica       : \(s.path)", "Replica       : \(s.path)"))
@@ -49,13 +74,30 @@ struct Status: ParsableCommand {
                                     "  \(p.site) — contact \(HLC(millis: p.lastContact).englishDate); \(ack)"))
                 }
             }
+            if let roster = standing.roster {
+                let revoked = roster.offices.filter { !$0.isActive }.count
+                let me = standing.revoked ? lang.pick("révoqué", "revoked") : standing.listed ? lang.pick("inscrit", "enrolled")
+                    : lang.pick("absent de la liste", "not in the roster")
+                let keys = [RosterStanding.Keys.match: lang.pick("clés conformes", "keys match"),
+                            .different: lang.pick("clés DIFFÉRENTES", "keys DIFFER"), .missing: lang.pick("fichier de clés absent", "key file missing")][standing.keys]!
+                print(lang.pick(
+                    "Liste des sites : du \(HLC(millis: roster.issuedAt).frenchDate), \(roster.offices.count) bureau(x) dont \(revoked) révoqué(s) ; ce site : \(me), \(keys)",
+                    "Site roster   : of \(HLC(millis: roster.issuedAt).englishDate), \(roster.offices.count) office(s), \(revoked) revoked; this site: \(me), \(keys)"))
+                if standing.keys != .match || standing.revoked {
+                    printError(lang.pick("Attention : ", "Warning: ") + (standing.revoked
+                        ? BundleError.revokedSender(s.site).message(lang) : BundleError.keysNotEnrolled(s.site).message(lang)))
+                }
+            } else {
+                print(lang.pick("Liste des sites : aucune (ce poste n’a pas rejoint le réseau : jonction join)",
+                                "Site roster   : none (this machine has not joined the network: jonction join)"))
+            }
             if s.clockVerdict != .trusted {
                 printError(lang.pick("Attention : ", "Warning: ") + StoreError.clockDoubtful(s.clockVerdict).message(lang))
             }
         }
     }
 
-    private func printJSON(_ s: ReplicaStatus) {
+    private func printJSON(_ s: ReplicaStatus, _ standing: RosterStanding) {
         var out = CanonicalJSON()
         out.beginObject()
         out.key("clock"); out.integer(s.clock.rawValue)
@@ -82,6 +124,19 @@ struct Status: ParsableCommand {
         }
         out.endArray()
         out.key("restoring"); out.bool(s.restoring)
+        out.key("roster")
+        if let roster = standing.roster {
+            out.beginObject()
+            out.key("issued_at"); out.string(HLC.iso8601(millis: roster.issuedAt))
+            out.key("keys"); out.string(standing.keys.rawValue)
+            out.key("offices"); out.integer(roster.offices.count)
+            out.key("revoked"); out.integer(roster.offices.filter { !$0.isActive }.count)
+            out.key("site_listed"); out.bool(standing.listed)
+            out.key("site_revoked"); out.bool(standing.revoked)
+            out.endObject()
+        } else {
+            out.null()
+        }
         out.key("schema_version"); out.integer(s.schemaVersion)
         out.key("site"); out.string(s.site.rawValue)
         out.key("tables")

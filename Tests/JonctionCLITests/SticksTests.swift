@@ -15,6 +15,9 @@ struct SticksTests {
     @Test("trois réplicas échangent des clés dans le désordre, une clé vidée deux fois, un fichier abîmé : ils convergent")
     func handExchange() throws {
         try cli.network(["kayes", "mopti"])
+        let status = try run("status", "--db", "kayes.sqlite", "--json").stdout
+        #expect(status.contains(#""keys":"match","offices":2,"revoked":0,"site_listed":true,"site_revoked":false"#), "\(status)")
+        #expect(try run("status", "--db", "kayes.sqlite").stdout.contains("ce site : inscrit, clés conformes"))
         try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Sissoko", "status=registered")
         try run("put", "--db", "mopti.sqlite", "candidate", "mopti-c01", "family_name=Dicko", "notes=a=b")
         try run("put", "--db", "hub.sqlite", "opportunity", "opp-01", "kind=job", "places=3", "region=Mopti")
@@ -74,7 +77,8 @@ struct SticksTests {
     func refusals() throws {
         try run("init", "--db", "k.sqlite", "--site", "kayes")
         try run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "status=registered")
-        // Not joined yet: nothing can be sealed, and the message says what to do.
+        // Not joined yet: no roster, nothing can be sealed, and the message says what to do.
+        #expect(try run("status", "--db", "k.sqlite", "--json").stdout.contains(#""roster":null"#))
         var r0 = try cli.run("export", "--db", "k.sqlite", "--to", ".")
         #expect(r0.status == 1 && r0.stderr.contains("jonction join"))
         r0 = try cli.run("export", "--db", "k.sqlite", "--to", ".", "--lang", "en")
