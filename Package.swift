@@ -97,7 +97,10 @@ let package = Package(
         ),
         .testTarget(
             name: "JonctionBundleTests",
-            dependencies: ["Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport"]
+            dependencies: [
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
         .testTarget(
             name: "JonctionHubTests",

@@ -53,7 +53,7 @@ extension ReplicaAccess {
     /// them, `full`), from every origin, in as few bundles as `limits` allow (protocol.md §5.2):
     /// one, unless there is more than a bundle may carry. Each carries whole signed segments (§5.3),
     /// contiguous seqs of each origin, and the whole vector. Changes not yet signed are not sent: see
-    /// `sealedBundles`, which signs first. An office sends another origin's changes only as far as it
+    /// `bundles(for:keyring:)`, which signs first. An office sends another origin's changes only as far as it
     /// holds them signed; the hub attests the rest. Empty when there is nothing to send.
     /// `reserve` is room kept in each file (for the roster it carries).
     package func makeBundles(for addressee: SiteName, full: Bool = false, limits: ChangeBundle.Limits = .standard,
@@ -118,34 +118,42 @@ extension ReplicaTransaction {
         }
     }
 
-    /// Signs what is pending, then makes the bundles for `addressee` and seals each to it (format 2):
-    /// see `makeBundles`. The addressee must be in the roster, and active.
-    package func sealedBundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
-                               limits: ChangeBundle.Limits = .standard, atMost: Int = .max,
-                               level: Int32 = 6) throws -> [SealedBundle] {
+    /// Signs what is pending, then makes the bundles for `addressee` (format 2, not sealed yet: see
+    /// `Keyring.seal`, which may run after the transaction): see `makeBundles`. This site's keys must
+    /// be those its roster lists; the addressee must be in the roster, and active.
+    package func bundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
+                         limits: ChangeBundle.Limits = .standard, atMost: Int = .max) throws -> [ChangeBundle] {
         let roster = keyring.roster.roster
         guard roster.identity(of: replica.site)?.signing.rawRepresentation == keyring.keys.signing.publicKey.rawRepresentation
         else { throw BundleError.keysNotEnrolled(replica.site) }
         if let entry = roster.entry(of: replica.site), !entry.isActive { throw BundleError.revokedSender(replica.site) }
-        guard let identity = roster.identity(of: addressee) else { throw BundleError.unknownAddressee(addressee) }
+        guard roster.identity(of: addressee) != nil else { throw BundleError.unknownAddressee(addressee) }
         if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }
         try signPending(with: keyring, limits: limits)
         return try makeBundles(for: addressee, full: full, limits: limits, atMost: atMost,
-                               reserve: keyring.roster.bytes.count, roster: roster).map { bundle in
-            SealedBundle(bundle: bundle, bytes: try bundle.sealed(by: keyring.keys, for: identity, roster: keyring.roster, level: level))
-        }
+                               reserve: keyring.roster.bytes.count, roster: roster)
+    }
+}
+
+extension Keyring {
+    /// A bundle this site wrote, sealed to its addressee (as the roster lists it) and signed: the
+    /// file bytes of format 2. Pure CPU work: outside any transaction.
+    public func seal(_ bundle: ChangeBundle, level: Int32 = 6) throws(BundleError) -> SealedBundle {
+        guard let identity = roster.roster.identity(of: bundle.addressee) else { throw .unknownAddressee(bundle.addressee) }
+        return SealedBundle(bundle: bundle, bytes: try bundle.sealed(by: keys, for: identity, roster: roster, level: level))
     }
 }
 
 extension Replica {
-    /// The bundles for `addressee`, signed and sealed (format 2): see `ReplicaTransaction.sealedBundles`.
+    /// The bundles for `addressee`, signed and sealed (format 2): `ReplicaTransaction.bundles` in one
+    /// transaction, then `Keyring.seal` outside it.
     /// `keyring` is this site's (`keyring()`) unless given.
     public func sealedBundles(for addressee: SiteName, keyring: Keyring? = nil, full: Bool = false,
                               limits: ChangeBundle.Limits = .standard, atMost: Int = .max,
                               level: Int32 = 6) throws -> [SealedBundle] {
         guard let keyring = try keyring ?? self.keyring() else { throw BundleError.noKeyring }
-        return try write { try $0.sealedBundles(for: addressee, keyring: keyring, full: full, limits: limits,
-                                                atMost: atMost, level: level) }
+        let bundles = try write { try $0.bundles(for: addressee, keyring: keyring, full: full, limits: limits, atMost: atMost) }
+        return try bundles.map { try keyring.seal($0, level: level) }
     }
 
     /// The first of `sealedBundles`, nil when there is nothing to send.

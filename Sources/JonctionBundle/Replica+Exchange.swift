@@ -57,10 +57,10 @@ extension Replica {
             let made = try await offload { () throws -> (bundles: [([UInt8], Int)], vector: VersionVector) in
                 guard let keyring = try self.keyring() else { throw BundleError.noKeyring }
                 let (bundles, vector) = try self.write { tx in
-                    let bundles = try tx.sealedBundles(for: peer, keyring: keyring, full: full)
-                    return (bundles, try bundles.first?.bundle.senderVector ?? tx.vector())
+                    let bundles = try tx.bundles(for: peer, keyring: keyring, full: full)
+                    return (bundles, try bundles.first?.senderVector ?? tx.vector())
                 }
-                return (bundles.map { ($0.bytes, $0.bundle.changeCount) }, vector)
+                return (try bundles.map { (try keyring.seal($0).bytes, $0.changeCount) }, vector)
             }
             guard !made.bundles.isEmpty else { return .nothingToSend(vector: made.vector) }
             let parcels = made.bundles.map { Parcel(name: "\(site) → \(peer)", bytes: $0.0) }

@@ -42,3 +42,24 @@ extension Replica {
         return Keyring(keys: keys, roster: roster)
     }
 }
+
+extension ReplicaAccess {
+    /// The signed segments of the log whose signature does not verify against the roster (protocol.md
+    /// §5.3): altered in the replica since they were taken in. Such a segment would make every
+    /// bundle that carries it refused. Empty without a roster.
+    public func badlySignedSegments() throws -> [(origin: SiteName, seqs: ClosedRange<UInt64>)] {
+        guard let roster = try roster()?.roster else { return [] }
+        var bad: [(origin: SiteName, seqs: ClosedRange<UInt64>)] = []
+        try forEachSignedSegment { segment in
+            let signer = segment.signature.signer
+            let key = signer == segment.origin || signer == roster.hub.site ? roster.signingKey(of: signer, for: segment.seqs) : nil
+            let valid = key?.isValidSignature(segment.signature.bytes, for: ChangeBundle.segmentMessage(segment.block)) ?? false
+            let matches = (try? ChangeBlock.decode(segment.block)).map { changes in
+                changes.first?.origin == segment.origin && changes.first?.seq == segment.seqs.lowerBound
+                    && changes.last?.seq == segment.seqs.upperBound && SeqRun.runs(in: changes).count == 1
+            } ?? false
+            if !valid || !matches { bad.append((segment.origin, segment.seqs)) }
+        }
+        return bad
+    }
+}

@@ -36,7 +36,7 @@ public struct HubService: Sendable {
     /// office's contact in one transaction, which also reads the vector the answer acknowledges.
     public func upload(_ bytes: [UInt8], from office: SiteName) throws -> UploadAnswer {
         // The header first: a bundle for another site, or in another's name, is refused before
-        // anything is opened. Then every signature (protocol.md §5.6): no office writes under
+        // anything is opened. Then every signature (protocol.md §5.5): no office writes under
         // another's origin or the hub's, nor takes their seqs.
         let header = try ChangeBundle.header(of: bytes)
         guard header.sender == office else { throw HubFailure.wrongSender(token: office, bundle: header.sender) }
@@ -70,9 +70,11 @@ public struct HubService: Sendable {
         // again once it holds it (`Replica.exchange`). With it, what the hub holds, in one snapshot.
         let keyring = try replica.hubKeyring()
         let (bundle, vector) = try replica.write { hub in
-            let bundle = try hub.sealedBundles(for: office, keyring: keyring, limits: limits, atMost: 1).first
-            return (bundle, try bundle?.bundle.senderVector ?? hub.vector())
+            let bundle = try hub.bundles(for: office, keyring: keyring, limits: limits, atMost: 1).first
+            return (bundle, try bundle?.senderVector ?? hub.vector())
         }
-        return DownloadAnswer(bundle: bundle?.bytes, holds: Acknowledgement(vector: vector, writtenAt: replica.clock.nowMillis()))
+        // Sealed once the transaction is over: other writers need not wait for it.
+        return DownloadAnswer(bundle: try bundle.map { try keyring.seal($0).bytes },
+                              holds: Acknowledgement(vector: vector, writtenAt: replica.clock.nowMillis()))
     }
 }

@@ -21,10 +21,11 @@ public struct SignedSegment: Sendable, Equatable {
 }
 
 extension ReplicaTransaction {
-    /// The most changes one signed segment holds: four segments fill a bundle (§5.2).
-    package static let segmentChangeLimit = 1 << 16
+    /// The most changes one signed segment holds: as many as a bundle carries (§5.2), so that a large
+    /// transaction stays one block, which compresses best.
+    package static let segmentChangeLimit = 1 << 18
     /// The largest block one signed segment holds, so that it always fits in a bundle with room to spare.
-    package static let segmentBlockLimit = 4 << 20
+    package static let segmentBlockLimit = 12 << 20
 
     /// Signs what this site vouches for and has not signed yet (protocol.md §5.3), before it sends:
     /// its own changes (local writes are stored unsigned, and signed when they first leave) and, at
@@ -159,5 +160,22 @@ extension ReplicaTransaction {
             INSERT OR REPLACE INTO roster (id, hub_signing_key, hub_agreement_key, issued_at, bytes) VALUES (1, ?, ?, ?, ?)
             """, arguments: [Data(roster.hubSigningKey), Data(roster.hubAgreementKey), Int64(roster.issuedAt), Data(roster.bytes)])
         return true
+    }
+}
+
+extension ReplicaAccess {
+    /// Every signed segment of the log, one at a time (`jonction check`).
+    package func forEachSignedSegment(_ body: (SignedSegment) throws -> Void) throws {
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT block, signer, signature, origin, first_seq, last_seq FROM log_segment
+            WHERE signature IS NOT NULL ORDER BY id
+            """)
+        while let row = try rows.next() {
+            guard let block = row[0] as Data?, let signer = row[1] as String?, let signature = row[2] as Data?,
+                let origin = row[3] as String?, let first = row[4] as Int64?, let last = row[5] as Int64?, first <= last
+            else { throw StoreError.corrupt(path: replica.path) }
+            try body(SignedSegment(origin: SiteName(unchecked: origin), seqs: UInt64(first)...UInt64(last), block: [UInt8](block),
+                                   signature: SegmentSignature(signer: SiteName(unchecked: signer), bytes: [UInt8](signature))))
+        }
     }
 }

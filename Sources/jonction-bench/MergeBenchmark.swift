@@ -105,7 +105,7 @@ struct MergeBenchmark: ParsableCommand {
             // segments, sealed to the hub (format 2), or the same blocks unsigned (format 1).
             let keyring = Keyring(keys: officeKeys[office.site]!, roster: roster)
             try office.write { try $0.keep(roster) }
-            let sealed = try office.write { try $0.sealedBundles(for: .hub, keyring: keyring, level: level) }
+            let sealed = try office.sealedBundles(for: .hub, keyring: keyring, level: level)
             for item in sealed {
                 let bytes = bundleFormat == 2 ? item.bytes : item.bundle.encodedFormat1(level: level)
                 bundleBytes += bytes.count

@@ -1,10 +1,11 @@
 import ArgumentParser
 import Jonction
+import JonctionBundle
 import JonctionStore
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Vérifier l’intégrité du réplica : le fichier SQLite, puis chaque fiche contre le journal.",
+        abstract: "Vérifier l’intégrité du réplica : le fichier SQLite, chaque fiche contre le journal, les signatures du journal.",
         discussion: """
             Ne modifie rien. Sortie 0 si tout concorde ; sinon 1, avec ce qui diffère : restaurez alors une
             sauvegarde (jonction backup), ou reconstruisez le poste à partir du pôle.
@@ -19,18 +20,24 @@ struct Check: ParsableCommand {
         let lang = options.language
         try options.withReplica(.readOnly) { replica in
             let report = try replica.read { try $0.checkIntegrity() }
+            let badlySigned = try replica.read { try $0.badlySignedSegments() }
+            let sound = report.isSound && badlySigned.isEmpty
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()
+                out.key("badly_signed")
+                out.beginArray()
+                for b in badlySigned { out.string("\(b.origin) \(b.seqs.lowerBound)-\(b.seqs.upperBound)") }
+                out.endArray()
                 out.key("changes"); out.integer(report.changes)
                 out.key("differing_records"); out.beginArray(); report.differingRecords.forEach { out.string($0) }; out.endArray()
                 out.key("log_gaps"); out.beginArray(); report.logGaps.forEach { out.string($0.rawValue) }; out.endArray()
                 out.key("records"); out.integer(report.records)
-                out.key("sound"); out.bool(report.isSound)
+                out.key("sound"); out.bool(sound)
                 out.key("sqlite"); out.beginArray(); report.sqlite.forEach { out.string($0) }; out.endArray()
                 out.endObject()
                 print(out.output)
-            } else if report.isSound {
+            } else if sound {
                 print(lang.pick("Réplica intact : fichier SQLite sain, \(report.records) fiche(s) conformes aux \(report.changes) changement(s) du journal.",
                                 "Replica sound: SQLite file healthy, \(report.records) record(s) match the \(report.changes) change(s) of the log."))
             } else {
@@ -42,13 +49,17 @@ struct Check: ParsableCommand {
                 for record in report.differingRecords.prefix(50) {
                     print(lang.pick("  fiche \(record) : ne correspond pas au journal", "  record \(record): does not match the log"))
                 }
+                for b in badlySigned.prefix(50) {
+                    print(lang.pick("  journal : la signature des changements \(b.seqs.lowerBound) à \(b.seqs.upperBound) de \(b.origin) ne correspond plus",
+                                    "  log: the signature of changes \(b.seqs.lowerBound) to \(b.seqs.upperBound) of \(b.origin) no longer matches"))
+                }
                 if report.differingRecords.count > 50 {
                     print(lang.pick("  … et \(report.differingRecords.count - 50) autre(s)", "  … and \(report.differingRecords.count - 50) more"))
                 }
                 print(lang.pick("Restaurez une sauvegarde (jonction backup), ou reconstruisez le poste à partir du pôle.",
                                 "Restore a backup (jonction backup), or rebuild the machine from the hub."))
             }
-            if !report.isSound { throw ExitCode(1) }
+            if !sound { throw ExitCode(1) }
         }
     }
 }

@@ -65,6 +65,10 @@ struct HubEnroll: ParsableCommand {
             if let officeIdentity {
                 print(lang.pick("Clés du bureau enregistrées, empreinte \(officeIdentity.fingerprint) : comparez-la avec celle que le bureau lit sur son poste.",
                                 "Office keys recorded, fingerprint \(officeIdentity.fingerprint): compare it with the one the office reads on its machine."))
+            } else {
+                printError(lang.pick(
+                    "Attention : bureau inscrit sans ses clés (--identity). Il ne peut ni recevoir ni envoyer de paquet signé : seul l’ancien format, non signé, est lu de lui jusqu’au 30 juin 2027. Révoquez-le puis réinscrivez-le avec l’identité que « jonction keys » affiche sur son poste.",
+                    "Warning: office enrolled without its keys (--identity). It can neither receive nor send signed bundles: only the old, unsigned format is read from it, until 30 June 2027. Revoke it, then enrol it again with the identity “jonction keys” shows on its machine."))
             }
             printJoinFile(join, at: path, lang)
             if printToken { print(token.text) }

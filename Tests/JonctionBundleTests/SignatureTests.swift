@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Jonction
 @testable import JonctionBundle
 @testable import JonctionStore
@@ -209,5 +210,22 @@ struct SignatureTests {
         try SiteKeys.generate(for: kayes.site).write(to: kayes.keyFilePath)
         let error = #expect(throws: BundleError.keysNotEnrolled(kayes.site)) { try kayes.sealedBundle(for: .hub) }
         #expect(error?.message(.fr).contains("jonction hub enroll --identity") == true)
+    }
+
+    @Test("jonction check voit un segment du journal dont la signature ne correspond plus")
+    func checkFindsAlteredSegments() throws {
+        let (hub, kayes, _, _) = try network()
+        try kayes.write { try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko")]) }
+        try hub.importBundle(bytes: kayes.sealedBundle(for: .hub)!.bytes)
+        #expect(try hub.read { try $0.badlySignedSegments() }.isEmpty)
+        #expect(try kayes.read { try $0.badlySignedSegments() }.isEmpty)
+        // Someone edits the hub's SQLite file behind Jonction's back.
+        let queue = try DatabaseQueue(path: hub.path)
+        try queue.write { db in
+            try db.execute(sql: "UPDATE log_segment SET signature = zeroblob(64) WHERE origin = 'kayes'")
+        }
+        try queue.close()
+        let bad = try hub.read { try $0.badlySignedSegments() }
+        #expect(bad.count == 1 && bad.first?.origin == kayes.site && bad.first?.seqs == 1...1)
     }
 }
