@@ -29,15 +29,16 @@ final class LocalWriter {
     init(replica: Replica, db: Database) throws {
         self.replica = replica
         self.db = db
-        let row = try Row.fetchOne(db, sql: "SELECT last_hlc, restoring FROM replica")
+        guard let row = try Row.fetchOne(db, sql: "SELECT last_hlc, restoring, created_at, clock_confirmed_ms FROM replica")
+        else { throw StoreError.corrupt(path: replica.path) }
         // A new machine for an existing office writes nothing before its own changes are back:
         // its seqs would start again at 1.
-        let restoring: Bool = row?["restoring"] ?? false
+        let restoring: Bool = row["restoring"] ?? false
         if restoring { throw StoreError.restoring(site: replica.site, path: replica.path) }
         // A doubtful clock writes nothing (protocol.md §3.1): its stamps would win for as long as it is wrong.
-        let verdict = try replica.clockVerdict(db)
+        let verdict = replica.clockVerdict(row)
         guard verdict == .trusted else { throw StoreError.clockDoubtful(verdict) }
-        let last: Int64 = row?["last_hlc"] ?? 0
+        let last: Int64 = row["last_hlc"] ?? 0
         clock = HybridClock(last: HLC(rawValue: UInt64(bitPattern: last)))
         let held = try Int64.fetchOne(
             db, sql: "SELECT seq FROM version_vector WHERE origin = ?", arguments: [replica.site.rawValue]) ?? 0

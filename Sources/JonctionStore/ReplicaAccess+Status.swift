@@ -76,9 +76,14 @@ extension ReplicaAccess {
 extension Replica {
     /// The clock rule of protocol.md §3.1 on this machine's clock now: see `ClockRule.verdict`.
     func clockVerdict(_ db: Database) throws -> ClockRule.Verdict {
-        let row = try Row.fetchOne(db, sql: "SELECT last_hlc, created_at, clock_confirmed_ms FROM replica")!
-        let last = HLC(rawValue: UInt64(bitPattern: row[0] as Int64))
-        let reference = max(last.millis, UInt64(clamping: row[1] as Int64), UInt64(clamping: row[2] as Int64))
+        clockVerdict(try Row.fetchOne(db, sql: "SELECT last_hlc, created_at, clock_confirmed_ms FROM replica")!)
+    }
+
+    /// The verdict on this machine's clock from the replica row's `last_hlc`, `created_at` and
+    /// `clock_confirmed_ms`.
+    func clockVerdict(_ row: Row) -> ClockRule.Verdict {
+        let last = HLC(rawValue: UInt64(bitPattern: row["last_hlc"] as Int64))
+        let reference = max(last.millis, UInt64(clamping: row["created_at"] as Int64), UInt64(clamping: row["clock_confirmed_ms"] as Int64))
         return ClockRule.verdict(wallMillis: clock.nowMillis(), last: last, referenceMillis: reference)
     }
 }

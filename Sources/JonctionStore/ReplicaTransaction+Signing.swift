@@ -26,14 +26,18 @@ extension ReplicaTransaction {
     package static let segmentChangeLimit = 1 << 18
     /// The largest block one signed segment holds, so that it always fits in a bundle with room to spare.
     package static let segmentBlockLimit = 12 << 20
+    /// A block of at least this many changes, one run of one origin, is signed as it is stored;
+    /// smaller ones (a clerk's single entries) are gathered into one block first.
+    package static let signInPlaceMinimum = 1024
 
     /// Signs what this site vouches for and has not signed yet (protocol.md §5.3), before it sends:
     /// its own changes (local writes are stored unsigned, and signed when they first leave) and, at
     /// the hub, the others' changes held unsigned (received before format 2), which the hub attests.
-    /// Those changes are cut by origin into runs of consecutive seqs of at most
-    /// `segmentChangeLimit` changes, encoded, signed by `sign` (the site's key over the block, see
-    /// `JonctionBundle`), and replace the unsigned segments they came from. Segments holding another
-    /// origin's changes stay unsigned at an office: only their origin or the hub may sign them.
+    /// A large block that is one run already is signed as stored; the other changes are cut by origin
+    /// into runs of consecutive seqs of at most `maximumChanges` changes, encoded, signed by `sign`
+    /// (the site's key over the block, see `JonctionBundle`), and replace the unsigned segments they
+    /// came from. Segments holding another origin's changes stay unsigned at an office: only their
+    /// origin or the hub may sign them.
     ///
     /// Returns how many segments were signed.
     @discardableResult
@@ -43,7 +47,8 @@ extension ReplicaTransaction {
         let attests = site == .hub
         var pending: [Change] = []
         var replaced: [Int64] = []
-        let rows = try Row.fetchAll(db, sql: "SELECT id, block FROM log_segment WHERE signature IS NULL ORDER BY id")
+        var signed = 0
+        let rows = try Row.fetchAll(db, sql: "SELECT id, block, change_count FROM log_segment WHERE signature IS NULL ORDER BY id")
         for row in rows {
             let id: Int64 = row[0]
             let runs = try Row.fetchAll(db, sql: "SELECT origin, first_seq, last_seq FROM log_range WHERE segment = ?",
@@ -51,20 +56,34 @@ extension ReplicaTransaction {
                 (origin: SiteName(unchecked: row[0]), seqs: UInt64(row[1] as Int64)...UInt64(row[2] as Int64))
             }
             guard attests || runs.allSatisfy({ $0.origin == site }) else { continue }
+            let stored = [UInt8](row[1] as Data)
+            let count: Int = row[2]
+            // A large block that is already one run of one origin's consecutive seqs, all indexed
+            // here (a big local transaction): signed as it is stored, without decoding it.
+            if runs.count == 1, runs[0].seqs.count == count, count >= Self.signInPlaceMinimum, count <= maximumChanges,
+                stored.count <= Self.segmentBlockLimit
+            {
+                let signature = try sign(stored)
+                try db.execute(sql: """
+                    UPDATE log_segment SET signer = ?, signature = ?, origin = ?, first_seq = ?, last_seq = ? WHERE id = ?
+                    """, arguments: [site.rawValue, Data(signature), runs[0].origin.rawValue,
+                                     Int64(runs[0].seqs.lowerBound), Int64(runs[0].seqs.upperBound), id])
+                signed += 1
+                continue
+            }
             let changes: [Change]
-            do { changes = try ChangeBlock.decode([UInt8](row[1] as Data)) } catch { throw StoreError.corrupt(path: replica.path) }
+            do { changes = try ChangeBlock.decode(stored) } catch { throw StoreError.corrupt(path: replica.path) }
             // Only the seqs the log finds in this segment (a block received again holds others).
             pending += changes.filter { c in runs.contains { $0.origin == c.origin && $0.seqs.contains(c.seq) } }
             replaced.append(id)
         }
-        guard !replaced.isEmpty else { return 0 }
+        guard !replaced.isEmpty else { return signed }
         pending.sort { $0.origin != $1.origin ? $0.origin < $1.origin : $0.seq < $1.seq }
 
         for id in replaced {
             try db.execute(sql: "DELETE FROM log_range WHERE segment = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM log_segment WHERE id = ?", arguments: [id])
         }
-        var signed = 0
         for run in SeqRun.runs(in: pending) {
             var start = run.indices.lowerBound
             while start < run.indices.upperBound {

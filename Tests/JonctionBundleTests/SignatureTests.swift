@@ -228,4 +228,22 @@ struct SignatureTests {
         let bad = try hub.read { try $0.badlySignedSegments() }
         #expect(bad.count == 1 && bad.first?.origin == kayes.site && bad.first?.seqs == 1...1)
     }
+
+    @Test("une grande transaction est signée telle qu’elle est stockée ; les petites sont regroupées")
+    func signingInPlaceAndGathering() throws {
+        let (hub, kayes, _, _) = try network()
+        try kayes.write { tx in
+            for k in 0..<700 { try tx.put(table: "candidate", id: "kayes-c\(k)", fields: [("family_name", "Traoré"), ("status", "registered")]) }
+        }
+        for k in 0..<5 { try kayes.write { try $0.put(table: "candidate", id: "kayes-d\(k)", fields: [("family_name", "Keïta")]) } }
+        let before = try kayes.read { try $0.status() }.logSegments
+        #expect(before == 6)
+        let sealed = try #require(try kayes.sealedBundle(for: .hub))
+        // The large block kept its row and bytes; the five small ones became one segment.
+        #expect(try kayes.read { try $0.status() }.logSegments == 2)
+        #expect(sealed.bundle.blocks.count == 2 && sealed.bundle.blocks.map(\.count).max()! > 1000)
+        #expect(try kayes.read { try $0.badlySignedSegments() }.isEmpty)
+        #expect(try hub.importBundle(bytes: sealed.bytes).apply.applied == 1405)
+        #expect(try hub.read { try $0.dumpJSON() } == kayes.read { try $0.dumpJSON() })
+    }
 }
