@@ -85,14 +85,8 @@ extension ChangeBundle {
 
         let body = Zlib.Inflater(bytes[bodyStart..<end], limit: plainLength)
         func varint() throws(BundleError) -> Int {
-            var result = 0, shift = 0
-            while true {
-                guard let b = body.byte() else { throw .malformed("zlib body") }
-                guard shift < 63 else { throw .malformed("length too long") }
-                result |= Int(b & 0x7F) << shift
-                if b < 0x80 { return result }
-                shift += 7
-            }
+            guard let n = body.varint() else { throw .malformed("zlib body") }
+            return n
         }
         // Each block takes at least three bytes: its length, its version and its count.
         let n = try varint()

@@ -169,14 +169,8 @@ extension ChangeBundle {
 
         let inflater = Zlib.Inflater(body[...], limit: plainLength)
         func varint() throws(BundleError) -> Int {
-            var result = 0, shift = 0
-            while true {
-                guard let b = inflater.byte() else { throw .malformed("zlib body") }
-                guard shift < 63 else { throw .malformed("length too long") }
-                result |= Int(b & 0x7F) << shift
-                if b < 0x80 { return result }
-                shift += 7
-            }
+            guard let n = inflater.varint() else { throw .malformed("zlib body") }
+            return n
         }
         // Each segment takes at least 68 bytes: its signer, its block's length, version and count,
         // and its signature.

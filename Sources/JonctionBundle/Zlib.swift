@@ -124,6 +124,18 @@ package enum Zlib {
             return n == 1 ? b : nil
         }
 
+        /// The next unsigned LEB128 of output (protocol.md §4.1), at most 63 bits; nil if the
+        /// stream ends or is damaged before it ends, or it is longer.
+        func varint() -> Int? {
+            var result = 0, shift = 0
+            while true {
+                guard let b = byte(), shift < 63 else { return nil }
+                result |= Int(b & 0x7F) << shift
+                if b < 0x80 { return result }
+                shift += 7
+            }
+        }
+
         /// Whether the stream ends exactly here, with all its input used (a byte more, inflated to
         /// find out, is not given: the stream is then over).
         func isAtEnd() -> Bool {
