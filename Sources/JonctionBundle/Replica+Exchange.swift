@@ -88,35 +88,15 @@ extension Replica {
             return download.parcels.isEmpty ? .nothingToDownload(peerHolds: download.peerHolds)
                 : .downloaded(download.parcels, peerHolds: download.peerHolds)
         case .merge(let parcels):
-            var received = try await offload {
-                try self.receive(parcels) { _, done, total in progress?(.merging(done: done, total: total)) }
+            let (received, ours) = try await offload {
+                (try self.receive(parcels) { _, done, total in progress?(.merging(done: done, total: total)) },
+                 try self.read { try $0.vector() })
             }
-            // A hub answers with one bundle; when we lacked more than one carries (protocol.md
-            // §5.2), its vector is still ahead of ours: ask again, while each answer brings something.
-            var answer = received
-            for _ in 0..<Self.maximumDownloads where answer.count == 1 && parcels.count == 1 && parcels[0].file == nil {
-                guard case .imported = answer[0].result, let theirs = answer[0].parcel.header?.senderVector else { break }
-                let ours = try await offload { try self.read { try $0.vector() } }
-                guard [.before, .concurrent].contains(ours.compare(theirs)) else { break }
-                progress?(.downloading)
-                let more = try await transport.fetch(for: site, have: ours, at: clock.nowMillis())
-                guard !more.isEmpty else { break }
-                answer = try await offload {
-                    try self.receive(more) { _, done, total in progress?(.merging(done: done, total: total)) }
-                }
-                received += answer
-            }
-            return .merged(received)
+            return .merged(received, ours: ours)
         case .finish, .fail:
             return nil
         }
     }
-}
-
-extension Replica {
-    /// Downloads in one exchange at most: a hub's vector that keeps moving ahead (offices writing
-    /// meanwhile) does not keep an exchange going for ever.
-    static let maximumDownloads = 64
 }
 
 /// Runs blocking work (SQLite, encoding) on a Dispatch thread, off the Swift concurrency pool.

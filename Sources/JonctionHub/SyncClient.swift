@@ -97,9 +97,25 @@ public struct SyncClient: Sendable {
         }
         var report = Report(sent: exchange.sent, acceptedByHub: exchange.acceptedByPeer,
                             sentAfterDownload: exchange.sentAfterDownload)
-        for (_, result) in exchange.received ?? [] {
+        for (_, result) in exchange.received.joined() {
             switch result {
-            case .imported(let r), .replay(let r): report.received = r
+            case .imported(let r), .replay(let r):
+                // The hub's pieces (when we lacked more than a bundle carries) count as one download.
+                guard var total = report.received else {
+                    report.received = r
+                    continue
+                }
+                total.apply.applied += r.apply.applied
+                total.apply.duplicates += r.apply.duplicates
+                total.apply.conflicts += r.apply.conflicts
+                total.apply.nulledValues += r.apply.nulledValues
+                for (origin, seqs) in r.apply.ranges {
+                    let held = total.apply.ranges[origin]
+                    total.apply.ranges[origin] = min(held?.lowerBound ?? seqs.lowerBound, seqs.lowerBound)
+                        ... max(held?.upperBound ?? seqs.upperBound, seqs.upperBound)
+                }
+                total.header = r.header
+                report.received = total
             case .refused(let error): throw error
             case .notForUs: break
             }

@@ -18,7 +18,7 @@ struct ExchangeTests {
         case .requestDownload(let have): return "download \(have)"
         case .merge(let payload): return "merge \(payload)"
         case .finish(let r):
-            return "finish sent=\(r.sent) accepted=\(r.acceptedByPeer) full=\(r.resentInFull) received=\(r.received.map(String.init) ?? "-")"
+            return "finish sent=\(r.sent) accepted=\(r.acceptedByPeer) full=\(r.resentInFull) received=\(r.received.isEmpty ? "-" : r.received.map(String.init).joined(separator: "+"))"
         case .fail(let error):
             if let refused = error as? Refused { return "fail \(refused.reason)" }
             if error is Machine.UnexpectedEvent { return "fail unexpected" }
@@ -36,6 +36,38 @@ struct ExchangeTests {
         #expect(Self.run([.started, .nothingToSend(vector: Self.ours), .nothingToDownload()]) == [
             "make", "download {kayes:4}", "finish sent=0 accepted=0 full=false received=-",
         ])
+    }
+
+    @Test("le pôle répond par morceaux : la machine redemande tant que chaque réponse apporte quelque chose")
+    func downloadsInPieces() {
+        let kayes = SiteName(unchecked: "kayes")
+        let hubHolds = Acknowledgement(vector: VersionVector([.hub: 9, kayes: 4]), writtenAt: 80)
+        let half = VersionVector([.hub: 5, kayes: 4]), whole = VersionVector([.hub: 9, kayes: 4])
+        #expect(Self.run([
+            .started, .nothingToSend(vector: Self.ours), .downloaded("d1", peerHolds: hubHolds), .merged(5, ours: half),
+            .downloaded("d2", peerHolds: hubHolds), .merged(4, ours: whole),
+        ]) == [
+            "make", "download {kayes:4}", "merge d1", "download {hub:5, kayes:4}", "merge d2",
+            "finish sent=0 accepted=0 full=false received=5+4",
+        ])
+        // An answer that brings nothing: no asking again for ever.
+        #expect(Self.run([
+            .started, .nothingToSend(vector: Self.ours), .downloaded("d1", peerHolds: hubHolds), .merged(5, ours: half),
+            .downloaded("d2", peerHolds: hubHolds), .merged(0, ours: half),
+        ]).last == "finish sent=0 accepted=0 full=false received=5+0")
+        // Without what the peer holds (a folder), one download.
+        #expect(Self.run([.started, .nothingToSend(vector: Self.ours), .downloaded("d1"), .merged(5, ours: half)]).last
+                == "finish sent=0 accepted=0 full=false received=5")
+        // At most `maximumDownloads`, even if the peer keeps moving ahead.
+        var machine = Machine()
+        var actions = machine.receive(.started) + machine.receive(.nothingToSend(vector: Self.ours))
+        for k in 1...100 where !machine.isOver {
+            let holds = Acknowledgement(vector: VersionVector([.hub: UInt64(k + 1000)]), writtenAt: 80)
+            actions += machine.receive(.downloaded("d", peerHolds: holds))
+            actions += machine.receive(.merged(1, ours: VersionVector([.hub: UInt64(k)])))
+        }
+        #expect(actions.filter { if case .requestDownload = $0 { true } else { false } }.count == Machine.maximumDownloads)
+        #expect(machine.isOver)
     }
 
     @Test("envoi accepté : l’accusé du pôle est retenu, puis la réception est fusionnée")

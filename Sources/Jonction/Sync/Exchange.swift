@@ -35,8 +35,8 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
         case downloaded(Payload, peerHolds: Acknowledgement? = nil)
         /// The peer has nothing we lack, and said what it holds (nil: it did not say).
         case nothingToDownload(peerHolds: Acknowledgement? = nil)
-        /// `.merge` merged the bundle.
-        case merged(Receipt)
+        /// `.merge` merged the bundle; our vector afterwards (nil: not known, no further download).
+        case merged(Receipt, ours: VersionVector? = nil)
         /// An action failed (a transport error, a refusal of our replica): the exchange fails with it.
         case failed(any Error)
     }
@@ -64,8 +64,8 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
         /// Whether the download's answer showed the peer lacking changes we hold, which were then
         /// sent (a peer restored from a backup).
         public var sentAfterDownload = false
-        /// What merging the peer's bundle did (nil: the peer had nothing for us).
-        public var received: Receipt?
+        /// What merging each of the peer's bundles did, in order (empty: the peer had nothing for us).
+        public var received: [Receipt] = []
     }
 
     /// An event the current state does not expect: a bug in the driver, reported rather than trapped.
@@ -99,6 +99,13 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
     private var peerHolds: Acknowledgement?
     /// Whether the upload under way is the one after the download (then the exchange ends with it).
     private var afterDownload = false
+    /// Downloads so far, and what the last one asked with.
+    private var downloads = 0
+    private var lastRequest = VersionVector()
+
+    /// Downloads in one exchange at most: a peer whose vector keeps moving ahead (offices writing
+    /// meanwhile) does not keep an exchange going for ever.
+    public static var maximumDownloads: Int { 64 }
 
     /// `full`: upload everything from the start, not only what the peer acknowledged lacking (after
     /// the peer was restored from a backup: see `PeerState`; an office with nothing new to send would
@@ -133,8 +140,7 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
                 state = .finished
                 return [.finish(report)]
             }
-            state = .downloading
-            return [.requestDownload(have: vector)]
+            return requestDownload(have: vector)
 
         case (.uploading(full: false), .uploadRefusedAsGap):
             report.resentInFull = true
@@ -149,9 +155,7 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
                 state = .finished
                 return (acknowledgement.map { [.remember($0)] } ?? []) + [.finish(report)]
             }
-            state = .downloading
-            if let acknowledgement { return [.remember(acknowledgement), .requestDownload(have: have)] }
-            return [.requestDownload(have: have)]
+            return (acknowledgement.map { [.remember($0)] } ?? []) + requestDownload(have: have)
 
         case (.downloading, .downloaded(let payload, let holds)):
             peerHolds = holds
@@ -161,13 +165,27 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
             peerHolds = holds
             return catchUpOrFinish()
 
-        case (.merging, .merged(let receipt)):
-            report.received = receipt
+        case (.merging, .merged(let receipt, let ours)):
+            report.received.append(receipt)
+            // A peer answers with one bundle; when we lacked more than one carries (protocol.md
+            // §5.2), what it holds is still ahead of ours: ask again, while each answer brings something.
+            if let ours, let holds = peerHolds?.vector, ours != lastRequest, downloads < Self.maximumDownloads,
+                [.before, .concurrent].contains(ours.compare(holds))
+            {
+                return requestDownload(have: ours)
+            }
             return catchUpOrFinish()
 
         default:
             return fail(UnexpectedEvent(event: Self.name(of: event), state: "\(state)"))
         }
+    }
+
+    private mutating func requestDownload(have: VersionVector) -> [Action] {
+        downloads += 1
+        lastRequest = have
+        state = .downloading
+        return [.requestDownload(have: have)]
     }
 
     /// After the download: if the peer said it lacks changes we held when we asked (it lost them),
