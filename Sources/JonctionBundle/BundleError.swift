@@ -83,8 +83,8 @@ extension BundleError: UserFacingError {
                 "file too large to be a bundle (\(size) bytes; a bundle is at most \(ChangeBundle.maximumSize >> 20) MiB). It was not read. Check that it is a Jonction bundle; otherwise remove it from the folder.")
         case .noKeyring:
             return lang.pick(
-                "paquet signé (format 2), mais ce poste n’a pas encore rejoint le réseau : il n’a ni clés ni liste des sites pour le vérifier. Faites « jonction join » avec le fichier d’adhésion donné par le pôle, puis recommencez.",
-                "signed bundle (format 2), but this machine has not joined the network yet: it has no keys or site roster to check it. Run “jonction join” with the join file the hub gave, then try again.")
+                "paquet signé (format 2), mais ce poste n’a pas encore rejoint le réseau : il n’a ni clés ni liste des sites pour le vérifier. Faites « jonction join » avec le fichier d’adhésion donné par le pôle (s’il date d’avant les paquets signés, ajoutez « --roster » avec la liste que le pôle écrit par « jonction hub roster --out »), puis recommencez.",
+                "signed bundle (format 2), but this machine has not joined the network yet: it has no keys or site roster to check it. Run “jonction join” with the join file the hub gave (if it dates from before signed bundles, add “--roster” with the roster the hub writes with “jonction hub roster --out”), then try again.")
         case .roster(let error):
             return lang.pick("la liste des sites jointe au paquet est refusée : ", "the site roster inside the bundle is refused: ")
                 + error.message(lang)
