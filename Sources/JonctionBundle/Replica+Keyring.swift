@@ -63,3 +63,16 @@ extension ReplicaAccess {
         return bad
     }
 }
+
+extension ReplicaAccess {
+    /// Changes this replica holds from revoked offices beyond their revocation bound (protocol.md
+    /// §7.2): taken before the roster said so; kept here, never relayed. Empty without a roster.
+    public func changesAfterRevocation() throws -> [(origin: SiteName, seqs: ClosedRange<UInt64>)] {
+        guard let roster = try roster()?.roster else { return [] }
+        let vector = try vector()
+        return roster.offices.compactMap { entry in
+            guard let bound = entry.revokedAfterSeq, vector[entry.site] > bound else { return nil }
+            return (entry.site, (bound + 1)...vector[entry.site])
+        }
+    }
+}

@@ -21,6 +21,7 @@ struct Check: ParsableCommand {
         try options.withReplica(.readOnly) { replica in
             let report = try replica.read { try $0.checkIntegrity() }
             let badlySigned = try replica.read { try $0.badlySignedSegments() }
+            let afterRevocation = try replica.read { try $0.changesAfterRevocation() }
             let sound = report.isSound && badlySigned.isEmpty
             if json {
                 var out = CanonicalJSON()
@@ -33,6 +34,10 @@ struct Check: ParsableCommand {
                 out.key("differing_records"); out.beginArray(); report.differingRecords.forEach { out.string($0) }; out.endArray()
                 out.key("log_gaps"); out.beginArray(); report.logGaps.forEach { out.string($0.rawValue) }; out.endArray()
                 out.key("records"); out.integer(report.records)
+                out.key("revoked_changes")
+                out.beginArray()
+                for r in afterRevocation { out.string("\(r.origin) \(r.seqs.lowerBound)-\(r.seqs.upperBound)") }
+                out.endArray()
                 out.key("sound"); out.bool(sound)
                 out.key("sqlite"); out.beginArray(); report.sqlite.forEach { out.string($0) }; out.endArray()
                 out.endObject()
@@ -58,6 +63,13 @@ struct Check: ParsableCommand {
                 }
                 print(lang.pick("Restaurez une sauvegarde (jonction backup), ou reconstruisez le poste à partir du pôle.",
                                 "Restore a backup (jonction backup), or rebuild the machine from the hub."))
+            }
+            if !json {
+                for r in afterRevocation {
+                    print(lang.pick(
+                        "À signaler : ce réplica détient les changements \(r.seqs.lowerBound) à \(r.seqs.upperBound) de \(r.origin), écrits après sa révocation (reçus avant que la liste des sites ne le dise) : ils ne seront transmis à personne. Prévenez l’administrateur du pôle.",
+                        "To report: this replica holds changes \(r.seqs.lowerBound) to \(r.seqs.upperBound) of \(r.origin), written after its revocation (received before the site roster said so): they will be passed on to no one. Tell the hub administrator."))
+                }
             }
             if !sound { throw ExitCode(1) }
         }

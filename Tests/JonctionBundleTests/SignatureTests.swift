@@ -153,6 +153,8 @@ struct SignatureTests {
         #expect(try mopti.read { try $0.roster() }?.roster.issuedAt == revoked.roster.issuedAt)
         try kayes.write { try $0.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Faux")]) }
         #expect(throws: BundleError.revokedSender(kayes.site)) { try mopti.importBundle(bytes: kayes.sealedBundle(for: mopti.site)!.bytes) }
+        #expect(try mopti.read { try $0.changesAfterRevocation() }.map(\.seqs) == [2...2])
+        #expect(try gao.read { try $0.changesAfterRevocation() }.isEmpty)
         try mopti.write { try $0.put(table: "candidate", id: "mopti-c01", fields: [("family_name", "Dicko")]) }
         let fromMopti = try #require(try mopti.sealedBundle(for: .hub))
         #expect(fromMopti.ranges[kayes.site] == nil)
