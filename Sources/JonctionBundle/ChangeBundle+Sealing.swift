@@ -154,7 +154,7 @@ extension ChangeBundle {
         guard header.changeCount <= ChangeBundle.maximumChangeCount, plainLength <= ChangeBundle.maximumPlainLength else {
             throw .overLimits(changes: header.changeCount, plainLength: plainLength)
         }
-        guard sealedLength >= ChangeBundle.sealOverhead + 2 else { throw .malformed("sealed body") }
+        guard sealedLength >= ChangeBundle.sealOverhead + 2 else { throw .cannotOpen }
 
         let body: [UInt8]
         do {
