@@ -7,7 +7,7 @@ import JonctionStore
 struct HubRevoke: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "revoke",
-        abstract: "Révoquer un bureau : son jeton ne permet plus de synchroniser (poste perdu ou volé).")
+        abstract: "Révoquer un bureau (poste perdu ou volé) : son jeton ne permet plus de synchroniser, et la liste des sites le dit : ses paquets écrits ensuite sont refusés partout.")
 
     @OptionGroup var options: CommonOptions
 
