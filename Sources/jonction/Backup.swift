@@ -6,7 +6,7 @@ struct Backup: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sauvegarder le réplica dans un fichier, même pendant que le pôle sert ou fusionne.",
         discussion: """
-            La copie est cohérente (un instant précis) et complète ; elle s’ouvre comme tout réplica
+            La copie est cohérente (un instant précis) et complète ; elle s’ouvre comme tout réplica \
             (--db FICHIER). Un fichier existant n’est jamais écrasé. Exemple :
             jonction backup --db pole.sqlite --to /media/sauvegarde/pole-2027-03-05.sqlite
             """)

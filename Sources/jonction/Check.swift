@@ -7,7 +7,7 @@ struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Vérifier l’intégrité du réplica : le fichier SQLite, chaque fiche contre le journal, les signatures du journal.",
         discussion: """
-            Ne modifie rien. Sortie 0 si tout concorde ; sinon 1, avec ce qui diffère : restaurez alors une
+            Ne modifie rien. Sortie 0 si tout concorde ; sinon 1, avec ce qui diffère : restaurez alors une \
             sauvegarde (jonction backup), ou reconstruisez le poste à partir du pôle.
             """)
 

@@ -6,8 +6,8 @@ struct Clock: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Voir l’horloge de ce poste telle que le réplica la juge, la confirmer, ou redater les changements datés du futur.",
         discussion: """
-            Une horloge qui avance ferait gagner ses changements partout tant qu’elle avance : Jonction refuse
-            les changements datés de plus de 7 jours dans le futur, et n’écrit plus rien quand l’horloge de ce
+            Une horloge qui avance ferait gagner ses changements partout tant qu’elle avance : Jonction refuse \
+            les changements datés de plus de 7 jours dans le futur, et n’écrit plus rien quand l’horloge de ce \
             poste est douteuse (protocole §3.1). Sans option, affiche l’état de l’horloge (ne modifie rien).
 
               --confirm   la date et l’heure du poste sont justes (demandé après 30 jours sans écriture ni réception) ;

@@ -7,9 +7,9 @@ struct ConfirmNewOffice: ParsableCommand {
         commandName: "confirm-new-office",
         abstract: "Confirmer qu’un réplica créé avec « init --restore » est celui d’un bureau tout neuf, dont le pôle n’a rien reçu.",
         discussion: """
-            Un réplica créé avec --restore refuse toute saisie jusqu’à l’import de l’export complet du
-            pôle. Si le pôle n’a vraiment jamais rien reçu de ce bureau, cette commande lève l’attente.
-            À n’utiliser qu’en connaissance de cause : si le pôle détient des changements de ce site,
+            Un réplica créé avec --restore refuse toute saisie jusqu’à l’import de l’export complet du \
+            pôle. Si le pôle n’a vraiment jamais rien reçu de ce bureau, cette commande lève l’attente. \
+            À n’utiliser qu’en connaissance de cause : si le pôle détient des changements de ce site, \
             ses nouveaux paquets seront refusés.
             """)
 

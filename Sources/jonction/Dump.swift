@@ -6,7 +6,7 @@ struct Dump: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tous les enregistrements vivants, en JSON canonique.",
         discussion: """
-            {"table":{"id":{"champ":valeur,…},…},…} : clés triées, sans espace. Deux réplicas dans le
+            {"table":{"id":{"champ":valeur,…},…},…} : clés triées, sans espace. Deux réplicas dans le \
             même état donnent exactement les mêmes octets.
             """)
 

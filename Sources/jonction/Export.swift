@@ -8,12 +8,12 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Écrire un paquet de changements pour un autre site (par défaut le pôle) dans un dossier.",
         discussion: """
-            Le paquet contient tout ce que le destinataire n’a pas encore, d’après le dernier paquet reçu
-            de lui, y compris les changements d’autres bureaux (relais). Il est signé par ce site et scellé
-            pour son destinataire, seul à pouvoir le lire ; il faut donc avoir rejoint le réseau (jonction
-            join). Il est écrit d’un bloc : une clé
-            retirée pendant l’écriture ne laisse pas de paquet à moitié écrit. La dernière ligne affichée
-            est le chemin du paquet. S’il y a plus qu’un paquet ne peut porter (16 Mio, 262 144 changements),
+            Le paquet contient tout ce que le destinataire n’a pas encore, d’après le dernier paquet reçu \
+            de lui, y compris les changements d’autres bureaux (relais). Il est signé par ce site et scellé \
+            pour son destinataire, seul à pouvoir le lire ; il faut donc avoir rejoint le réseau (jonction \
+            join). Il est écrit d’un bloc : une clé \
+            retirée pendant l’écriture ne laisse pas de paquet à moitié écrit. La dernière ligne affichée \
+            est le chemin du paquet. S’il y a plus qu’un paquet ne peut porter (16 Mio, 262 144 changements), \
             plusieurs paquets sont écrits, chacun suivi de son chemin.
             Exemple : jonction export --db kayes.sqlite --to /media/cle/JONCTION
             """)

@@ -9,9 +9,9 @@ struct HubMerge: ParsableCommand {
         commandName: "merge",
         abstract: "La fusion nocturne : importer les paquets du dossier d’arrivée, écrire un paquet par bureau dans le dossier de départ.",
         discussion: """
-            Chaque paquet importé va dans ARRIVÉE/done/ ; un paquet refusé va dans ARRIVÉE/rejected/ avec un
-            fichier .raison.txt ; un paquet qui attend une clé précédente reste dans ARRIVÉE. Pour chaque
-            bureau connu, DÉPART/<site>/ reçoit un paquet de ce qui lui manque. Sans danger si lancée deux
+            Chaque paquet importé va dans ARRIVÉE/done/ ; un paquet refusé va dans ARRIVÉE/rejected/ avec un \
+            fichier .raison.txt ; un paquet qui attend une clé précédente reste dans ARRIVÉE. Pour chaque \
+            bureau connu, DÉPART/<site>/ reçoit un paquet de ce qui lui manque. Sans danger si lancée deux \
             fois ; une seule fusion à la fois.
             """)
 

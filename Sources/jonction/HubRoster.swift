@@ -10,8 +10,8 @@ struct HubRoster: ParsableCommand {
         commandName: "roster",
         abstract: "Écrire la liste des sites signée par le pôle : bureaux, clés publiques, révocations.",
         discussion: """
-            La liste est signée avec la clé du pôle (fichier CHEMIN.cles à côté de son réplica) ; chaque bureau
-            la vérifie avec l’identité du pôle reçue à son inscription. Seuls les bureaux inscrits avec leur
+            La liste est signée avec la clé du pôle (fichier CHEMIN.cles à côté de son réplica) ; chaque bureau \
+            la vérifie avec l’identité du pôle reçue à son inscription. Seuls les bureaux inscrits avec leur \
             identité (hub enroll --identity) y figurent. Sans --out, affiche son contenu (ne modifie rien).
             """)
 

@@ -8,11 +8,11 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Importer des paquets : des fichiers .jnb, ou des dossiers (ex. le dossier JONCTION d’une clé).",
         discussion: """
-            D’un dossier, seuls les paquets destinés à ce site sont pris ; les autres, scellés pour leur
-            destinataire, restent sur la clé (relais). Chaque paquet est vérifié entièrement — signatures
-            de son expéditeur et de chaque bureau d’origine, liste des sites du pôle — avant d’être appliqué, en une
-            seule transaction. Un paquet déjà importé ne change rien. Un paquet abîmé, tronqué, modifié,
-            étranger ou d’un site révoqué est refusé sans rien changer ; les autres sont importés ; le code
+            D’un dossier, seuls les paquets destinés à ce site sont pris ; les autres, scellés pour leur \
+            destinataire, restent sur la clé (relais). Chaque paquet est vérifié entièrement — signatures \
+            de son expéditeur et de chaque bureau d’origine, liste des sites du pôle — avant d’être appliqué, en une \
+            seule transaction. Un paquet déjà importé ne change rien. Un paquet abîmé, tronqué, modifié, \
+            étranger ou d’un site révoqué est refusé sans rien changer ; les autres sont importés ; le code \
             de sortie est alors 1.
             """)
 

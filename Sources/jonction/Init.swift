@@ -9,9 +9,9 @@ struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Créer le réplica d’un site (un bureau, ou « hub » pour le pôle).",
         discussion: """
-            Crée aussi les clés du site (signature Ed25519, accord X25519) dans un fichier à côté du réplica,
-            CHEMIN.cles, lisible par son seul propriétaire : jamais dans le réplica, jamais dans un paquet.
-            La ligne « jonction-site … » affichée est l’identité publique du site, à remettre au pôle pour
+            Crée aussi les clés du site (signature Ed25519, accord X25519) dans un fichier à côté du réplica, \
+            CHEMIN.cles, lisible par son seul propriétaire : jamais dans le réplica, jamais dans un paquet. \
+            La ligne « jonction-site … » affichée est l’identité publique du site, à remettre au pôle pour \
             l’inscription (jonction hub enroll --identity). Un fichier existant n’est jamais écrasé.
             """)
 

@@ -9,7 +9,7 @@ struct JonctionCommand: AsyncParsableCommand {
         commandName: "jonction",
         abstract: "Jonction : réplica de bureau hors ligne, paquets de changements, synchronisation avec le pôle.",
         discussion: """
-            Base de données : --db CHEMIN, sinon $JONCTION_DB, sinon ./jonction.sqlite.
+            Base de données : --db CHEMIN, sinon $JONCTION_DB, sinon ./jonction.sqlite. \
             Messages en français ; --lang en (ou JONCTION_LANG=en) pour l’anglais.
             """,
         version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion) (lit aussi v1 jusqu’au 30 juin 2027), schéma v\(Schema.current.version)",

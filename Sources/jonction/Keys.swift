@@ -8,9 +8,9 @@ struct Keys: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Montrer l’identité publique et l’empreinte du site, ou créer ses clés (réplica d’une version sans clés).",
         discussion: """
-            Les clés sont dans CHEMIN.cles, à côté du réplica, lisible par son seul propriétaire. Sans option,
-            affiche l’identité publique (la ligne « jonction-site … » à remettre au pôle) et l’empreinte, sans
-            rien modifier. --create crée les clés d’un réplica fait par une version de Jonction qui n’en avait
+            Les clés sont dans CHEMIN.cles, à côté du réplica, lisible par son seul propriétaire. Sans option, \
+            affiche l’identité publique (la ligne « jonction-site … » à remettre au pôle) et l’empreinte, sans \
+            rien modifier. --create crée les clés d’un réplica fait par une version de Jonction qui n’en avait \
             pas (un fichier de clés existant n’est jamais écrasé).
             """)
 

@@ -9,10 +9,10 @@ struct Match: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Tour de rapprochement au pôle : propose à chaque candidat l’opportunité où il convient le mieux.",
         discussion: """
-            Filtres (opportunité ouverte avec des places, région ou accepte de déménager, niveau d’études,
-            consentement « employers », candidat disponible), score de 1 à 100 (métier CITP, compétences,
-            langues, études, lieu ; jamais le sexe, l’origine ni l’âge), puis l’affectation exacte qui
-            maximise le score total. Les propositions sont des enregistrements : elles partent vers les
+            Filtres (opportunité ouverte avec des places, région ou accepte de déménager, niveau d’études, \
+            consentement « employers », candidat disponible), score de 1 à 100 (métier CITP, compétences, \
+            langues, études, lieu ; jamais le sexe, l’origine ni l’âge), puis l’affectation exacte qui \
+            maximise le score total. Les propositions sont des enregistrements : elles partent vers les \
             bureaux avec les prochains paquets.
             """)
 

@@ -6,7 +6,7 @@ struct Put: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Écrire des champs d’un enregistrement (le crée s’il est nouveau).",
         discussion: """
-            Chaque champ=valeur est coupé au premier « = » : la valeur peut contenir « = », des espaces
+            Chaque champ=valeur est coupé au premier « = » : la valeur peut contenir « = », des espaces \
             (entre guillemets), des accents. Une valeur vide efface le champ.
             Exemple : jonction put candidate kayes-c16 family_name=Diarra "given_names=Awa" sex=F region=Kayes
             """)
