@@ -97,4 +97,21 @@ struct SchemaTests {
             }
         }
     }
+
+    @Test("les champs identifiants sont ceux de protocol.md §2.1 : noms, téléphone, commune, textes libres sur une personne")
+    func identifyingFields() throws {
+        let identifying = Schema.current.tables.flatMap { table in
+            table.fields.filter(\.identifying).map { "\(table.name).\($0.name)" }
+        }
+        #expect(identifying == ["candidate.family_name", "candidate.given_names", "candidate.phone", "candidate.commune",
+                                "candidate.notes", "placement.outcome"])
+        // Every free text about a candidate is identifying; what the matching reads is not.
+        let candidate = try Schema.current.table(named: "candidate")
+        for field in candidate.fields {
+            if case .text = field.type { #expect(field.identifying, "\(field.name)") }
+        }
+        for name in ["region", "sex", "birth_year", "origin_status", "status", "skills", "education", "consent"] {
+            #expect(try candidate.field(named: name).identifying == false, "\(name)")
+        }
+    }
 }

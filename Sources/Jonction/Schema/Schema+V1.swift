@@ -5,13 +5,13 @@ extension Schema {
     /// Frozen: a change to the data model is a new version.
     public static let current = Schema(version: 2, tables: [
         TableSchema("candidate", [
-            Field("family_name", .text(maxLength: 100)),
-            Field("given_names", .text(maxLength: 100)),
+            Field("family_name", .text(maxLength: 100), identifying: true),
+            Field("given_names", .text(maxLength: 100), identifying: true),
             Field("sex", .enumeration(["F", "M", "X"])),
             Field("birth_year", .integer(1900...2100)),
-            Field("phone", .phone),
+            Field("phone", .phone, identifying: true),
             Field("region", .region),
-            Field("commune", .text(maxLength: 100)),
+            Field("commune", .text(maxLength: 100), identifying: true),
             Field("origin_status", .enumeration(["returnee", "displaced", "host_youth", "other"])),
             Field("isco", .isco),
             Field("skills", .list(.free)),
@@ -21,7 +21,7 @@ extension Schema {
             Field("available_from", .date),
             Field("status", .enumeration(["registered", "trained", "placed", "withdrawn"])),
             Field("consent", .enumeration(["none", "programme", "employers"])),
-            Field("notes", .text(maxLength: 2000, multiline: true)),
+            Field("notes", .text(maxLength: 2000, multiline: true), identifying: true),
         ]),
         TableSchema("employer", [
             Field("name", .text(maxLength: 200)),
@@ -57,7 +57,7 @@ extension Schema {
             Field("opportunity_id", .reference(table: "opportunity")),
             Field("started_on", .date),
             Field("ended_on", .date),
-            Field("outcome", .text(maxLength: 500, multiline: true)),
+            Field("outcome", .text(maxLength: 500, multiline: true), identifying: true),
         ]),
     ])
 

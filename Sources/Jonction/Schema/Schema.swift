@@ -2,10 +2,15 @@
 public struct Field: Sendable, Hashable {
     public let name: String
     public let type: FieldType
+    /// Whether the field identifies a person (protocol.md §2.1, "Identifying fields"): a name, a
+    /// phone, a place smaller than a region, free text. The other fields are what the programme
+    /// needs to count and plan.
+    public let identifying: Bool
 
-    public init(_ name: String, _ type: FieldType) {
+    public init(_ name: String, _ type: FieldType, identifying: Bool = false) {
         self.name = name
         self.type = type
+        self.identifying = identifying
     }
 }
 
