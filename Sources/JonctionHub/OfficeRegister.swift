@@ -13,6 +13,8 @@ public struct OfficeRecord: Sendable, Equatable {
     public var lastContact: UInt64?
     /// Its public keys, if it was enrolled with its identity (`hub enroll --identity`).
     public var identity: SiteIdentity?
+    /// The regions it serves (`hub enroll --region`, `hub scope`), in byte order.
+    public var regions: [String] = []
 
     public var isActive: Bool { revokedAt == nil }
 }
@@ -83,6 +85,18 @@ extension ReplicaTransaction {
         }
     }
 
+    /// Sets the regions an office serves (issue 13: its scope), each in normal form (a region of
+    /// Mali, protocol.md §2.2), replacing those it had. The office must be enrolled.
+    package func setRegions(_ regions: [String], of site: SiteName) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM office WHERE site = ?", arguments: [site.rawValue]) ?? false else {
+            throw OfficeRegisterError.unknown(site)
+        }
+        try db.execute(sql: "DELETE FROM office_region WHERE site = ?", arguments: [site.rawValue])
+        for region in Set(regions) {
+            try db.execute(sql: "INSERT INTO office_region (site, region) VALUES (?, ?)", arguments: [site.rawValue, region])
+        }
+    }
+
     /// Notes that an office was just in contact.
     package func touchOffice(_ site: SiteName) throws {
         try db.execute(sql: "UPDATE office SET last_contact = ? WHERE site = ?",
@@ -105,7 +119,16 @@ extension ReplicaAccess {
 
     /// Every office of the register, by name.
     package func offices() throws -> [OfficeRecord] {
-        try Row.fetchAll(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact, signing_key, agreement_key FROM office ORDER BY site").map(officeRecord)
+        var regions: [String: [String]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT site, region FROM office_region ORDER BY site, region") {
+            regions[row[0], default: []].append(row[1])
+        }
+        return try Row.fetchAll(db, sql: "SELECT site, enrolled_at, revoked_at, last_contact, signing_key, agreement_key FROM office ORDER BY site")
+            .map(officeRecord).map { office in
+                var office = office
+                office.regions = regions[office.site.rawValue] ?? []
+                return office
+            }
     }
 
     /// The offices the hub writes bundles for: the enrolled ones not revoked. A revoked or unknown

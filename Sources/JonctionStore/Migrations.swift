@@ -19,7 +19,20 @@ enum Migrations {
         migrator.registerMigration("v6-restoring", migrate: v6)
         migrator.registerMigration("v7-office-keys", migrate: v7)
         migrator.registerMigration("v8-signed-log", migrate: v8)
+        migrator.registerMigration("v9-office-regions", migrate: v9)
         return migrator
+    }
+
+    /// The regions an office serves (issue 13: its scope), in the hub's register.
+    private static func v9(_ db: Database) throws {
+        guard try db.tableExists("office") else { return }
+        try db.execute(sql: """
+            CREATE TABLE office_region (
+                site TEXT NOT NULL,
+                region TEXT NOT NULL,
+                PRIMARY KEY (site, region)
+            ) WITHOUT ROWID;
+            """)
     }
 
     /// Format version 2 (protocol.md §5, §7): a log segment keeps the signature it travels with

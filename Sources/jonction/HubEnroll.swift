@@ -26,6 +26,9 @@ struct HubEnroll: ParsableCommand {
     @Option(help: "Identité publique du bureau : la ligne « jonction-site … » affichée par « jonction init » sur son poste, ou le chemin d’un fichier qui la contient.")
     var identity: String?
 
+    @Option(name: .customLong("region"), help: "Région que le bureau sert (à répéter : --region Kayes --region Koulikoro) ; « jonction hub scope » la change ensuite.")
+    var regions: [String] = []
+
     // The join file (issue 12).
     @Option(name: .customLong("join-file"), help: "Où écrire le fichier d’adhésion (par défaut adhesion-SITE.txt ici) ; un fichier existant n’est jamais écrasé.")
     var joinFile: String?
@@ -45,12 +48,14 @@ struct HubEnroll: ParsableCommand {
             defer { try? replica.close() }
             let token = AccessToken.generate()
             let officeIdentity = try identity.map { try HubEnroll.readIdentity($0) }
+            let served = try HubScope.normalized(regions)
             var (join, path) = try joinFile(for: name, token: token, replica)
             let hubKeys = try SiteKeys.read(from: replica.keyFilePath)
             var written = false
             do {
                 try replica.write {
                     try $0.enrollOffice(name, tokenSHA256: token.sha256, identity: officeIdentity)
+                    try $0.setRegions(served, of: name)
                     // The roster with the new office, signed; the join file carries it.
                     join.roster = try $0.publishRoster(hubKeys: hubKeys)
                     // Last: a file that cannot be written undoes the enrolment.
@@ -62,6 +67,9 @@ struct HubEnroll: ParsableCommand {
                 throw error
             }
             print(lang.pick("Bureau \(name) inscrit au pôle.", "Office \(name) enrolled at the hub."))
+            if !served.isEmpty {
+                print(lang.pick("Régions servies : \(lang.list(served))", "Regions served: \(lang.list(served))"))
+            }
             if let officeIdentity {
                 print(lang.pick("Clés du bureau enregistrées, empreinte \(officeIdentity.fingerprint) : comparez-la avec celle que le bureau lit sur son poste.",
                                 "Office keys recorded, fingerprint \(officeIdentity.fingerprint): compare it with the one the office reads on its machine."))

@@ -34,6 +34,7 @@ struct HubSites: ParsableCommand {
                     out.key("last_contact")
                     let contact = [office?.lastContact, peer?.lastContact].compactMap { $0 }.max()
                     if let contact { out.string(HLC.iso8601(millis: contact)) } else { out.null() }
+                    out.key("regions"); out.beginArray(); (office?.regions ?? []).forEach { out.string($0) }; out.endArray()
                     out.key("site"); out.string(site.rawValue)
                     out.key("state"); out.string(office == nil ? "seen" : office!.isActive ? "enrolled" : "revoked")
                     out.endObject()
@@ -57,6 +58,9 @@ struct HubSites: ParsableCommand {
                 let keys = office.map { $0.identity.map { lang.pick(", clés \($0.fingerprint)", ", keys \($0.fingerprint)") }
                     ?? lang.pick(", sans clés", ", no keys") } ?? ""
                 print("\(site.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(state)\(keys) — \(when)")
+                if let regions = office?.regions, !regions.isEmpty {
+                    print(lang.pick("               régions : \(lang.list(regions))", "               regions: \(lang.list(regions))"))
+                }
                 if !ack.isEmpty { print(lang.pick("               accusé : \(ack)", "               acknowledged: \(ack)")) }
             }
         }

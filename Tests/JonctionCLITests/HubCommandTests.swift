@@ -27,8 +27,19 @@ struct HubCommandTests {
         }
         let wrong = try cli.run("hub", "enroll", "--db", "hub.sqlite", "mopti", "--identity", identity)
         #expect(wrong.status == 1 && wrong.stderr.contains("pas de « mopti »"))
-        let enrolled = try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--identity", identity)
-        #expect(enrolled.stdout.contains(fingerprint))
+        // A region that is not one of Mali's: refused, nothing enrolled.
+        let badRegion = try cli.run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--identity", identity, "--region", "Paris")
+        #expect(badRegion.status == 1 && badRegion.stderr.contains("« Paris »") && badRegion.stderr.contains("Koulikoro"))
+        #expect(try run("hub", "sites", "--db", "hub.sqlite", "--json").stdout.contains("kayes") == false)
+        let enrolled = try run("hub", "enroll", "--db", "hub.sqlite", "kayes", "--identity", identity,
+                               "--region", "kayes", "--region", "segou", "--region", "Kayes")
+        #expect(enrolled.stdout.contains(fingerprint) && enrolled.stdout.contains("Régions servies : Kayes, Ségou"))
+        #expect(try run("hub", "sites", "--db", "hub.sqlite", "--json").stdout.contains(#""regions":["Kayes","Ségou"]"#))
+        // Its scope changes later; an office not enrolled has none to change.
+        #expect(try run("hub", "scope", "--db", "hub.sqlite", "kayes", "--region", "Koulikoro").stdout.contains("Koulikoro"))
+        #expect(try run("hub", "sites", "--db", "hub.sqlite").stdout.contains("régions : Koulikoro"))
+        let unknown = try cli.run("hub", "scope", "--db", "hub.sqlite", "gao", "--region", "Gao")
+        #expect(unknown.status == 1 && unknown.stderr.contains("Aucun bureau « gao »"))
         #expect(try run("hub", "sites", "--db", "hub.sqlite").stdout.contains("clés \(fingerprint)"))
         try run("hub", "revoke", "--db", "hub.sqlite", "kayes")
         let roster = try run("hub", "roster", "--db", "hub.sqlite", "--out", "liste.jnr")
