@@ -15,13 +15,7 @@ package enum LocalNetwork {
                              issuedAt: UInt64? = nil) throws -> SignedRoster {
         var keys: [SiteName: SiteKeys] = [:]
         for replica in replicas + others {
-            if let existing = try? SiteKeys.read(from: replica.keyFilePath) {
-                keys[replica.site] = existing
-            } else {
-                let made = SiteKeys.generate(for: replica.site)
-                try made.write(to: replica.keyFilePath)
-                keys[replica.site] = made
-            }
+            keys[replica.site] = try SiteKeys.readOrCreate(at: replica.keyFilePath, for: replica.site)
         }
         let hub = keys[.hub] ?? SiteKeys.generate(for: .hub)
         let network = try replicas.lazy.compactMap { try $0.read { try $0.network() } }.first ?? ""

@@ -124,8 +124,7 @@ extension ReplicaTransaction {
     package func bundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
                          limits: ChangeBundle.Limits = .standard, atMost: Int = .max) throws -> [ChangeBundle] {
         let roster = keyring.roster.roster
-        guard roster.identity(of: replica.site)?.signing.rawRepresentation == keyring.keys.signing.publicKey.rawRepresentation
-        else { throw BundleError.keysNotEnrolled(replica.site) }
+        guard keyring.keys.site == replica.site, roster.lists(keyring.keys) else { throw BundleError.keysNotEnrolled(replica.site) }
         if let entry = roster.entry(of: replica.site), !entry.isActive { throw BundleError.revokedSender(replica.site) }
         guard roster.identity(of: addressee) != nil else { throw BundleError.unknownAddressee(addressee) }
         if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }

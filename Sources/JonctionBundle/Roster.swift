@@ -85,6 +85,11 @@ public struct Roster: Sendable, Equatable {
         signer == hub.site ? hub.signing : entry(of: signer)?.signingKey(for: seqs)
     }
 
+    /// Whether `keys` are those the roster lists for their site (its current signing key).
+    public func lists(_ keys: SiteKeys) -> Bool {
+        identity(of: keys.site)?.signing.rawRepresentation == keys.signing.publicKey.rawRepresentation
+    }
+
     /// Whether the roster lists `site` with keys (the hub always).
     public func lists(_ site: SiteName) -> Bool { site == hub.site || entry(of: site) != nil }
 

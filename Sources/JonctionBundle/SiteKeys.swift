@@ -50,6 +50,18 @@ public struct SiteKeys: Sendable {
         }
     }
 
+    /// The keys of the key file at `path`, made and written there first if there is none (the demo,
+    /// benchmarks and tests, where one process plays every site; `jonction init` makes them otherwise).
+    package static func readOrCreate(at path: String, for site: SiteName) throws(KeyFileError) -> SiteKeys {
+        do {
+            return try read(from: path)
+        } catch .missing {
+            let keys = generate(for: site)
+            try keys.write(to: path)
+            return keys
+        }
+    }
+
     /// Reads a key file, refusing one that others may read (its keys are then no longer secret).
     public static func read(from path: String) throws(KeyFileError) -> SiteKeys {
         var info = stat()

@@ -206,10 +206,10 @@ package enum LocalEnrolment {
     /// identity and a new token, publishes the roster and gives it to every office. Returns the tokens.
     @discardableResult
     package static func enrol(_ offices: [Replica], at hub: Replica) throws -> [SiteName: AccessToken] {
-        let hubKeys = try keys(of: hub)
+        let hubKeys = try SiteKeys.readOrCreate(at: hub.keyFilePath, for: hub.site)
         var tokens: [SiteName: AccessToken] = [:]
         for office in offices {
-            let identity = try keys(of: office).identity
+            let identity = try SiteKeys.readOrCreate(at: office.keyFilePath, for: office.site).identity
             let token = AccessToken.generate()
             try hub.write { try $0.enrollOffice(office.site, tokenSHA256: token.sha256, identity: identity) }
             tokens[office.site] = token
@@ -217,12 +217,5 @@ package enum LocalEnrolment {
         let roster = try hub.write { try $0.publishRoster(hubKeys: hubKeys) }
         for office in offices { try office.write { try $0.keep(roster) } }
         return tokens
-    }
-
-    private static func keys(of replica: Replica) throws -> SiteKeys {
-        if let keys = try? SiteKeys.read(from: replica.keyFilePath) { return keys }
-        let keys = SiteKeys.generate(for: replica.site)
-        try keys.write(to: replica.keyFilePath)
-        return keys
     }
 }

@@ -14,12 +14,10 @@ struct RosterStanding {
 
     init(_ replica: Replica) throws {
         roster = try replica.read { try $0.roster() }?.roster
-        let identity = roster?.identity(of: replica.site)
-        listed = identity != nil
+        listed = roster?.lists(replica.site) ?? false
         revoked = roster?.entry(of: replica.site).map { !$0.isActive } ?? false
         if let own = try? SiteKeys.read(from: replica.keyFilePath) {
-            keys = identity.map { $0.signing.rawRepresentation == own.signing.publicKey.rawRepresentation } ?? false
-                ? .match : .different
+            keys = roster?.lists(own) ?? false ? .match : .different
         } else {
             keys = .missing
         }

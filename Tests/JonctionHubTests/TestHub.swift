@@ -27,7 +27,7 @@ final class TestHub: @unchecked Sendable {
                       replica existing: Replica? = nil, tls: HubTLS.Server? = nil) async throws -> TestHub {
         let replica = try existing ?? Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         // The hub's keys, as `jonction init` makes them.
-        if (try? SiteKeys.read(from: replica.keyFilePath)) == nil { try SiteKeys.generate(for: .hub).write(to: replica.keyFilePath) }
+        _ = try SiteKeys.readOrCreate(at: replica.keyFilePath, for: .hub)
         var logger = Logger(label: "test.hub")
         logger.logLevel = .critical
         let (stream, continuation) = AsyncStream<Int>.makeStream()
@@ -58,12 +58,7 @@ final class TestHub: @unchecked Sendable {
     /// init` does) and a new token, as `hub enroll --identity` does: the roster is published.
     func enroll(_ site: String) throws -> AccessToken {
         let name = try SiteName(site)
-        let keyPath = SiteKeys.defaultPath(forReplica: dir.path("\(site).sqlite"))
-        let keys: SiteKeys
-        if let existing = try? SiteKeys.read(from: keyPath) { keys = existing } else {
-            keys = SiteKeys.generate(for: name)
-            try keys.write(to: keyPath)
-        }
+        let keys = try SiteKeys.readOrCreate(at: SiteKeys.defaultPath(forReplica: dir.path("\(site).sqlite")), for: name)
         let token = AccessToken.generate()
         let hubKeys = try replica.hubKeyring().keys
         try replica.write {
