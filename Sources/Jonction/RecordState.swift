@@ -1,8 +1,9 @@
 /// The merged state of one record: each field's winning value and stamp, and the tombstone.
 ///
 /// `apply(_:at:)` is the merge rule of DESIGN §3 and protocol.md §3.3, the only one in the code base:
-/// per field the greatest stamp wins; a delete is a permanent tombstone that wins over every field
-/// change, earlier or later. Applying is commutative, associative and idempotent.
+/// per field the greatest stamp wins; a delete (or an erasure) is a permanent tombstone that wins over
+/// every field change, earlier or later; an erased value merges as null. Applying is commutative,
+/// associative and idempotent.
 public struct RecordState: Sendable, Hashable {
     /// Values by field position in the table (`.null` where unset).
     public var values: [Value]
@@ -56,7 +57,7 @@ public struct RecordState: Sendable, Hashable {
     public mutating func apply(_ change: Change, at position: Int?, in table: TableSchema) -> Effect {
         let incoming = change.stamp
         switch change.operation {
-        case .delete:
+        case .delete, .erase:
             if let tombstone {
                 if incoming > tombstone {
                     self.tombstone = incoming
@@ -65,7 +66,8 @@ public struct RecordState: Sendable, Hashable {
                 return Effect(changed: false, conflicts: [])
             }
             var conflicts: [Conflict] = []
-            for (i, stamp) in stamps.enumerated() {
+            // An erasure reveals no value: what it removes is not kept, even in the audit.
+            for (i, stamp) in stamps.enumerated() where change.operation == .delete {
                 guard let stamp, change.previous.map({ stamp > $0 }) ?? true else { continue }
                 // A value the deleter had not seen is lost with the record.
                 conflicts.append(Conflict(
@@ -79,8 +81,9 @@ public struct RecordState: Sendable, Hashable {
             tombstone = incoming
             return Effect(changed: true, conflicts: conflicts)
 
-        case .set(let field, let value):
+        case .set(let field, var value):
             guard let position else { return Effect(changed: false, conflicts: []) }
+            if value == .erased { value = .null }
             if let tombstone {
                 return Effect(changed: false, conflicts: [Conflict(
                     table: change.table, id: change.id, field: field,

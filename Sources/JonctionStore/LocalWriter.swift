@@ -15,11 +15,6 @@ final class LocalWriter {
     private var touched: [RecordKey: TouchedRecord] = [:]
     private var order: [RecordKey] = []
 
-    struct RecordKey: Hashable {
-        var table: String
-        var id: String
-    }
-
     struct TouchedRecord {
         var table: MaterializedTable
         var state: RecordState
@@ -76,6 +71,7 @@ final class LocalWriter {
         let key = RecordKey(table: table, id: id)
         var record = try load(key)
         if let tombstone = record.state.tombstone {
+            if try isErased(key) { throw StoreError.recordErased(table: table, id: id) }
             throw StoreError.recordDeleted(table: table, id: id, by: tombstone)
         }
         let before = changes.count
@@ -111,6 +107,29 @@ final class LocalWriter {
         return change
     }
 
+    /// Erases a record held here, live or deleted, not yet erased (see `ReplicaTransaction.erase`).
+    func erase(table: String, id: String) throws -> Change {
+        let schema = try replica.schema.table(named: table)
+        try Schema.validateRecordID(id)
+        let key = RecordKey(table: table, id: id)
+        if try isErased(key) {
+            throw StoreError.recordErased(table: table, id: id)
+        }
+        var record = try load(key)
+        guard record.existed || touched[key] != nil else { throw StoreError.recordNotFound(table: table, id: id) }
+        let change = next(table: table, id: id, operation: .erase, previous: record.state.greatestStamp)
+        record.state.apply(change, in: schema)
+        changes.append(change)
+        touched[key] = record
+        return change
+    }
+
+    /// Whether the record is erased here, or by this transaction.
+    private func isErased(_ key: RecordKey) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM erasure WHERE table_name = ? AND record_id = ?", arguments: [key.table, key.id]) == true
+            || changes.contains(where: { $0.operation == .erase && RecordKey($0) == key })
+    }
+
     private func next(table: String, id: String, operation: Change.Operation, previous: Stamp?) -> Change {
         seq += 1
         let hlc = clock.tick(wallMillis: replica.clock.nowMillis())
@@ -128,9 +147,10 @@ final class LocalWriter {
         return TouchedRecord(table: table, state: RecordState(fieldCount: table.table.fields.count), existed: false)
     }
 
-    /// Writes the touched records, the log segment, the vector and the clock.
-    func commit() throws {
-        guard !changes.isEmpty else { return }
+    /// Writes the touched records, the log segment, the vector and the clock; then, if the changes
+    /// erase records, applies the erasure rule (`Replica.erase`). Returns whether they did.
+    func commit() throws -> Bool {
+        guard !changes.isEmpty else { return false }
         var changedKeys = Set<RecordKey>()
         for change in changes { changedKeys.insert(RecordKey(table: change.table, id: change.id)) }
         for key in order where changedKeys.contains(key) {
@@ -141,5 +161,8 @@ final class LocalWriter {
         try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                        arguments: [replica.site.rawValue, Int64(seq)])
         try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: clock.last.rawValue)])
+        let erasures = changes.filter(\.isErase)
+        try replica.erase(erasures, db: db)
+        return !erasures.isEmpty
     }
 }

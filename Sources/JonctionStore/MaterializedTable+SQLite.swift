@@ -64,7 +64,7 @@ extension MaterializedTable {
         for i in 0..<n where rc == SQLITE_OK {
             let c = CInt(2 + i)
             switch state.values[i] {
-            case .null: rc = sqlite3_bind_null(s, c)
+            case .null, .erased: rc = sqlite3_bind_null(s, c)
             case .integer(let v): rc = sqlite3_bind_int64(s, c, v)
             case .text(var t):
                 // By length, not up to a NUL: the stored text is every byte of the value.

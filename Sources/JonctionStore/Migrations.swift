@@ -20,7 +20,25 @@ enum Migrations {
         migrator.registerMigration("v7-office-keys", migrate: v7)
         migrator.registerMigration("v8-signed-log", migrate: v8)
         migrator.registerMigration("v9-office-regions", migrate: v9)
+        migrator.registerMigration("v10-erasure", migrate: v10)
         return migrator
+    }
+
+    /// Erasure (protocol.md §3.5): the records this replica holds as erased, with the stamp of the
+    /// first erasure it took. Whether the file's free pages are known to hold zeros only: true of a
+    /// replica made since, which deletes securely from its first write; an older one is rebuilt
+    /// (VACUUM) after its first erasure.
+    private static func v10(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE erasure (
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                erased_hlc INTEGER NOT NULL,
+                erased_by TEXT NOT NULL,
+                PRIMARY KEY (table_name, record_id)
+            ) STRICT, WITHOUT ROWID;
+            ALTER TABLE replica ADD COLUMN free_pages_zeroed INTEGER NOT NULL DEFAULT 0 CHECK (free_pages_zeroed IN (0, 1));
+            """)
     }
 
     /// The regions an office serves (issue 13: its scope), in the hub's register.

@@ -54,6 +54,7 @@ public final class Replica: Sendable {
                 let queue = try DatabaseQueue(path: temporary)
                 try queue.writeWithoutTransaction { db in
                     try db.execute(sql: "PRAGMA application_id = \(Migrations.applicationID)")
+                    try db.execute(sql: "PRAGMA secure_delete = ON")
                 }
                 // The `replica` row first: later migrations depend on whose replica it is.
                 try Migrations.migrator.migrate(queue, upTo: "v1-replica")
@@ -63,8 +64,10 @@ public final class Replica: Sendable {
                         arguments: [site.rawValue, network, Schema.current.version, Int64(clock.nowMillis())])
                 }
                 try Migrations.migrator.migrate(queue)
-                if restoring {
-                    try queue.write { db in try db.execute(sql: "UPDATE replica SET restoring = 1") }
+                try queue.write { db in
+                    // Deleted content is overwritten from the first write on (`open`).
+                    try db.execute(sql: "UPDATE replica SET free_pages_zeroed = 1")
+                    if restoring { try db.execute(sql: "UPDATE replica SET restoring = 1") }
                 }
                 try queue.close()
             }
@@ -121,6 +124,8 @@ public final class Replica: Sendable {
                 try db.execute(sql: "PRAGMA synchronous = FULL")
                 // Large merges touch many pages: keep them in memory rather than spilling mid-transaction.
                 try db.execute(sql: "PRAGMA cache_size = -8192")
+                // Personal data: what is deleted is overwritten, not left in free pages (erasure, §3.5).
+                try db.execute(sql: "PRAGMA secure_delete = ON")
                 try prepare?(db)
             }
             let pool = try DatabasePool(path: path, configuration: configuration)

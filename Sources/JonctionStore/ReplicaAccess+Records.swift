@@ -40,8 +40,16 @@ extension ReplicaAccess {
         guard let state = try state(table: table, id: id) else {
             throw StoreError.recordNotFound(table: table, id: id)
         }
-        if let tombstone = state.tombstone { throw StoreError.recordDeleted(table: table, id: id, by: tombstone) }
+        if let tombstone = state.tombstone {
+            if try isErased(table: table, id: id) { throw StoreError.recordErased(table: table, id: id) }
+            throw StoreError.recordDeleted(table: table, id: id, by: tombstone)
+        }
         return LiveRecord(table: try replica.schema.table(named: table), id: id, state: state)
+    }
+
+    /// Whether this replica holds an erasure of the record (protocol.md §3.5).
+    package func isErased(table: String, id: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM erasure WHERE table_name = ? AND record_id = ?", arguments: [table, id]) ?? false
     }
 
     /// Every record's merged state, tombstones and stamps included: what convergence compares.

@@ -32,13 +32,17 @@ extension Replica {
     @discardableResult
     package func write<T>(_ body: (ReplicaTransaction) throws -> T) throws -> T {
         guard mode == .readWrite else { throw StoreError.readOnly(path: path) }
-        return try translatingErrors {
+        var erased = false
+        let result = try translatingErrors {
             try database.write { db in
                 let transaction = ReplicaTransaction(replica: self, db: db)
                 let result = try body(transaction)
                 try transaction.commitLocalWrites()
+                erased = transaction.erased
                 return result
             }
         }
+        if erased { try scrub() }
+        return result
     }
 }

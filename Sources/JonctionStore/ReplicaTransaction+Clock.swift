@@ -115,9 +115,4 @@ extension ReplicaTransaction {
                        arguments: [Int64(bitPattern: clock.last.rawValue), Int64(wall)])
         return report
     }
-
-    private struct RecordKey: Hashable {
-        var table: String
-        var id: String
-    }
 }

@@ -14,6 +14,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var conflicts: [Conflict] = []
     /// Values out of normal form in a data model version 1 delivery, taken as null (protocol.md §2.2).
     public var nulledValues = 0
+    /// Erasures merged (protocol.md §3.5): the replica then scrubs its file.
+    public var erased = 0
 
     public init() {}
 }
@@ -41,6 +43,7 @@ extension ReplicaTransaction {
         let db = try db
         try replica.checkNetwork(network, sender: sender, db: db)
         let report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
+        if report.erased > 0 { erased = true }
         if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
         if sender == .hub, let acknowledgement {
             try replica.endRestoring(hubHolds: acknowledgement.vector[replica.site], db: db)
@@ -143,17 +146,29 @@ extension Replica {
             start = end
         }
         progress?(changes.count, changes.count)
+        // The erasure rule (protocol.md §3.5): nothing of an erased record is kept, not even in the audit.
+        let erasures = changes.filter(\.isErase)
+        let erased = try erasedRecords(db).union(erasures.map(RecordKey.init))
+        report.conflicts.removeAll { !Erasure.keeps($0, erasing: erased) }
         try record(report.conflicts, db: db)
 
         // The log keeps each block holding new changes whole, as it came with its signature, and
-        // indexes the new seqs only (protocol.md §4.4): a relay passes the block on unchanged.
+        // indexes the new seqs only (protocol.md §4.4): a relay passes the block on unchanged; a
+        // block that holds values of an erased record is kept without them, and unsigned.
         for (b, runs) in fresh.logged {
             let block = received.blocks[b]
+            if let redacted = Erasure.redacted(block.changes, erasing: erased) {
+                try appendSegment(ChangeBlock.encode(redacted), changeCount: redacted.count, runs: runs, signature: nil,
+                                  receivedFrom: sender, in: db)
+                continue
+            }
             // A signed block (checked by the bundle's reader) holds one origin's consecutive seqs.
             let span = block.signature == nil ? nil : block.changes.first.map { ($0.origin, $0.seq...block.changes.last!.seq) }
             try appendSegment(block.encoded ?? ChangeBlock.encode(block.changes), changeCount: block.changes.count,
                               runs: runs, signature: block.signature, span: span, receivedFrom: sender, in: db)
         }
+        try erase(erasures, db: db)
+        report.erased = erasures.count
         for (origin, range) in report.ranges {
             try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                            arguments: [origin.rawValue, Int64(range.upperBound)])

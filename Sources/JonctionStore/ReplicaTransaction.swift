@@ -8,7 +8,7 @@ import Jonction
 /// transaction), so each record touched is written once and the changes form one log segment.
 package final class ReplicaTransaction: ReplicaAccess {
     package let replica: Replica
-    private let database: Database
+    let database: Database
     private var local: LocalWriter?
 
     init(replica: Replica, db: Database) {
@@ -23,7 +23,7 @@ package final class ReplicaTransaction: ReplicaAccess {
         }
     }
 
-    private func localWriter() throws -> LocalWriter {
+    func localWriter() throws -> LocalWriter {
         if let local { return local }
         let writer = try LocalWriter(replica: replica, db: database)
         local = writer
@@ -32,9 +32,12 @@ package final class ReplicaTransaction: ReplicaAccess {
 
     /// Writes the local changes gathered so far (records, log segment, vector, clock).
     func commitLocalWrites() throws {
-        try local?.commit()
+        if try local?.commit() == true { erased = true }
         local = nil
     }
+
+    /// Whether this transaction erased records (the replica then scrubs its file, `Replica.scrub`).
+    var erased = false
 
     /// The local changes recorded so far in this transaction and not yet committed.
     package var recorded: [Change] { local?.recorded ?? [] }

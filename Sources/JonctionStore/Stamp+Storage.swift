@@ -29,7 +29,7 @@ extension Stamp {
 extension Value {
     package var databaseValue: DatabaseValue {
         switch self {
-        case .null: return .null
+        case .null, .erased: return .null
         case .integer(let n): return n.databaseValue
         case .text(let s): return s.databaseValue
         }

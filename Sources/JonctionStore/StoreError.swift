@@ -13,6 +13,7 @@ public enum StoreError: Error, Sendable, Equatable {
     case directoryMissing(path: String)
     case recordNotFound(table: String, id: String)
     case recordDeleted(table: String, id: String, by: Stamp)
+    case recordErased(table: String, id: String)
     case noFields(table: String, id: String)
     case duplicateField(String)
     /// Changes of `origin` start at `first` while the replica holds up to `held`: `held+1…first-1` is missing.
@@ -77,6 +78,10 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "L’enregistrement « \(id) » de la table \(table) a été supprimé (par \(by.site), le \(by.hlc.frenchDate)) : une suppression est définitive. Créez un nouvel enregistrement avec un autre identifiant.",
                 "Record “\(id)” of table \(table) was deleted (by \(by.site), on \(by.hlc.englishDate)): a delete is final. Create a new record with another id.")
+        case .recordErased(let table, let id):
+            return lang.pick(
+                "L’enregistrement « \(id) » de la table \(table) est déjà effacé : ses valeurs ne sont plus nulle part dans ce réplica, et l’effacement parvient aux autres sites avec les échanges. Il n’y a rien d’autre à faire.",
+                "Record “\(id)” of table \(table) is already erased: its values are nowhere in this replica any more, and the erasure reaches the other sites with the exchanges. There is nothing more to do.")
         case .noFields(let table, let id):
             return lang.pick(
                 "Aucun champ à écrire pour \(table) \(id). Donnez au moins un champ=valeur, par exemple : jonction put \(table) \(id) status=registered",

@@ -79,6 +79,7 @@ enum CommandError: Error, UserFacingError {
     case invalidIdentity(String)
     case tlsPair
     case hubWithoutNetwork
+    case invalidDate(String)
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -105,6 +106,10 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Le réplica du pôle n’a pas d’identifiant de réseau (créé par une ancienne version de Jonction) : aucun fichier d’adhésion ne peut être écrit. Rien n’a été modifié.",
                 "The hub's replica has no network id (made by an old version of Jonction): no join file can be written. Nothing was changed.")
+        case .invalidDate(let text):
+            return lang.pick(
+                "Date invalide « \(NormalText.printable(text)) » : écrivez AAAA-MM-JJ ou JJ/MM/AAAA, par exemple 2027-01-31 ou 31/01/2027.",
+                "Invalid date “\(NormalText.printable(text))”: write YYYY-MM-DD or DD/MM/YYYY, e.g. 2027-01-31 or 31/01/2027.")
         case .tlsPair:
             return lang.pick(
                 "--tls-certificate et --tls-key vont ensemble : donnez les deux (HTTPS), ou aucun (HTTP, derrière un proxy inverse qui fait le TLS).",

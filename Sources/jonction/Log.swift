@@ -44,10 +44,14 @@ struct Log: ParsableCommand {
             for c in changes {
                 let what: String
                 switch c.operation {
+                case .set(let field, .erased):
+                    what = "\(field) " + lang.pick("(valeur effacée)", "(value erased)")
                 case .set(let field, let value):
-                    what = value.isNull ? "\(field) " + lang.pick("effacé", "cleared") : "\(field) = \(value.display)"
+                    what = value.isNull ? "\(field) " + lang.pick("vidé", "cleared") : "\(field) = \(value.display)"
                 case .delete:
                     what = lang.pick("SUPPRESSION", "DELETE")
+                case .erase:
+                    what = lang.pick("EFFACEMENT", "ERASURE")
                 }
                 print("\(c.origin) #\(c.seq)  \(c.hlc)  \(c.table) \(c.id)  \(what)")
             }
@@ -64,7 +68,7 @@ extension CanonicalJSON {
         }
         key("hlc"); integer(c.hlc.rawValue)
         key("id"); string(c.id)
-        key("op"); string(c.isDelete ? "delete" : "set")
+        key("op"); string(c.isErase ? "erase" : c.isDelete ? "delete" : "set")
         key("origin"); string(c.origin.rawValue)
         key("previous")
         if let p = c.previous { stamp(p) } else { null() }
@@ -72,7 +76,11 @@ extension CanonicalJSON {
         key("table"); string(c.table)
         key("time"); string(HLC.iso8601(millis: c.hlc.millis))
         if case .set(_, let v) = c.operation {
-            key("value"); value(v)
+            if v == .erased {
+                key("value_erased"); bool(true)
+            } else {
+                key("value"); value(v)
+            }
         }
         endObject()
     }

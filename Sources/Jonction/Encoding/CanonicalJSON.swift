@@ -46,7 +46,7 @@ public struct CanonicalJSON: Sendable {
     public mutating func value(_ value: Value) {
         separate()
         switch value {
-        case .null: output += "null"
+        case .null, .erased: output += "null"
         case .integer(let n): output += String(n)
         case .text(let s): Self.appendString(s, to: &output)
         }

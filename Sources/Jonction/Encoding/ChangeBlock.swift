@@ -3,9 +3,21 @@
 ///
 /// The byte layout is protocol.md §4.2. Encoding keeps the order of the changes it is given;
 /// consecutive changes of one origin with consecutive seqs form a run whose seqs are implicit.
+/// A block is written in version 1 unless it needs what only version 2 says (an erasure, an erased
+/// value, an author); both are read.
 public enum ChangeBlock {
-    /// The version of the block layout, first byte of every block.
+    /// The versions of the block layout, first byte of every block.
     public static let version: UInt8 = 1
+    public static let version2: UInt8 = 2
+
+    /// The layout `changes` are written in: the oldest that can say them.
+    public static func version(for changes: [Change]) -> UInt8 {
+        for c in changes {
+            if c.author != nil || c.operation == .erase { return version2 }
+            if case .set(_, .erased) = c.operation { return version2 }
+        }
+        return version
+    }
 
     // MARK: Encoding
 
@@ -17,14 +29,18 @@ public enum ChangeBlock {
         let tables = StringTable(Set(changes.map(\.table)))
         let fields = StringTable(Set(changes.compactMap(\.field)))
         let ids = StringTable(Set(changes.map(\.id)))
+        let layout = version(for: changes)
+        let v2 = layout == version2
+        let authors = StringTable(v2 ? Set(changes.compactMap { $0.author?.rawValue }) : [])
 
         var out = ByteWriter(capacity: changes.count * 8 + 64)
-        out.byte(version)
+        out.byte(layout)
         out.varint(UInt64(changes.count))
         writeStrings(sites.sorted, to: &out)
         writeStrings(tables.sorted, to: &out)
         writeStrings(fields.sorted, to: &out)
         writeFrontCoded(ids.sorted, to: &out)
+        if v2 { writeStrings(authors.sorted, to: &out) }
 
         // Runs: origin, first seq, length.
         var runs = ByteWriter()
@@ -43,6 +59,7 @@ public enum ChangeBlock {
         var millisColumn = ByteWriter(capacity: changes.count * 2)
         var counterColumn = ByteWriter(capacity: changes.count)
         var previousColumn = ByteWriter(capacity: changes.count)
+        var authorColumn = ByteWriter(capacity: v2 ? changes.count : 0)
         var valueStreams = Array(repeating: [Value](), count: fields.sorted.count)
         var lastID: Int64 = 0
         var lastMillis: Int64 = 0
@@ -68,12 +85,16 @@ public enum ChangeBlock {
             case .delete:
                 fieldColumn.varint(0)
                 slot = 0
+            case .erase:
+                fieldColumn.varint(1)
+                slot = 0
             case .set(let field, let value):
                 let f = fields.index[field]!
-                fieldColumn.varint(UInt64(f + 1))
+                fieldColumn.varint(UInt64(v2 ? f + 2 : f + 1))
                 valueStreams[f].append(value)
                 slot = f + 1
             }
+            if v2 { authorColumn.varint(change.author.map { UInt64(authors.index[$0.rawValue]! + 1) } ?? 0) }
             // protocol.md §4.2.3: the implicit previous stamp.
             let recordKey = implicitKey(id: cachedID.1, table: cachedTable.1, slot: 0)
             let key = implicitKey(id: cachedID.1, table: cachedTable.1, slot: slot)
@@ -93,7 +114,9 @@ public enum ChangeBlock {
             if slot != 0 { lastWrite[recordKey] = index }
         }
 
-        for column in [tableColumn, idColumn, fieldColumn, millisColumn, counterColumn, previousColumn] {
+        for column in [tableColumn, idColumn, fieldColumn, millisColumn, counterColumn, previousColumn]
+            + (v2 ? [authorColumn] : [])
+        {
             out.varint(UInt64(column.bytes.count))
             out.raw(column.bytes)
         }
@@ -172,6 +195,8 @@ public enum ChangeBlock {
         case .text(let s):
             out.byte(2)
             out.string(s)
+        case .erased:
+            out.byte(3)
         }
     }
 
@@ -187,9 +212,10 @@ public enum ChangeBlock {
     public static func decode(_ bytes: [UInt8], maximumCount: Int = .max) throws(ByteDecodingError) -> [Change] {
         var r = ByteReader(bytes)
         let v = try r.byte()
-        guard v == version else { throw .malformed("change block version \(v)") }
-        // Each change takes at least one byte in each of the six columns that follow.
-        let count = try r.count(max: min(maximumCount, r.remaining / columnCount))
+        guard v == version || v == version2 else { throw .malformed("change block version \(v)") }
+        let v2 = v == version2
+        // Each change takes at least one byte in each of the six (version 2: seven) columns that follow.
+        let count = try r.count(max: min(maximumCount, r.remaining / (v2 ? columnCount + 1 : columnCount)))
         // A dictionary holds only strings the changes use (protocol.md §4.2): each change names at
         // most two sites (its origin, its previous stamp's), one table, one field, one id.
         let siteNames = try readStrings(&r, max: 2 * count)
@@ -202,6 +228,13 @@ public enum ChangeBlock {
         let tables = try readStrings(&r, max: min(count, maxTables))
         let fields = try readStrings(&r, max: min(count, maxFields))
         let ids = try readFrontCoded(&r, max: min(count, maxIDs))
+        var authors: [UserName] = []
+        if v2 {
+            for name in try readStrings(&r, max: count) {
+                guard UserName.isValid(name) else { throw .malformed("invalid user name") }
+                authors.append(UserName(unchecked: name))
+            }
+        }
 
         // A run takes at least three bytes and covers at least one change.
         let runCount = try r.count(max: min(count, r.remaining / 3))
@@ -233,13 +266,14 @@ public enum ChangeBlock {
         var millisColumn = try column(&r)
         var counterColumn = try column(&r)
         var previousColumn = try column(&r)
+        var authorColumn = v2 ? try column(&r) : ByteReader([])
         var streams: [[Value]] = []
         streams.reserveCapacity(fields.count)
         var values = 0
         for _ in fields {
             var section = try r.section(r.count(max: r.remaining))
             // All the streams together hold one value per set change.
-            streams.append(try decodeValues(&section, max: count - values))
+            streams.append(try decodeValues(&section, max: count - values, erasedAllowed: v2))
             values += streams[streams.count - 1].count
         }
         guard r.isAtEnd else { throw .malformed("trailing bytes after block") }
@@ -261,7 +295,7 @@ public enum ChangeBlock {
                 let id = lastID &+ (try idColumn.signed())
                 guard id >= 0, id < Int64(ids.count) else { throw .malformed("id index out of range") }
                 lastID = id
-                let f = try fieldColumn.count(max: fields.count)
+                let f = try fieldColumn.count(max: fields.count + (v2 ? 1 : 0))
                 let millis = lastMillis &+ (try millisColumn.signed())
                 guard millis >= 0, millis <= Int64(HLC.maxMillis) else { throw .malformed("clock out of range") }
                 lastMillis = millis
@@ -269,15 +303,29 @@ public enum ChangeBlock {
                 guard counter <= UInt64(UInt16.max) else { throw .malformed("clock counter out of range") }
                 let hlc = HLC(millis: UInt64(millis), counter: UInt16(counter))
                 let operation: Change.Operation
+                // The slot of the implicit previous stamp: 0 for the record, k + 1 for field k.
+                let slot: Int
                 if f == 0 {
                     operation = .delete
+                    slot = 0
+                } else if v2 && f == 1 {
+                    operation = .erase
+                    slot = 0
                 } else {
-                    let stream = f - 1
+                    let stream = v2 ? f - 2 : f - 1
                     guard cursors[stream] < streams[stream].count else { throw .malformed("value stream too short") }
                     operation = .set(field: fields[stream], value: streams[stream][cursors[stream]])
                     cursors[stream] += 1
+                    slot = stream + 1
                 }
-                let key = implicitKey(id: Int(id), table: t, slot: f)
+                let author: UserName?
+                if v2 {
+                    let a = try authorColumn.count(max: authors.count)
+                    author = a == 0 ? nil : authors[a - 1]
+                } else {
+                    author = nil
+                }
+                let key = implicitKey(id: Int(id), table: t, slot: slot)
                 let previous: Stamp?
                 switch try previousColumn.byte() {
                 case 0: previous = nil
@@ -296,14 +344,15 @@ public enum ChangeBlock {
                 }
                 if tracksWrites {
                     lastWrite[key] = changes.count
-                    if f != 0 { lastWrite[implicitKey(id: Int(id), table: t, slot: 0)] = changes.count }
+                    if slot != 0 { lastWrite[implicitKey(id: Int(id), table: t, slot: 0)] = changes.count }
                 }
                 changes.append(Change(origin: run.site, seq: run.first + UInt64(k), hlc: hlc,
-                                      table: table, id: ids[Int(id)], operation: operation, previous: previous))
+                                      table: table, id: ids[Int(id)], operation: operation, previous: previous,
+                                      author: author))
             }
         }
         guard tableColumn.isAtEnd, idColumn.isAtEnd, fieldColumn.isAtEnd, millisColumn.isAtEnd, counterColumn.isAtEnd,
-            previousColumn.isAtEnd,
+            previousColumn.isAtEnd, authorColumn.isAtEnd,
             zip(cursors, streams).allSatisfy({ $0 == $1.count })
         else { throw .malformed("columns longer than the block") }
         return changes
@@ -355,7 +404,7 @@ public enum ChangeBlock {
     }
 
     /// A value stream of at most `limit` values.
-    private static func decodeValues(_ r: inout ByteReader, max limit: Int) throws(ByteDecodingError) -> [Value] {
+    private static func decodeValues(_ r: inout ByteReader, max limit: Int, erasedAllowed: Bool) throws(ByteDecodingError) -> [Value] {
         let mode = try r.byte()
         switch mode {
         case 0:
@@ -363,14 +412,14 @@ public enum ChangeBlock {
             let n = try r.count(max: min(limit, r.remaining))
             var values: [Value] = []
             values.reserveCapacity(n)
-            for _ in 0..<n { values.append(try readValue(&r)) }
+            for _ in 0..<n { values.append(try readValue(&r, erasedAllowed: erasedAllowed)) }
             guard r.isAtEnd else { throw .malformed("trailing bytes in value stream") }
             return values
         case 1:
             let d = try r.count(max: min(limit, r.remaining))
             var dictionary: [Value] = []
             dictionary.reserveCapacity(d)
-            for _ in 0..<d { dictionary.append(try readValue(&r)) }
+            for _ in 0..<d { dictionary.append(try readValue(&r, erasedAllowed: erasedAllowed)) }
             // Each index takes at least one byte.
             let n = try r.count(max: min(limit, r.remaining))
             var values: [Value] = []
@@ -383,11 +432,12 @@ public enum ChangeBlock {
         }
     }
 
-    private static func readValue(_ r: inout ByteReader) throws(ByteDecodingError) -> Value {
+    private static func readValue(_ r: inout ByteReader, erasedAllowed: Bool) throws(ByteDecodingError) -> Value {
         switch try r.byte() {
         case 0: return .null
         case 1: return .integer(try r.signed())
         case 2: return .text(try r.string())
+        case 3 where erasedAllowed: return .erased
         default: throw .malformed("unknown value kind")
         }
     }

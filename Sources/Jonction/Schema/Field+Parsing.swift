@@ -170,4 +170,19 @@ extension Field {
         }
         return "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))"
     }
+
+    /// A calendar date (`YYYY-MM-DD` or `DD/MM/YYYY`) as the milliseconds since 1970 of its first
+    /// instant in UTC, or nil if it is not one (Howard Hinnant's days-from-civil).
+    public static func millis(ofDate s: String) -> UInt64? {
+        guard let date = normaliseDate(s.trimmingCharacters(in: .whitespaces)) else { return nil }
+        let parts = date.split(separator: "-").map { Int($0)! }
+        let (y0, m, d) = (parts[0], parts[1], parts[2])
+        let y = m <= 2 ? y0 - 1 : y0
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yoe = y - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146097 + doe - 719468
+        return days < 0 ? nil : UInt64(days) * 86_400_000
+    }
 }

@@ -4,6 +4,7 @@ public enum SchemaError: Error, Sendable, Equatable {
     case unknownField(table: String, field: String, known: [String])
     case invalidRecordID(String)
     case invalidSiteName(String)
+    case invalidUserName(String)
     /// A value that does not fit its field; `expected` says what fits.
     case invalidValue(table: String, field: String, value: String, expected: Expectation)
 
@@ -44,6 +45,10 @@ extension SchemaError: UserFacingError {
             return lang.pick(
                 "Nom de site invalide « \(name) » : de 1 à 32 caractères parmi a-z, 0-9 et « - » (sans majuscule ni accent, pas de « - » au début), par exemple « kayes » ou « mopti-2 ».",
                 "Invalid site name “\(name)”: 1 to 32 characters among a-z, 0-9 and “-” (no capitals or accents, not starting with “-”), e.g. “kayes” or “mopti-2”.")
+        case .invalidUserName(let name):
+            return lang.pick(
+                "Nom d’utilisateur invalide « \(name) » : de 1 à 32 caractères parmi a-z, 0-9, « . » et « - », commençant par une lettre (sans majuscule ni accent), par exemple « awa.diarra ».",
+                "Invalid user name “\(name)”: 1 to 32 characters among a-z, 0-9, “.” and “-”, starting with a letter (no capitals or accents), e.g. “awa.diarra”.")
         case .invalidValue(let table, let field, let value, let expected):
             let what = lang.pick("Valeur refusée pour \(table).\(field) : « \(value) ». ",
                                  "Value refused for \(table).\(field): “\(value)”. ")

@@ -119,8 +119,12 @@ public struct Admission: Sendable {
 }
 
 extension Change {
-    /// Whether two changes under one (origin, seq) record the same write.
+    /// Whether two changes under one (origin, seq) record the same write. A value removed by an
+    /// erasure (protocol.md §3.5) stands for the value it was.
     func isSameWrite(as other: Change) -> Bool {
-        hlc == other.hlc && operation == other.operation && id == other.id && table == other.table
+        guard hlc == other.hlc, id == other.id, table == other.table else { return false }
+        if operation == other.operation { return true }
+        guard case .set(let f, let v) = operation, case .set(let g, let w) = other.operation else { return false }
+        return f == g && (v == .erased || w == .erased)
     }
 }

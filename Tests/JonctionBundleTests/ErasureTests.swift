@@ -1,0 +1,123 @@
+import Foundation
+import Jonction
+import JonctionBundle
+import JonctionStore
+import JonctionTestSupport
+import Testing
+
+/// The erasure rule (protocol.md §3.5) under random schedules: sites write, delete and erase, and
+/// exchange sealed bundles in any order, with losses, duplicates, delays and relays. In the end every
+/// site holds the same state as the reference model, and no byte of any replica file (WAL included)
+/// holds a value an erased record ever had, while the live records' values are all there.
+@Suite("Effacement : aucune valeur d’un enregistrement effacé ne reste nulle part")
+struct ErasureTests {
+    static let names = ["hub", "kayes", "mopti", "gao", "tombouctou"]
+
+    /// A family name no other write uses, so that its bytes can be looked for in the files.
+    static func marker(_ n: Int) -> String { "Zq\(n)Xw" }
+
+    @Test("après les échanges, les réplicas sont identiques et aucun fichier ne contient une valeur effacée",
+          arguments: SeededGenerator.seeds(16, base: 7_000_000))
+    func randomSchedule(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let dir = TemporaryDirectory("erase")
+        var now: UInt64 = 1_790_000_000_000
+        let count = Int.random(in: 3...5, using: &rng)
+        var clocks: [ManualClock] = []
+        var sites: [Replica] = []
+        for i in 0..<count {
+            let clock = ManualClock(millis: now)
+            clocks.append(clock)
+            sites.append(try Replica.create(at: dir.path("\(Self.names[i]).sqlite"), site: SiteName(Self.names[i]), clock: clock))
+        }
+        try LocalNetwork.join(sites)
+
+        var written: [Change] = []
+        var markers: [RecordKey: [String]] = [:]
+        var n = 0
+        var delayed: [(to: Int, bytes: [UInt8])] = []
+        let ids = (0..<5).map { "c\($0)" }
+        for _ in 0..<Int.random(in: 20...50, using: &rng) {
+            now += UInt64.random(in: 1...20_000, using: &rng)
+            for c in clocks { c.set(now) }
+            let i = Int.random(in: 0..<count, using: &rng)
+            let id = ids.randomElement(using: &rng)!
+            let key = RecordKey(table: "candidate", id: id)
+            let roll = Int.random(in: 0..<100, using: &rng)
+            do {
+                if roll < 45 {
+                    n += 1
+                    let name = Self.marker(n)
+                    written += try sites[i].write {
+                        try $0.set(table: "candidate", id: id, fields: [("family_name", .text(name)), ("given_names", .text("Gv\(n)Yk"))])
+                    }
+                    markers[key, default: []].append(name)
+                } else if roll < 50 {
+                    written.append(try sites[i].write { try $0.delete(table: "candidate", id: id) })
+                } else if roll < 58 {
+                    written += try sites[i].write { try $0.erase(table: "candidate", id: id) }
+                } else {
+                    var j = Int.random(in: 0..<(count - 1), using: &rng)
+                    if j >= i { j += 1 }
+                    guard let bundle = try sites[i].sealedBundle(for: sites[j].site) else { continue }
+                    switch Int.random(in: 0..<10, using: &rng) {
+                    case 0: break  // lost
+                    case 1, 2: delayed.append((j, bundle.bytes))
+                    default:
+                        _ = try sites[j].importBundle(bytes: bundle.bytes)
+                        if Bool.random(using: &rng) { _ = try sites[j].importBundle(bytes: bundle.bytes) }  // twice
+                    }
+                }
+            } catch StoreError.recordNotFound, StoreError.recordDeleted, StoreError.recordErased {}
+            if !delayed.isEmpty, Int.random(in: 0..<6, using: &rng) == 0 {
+                let late = delayed.remove(at: Int.random(in: 0..<delayed.count, using: &rng))
+                _ = try sites[late.to].importBundle(bytes: late.bytes)
+            }
+        }
+        for late in delayed { _ = try sites[late.to].importBundle(bytes: late.bytes) }
+        // An old stick, written before any erasure, arrives last: it brings nothing back.
+        for _ in 0..<2 {
+            for s in sites.dropFirst() {
+                if let b = try s.sealedBundle(for: .hub) { _ = try sites[0].importBundle(bytes: b.bytes) }
+            }
+            for s in sites.dropFirst() {
+                if let b = try sites[0].sealedBundle(for: s.site) { _ = try s.importBundle(bytes: b.bytes) }
+            }
+        }
+
+        var reference = RecordSet(schema: .current)
+        for change in written { try reference.apply(change) }
+        let erased = Erasure.erased(by: written)
+        for s in sites {
+            #expect(try s.read { try $0.recordSet() } == reference, "seed \(seed): \(s.site)")
+            #expect(try s.read { try $0.vector() }.total == UInt64(written.count), "seed \(seed): \(s.site)")
+            for key in erased {
+                #expect(try s.read { try $0.isErased(table: key.table, id: key.id) }, "seed \(seed): \(s.site)")
+                let log = try s.read { try $0.log(table: key.table, id: key.id) }
+                #expect(log.allSatisfy { c in c.field == nil || c.operation == .set(field: c.field!, value: .erased) },
+                        "seed \(seed): \(s.site) \(key.id)")
+            }
+            #expect(try s.read { try $0.conflicts() }.allSatisfy { !erased.contains(RecordKey(table: $0.conflict.table, id: $0.conflict.id)) })
+            try s.close()
+        }
+        // Every byte of every file: the erased records' values are nowhere; the live ones' are.
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir.url.path).filter { $0.contains(".sqlite") }
+        var contents = Data()
+        for file in files { contents += try Data(contentsOf: dir.url.appendingPathComponent(file)) }
+        for (key, names) in markers {
+            for name in names {
+                let found = contents.range(of: Data(name.utf8)) != nil
+                if erased.contains(key) {
+                    #expect(!found, "seed \(seed): \(name) of erased \(key.id) is still in a file")
+                }
+            }
+        }
+        for (key, names) in markers where !erased.contains(key) {
+            guard let state = reference.record(table: key.table, id: key.id), !state.isDeleted,
+                case .text(let name) = state.values[Schema.V1.candidate.familyName.position]
+            else { continue }
+            #expect(names.contains(name))
+            #expect(contents.range(of: Data(name.utf8)) != nil, "seed \(seed): live \(name) missing")
+        }
+    }
+}
