@@ -39,6 +39,8 @@ public struct MergeJob: Sendable {
         /// Why `beforeOutbox` (the matching round) failed, if it did. The outbox is written anyway:
         /// the offices still get the night's changes; the round can be run again by hand.
         public var beforeOutboxFailure: (any Error)?
+        /// Whether the night merged an erasure: the outbox was rewritten and `done/` emptied.
+        public var erased = false
     }
 
     public func run(progress: ((String, Int, Int) -> Void)? = nil) throws -> Summary {
@@ -72,6 +74,7 @@ public struct MergeJob: Sendable {
         }
         _ = try replica.hubKeyring()  // a hub made before format 2 publishes its roster first
         outcomes += try replica.receive(parcels) { parcel, n, total in progress?(parcel.name, n, total) }
+        var erased = false
         for outcome in outcomes {
             guard let file = outcome.parcel.file else { continue }
             let name = file.lastPathComponent
@@ -80,6 +83,7 @@ public struct MergeJob: Sendable {
                 summary.taken.append(name)
                 summary.changesMerged += r.apply.applied
                 summary.conflicts += r.apply.conflicts.count
+                if r.apply.erased > 0 { erased = true }
                 try move(file, to: done)
             case .refused(let error):
                 if case StoreError.gap? = error as? StoreError {
@@ -110,7 +114,8 @@ public struct MergeJob: Sendable {
             let old = try transport.mailbag.files()
             // One bundle, or several when the office lacks more than one may carry (protocol.md §5.2).
             let bundles = try replica.sealedBundles(for: site, keyring: keyring)
-            guard !bundles.isEmpty else { continue }
+            // After an erasure, no bundle written before it stays (protocol.md §3.5).
+            guard !bundles.isEmpty || erased else { continue }
             var written: Set<String> = []
             for sealed in bundles {
                 let name = try transport.post(sealed.bytes).lastPathComponent
@@ -120,6 +125,12 @@ public struct MergeJob: Sendable {
             // The new bundles hold everything the older ones did: keep only them.
             for file in old where !written.contains(file.lastPathComponent) { try? fm.removeItem(at: file) }
         }
+        // The bundles merged before are kept in `done/` for the administrator; after an erasure they
+        // may hold the values it removed: they go.
+        if erased, let files = try? fm.contentsOfDirectory(at: done, includingPropertiesForKeys: nil) {
+            for file in files { try? fm.removeItem(at: file) }
+        }
+        summary.erased = erased
         return summary
     }
 

@@ -1,0 +1,108 @@
+import Foundation
+import JonctionTestSupport
+import Testing
+
+@Suite("Ligne de commande : effacer une personne, durée de conservation")
+struct ErasureCommandTests {
+    let dir = TemporaryDirectory("erase-cli")
+    var cli: CLI { CLI(directory: dir) }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> CLI.Result {
+        try cli.succeed(arguments)
+    }
+
+    /// Every byte of every file under the test's folder (replicas, WAL, sticks, inbox, outbox).
+    func everyByte() throws -> Data {
+        var all = Data()
+        let files = FileManager.default.enumerator(at: dir.url, includingPropertiesForKeys: [.isRegularFileKey])!
+        for case let url as URL in files where (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true {
+            all += try Data(contentsOf: url)
+        }
+        return all
+    }
+
+    /// A night at the hub: the offices' sticks in, the outbox out, each office takes its folder.
+    func round(_ offices: [String]) throws {
+        for office in offices { try run("export", "--db", "\(office).sqlite", "--to", "arrivee") }
+        try run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart")
+        for office in offices where FileManager.default.fileExists(atPath: dir.path("depart/\(office)")) {
+            try run("import", "--db", "\(office).sqlite", "depart/\(office)")
+        }
+    }
+
+    @Test("après « erase » et un tour d’échanges, le nom, le téléphone et les notes ne sont plus dans aucun octet d’aucun fichier")
+    func eraseReachesEveryReplica() throws {
+        try cli.network(["kayes", "gao"])
+        try cli.makeFolders("arrivee")
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Zoumanigui", "given_names=Oumou",
+                "phone=76 12 34 56", "region=Kayes", "status=registered")
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c02", "family_name=Kanouté", "region=Kayes")
+        try round(["kayes", "gao"])
+        // Gao corrects the name and adds a note: values of another origin, in its own log.
+        try run("put", "--db", "gao.sqlite", "candidate", "kayes-c01", "family_name=Zoumanigou", "notes=Vue à Gao chez Wqxz")
+        try round(["gao", "kayes"])
+        let before = try everyByte()
+        for value in ["Zoumanigui", "Zoumanigou", "Wqxz", "Oumou"] {
+            #expect(before.range(of: Data(value.utf8)) != nil, "\(value) should be there before the erasure")
+        }
+
+        var r = try run("erase", "--db", "kayes.sqlite", "candidate", "kayes-c01")
+        #expect(r.stdout.contains("candidate kayes-c01 effacé"))
+        try round(["kayes", "gao"])
+        try round(["kayes", "gao"])
+
+        let after = try everyByte()
+        for value in ["Zoumanigui", "Zoumanigou", "Wqxz", "Oumou", "76 12 34 56", "+223 76 12 34 56"] {
+            #expect(after.range(of: Data(value.utf8)) == nil, "\(value) is still in a file")
+        }
+        #expect(after.range(of: Data("Kanouté".utf8)) != nil)  // the others are still there
+        for site in ["hub", "kayes", "gao"] {
+            r = try cli.run("get", "--db", "\(site).sqlite", "candidate", "kayes-c01")
+            #expect(r.status == 1 && r.stderr.contains("est déjà effacé"), "\(site): \(r.stderr)")
+            r = try run("log", "--db", "\(site).sqlite", "--id", "kayes-c01")
+            #expect(r.stdout.contains("family_name (valeur effacée)") && r.stdout.contains("EFFACEMENT"), "\(site)")
+            r = try run("check", "--db", "\(site).sqlite")
+            r = try run("get", "--db", "\(site).sqlite", "candidate", "kayes-c02")
+        }
+        // The hub signs again what it rewrote, and the offices hold the same state.
+        let dumps = try ["hub", "kayes", "gao"].map { try run("dump", "--db", "\($0).sqlite").stdout }
+        #expect(Set(dumps).count == 1)
+        r = try run("log", "--db", "gao.sqlite", "--id", "kayes-c01", "--json")
+        #expect(r.stdout.contains(#""value_erased":true"#) && r.stdout.contains(#""op":"erase""#))
+        r = try cli.run("erase", "--db", "gao.sqlite", "candidate", "kayes-c01")
+        #expect(r.status == 1 && r.stderr.contains("déjà effacé"))
+        r = try cli.run("erase", "--db", "gao.sqlite", "candidate", "absent-c9")
+        #expect(r.status == 1 && r.stderr.contains("Aucun enregistrement « absent-c9 »"))
+    }
+
+    @Test("purge --closed-before : les dossiers clos avant la date, avec --dry-run d’abord ; date invalide refusée")
+    func purge() throws {
+        try run("init", "--db", "k.sqlite", "--site", "kayes")
+        try run("put", "--db", "k.sqlite", "candidate", "kayes-c01", "family_name=Sangaré", "status=placed")
+        try run("put", "--db", "k.sqlite", "candidate", "kayes-c02", "family_name=Coulibaly", "status=withdrawn")
+        try run("put", "--db", "k.sqlite", "candidate", "kayes-c03", "family_name=Diallo", "status=registered")
+        try run("put", "--db", "k.sqlite", "proposal", "p1", "candidate_id=kayes-c01", "opportunity_id=o1", "status=accepted")
+        var r = try run("purge", "--db", "k.sqlite", "--closed-before", "2020-01-01")
+        #expect(r.stdout.contains("rien à effacer"))
+        let tomorrow = Date().addingTimeInterval(86_400)
+        let f = DateFormatter()
+        f.dateFormat = "dd/MM/yyyy"
+        f.timeZone = TimeZone(identifier: "UTC")
+        let day = f.string(from: tomorrow)
+        r = try run("purge", "--db", "k.sqlite", "--closed-before", day, "--dry-run", "--json")
+        #expect(r.stdout == #"{"candidates":["kayes-c01","kayes-c02"],"dry_run":true}"# + "\n")
+        #expect(try run("get", "--db", "k.sqlite", "candidate", "kayes-c01").stdout.contains("Sangaré"))
+        r = try run("purge", "--db", "k.sqlite", "--closed-before", day)
+        #expect(r.stdout.contains("2 personne(s) effacées"))
+        for id in ["kayes-c01", "kayes-c02"] {
+            r = try cli.run("get", "--db", "k.sqlite", "candidate", id)
+            #expect(r.status == 1 && r.stderr.contains("déjà effacé"))
+        }
+        r = try cli.run("get", "--db", "k.sqlite", "proposal", "p1")
+        #expect(r.status == 1 && r.stderr.contains("déjà effacé"))  // with the person
+        #expect(try run("get", "--db", "k.sqlite", "candidate", "kayes-c03").stdout.contains("Diallo"))
+        r = try cli.run("purge", "--db", "k.sqlite", "--closed-before", "31/02/2027")
+        #expect(r.status == 1 && r.stderr.contains("Date invalide « 31/02/2027 »"))
+    }
+}
