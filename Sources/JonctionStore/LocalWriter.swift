@@ -13,6 +13,8 @@ final class LocalWriter {
     private let firstSeq: UInt64
     private var changes: [Change] = []
     private var touched: [RecordKey: TouchedRecord] = [:]
+    /// The person the changes name as their author.
+    var author: UserName?
     private var order: [RecordKey] = []
 
     struct TouchedRecord {
@@ -134,7 +136,7 @@ final class LocalWriter {
         seq += 1
         let hlc = clock.tick(wallMillis: replica.clock.nowMillis())
         return Change(origin: replica.site, seq: seq, hlc: hlc, table: table, id: id, operation: operation,
-                      previous: previous)
+                      previous: previous, author: author)
     }
 
     private func load(_ key: RecordKey) throws -> TouchedRecord {

@@ -21,7 +21,23 @@ enum Migrations {
         migrator.registerMigration("v8-signed-log", migrate: v8)
         migrator.registerMigration("v9-office-regions", migrate: v9)
         migrator.registerMigration("v10-erasure", migrate: v10)
+        migrator.registerMigration("v11-users", migrate: v11)
         return migrator
+    }
+
+    /// The site's user list (issue 13): who may write here, with a role. A change names its author by
+    /// user name (protocol.md §3.3); the list itself stays at the site.
+    private static func v11(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE site_user (
+                name TEXT NOT NULL PRIMARY KEY,
+                role TEXT NOT NULL CHECK (role IN ('clerk', 'manager', 'administrator')),
+                full_name TEXT,
+                added_at INTEGER NOT NULL,
+                added_by TEXT,
+                removed_at INTEGER
+            ) STRICT, WITHOUT ROWID;
+            """)
     }
 
     /// Erasure (protocol.md §3.5): the records this replica holds as erased, with the stamp of the

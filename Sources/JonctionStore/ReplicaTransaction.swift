@@ -23,9 +23,15 @@ package final class ReplicaTransaction: ReplicaAccess {
         }
     }
 
+    /// The person the local changes name as their author (`act(as:)`), if any.
+    package var author: UserName? {
+        didSet { local?.author = author }
+    }
+
     func localWriter() throws -> LocalWriter {
         if let local { return local }
         let writer = try LocalWriter(replica: replica, db: database)
+        writer.author = author
         local = writer
         return writer
     }

@@ -14,6 +14,11 @@ public enum StoreError: Error, Sendable, Equatable {
     case recordNotFound(table: String, id: String)
     case recordDeleted(table: String, id: String, by: Stamp)
     case recordErased(table: String, id: String)
+    case authorRequired(site: SiteName)
+    case unknownUser(String, site: SiteName)
+    case roleRequired(user: String, has: String, needs: String)
+    case userExists(String)
+    case lastAdministrator(String)
     case noFields(table: String, id: String)
     case duplicateField(String)
     /// Changes of `origin` start at `first` while the replica holds up to `held`: `held+1…first-1` is missing.
@@ -82,6 +87,25 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "L’enregistrement « \(id) » de la table \(table) est déjà effacé : ses valeurs ne sont plus nulle part dans ce réplica, et l’effacement parvient aux autres sites avec les échanges. Il n’y a rien d’autre à faire.",
                 "Record “\(id)” of table \(table) is already erased: its values are nowhere in this replica any more, and the erasure reaches the other sites with the exchanges. There is nothing more to do.")
+        case .authorRequired(let site):
+            return lang.pick(
+                "Qui fait ce changement ? Le site \(site) a une liste d’utilisateurs : donnez votre nom d’utilisateur avec --as NOM (ou la variable JONCTION_USER). « jonction users list » montre la liste.",
+                "Who is making this change? Site \(site) has a user list: give your user name with --as NAME (or the JONCTION_USER variable). “jonction users list” shows the list.")
+        case .unknownUser(let name, let site):
+            return lang.pick(
+                "« \(name) » n’est pas un utilisateur actif du site \(site). Vérifiez l’orthographe (« jonction users list ») ou demandez à un administrateur du site de vous ajouter.",
+                "“\(name)” is not an active user of site \(site). Check the spelling (“jonction users list”) or ask an administrator of the site to add you.")
+        case .roleRequired(let user, let has, let needs):
+            return lang.pick(
+                "\(user) a le rôle « \(UserRole(rawValue: has)?.frenchName ?? has) » : cette action demande le rôle « \(UserRole(rawValue: needs)?.frenchName ?? needs) » ou plus. Demandez-la à un responsable, ou à un administrateur de changer votre rôle.",
+                "\(user) has the role “\(has)”: this needs the role “\(needs)” or above. Ask a manager to do it, or an administrator to change your role.")
+        case .userExists(let name):
+            return lang.pick("L’utilisateur « \(name) » existe déjà. « jonction users list » montre la liste.",
+                             "User “\(name)” exists already. “jonction users list” shows the list.")
+        case .lastAdministrator(let name):
+            return lang.pick(
+                "\(name) est le dernier administrateur du site : ajoutez d’abord un autre administrateur, sinon plus personne ne pourrait gérer la liste.",
+                "\(name) is the site’s last administrator: add another administrator first, or nobody could manage the list any more.")
         case .noFields(let table, let id):
             return lang.pick(
                 "Aucun champ à écrire pour \(table) \(id). Donnez au moins un champ=valeur, par exemple : jonction put \(table) \(id) status=registered",

@@ -7,20 +7,25 @@ struct Accept: ParsableCommand {
         abstract: "Accepter une proposition (le candidat est d’accord) : au prochain tour, le pôle en fait un placement.")
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var author: AuthorOptions
 
     @Argument(help: "Identifiant de la proposition (voir jonction proposals).")
     var id: String
 
     func run() throws {
-        try answer(options, proposal: id, accept: true)
+        try answer(options, author, proposal: id, accept: true)
     }
 }
 
 /// `accept` and `decline`: records the office's answer, which leaves with the next bundle.
-func answer(_ options: CommonOptions, proposal id: String, accept: Bool) throws {
+func answer(_ options: CommonOptions, _ author: AuthorOptions, proposal id: String, accept: Bool) throws {
     let lang = options.language
     try options.withReplica { replica in
-        try replica.write { try $0.answer(proposal: id, accept: accept) }
+        let user = try author.author()
+        try replica.write { tx in
+            try tx.act(as: user)
+            try tx.answer(proposal: id, accept: accept)
+        }
         print(accept
             ? lang.pick("Proposition \(id) acceptée. La réponse partira au pôle avec le prochain paquet (export ou sync).",
                         "Proposal \(id) accepted. The answer goes to the hub with the next bundle (export or sync).")

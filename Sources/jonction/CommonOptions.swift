@@ -80,6 +80,8 @@ enum CommandError: Error, UserFacingError {
     case tlsPair
     case hubWithoutNetwork
     case invalidDate(String)
+    case invalidRole(String)
+    case invalidFullName
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -106,6 +108,13 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Le réplica du pôle n’a pas d’identifiant de réseau (créé par une ancienne version de Jonction) : aucun fichier d’adhésion ne peut être écrit. Rien n’a été modifié.",
                 "The hub's replica has no network id (made by an old version of Jonction): no join file can be written. Nothing was changed.")
+        case .invalidRole(let text):
+            return lang.pick(
+                "Rôle inconnu « \(NormalText.printable(text)) » : clerk (agent de saisie), manager (responsable) ou administrator.",
+                "Unknown role “\(NormalText.printable(text))”: clerk, manager or administrator.")
+        case .invalidFullName:
+            return lang.pick("Nom complet refusé : au plus 100 caractères, sans caractère de contrôle.",
+                             "Full name refused: at most 100 characters, no control character.")
         case .invalidDate(let text):
             return lang.pick(
                 "Date invalide « \(NormalText.printable(text)) » : écrivez AAAA-MM-JJ ou JJ/MM/AAAA, par exemple 2027-01-31 ou 31/01/2027.",
@@ -178,3 +187,16 @@ func standardOutputWasWritten() -> Bool {
 /// Whether stdout is a terminal (progress and colours only then).
 var standardOutputIsTerminal: Bool { isatty(STDOUT_FILENO) == 1 }
 var standardErrorIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+
+/// Who makes the changes of a writing command: `--as NAME`, else `$JONCTION_USER`. Required on a
+/// site that has a user list (`jonction users`); each change then names its author.
+struct AuthorOptions: ParsableArguments {
+    @Option(name: .customLong("as"), help: "Votre nom d’utilisateur sur ce site (sinon $JONCTION_USER) ; obligatoire si le site a une liste d’utilisateurs.")
+    var user: String?
+
+    /// The user name given, checked for form (the replica checks that the user exists).
+    func author() throws -> UserName? {
+        let given = user ?? ProcessInfo.processInfo.environment["JONCTION_USER"].flatMap { $0.isEmpty ? nil : $0 }
+        return try given.map { try UserName($0) }
+    }
+}

@@ -8,6 +8,7 @@ struct Delete: ParsableCommand {
         discussion: "La suppression l’emporte sur toute modification, antérieure ou postérieure, venue d’un autre site.")
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var author: AuthorOptions
 
     @Argument(help: "Table de l’enregistrement.")
     var table: String
@@ -21,7 +22,11 @@ struct Delete: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
-            let change = try replica.write { try $0.delete(table: table, id: id) }
+            let user = try author.author()
+            let change = try replica.write { tx in
+                try tx.act(as: user)
+                return try tx.delete(table: table, id: id)
+            }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()

@@ -18,6 +18,7 @@ struct Erase: ParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var author: AuthorOptions
 
     @Argument(help: "Table de l’enregistrement (candidate, employer, opportunity, proposal, placement).")
     var table: String
@@ -31,7 +32,11 @@ struct Erase: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica { replica in
-            let changes = try replica.write { try $0.erase(table: table, id: id) }
+            let user = try author.author()
+            let changes = try replica.write { tx in
+                try tx.act(as: user, needing: .manager)
+                return try tx.erase(table: table, id: id)
+            }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()
@@ -73,6 +78,7 @@ struct Purge: ParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var author: AuthorOptions
 
     @Option(name: .customLong("closed-before"), help: "Date (AAAA-MM-JJ ou JJ/MM/AAAA) : dossiers clos avant ce jour.")
     var closedBefore: String
@@ -90,7 +96,10 @@ struct Purge: ParsableCommand {
             try options.withReplica(dryRun ? .readOnly : .readWrite) { replica in
                 let ids = dryRun
                     ? try replica.read { try $0.candidatesClosed(before: cutoff) }
-                    : try replica.write { try $0.purge(closedBefore: cutoff) }
+                    : try replica.write { tx in
+                        try tx.act(as: try author.author(), needing: .manager)
+                        return try tx.purge(closedBefore: cutoff)
+                    }
                 if json {
                     var out = CanonicalJSON()
                     out.beginObject()

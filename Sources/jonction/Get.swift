@@ -19,7 +19,10 @@ struct Get: ParsableCommand {
     func run() throws {
         let lang = options.language
         try options.withReplica(.readOnly) { replica in
-            let record = try replica.read { try $0.get(table: table, id: id) }
+            let (record, history) = try replica.read { try ($0.get(table: table, id: id), $0.log(table: table, id: id)) }
+            // Who wrote each winning value: the change of that stamp, in the log.
+            var authors: [Stamp: UserName] = [:]
+            for change in history { if let a = change.author { authors[change.stamp] = a } }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()
@@ -30,7 +33,7 @@ struct Get: ParsableCommand {
                 out.beginObject()
                 for entry in record.fields.sorted(by: { CanonicalJSON.precedes($0.field.name, $1.field.name) }) {
                     out.key(entry.field.name)
-                    out.stamp(entry.stamp)
+                    out.stamp(entry.stamp, author: authors[entry.stamp])
                 }
                 out.endObject()
                 out.key("table"); out.string(record.table.name)
@@ -43,8 +46,9 @@ struct Get: ParsableCommand {
                     print("  " + entry.field.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.value.display)
                 }
                 if let last = record.fields.map(\.stamp).max() {
-                    print(lang.pick("  (dernière modification : \(last.site), le \(last.hlc.frenchDate))",
-                                    "  (last change: \(last.site), on \(last.hlc.englishDate))"))
+                    let who = authors[last].map { lang.pick(" par \($0)", " by \($0)") } ?? ""
+                    print(lang.pick("  (dernière modification : \(last.site)\(who), le \(last.hlc.frenchDate))",
+                                    "  (last change: \(last.site)\(who), on \(last.hlc.englishDate))"))
                 }
             }
         }
@@ -52,9 +56,10 @@ struct Get: ParsableCommand {
 }
 
 extension CanonicalJSON {
-    /// `{"hlc":…,"site":…,"time":…}`
-    mutating func stamp(_ stamp: Stamp) {
+    /// `{"author":…,"hlc":…,"site":…,"time":…}` (`author` when the change names one)
+    mutating func stamp(_ stamp: Stamp, author: UserName? = nil) {
         beginObject()
+        if let author { key("author"); string(author.rawValue) }
         key("hlc"); integer(stamp.hlc.rawValue)
         key("site"); string(stamp.site.rawValue)
         key("time"); string(HLC.iso8601(millis: stamp.hlc.millis))

@@ -53,7 +53,8 @@ struct Log: ParsableCommand {
                 case .erase:
                     what = lang.pick("EFFACEMENT", "ERASURE")
                 }
-                print("\(c.origin) #\(c.seq)  \(c.hlc)  \(c.table) \(c.id)  \(what)")
+                let who = c.author.map { lang.pick("  (par \($0))", "  (by \($0))") } ?? ""
+                print("\(c.origin) #\(c.seq)  \(c.hlc)  \(c.table) \(c.id)  \(what)\(who)")
             }
         }
     }
@@ -63,6 +64,9 @@ extension CanonicalJSON {
     /// A change as `log --json` shows it.
     mutating func change(_ c: Change) {
         beginObject()
+        if let author = c.author {
+            key("author"); string(author.rawValue)
+        }
         if let field = c.field {
             key("field"); string(field)
         }

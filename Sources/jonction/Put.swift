@@ -12,6 +12,7 @@ struct Put: ParsableCommand {
             """)
 
     @OptionGroup var options: CommonOptions
+    @OptionGroup var author: AuthorOptions
 
     @Argument(help: "Table : candidate, employer, opportunity, proposal, placement.")
     var table: String
@@ -38,7 +39,11 @@ struct Put: ParsableCommand {
             let replica = try options.openReplica()
             defer { try? replica.close() }
             let existed = try replica.read { try $0.state(table: table, id: id) } != nil
-            let changes = try replica.write { try $0.put(table: table, id: id, fields: fields) }
+            let user = try author.author()
+            let changes = try replica.write { tx in
+                try tx.act(as: user)
+                return try tx.put(table: table, id: id, fields: fields)
+            }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()

@@ -131,7 +131,7 @@ struct CommandLineTests {
 
     @Test("--help sur l’outil et sur chaque commande : l’aide en français sur la sortie standard, code 0", arguments: [
         [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
-        ["join"], ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["keys"], ["erase"], ["purge"], ["confirm-new-office"], ["demo"], ["hub"], ["hub", "enroll"],
+        ["join"], ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["keys"], ["erase"], ["purge"], ["users"], ["users", "add"], ["users", "list"], ["users", "remove"], ["confirm-new-office"], ["demo"], ["hub"], ["hub", "enroll"],
         ["hub", "revoke"], ["hub", "scope"], ["hub", "sites"], ["hub", "roster"], ["hub", "serve"], ["hub", "merge"],
     ])
     func help(command: [String]) throws {

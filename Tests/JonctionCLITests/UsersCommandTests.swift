@@ -1,0 +1,66 @@
+import Foundation
+import JonctionTestSupport
+import Testing
+
+@Suite("Ligne de commande : les utilisateurs du site, qui a fait quoi")
+struct UsersCommandTests {
+    let dir = TemporaryDirectory("users-cli")
+    var cli: CLI { CLI(directory: dir) }
+
+    @discardableResult
+    func run(_ arguments: String..., environment: [String: String] = [:]) throws -> CLI.Result {
+        try cli.succeed(arguments, environment: environment)
+    }
+
+    @Test("users add/list/remove, --as obligatoire ensuite, rôles ; l’auteur voyage jusqu’au pôle et « log » le montre")
+    func whoDidWhat() throws {
+        try cli.network(["kayes"])
+        try cli.makeFolders("cle")
+        var r = try run("users", "--db", "kayes.sqlite")
+        #expect(r.stdout.contains("Aucun utilisateur"))
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Traoré")  // no list yet: no author
+        r = try run("users", "add", "--db", "kayes.sqlite", "awa.diarra", "--role", "administrator", "--full-name", "Awa  Diarra")
+        #expect(r.stdout.contains("premier utilisateur"))
+        r = try cli.run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "status=registered")
+        #expect(r.status == 1 && r.stderr.contains("Qui fait ce changement ?"))
+        r = try cli.run("users", "add", "--db", "kayes.sqlite", "issa.coulibaly")
+        #expect(r.status == 1 && r.stderr.contains("Qui fait ce changement ?"))
+        try run("users", "add", "--db", "kayes.sqlite", "--as", "awa.diarra", "issa.coulibaly", "--role", "clerk")
+        r = try cli.run("users", "add", "--db", "kayes.sqlite", "--as", "issa.coulibaly", "moussa", "--role", "clerk")
+        #expect(r.status == 1 && r.stderr.contains("cette action demande le rôle « administrateur »"))
+        r = try cli.run("users", "add", "--db", "kayes.sqlite", "--as", "awa.diarra", "Moussa")
+        #expect(r.status == 1 && r.stderr.contains("Nom d’utilisateur invalide « Moussa »"))
+        r = try cli.run("users", "add", "--db", "kayes.sqlite", "--as", "awa.diarra", "moussa", "--role", "chef")
+        #expect(r.status == 1 && r.stderr.contains("Rôle inconnu « chef »"))
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "status=registered", environment: ["JONCTION_USER": "issa.coulibaly"])
+        r = try cli.run("put", "--db", "kayes.sqlite", "--as", "fatou", "candidate", "kayes-c01", "status=trained")
+        #expect(r.status == 1 && r.stderr.contains("« fatou » n’est pas un utilisateur actif du site kayes"))
+        r = try cli.run("erase", "--db", "kayes.sqlite", "--as", "issa.coulibaly", "candidate", "kayes-c01")
+        #expect(r.status == 1 && r.stderr.contains("rôle « agent de saisie »"))
+        r = try run("users", "list", "--db", "kayes.sqlite", "--json")
+        let list = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]]
+        #expect(list?.map { $0["name"] as? String } == ["awa.diarra", "issa.coulibaly"])
+        #expect(list?.first?["full_name"] as? String == "Awa Diarra")
+
+        // The author travels with the change: the hub's log names her, the office's too.
+        try run("export", "--db", "kayes.sqlite", "--to", "cle")
+        try run("import", "--db", "hub.sqlite", "cle")
+        for db in ["kayes.sqlite", "hub.sqlite"] {
+            r = try run("log", "--db", db, "--id", "kayes-c01")
+            #expect(r.stdout.contains("status = registered  (par issa.coulibaly)"), "\(db): \(r.stdout)")
+            #expect(r.stdout.contains("family_name = Traoré\n"), "\(db)")
+            r = try run("get", "--db", db, "candidate", "kayes-c01")
+            #expect(r.stdout.contains("kayes par issa.coulibaly"), "\(db)")
+        }
+        r = try run("log", "--db", "hub.sqlite", "--id", "kayes-c01", "--json")
+        #expect(r.stdout.contains(#"{"author":"issa.coulibaly","field":"status""#))
+
+        r = try cli.run("users", "remove", "--db", "kayes.sqlite", "--as", "awa.diarra", "awa.diarra")
+        #expect(r.status == 1 && r.stderr.contains("dernier administrateur"))
+        try run("users", "remove", "--db", "kayes.sqlite", "--as", "awa.diarra", "issa.coulibaly")
+        r = try cli.run("put", "--db", "kayes.sqlite", "--as", "issa.coulibaly", "candidate", "kayes-c01", "status=trained")
+        #expect(r.status == 1 && r.stderr.contains("n’est pas un utilisateur actif"))
+        r = try run("users", "--db", "kayes.sqlite")
+        #expect(r.stdout.contains("issa.coulibaly  agent de saisie  (retiré)"))
+    }
+}
