@@ -15,6 +15,10 @@ final class LocalWriter {
     private var touched: [RecordKey: TouchedRecord] = [:]
     /// The person the changes name as their author.
     var author: UserName?
+    /// Values withheld (or no longer withheld, nil) by this transaction's changes (§3.6).
+    private var privateUpdates: [(key: RecordKey, field: String, value: Value?, hlc: HLC)] = []
+    /// Whether a withheld write replaced a value others had seen: the log is then redacted.
+    private var withdrawsOver = false
     private var order: [RecordKey] = []
 
     struct TouchedRecord {
@@ -77,17 +81,57 @@ final class LocalWriter {
             throw StoreError.recordDeleted(table: table, id: id, by: tombstone)
         }
         let before = changes.count
+        // Consent (protocol.md §3.6): a candidate without consent keeps its identifying values here.
+        let withholds = { (state: RecordState) -> Bool in
+            table == Schema.V1.candidate.table && state.values[Schema.V1.candidate.consent.position] == .text(Consent.nobody.rawValue)
+        }
+        let withheldBefore = withholds(record.state)
+        var after = record.state
+        for ((_, value), p) in zip(fields, positions) { after.values[p] = value }
+        let withheldAfter = withholds(after)
+        let held = try privateFields(key)
+        func write(_ name: String, _ value: Value, at p: Int) {
+            let withhold = withheldAfter && schema.fields[p].identifying && !value.isNull
+            let change = next(table: table, id: id, operation: .set(field: name, value: withhold ? .erased : value),
+                              previous: record.state.stamps[p])
+            var applied = change
+            applied.operation = .set(field: name, value: value)
+            if withhold {
+                // A value seen by others before (not one withheld already): the log may hold it.
+                if !record.state.values[p].isNull && !held.contains(name) { withdrawsOver = true }
+                privateUpdates.append((key, name, value, change.hlc))
+            } else if held.contains(name) {
+                privateUpdates.append((key, name, nil, change.hlc))
+            }
+            record.state.apply(applied, at: p, in: schema)
+            changes.append(change)
+        }
         for ((name, value), p) in zip(fields, positions) {
             // A field never set and cleared again is no change. Rewriting an equal value is one: it
             // asserts the value over concurrent writes elsewhere (last writer wins).
             if record.state.stamps[p] == nil && value.isNull { continue }
-            let change = next(table: table, id: id, operation: .set(field: name, value: value),
-                              previous: record.state.stamps[p])
-            record.state.apply(change, at: p, in: schema)
-            changes.append(change)
+            write(name, value, at: p)
+        }
+        // Consent lowered to none: the identifying values are withheld from now on and withdrawn
+        // everywhere else; raised: they are written again, for the others to see.
+        if withheldBefore != withheldAfter {
+            for p in schema.fields.indices where schema.fields[p].identifying && !positions.contains(p) {
+                let current = record.state.values[p]
+                if !current.isNull { write(schema.fields[p].name, current, at: p) }
+            }
         }
         touched[key] = record
         return Array(changes[before...])
+    }
+
+    /// The fields of a record whose values this site withholds (stored, or written in this transaction).
+    private func privateFields(_ key: RecordKey) throws -> Set<String> {
+        var fields = Set(try String.fetchAll(db, sql: "SELECT field FROM private_value WHERE table_name = ? AND record_id = ?",
+                                             arguments: [key.table, key.id]))
+        for u in privateUpdates where u.key == key {
+            if u.value == nil { fields.remove(u.field) } else { fields.insert(u.field) }
+        }
+        return fields
     }
 
     /// Deletes a live record.
@@ -103,6 +147,7 @@ final class LocalWriter {
             throw StoreError.recordNotFound(table: table, id: id)
         }
         let change = next(table: table, id: id, operation: .delete, previous: record.state.greatestStamp)
+        for field in try privateFields(key) { privateUpdates.append((key, field, nil, change.hlc)) }
         record.state.apply(change, in: schema)
         changes.append(change)
         touched[key] = record
@@ -163,8 +208,8 @@ final class LocalWriter {
         try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                        arguments: [replica.site.rawValue, Int64(seq)])
         try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: clock.last.rawValue)])
-        let erasures = changes.filter(\.isErase)
-        try replica.erase(erasures, db: db)
-        return !erasures.isEmpty
+        try replica.storePrivateValues(privateUpdates, db: db)
+        return try replica.erase(changes.filter(\.isErase), withdrawals: changes.filter(Erasure.isWithdrawal),
+                                 scan: withdrawsOver, db: db)
     }
 }

@@ -22,7 +22,34 @@ enum Migrations {
         migrator.registerMigration("v9-office-regions", migrate: v9)
         migrator.registerMigration("v10-erasure", migrate: v10)
         migrator.registerMigration("v11-users", migrate: v11)
+        migrator.registerMigration("v12-withheld-values", migrate: v12)
         return migrator
+    }
+
+    /// Consent (protocol.md §3.6): the identifying values of a candidate without consent stay at the
+    /// site that wrote them, here (`private_value`, with the stamp of the change that withheld them);
+    /// the log holds that change without its value. `field_erasure`: for each field whose values were
+    /// withdrawn (a withheld write), the greatest such stamp: older values of the field are kept
+    /// nowhere.
+    private static func v12(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE private_value (
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                value ANY NOT NULL,
+                hlc INTEGER NOT NULL,
+                PRIMARY KEY (table_name, record_id, field)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE field_erasure (
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                field TEXT NOT NULL,
+                hlc INTEGER NOT NULL,
+                site TEXT NOT NULL,
+                PRIMARY KEY (table_name, record_id, field)
+            ) STRICT, WITHOUT ROWID;
+            """)
     }
 
     /// The site's user list (issue 13): who may write here, with a role. A change names its author by

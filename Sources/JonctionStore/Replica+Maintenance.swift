@@ -34,7 +34,8 @@ extension ReplicaAccess {
             for change in changes { try rebuilt.apply(change) }
             report.changes += changes.count
         }
-        let stored = try recordSet()
+        // The log holds withheld values as withheld (§3.6): the rows are compared as others hold them.
+        let stored = try recordSet(shared: true)
         for table in replica.schema.tables {
             let ids = Set(stored.tables[table.name, default: [:]].keys).union(rebuilt.tables[table.name, default: [:]].keys)
             report.records += ids.count

@@ -53,7 +53,8 @@ extension ReplicaAccess {
     }
 
     /// Every record's merged state, tombstones and stamps included: what convergence compares.
-    package func recordSet() throws -> RecordSet {
+    /// `shared`: as the other sites hold it, the values this site withholds (§3.6) as null.
+    package func recordSet(shared: Bool = false) throws -> RecordSet {
         var set = RecordSet(schema: replica.schema)
         for table in replica.schema.tables {
             let m = replica.tables[table.name]!
@@ -62,12 +63,22 @@ extension ReplicaAccess {
                 set.set(table: table.name, id: row[0], try m.state(from: row, offset: 1))
             }
         }
+        if shared {
+            for (key, fields) in try replica.privateValues(db) {
+                guard var state = set.record(table: key.table, id: key.id), let table = try? replica.schema.table(named: key.table)
+                else { continue }
+                for field in fields.keys { if let p = table.position(of: field) { state.values[p] = .null } }
+                set.set(table: key.table, id: key.id, state)
+            }
+        }
         return set
     }
 
     /// All live records as canonical JSON (protocol.md §2.4), read table by table without
     /// holding them all in memory.
-    package func dumpJSON() throws -> String {
+    /// `shared`: as the other sites hold them, the values this site withholds (§3.6) as null.
+    package func dumpJSON(shared: Bool = false) throws -> String {
+        let withheld = shared ? try replica.privateValues(db) : [:]
         var json = CanonicalJSON()
         json.beginObject()
         for table in replica.schema.tables.sorted(by: { CanonicalJSON.precedes($0.name, $1.name) }) {
@@ -78,8 +89,12 @@ extension ReplicaAccess {
             let rows = try Row.fetchCursor(
                 db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL ORDER BY id")
             while let row = try rows.next() {
+                var values = try m.state(from: row, offset: 1).values
+                if let fields = withheld[RecordKey(table: table.name, id: row[0])] {
+                    for field in fields.keys { if let p = table.position(of: field) { values[p] = .null } }
+                }
                 json.key(row[0])
-                json.record(try m.state(from: row, offset: 1).values, fields: table.fields)
+                json.record(values, fields: table.fields)
             }
             json.endObject()
         }

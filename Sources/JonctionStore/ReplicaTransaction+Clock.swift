@@ -101,12 +101,25 @@ extension ReplicaTransaction {
             let key = RecordKey(table: change.table, id: change.id)
             if keys.contains(key) { history[key, default: []].append(change) }
         }
+        // Values this site withholds (§3.6) are in its rows, not its log: they follow their new stamps.
+        var withheld = try replica.privateValues(db)
+        for (key, fields) in withheld {
+            for (field, kept) in fields {
+                guard let fresh = renamed[kept.stamp.hlc] else { continue }
+                withheld[key]![field]!.stamp = Stamp(hlc: fresh, site: site)
+                try db.execute(sql: "UPDATE private_value SET hlc = ? WHERE table_name = ? AND record_id = ? AND field = ?",
+                               arguments: [Int64(bitPattern: fresh.rawValue), key.table, key.id, field])
+            }
+        }
         for (key, changes) in history {
             let table = replica.tables[key.table]!
             var state = RecordState(fieldCount: table.table.fields.count)
             for change in changes.sorted(by: { $0.stamp < $1.stamp }) {
                 let p = change.field.flatMap { table.table.position(of: $0) }
                 _ = state.apply(change, at: p, in: table.table)
+            }
+            if let held = withheld[key] {
+                try replica.keepPrivateValues(held, of: key, in: &state, table: table.table, db: db)
             }
             try table.save(key.id, state, in: db)
         }

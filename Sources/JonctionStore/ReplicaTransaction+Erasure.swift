@@ -16,13 +16,30 @@ extension Replica {
         return keys
     }
 
-    /// Applies the erasure rule to `erasures` (erase changes newly merged or written here): the
-    /// records are noted as erased, their conflicts leave the audit, and every log segment holding a
-    /// value of theirs is rewritten without it. A rewritten segment loses its signature: its origin
-    /// (or, for every origin, the hub) signs it again before sending it (§5.3); an office does not
-    /// relay another origin's segment it had to rewrite.
-    func erase(_ erasures: [Change], db: Database) throws {
-        guard !erasures.isEmpty else { return }
+    /// The fields whose older values this replica withdrew (§3.6), with their cutoffs.
+    func fieldErasures(_ db: Database) throws -> Erasure.FieldCutoffs {
+        var cutoffs = Erasure.FieldCutoffs()
+        let rows = try Row.fetchCursor(db, sql: "SELECT table_name, record_id, field, hlc, site FROM field_erasure")
+        while let row = try rows.next() {
+            cutoffs[RecordKey(table: row[0], id: row[1]), default: [:]][row[2]] =
+                Stamp(hlc: HLC(rawValue: UInt64(bitPattern: row[3])), site: SiteName(unchecked: row[4]))
+        }
+        return cutoffs
+    }
+
+    /// Applies the erasure rule to `erasures` (erase changes newly merged or written here) and to
+    /// `withdrawals` (set changes of an erased value, §3.6): the records are noted as erased and the
+    /// fields' cutoffs raised, their conflicts leave the audit, and every log segment holding a value
+    /// of theirs is rewritten without it. A rewritten segment loses its signature: its origin (or, for
+    /// every origin, the hub) signs it again before sending it (§5.3); an office does not relay
+    /// another origin's segment it had to rewrite.
+    ///
+    /// `scan`: whether the log may hold values the withdrawals remove (a withdrawn field that had a
+    /// value, or a conflict): else, with no record erased, the log is not read. Returns whether the
+    /// replica's file is to be scrubbed.
+    @discardableResult
+    func erase(_ erasures: [Change], withdrawals: [Change] = [], scan: Bool = true, db: Database) throws -> Bool {
+        guard !erasures.isEmpty || !withdrawals.isEmpty else { return false }
         var keys = Set<RecordKey>()
         for change in erasures {
             let key = RecordKey(change)
@@ -31,12 +48,37 @@ extension Replica {
                 INSERT OR IGNORE INTO erasure (table_name, record_id, erased_hlc, erased_by) VALUES (?, ?, ?, ?)
                 """, arguments: [key.table, key.id, Int64(bitPattern: change.hlc.rawValue), change.origin.rawValue])
             try db.execute(sql: "DELETE FROM conflict WHERE table_name = ? AND record_id = ?", arguments: [key.table, key.id])
+            try db.execute(sql: "DELETE FROM private_value WHERE table_name = ? AND record_id = ?", arguments: [key.table, key.id])
         }
+        var cutoffs = Erasure.FieldCutoffs()
+        Erasure.cutoffs(of: withdrawals.filter { !keys.contains(RecordKey($0)) }, into: &cutoffs)
+        var scan = scan
+        for (key, fields) in cutoffs {
+            for (field, stamp) in fields {
+                let held = try Row.fetchOne(db, sql: """
+                    SELECT hlc, site FROM field_erasure WHERE table_name = ? AND record_id = ? AND field = ?
+                    """, arguments: [key.table, key.id, field]).map {
+                    Stamp(hlc: HLC(rawValue: UInt64(bitPattern: $0[0])), site: SiteName(unchecked: $0[1]))
+                }
+                if held.map({ stamp > $0 }) ?? true {
+                    try db.execute(sql: """
+                        INSERT OR REPLACE INTO field_erasure (table_name, record_id, field, hlc, site) VALUES (?, ?, ?, ?, ?)
+                        """, arguments: [key.table, key.id, field, Int64(bitPattern: stamp.hlc.rawValue), stamp.site.rawValue])
+                }
+                if try Bool.fetchOne(db, sql: "SELECT 1 FROM conflict WHERE table_name = ? AND record_id = ? AND field = ?",
+                                     arguments: [key.table, key.id, field]) == true {
+                    scan = true
+                    try db.execute(sql: "DELETE FROM conflict WHERE table_name = ? AND record_id = ? AND field = ?",
+                                   arguments: [key.table, key.id, field])
+                }
+            }
+        }
+        guard !keys.isEmpty || scan else { return false }
         var rewritten: [(id: Int64, block: [UInt8])] = []
         let rows = try Row.fetchCursor(db, sql: "SELECT id, block FROM log_segment")
         while let row = try rows.next() {
             guard let changes = try? ChangeBlock.decode([UInt8](row[1] as Data)) else { throw StoreError.corrupt(path: path) }
-            if let redacted = Erasure.redacted(changes, erasing: keys) {
+            if let redacted = Erasure.redacted(changes, erasing: keys, fields: cutoffs) {
                 rewritten.append((row[0], ChangeBlock.encode(redacted)))
             }
         }
@@ -46,6 +88,7 @@ extension Replica {
                 last_seq = NULL WHERE id = ?
                 """, arguments: [Data(block), id])
         }
+        return true
     }
 
     /// After a transaction that erased: the write-ahead log, which holds the pages as they were, is

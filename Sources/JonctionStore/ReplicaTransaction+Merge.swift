@@ -14,7 +14,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var conflicts: [Conflict] = []
     /// Values out of normal form in a data model version 1 delivery, taken as null (protocol.md §2.2).
     public var nulledValues = 0
-    /// Erasures merged (protocol.md §3.5): the replica then scrubs its file.
+    /// Erasures and withdrawals merged that removed values (protocol.md §3.5, §3.6): the replica then
+    /// scrubs its file.
     public var erased = 0
 
     public init() {}
@@ -128,6 +129,8 @@ extension Replica {
 
         var merged = 0
         var start = 0
+        var withdrawnOver = false
+        let privateValues = try self.privateValues(db)
         for (g, key) in plan.keys.enumerated() {
             if let progress, g % 2048 == 0 { progress(merged, changes.count) }
             let end = Int(plan.groupEnds[g])
@@ -138,18 +141,28 @@ extension Replica {
             for k in start..<end {
                 let i = Int(plan.order[k])
                 let p = Int(plan.positions[i])
+                // A withdrawal over a value: the log may hold values of the field to remove (§3.6).
+                if p >= 0, !withdrawnOver, Erasure.isWithdrawal(changes[i]), !state.values[p].isNull { withdrawnOver = true }
                 let effect = state.apply(changes[i], at: p < 0 ? nil : p, in: table.table)
                 changed = changed || effect.changed
                 if !effect.conflicts.isEmpty { report.conflicts.append(contentsOf: effect.conflicts) }
             }
-            if changed { try table.save(key.id, state, in: db) }
+            if changed {
+                if let held = privateValues[RecordKey(table: key.table, id: key.id)] {
+                    try keepPrivateValues(held, of: RecordKey(table: key.table, id: key.id), in: &state, table: table.table, db: db)
+                }
+                try table.save(key.id, state, in: db)
+            }
             start = end
         }
         progress?(changes.count, changes.count)
         // The erasure rule (protocol.md §3.5): nothing of an erased record is kept, not even in the audit.
         let erasures = changes.filter(\.isErase)
+        let withdrawals = changes.filter(Erasure.isWithdrawal)
         let erased = try erasedRecords(db).union(erasures.map(RecordKey.init))
-        report.conflicts.removeAll { !Erasure.keeps($0, erasing: erased) }
+        var cutoffs = try fieldErasures(db)
+        Erasure.cutoffs(of: withdrawals, into: &cutoffs)
+        report.conflicts.removeAll { !Erasure.keeps($0, erasing: erased, fields: cutoffs) }
         try record(report.conflicts, db: db)
 
         // The log keeps each block holding new changes whole, as it came with its signature, and
@@ -157,7 +170,7 @@ extension Replica {
         // block that holds values of an erased record is kept without them, and unsigned.
         for (b, runs) in fresh.logged {
             let block = received.blocks[b]
-            if let redacted = Erasure.redacted(block.changes, erasing: erased) {
+            if let redacted = Erasure.redacted(block.changes, erasing: erased, fields: cutoffs) {
                 try appendSegment(ChangeBlock.encode(redacted), changeCount: redacted.count, runs: runs, signature: nil,
                                   receivedFrom: sender, in: db)
                 continue
@@ -167,8 +180,7 @@ extension Replica {
             try appendSegment(block.encoded ?? ChangeBlock.encode(block.changes), changeCount: block.changes.count,
                               runs: runs, signature: block.signature, span: span, receivedFrom: sender, in: db)
         }
-        try erase(erasures, db: db)
-        report.erased = erasures.count
+        if try erase(erasures, withdrawals: withdrawals, scan: withdrawnOver, db: db) { report.erased += erasures.count + withdrawals.count }
         for (origin, range) in report.ranges {
             try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                            arguments: [origin.rawValue, Int64(range.upperBound)])

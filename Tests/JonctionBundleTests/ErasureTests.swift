@@ -121,3 +121,93 @@ struct ErasureTests {
         }
     }
 }
+
+/// Consent (protocol.md §3.6) under random schedules: each candidate's office writes its identifying
+/// values and its consent, raised and lowered at random; the hub writes the status; sites exchange
+/// in any order. In the end every site holds the same shared state, the office shows the values it
+/// withholds, and no file but the office's holds a value of a candidate whose consent is `none`.
+@Suite("Consentement : les valeurs identifiantes d’une personne sans consentement ne quittent pas son bureau")
+struct ConsentTests {
+    @Test("échanges au hasard, consentement donné et retiré : états partagés identiques, aucun nom hors du bureau",
+          arguments: SeededGenerator.seeds(12, base: 8_000_000))
+    func randomSchedule(seed: UInt64) throws {
+        var rng = SeededGenerator(seed: seed)
+        let dir = TemporaryDirectory("consent")
+        var now: UInt64 = 1_790_000_000_000
+        let names = ["hub", "kayes", "mopti", "gao"]
+        let clock = ManualClock(millis: now)
+        let sites = try names.map { try Replica.create(at: dir.path("\($0).sqlite"), site: SiteName($0), clock: clock) }
+        try LocalNetwork.join(sites)
+        // Each candidate belongs to one office, which alone writes who they are and their consent.
+        let candidates = (0..<6).map { (id: "c\($0)", office: 1 + $0 % 3) }
+        var markers: [String: [String]] = [:]
+        var consent: [String: String] = [:]
+        var n = 0
+        var delayed: [(to: Int, bytes: [UInt8])] = []
+        for _ in 0..<Int.random(in: 30...60, using: &rng) {
+            now += UInt64.random(in: 1...20_000, using: &rng)
+            clock.set(now)
+            let c = candidates.randomElement(using: &rng)!
+            switch Int.random(in: 0..<100, using: &rng) {
+            case 0..<30:
+                n += 1
+                let name = ErasureTests.marker(n)
+                try sites[c.office].write { try $0.set(table: "candidate", id: c.id, fields: [("family_name", .text(name))]) }
+                markers[c.id, default: []].append(name)
+            case 30..<45:
+                let value = ["none", "programme", "employers"].randomElement(using: &rng)!
+                try sites[c.office].write { try $0.set(table: "candidate", id: c.id, fields: [("consent", .text(value))]) }
+                consent[c.id] = value
+            case 45..<52:
+                let status = ["registered", "trained"].randomElement(using: &rng)!
+                do {
+                    try sites[0].write { try $0.set(table: "candidate", id: c.id, fields: [("status", .text(status))]) }
+                } catch StoreError.recordNotFound {}
+            default:
+                let i = Int.random(in: 0..<sites.count, using: &rng)
+                var j = Int.random(in: 0..<(sites.count - 1), using: &rng)
+                if j >= i { j += 1 }
+                guard let bundle = try sites[i].sealedBundle(for: sites[j].site) else { continue }
+                if Int.random(in: 0..<5, using: &rng) == 0 {
+                    delayed.append((j, bundle.bytes))
+                } else {
+                    _ = try sites[j].importBundle(bytes: bundle.bytes)
+                }
+            }
+        }
+        for late in delayed { _ = try sites[late.to].importBundle(bytes: late.bytes) }
+        for _ in 0..<2 {
+            for s in sites.dropFirst() {
+                if let b = try s.sealedBundle(for: .hub) { _ = try sites[0].importBundle(bytes: b.bytes) }
+            }
+            for s in sites.dropFirst() {
+                if let b = try sites[0].sealedBundle(for: s.site) { _ = try s.importBundle(bytes: b.bytes) }
+            }
+        }
+
+        let shared = try sites[0].read { try $0.dumpJSON(shared: true) }
+        for s in sites {
+            #expect(try s.read { try $0.dumpJSON(shared: true) } == shared, "seed \(seed): \(s.site)")
+            #expect(try s.read { try $0.checkIntegrity() }.isSound, "seed \(seed): \(s.site)")
+        }
+        for c in candidates {
+            guard let last = markers[c.id]?.last else { continue }
+            let office = try sites[c.office].read { try $0.get(table: "candidate", id: c.id) }
+            #expect(office.state.values[0] == .text(last), "seed \(seed): the office shows \(c.id)'s name")
+            let hub = try sites[0].read { try $0.get(table: "candidate", id: c.id) }
+            #expect(hub.state.values[0] == (consent[c.id] == "none" ? .null : .text(last)), "seed \(seed): \(c.id) at the hub")
+        }
+        for s in sites { try s.close() }
+        for c in candidates where consent[c.id] == "none" {
+            for (i, name) in names.enumerated() where i != c.office {
+                var contents = Data()
+                for file in try FileManager.default.contentsOfDirectory(atPath: dir.url.path) where file.hasPrefix(name + ".sqlite") {
+                    contents += try Data(contentsOf: dir.url.appendingPathComponent(file))
+                }
+                for marker in markers[c.id] ?? [] {
+                    #expect(contents.range(of: Data(marker.utf8)) == nil, "seed \(seed): \(marker) of \(c.id) is at \(name)")
+                }
+            }
+        }
+    }
+}

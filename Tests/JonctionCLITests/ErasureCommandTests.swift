@@ -76,6 +76,44 @@ struct ErasureCommandTests {
         #expect(r.status == 1 && r.stderr.contains("Aucun enregistrement « absent-c9 »"))
     }
 
+    @Test("consent=none : le nom et le téléphone restent au bureau, le pôle compte la personne ; consentement donné puis retiré")
+    func consentNone() throws {
+        try cli.network(["kayes"])
+        try cli.makeFolders("arrivee")
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Zoumanigui", "phone=76 12 34 56",
+                "region=Kayes", "sex=F", "birth_year=2001", "consent=none")
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c02", "family_name=Kanouté", "region=Kayes", "consent=employers")
+        try round(["kayes"])
+        var r = try run("status", "--db", "hub.sqlite", "--json")
+        #expect(r.stdout.contains(#""candidate":{"deleted":0,"live":2}"#), "\(r.stdout)")
+        r = try run("get", "--db", "hub.sqlite", "candidate", "kayes-c01")
+        #expect(r.stdout.contains("birth_year") && r.stdout.contains("2001") && !r.stdout.contains("family_name"))
+        #expect(try run("get", "--db", "kayes.sqlite", "candidate", "kayes-c01").stdout.contains("Zoumanigui"))
+        #expect(try run("dump", "--db", "kayes.sqlite", "--shared").stdout == (try run("dump", "--db", "hub.sqlite").stdout))
+        func hubFiles() throws -> Data {
+            var all = Data()
+            for file in try FileManager.default.contentsOfDirectory(atPath: dir.url.path) where file.hasPrefix("hub.sqlite") {
+                all += try Data(contentsOf: dir.url.appendingPathComponent(file))
+            }
+            return all
+        }
+        #expect(try hubFiles().range(of: Data("Zoumanigui".utf8)) == nil)
+        #expect(try hubFiles().range(of: Data("Kanouté".utf8)) != nil)
+        // Consent given: the name travels; withdrawn: it leaves the hub again, history included.
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "consent=programme")
+        try round(["kayes"])
+        #expect(try run("get", "--db", "hub.sqlite", "candidate", "kayes-c01").stdout.contains("Zoumanigui"))
+        try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "consent=none")
+        try round(["kayes"])
+        #expect(!(try run("get", "--db", "hub.sqlite", "candidate", "kayes-c01").stdout.contains("Zoumanigui")))
+        #expect(try hubFiles().range(of: Data("Zoumanigui".utf8)) == nil)
+        r = try run("log", "--db", "hub.sqlite", "--id", "kayes-c01")
+        #expect(!r.stdout.contains("Zoumanigui") && r.stdout.contains("family_name (valeur effacée)"))
+        for db in ["hub.sqlite", "kayes.sqlite"] {
+            #expect(try run("check", "--db", db).stdout.contains("Réplica intact"))
+        }
+    }
+
     @Test("purge --closed-before : les dossiers clos avant la date, avec --dry-run d’abord ; date invalide refusée")
     func purge() throws {
         try run("init", "--db", "k.sqlite", "--site", "kayes")
