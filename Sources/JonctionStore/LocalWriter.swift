@@ -82,13 +82,10 @@ final class LocalWriter {
         }
         let before = changes.count
         // Consent (protocol.md §3.6): a candidate without consent keeps its identifying values here.
-        let withholds = { (state: RecordState) -> Bool in
-            table == Schema.V1.candidate.table && state.values[Schema.V1.candidate.consent.position] == .text(Consent.nobody.rawValue)
-        }
-        let withheldBefore = withholds(record.state)
+        let withheldBefore = try withholds(table, record.state)
         var after = record.state
         for ((_, value), p) in zip(fields, positions) { after.values[p] = value }
-        let withheldAfter = withholds(after)
+        let withheldAfter = try withholds(table, after)
         let held = try privateFields(key)
         func write(_ name: String, _ value: Value, at p: Int) {
             let withhold = withheldAfter && schema.fields[p].identifying && !value.isNull
@@ -121,7 +118,33 @@ final class LocalWriter {
             }
         }
         touched[key] = record
+        // A placement's outcome is about its candidate: it follows the candidate's consent.
+        if table == Schema.V1.candidate.table && withheldBefore != withheldAfter {
+            let placements = try String.fetchAll(db, sql: "SELECT id FROM placement WHERE candidate_id = ? AND _tombstone IS NULL ORDER BY id",
+                                                 arguments: [id])
+            for placement in placements {
+                let outcome = try load(RecordKey(table: Schema.V1.placement.table, id: placement)).state.values[Schema.V1.placement.outcome.position]
+                if !outcome.isNull { _ = try set(table: Schema.V1.placement.table, id: placement, fields: [("outcome", outcome)]) }
+            }
+        }
         return Array(changes[before...])
+    }
+
+    /// Whether identifying values of a record in `state` are withheld (§3.6): a candidate whose
+    /// consent is `none`, or a placement of one.
+    private func withholds(_ table: String, _ state: RecordState) throws -> Bool {
+        let none = Value.text(Consent.nobody.rawValue)
+        switch table {
+        case Schema.V1.candidate.table:
+            return state.values[Schema.V1.candidate.consent.position] == none
+        case Schema.V1.placement.table:
+            guard case .text(let candidate) = state.values[Schema.V1.placement.candidateID.position] else { return false }
+            let key = RecordKey(table: Schema.V1.candidate.table, id: candidate)
+            let state = try touched[key]?.state ?? replica.tables[key.table]!.load(key.id, in: db)
+            return state?.values[Schema.V1.candidate.consent.position] == none
+        default:
+            return false
+        }
     }
 
     /// The fields of a record whose values this site withholds (stored, or written in this transaction).

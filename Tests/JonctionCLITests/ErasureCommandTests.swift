@@ -83,6 +83,7 @@ struct ErasureCommandTests {
         try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "family_name=Zoumanigui", "phone=76 12 34 56",
                 "region=Kayes", "sex=F", "birth_year=2001", "consent=none")
         try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c02", "family_name=Kanouté", "region=Kayes", "consent=employers")
+        try run("put", "--db", "kayes.sqlite", "placement", "kayes-p01", "candidate_id=kayes-c01", "outcome=Wqxz est satisfaite")
         try round(["kayes"])
         var r = try run("status", "--db", "hub.sqlite", "--json")
         #expect(r.stdout.contains(#""candidate":{"deleted":0,"live":2}"#), "\(r.stdout)")
@@ -98,15 +99,19 @@ struct ErasureCommandTests {
             return all
         }
         #expect(try hubFiles().range(of: Data("Zoumanigui".utf8)) == nil)
+        #expect(try hubFiles().range(of: Data("Wqxz".utf8)) == nil)  // a placement's outcome follows its candidate
         #expect(try hubFiles().range(of: Data("Kanouté".utf8)) != nil)
         // Consent given: the name travels; withdrawn: it leaves the hub again, history included.
         try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "consent=programme")
         try round(["kayes"])
         #expect(try run("get", "--db", "hub.sqlite", "candidate", "kayes-c01").stdout.contains("Zoumanigui"))
+        #expect(try run("get", "--db", "hub.sqlite", "placement", "kayes-p01").stdout.contains("Wqxz"))
         try run("put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "consent=none")
         try round(["kayes"])
         #expect(!(try run("get", "--db", "hub.sqlite", "candidate", "kayes-c01").stdout.contains("Zoumanigui")))
         #expect(try hubFiles().range(of: Data("Zoumanigui".utf8)) == nil)
+        #expect(try hubFiles().range(of: Data("Wqxz".utf8)) == nil)
+        #expect(try run("get", "--db", "kayes.sqlite", "placement", "kayes-p01").stdout.contains("Wqxz"))
         r = try run("log", "--db", "hub.sqlite", "--id", "kayes-c01")
         #expect(!r.stdout.contains("Zoumanigui") && r.stdout.contains("family_name (valeur effacée)"))
         for db in ["hub.sqlite", "kayes.sqlite"] {
