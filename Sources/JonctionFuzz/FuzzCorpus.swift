@@ -81,6 +81,21 @@ public enum FuzzCorpus {
         try mopti.write { _ = try $0.put(table: "candidate", id: "kayes-c2", fields: [("status", "withdrawn")]) }
         let answer = try bundle(mopti, for: SiteName("gao"))
         try write(answer.encodedFormat1(), "mopti-pour-gao.jnb", into: folder)
+
+        // Block layout 2: an erasure, erased values, authors (protocol.md §4.3.1, the same bytes).
+        let awa = UserName(unchecked: "awa.diarra")
+        let t0 = HLC(millis: 1_790_000_000_000)
+        let erasure: [Change] = [
+            Change(origin: kayes.site, seq: 1, hlc: t0, table: "candidate", id: "kayes-c01",
+                   operation: .set(field: "family_name", value: .erased), author: awa),
+            Change(origin: kayes.site, seq: 2, hlc: t0.successor, table: "candidate", id: "kayes-c01",
+                   operation: .set(field: "birth_year", value: .erased), author: awa),
+            Change(origin: kayes.site, seq: 3, hlc: HLC(millis: 1_790_000_060_000), table: "candidate", id: "kayes-c01",
+                   operation: .set(field: "family_name", value: .erased), previous: Stamp(hlc: t0, site: kayes.site), author: awa),
+            Change(origin: kayes.site, seq: 4, hlc: HLC(millis: 1_790_000_120_000), table: "candidate", id: "kayes-c02",
+                   operation: .erase, previous: Stamp(hlc: HLC(millis: 1_789_999_000_000), site: SiteName(unchecked: "gao"))),
+        ]
+        try write(ChangeBlock.encode(erasure), "erasure-v2.block", into: folder)
     }
 
     private static func write(_ bytes: [UInt8], _ name: String, into folder: URL) throws {
