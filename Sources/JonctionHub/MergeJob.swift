@@ -41,6 +41,8 @@ public struct MergeJob: Sendable {
         public var beforeOutboxFailure: (any Error)?
         /// Whether the night merged an erasure: the outbox was rewritten and `done/` emptied.
         public var erased = false
+        /// Changes to proposals taken in and undone, not being allowed (protocol.md §2.5).
+        public var undone: [UndoneChange] = []
     }
 
     public func run(progress: ((String, Int, Int) -> Void)? = nil) throws -> Summary {
@@ -84,6 +86,7 @@ public struct MergeJob: Sendable {
                 summary.changesMerged += r.apply.applied
                 summary.conflicts += r.apply.conflicts.count
                 if r.apply.erased > 0 { erased = true }
+                summary.undone += r.apply.undone
                 try move(file, to: done)
             case .refused(let error):
                 if case StoreError.gap? = error as? StoreError {

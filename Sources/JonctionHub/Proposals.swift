@@ -38,6 +38,8 @@ public struct ProposalView: Sendable, Equatable {
 public enum ProposalError: Error, Sendable, Equatable, UserFacingError {
     /// Only a pending (`proposed`) proposal can be answered.
     case notPending(id: String, status: String)
+    /// Only the candidate's office (or the hub) answers a proposal (protocol.md §2.5).
+    case notYourCandidate(id: String, candidateID: String, site: SiteName)
 
     public func message(_ lang: Lang) -> String {
         switch self {
@@ -51,6 +53,10 @@ public enum ProposalError: Error, Sendable, Equatable, UserFacingError {
             }
             return lang.pick("La proposition \(id) est \(state) : on ne peut répondre qu’à une proposition en attente.",
                              "Proposal \(id) is \(state): only a pending proposal can be answered.")
+        case .notYourCandidate(let id, let candidate, let site):
+            return lang.pick(
+                "La proposition \(id) concerne \(candidate), qui n’est pas une personne du bureau \(site) : seul son bureau (ou le pôle) peut y répondre. Transmettez la réponse de la personne à son bureau.",
+                "Proposal \(id) is for \(candidate), who is not a person of office \(site): only their office (or the hub) may answer it. Pass the person’s answer on to their office.")
         }
     }
 }
@@ -94,6 +100,10 @@ extension ReplicaTransaction {
     package func answer(proposal id: String, accept: Bool) throws -> Change {
         let proposal = Schema.V1.proposal
         let record = try get(table: proposal.table, id: id)
+        let candidate = record.state.values[proposal.candidateID.position].text ?? "?"
+        guard replica.site == .hub || ProposalRule.isCandidate(candidate, of: replica.site) else {
+            throw ProposalError.notYourCandidate(id: id, candidateID: candidate, site: replica.site)
+        }
         guard record.state[proposal.status] == .proposed else {
             throw ProposalError.notPending(id: id, status: record.state[proposal.status.field].text ?? "?")
         }

@@ -14,6 +14,8 @@ public struct ApplyReport: Sendable, Equatable {
     public var conflicts: [Conflict] = []
     /// Values out of normal form in a data model version 1 delivery, taken as null (protocol.md §2.2).
     public var nulledValues = 0
+    /// At the hub: changes to proposals it took in and undid, not being allowed (protocol.md §2.5).
+    public var undone: [UndoneChange] = []
     /// Erasures and withdrawals merged that removed values (protocol.md §3.5, §3.6): the replica then
     /// scrubs its file.
     public var erased = 0
@@ -43,8 +45,12 @@ extension ReplicaTransaction {
                        progress: ((Int, Int) -> Void)? = nil) throws -> ApplyReport {
         let db = try db
         try replica.checkNetwork(network, sender: sender, db: db)
-        let report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
+        var report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
         if report.erased > 0 { erased = true }
+        if replica.site == .hub, report.applied > 0 {
+            let fresh = plan.changes.filter { c in report.ranges[c.origin]?.contains(c.seq) ?? false }
+            report.undone = try enforceProposalRule(on: fresh)
+        }
         if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
         if sender == .hub, let acknowledgement {
             try replica.endRestoring(hubHolds: acknowledgement.vector[replica.site], db: db)

@@ -74,6 +74,10 @@ struct HubMerge: ParsableCommand {
                 }
                 out.endArray()
                 out.key("taken"); out.integer(summary.taken.count)
+                out.key("undone")
+                out.beginArray()
+                for u in summary.undone { out.string(u.message(lang)) }
+                out.endArray()
                 out.key("written")
                 out.beginArray()
                 for w in summary.written {
@@ -92,6 +96,7 @@ struct HubMerge: ParsableCommand {
                     "Merge done: \(summary.taken.count) bundle(s) taken, \(summary.refused.count) refused, \(summary.pending.count) pending; \(summary.changesMerged) change(s) merged, \(summary.conflicts) conflict(s); \(summary.written.count) bundle(s) written for the offices."))
                 for r in summary.refused { print(lang.pick("  refusé : \(r.file) — \(r.reason.message(lang))", "  refused: \(r.file) — \(r.reason.message(lang))")) }
                 for p in summary.pending { print(lang.pick("  en attente : \(p.file) — \(p.reason.message(lang))", "  pending: \(p.file) — \(p.reason.message(lang))")) }
+                for u in summary.undone { print("  " + u.message(lang)) }
                 for w in summary.written { print("  → \(w.site)/\(w.file) (\(w.changes))") }
                 if let outcome = matched.outcome { print(MatchReport(outcome).text(lang)) }
             }

@@ -60,6 +60,7 @@ struct Import: ParsableCommand {
                                       ", \(r.apply.conflicts.count) conflict(s) (see “jonction conflicts”)")
                 }
                 print(text + ".")
+                for undone in r.apply.undone { print("  " + undone.message(lang)) }
                 if r.apply.nulledValues > 0 {
                     print(lang.pick(
                         "  \(r.apply.nulledValues) valeur(s) hors norme, écrite(s) par une ancienne version de Jonction, lue(s) comme vide(s) (protocole §2.2) : ressaisissez-les si besoin.",
@@ -123,6 +124,7 @@ struct Import: ParsableCommand {
                 out.key("path"); out.string(outcome.url.path)
                 out.key("sender"); out.string(r.header.sender.rawValue)
                 out.key("status"); out.string(r.isReplay ? "replay" : "imported")
+                out.key("undone"); out.integer(r.apply.undone.count)
             case .notForUs(let header):
                 out.key("addressee"); out.string(header.addressee.rawValue)
                 out.key("path"); out.string(outcome.url.path)

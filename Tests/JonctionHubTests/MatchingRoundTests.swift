@@ -162,3 +162,67 @@ struct MatchingRoundTests {
         #expect(Set(written.map(\.reasons)).count == 1)
     }
 }
+
+@Suite("Qui répond à une proposition : le bureau de la personne, ou le pôle")
+struct ProposalRuleTests {
+    let dir = TemporaryDirectory("proposal-rule")
+
+    func exchange(_ from: Replica, _ to: Replica) throws -> ImportReport? {
+        guard let sealed = try from.sealedBundle(for: to.site) else { return nil }
+        return try to.importBundle(bytes: sealed.bytes)
+    }
+
+    @Test("le pôle prend la réponse d’un autre bureau dans le journal, l’annule et dit pourquoi ; tous convergent")
+    func otherOfficesAnswersAreUndone() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
+        try LocalNetwork.join([hub, kayes, gao])
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
+        try hub.write { try $0.insert(dataset) { $0.table != "candidate" } }
+        try kayes.write { try $0.insert(dataset) { $0.table == "candidate" && $0.id.hasPrefix("kayes-") } }
+        _ = try exchange(kayes, hub)
+        _ = try MatchingRound(replica: hub).run()
+        _ = try exchange(hub, kayes)
+        _ = try exchange(hub, gao)
+        let proposals = try gao.read { try $0.proposals() }.filter { $0.candidateID.hasPrefix("kayes-") }
+        #expect(proposals.count >= 3)
+        let (mine, theirs, other) = (proposals[0].id, proposals[1].id, proposals[2].id)
+
+        // Gao may not answer for a Kayes person: refused at the writer, with the reason.
+        #expect(throws: ProposalError.notYourCandidate(id: theirs, candidateID: proposals[1].candidateID, site: gao.site)) {
+            try gao.write { try $0.answer(proposal: theirs, accept: true) }
+        }
+        // A Gao that writes it anyway (an older version, a hand-made change), and rewrites a score:
+        // the hub takes both in and undoes them; Kayes's own answer stands.
+        try gao.write {
+            try $0.set(table: "proposal", id: theirs, fields: [("status", .text("accepted"))])
+            try $0.set(table: "proposal", id: other, fields: [("score", .integer(100))])
+            try $0.set(table: "proposal", id: "gao-invente", fields: [("candidate_id", .text("gao-c1")), ("status", .text("proposed"))])
+        }
+        try kayes.write { try $0.answer(proposal: mine, accept: false) }
+        _ = try exchange(kayes, hub)
+        let gaoBundle = try #require(try gao.sealedBundle(for: .hub)).bytes
+        let report = try hub.importBundle(bytes: gaoBundle)
+        #expect(Set(report.apply.undone.map(\.proposal)) == [theirs, other, "gao-invente"])
+        #expect(report.apply.undone.contains { $0.violation == .notTheCandidatesOffice(candidateID: proposals[1].candidateID) })
+        #expect(report.apply.undone.first { $0.proposal == theirs }!.message(.fr).contains("seul son bureau peut répondre"))
+        let views = Dictionary(uniqueKeysWithValues: try hub.read { try $0.proposals() }.map { ($0.id, $0) })
+        #expect(views[theirs]?.status == "proposed")
+        #expect(views[other]?.score == proposals[2].score)
+        #expect(views[mine]?.status == "declined")
+        #expect(views["gao-invente"] == nil)
+        // The hub's undoing reaches the offices: everyone holds the allowed state.
+        for _ in 0..<2 {
+            for office in [kayes, gao] {
+                _ = try exchange(hub, office)
+                _ = try exchange(office, hub)
+            }
+        }
+        let dumps = try [hub, kayes, gao].map { try $0.read { try $0.dumpJSON(shared: true) } }
+        #expect(Set(dumps).count == 1)
+        // Undoing is done once: the same stick again changes nothing more.
+        #expect(try hub.importBundle(bytes: gaoBundle).apply.undone.isEmpty)
+        #expect(try hub.read { try $0.dumpJSON(shared: true) } == dumps[0])
+    }
+}
