@@ -97,6 +97,10 @@ public struct HubServer: Sendable {
             let bytes = Array(buffer: body)
             let answer = try await threads.runIfActive { try self.service.upload(bytes, from: office.site) }
             let report = answer.report
+            // Ids and site names only: nothing personal.
+            for undone in report.apply.undone {
+                logger.warning("\(undone.message(.fr))", metadata: ["office": "\(office.site)"])
+            }
             var json = CanonicalJSON()
             json.beginObject()
             json.key("applied"); json.integer(report.apply.applied)
@@ -109,6 +113,7 @@ public struct HubServer: Sendable {
                 json.beginArray(); json.integer(seqs.lowerBound); json.integer(seqs.upperBound); json.endArray()
             }
             json.endObject()
+            json.key("undone"); json.integer(report.apply.undone.count)
             json.key("vector"); json.vector(answer.vector)
             json.key("written_at"); json.integer(answer.writtenAt)
             json.endObject()
