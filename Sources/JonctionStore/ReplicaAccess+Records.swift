@@ -137,3 +137,23 @@ extension ReplicaAccess {
         }
     }
 }
+
+extension ReplicaAccess {
+    /// The fields `Scope` reads, from the live records.
+    package func scopeFacts() throws -> Scope.Facts {
+        var facts = Scope.Facts()
+        for row in try Row.fetchAll(db, sql: "SELECT id, region FROM candidate WHERE _tombstone IS NULL") {
+            facts.candidates[row[0]] = .some(row[1])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, region FROM opportunity WHERE _tombstone IS NULL") {
+            facts.opportunities[row[0]] = .some(row[1])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, candidate_id, opportunity_id FROM proposal WHERE _tombstone IS NULL") {
+            facts.proposals[row[0]] = (row[1], row[2])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, candidate_id FROM placement WHERE _tombstone IS NULL") {
+            facts.placements[row[0]] = .some(row[1])
+        }
+        return facts
+    }
+}

@@ -20,6 +20,13 @@ struct HubSites: ParsableCommand {
             let offices = Dictionary(uniqueKeysWithValues: try replica.read { try $0.offices() }.map { ($0.site, $0) })
             let peers = Dictionary(uniqueKeysWithValues: try replica.read { try $0.status() }.peers.map { ($0.site, $0) })
             let sites = Set(offices.keys).union(peers.keys).sorted()
+            // What each office serving regions would hold (a partial replica, protocol.md §2.6).
+            let facts = try replica.read { try $0.scopeFacts() }
+            func scope(_ site: SiteName) -> (people: Int, records: Int)? {
+                guard let regions = offices[site]?.regions, !regions.isEmpty else { return nil }
+                let keys = Scope(office: site, regions: Set(regions)).records(facts)
+                return (keys.filter { $0.table == Schema.V1.candidate.table }.count, keys.count)
+            }
             if json {
                 var out = CanonicalJSON()
                 out.beginArray()
@@ -35,6 +42,8 @@ struct HubSites: ParsableCommand {
                     let contact = [office?.lastContact, peer?.lastContact].compactMap { $0 }.max()
                     if let contact { out.string(HLC.iso8601(millis: contact)) } else { out.null() }
                     out.key("regions"); out.beginArray(); (office?.regions ?? []).forEach { out.string($0) }; out.endArray()
+                    out.key("scope_candidates")
+                    if let s = scope(site) { out.integer(s.people) } else { out.null() }
                     out.key("site"); out.string(site.rawValue)
                     out.key("state"); out.string(office == nil ? "seen" : office!.isActive ? "enrolled" : "revoked")
                     out.endObject()
@@ -60,6 +69,10 @@ struct HubSites: ParsableCommand {
                 print("\(site.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(state)\(keys) — \(when)")
                 if let regions = office?.regions, !regions.isEmpty {
                     print(lang.pick("               régions : \(lang.list(regions))", "               regions: \(lang.list(regions))"))
+                    if let s = scope(site) {
+                        print(lang.pick("               périmètre : \(s.people) personne(s) sur \(facts.candidates.count)",
+                                        "               scope: \(s.people) person(s) of \(facts.candidates.count)"))
+                    }
                 }
                 if !ack.isEmpty { print(lang.pick("               accusé : \(ack)", "               acknowledged: \(ack)")) }
             }

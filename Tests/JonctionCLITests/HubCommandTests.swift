@@ -38,6 +38,12 @@ struct HubCommandTests {
         // Its scope changes later; an office not enrolled has none to change.
         #expect(try run("hub", "scope", "--db", "hub.sqlite", "kayes", "--region", "Koulikoro").stdout.contains("Koulikoro"))
         #expect(try run("hub", "sites", "--db", "hub.sqlite").stdout.contains("régions : Koulikoro"))
+        // What it would hold: its region's people, and those it registered.
+        try run("put", "--db", "hub.sqlite", "candidate", "kayes-c01", "region=Gao")
+        try run("put", "--db", "hub.sqlite", "candidate", "mopti-c01", "region=Koulikoro")
+        try run("put", "--db", "hub.sqlite", "candidate", "mopti-c02", "region=Mopti")
+        #expect(try run("hub", "sites", "--db", "hub.sqlite").stdout.contains("périmètre : 2 personne(s) sur 3"))
+        #expect(try run("hub", "sites", "--db", "hub.sqlite", "--json").stdout.contains(#""scope_candidates":2"#))
         let unknown = try cli.run("hub", "scope", "--db", "hub.sqlite", "gao", "--region", "Gao")
         #expect(unknown.status == 1 && unknown.stderr.contains("Aucun bureau « gao »"))
         #expect(try run("hub", "sites", "--db", "hub.sqlite").stdout.contains("clés \(fingerprint)"))
