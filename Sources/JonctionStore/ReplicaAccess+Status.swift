@@ -26,6 +26,9 @@ public struct ReplicaStatus: Sendable {
     public var tables: [TableCount]
     public var logSegments: Int
     public var conflicts: Int
+    /// Records erased (protocol.md §3.5), and identifying values this site keeps to itself (§3.6).
+    public var erased: Int = 0
+    public var withheldValues: Int = 0
     public var peers: [Peer]
     /// What this machine's clock looks like to the replica (protocol.md §3.1): a doubtful clock
     /// stops local writes until it is confirmed or this site's future changes are restamped.
@@ -69,6 +72,8 @@ extension ReplicaAccess {
             vector: try vector(), tables: counts,
             logSegments: try Int.fetchOne(db, sql: "SELECT count(*) FROM log_segment") ?? 0,
             conflicts: try Int.fetchOne(db, sql: "SELECT count(*) FROM conflict") ?? 0,
+            erased: try Int.fetchOne(db, sql: "SELECT count(*) FROM erasure") ?? 0,
+            withheldValues: try withheldValueCount(),
             peers: try peers(), clockVerdict: try replica.clockVerdict(db), restoring: meta[4])
     }
 }

@@ -62,6 +62,11 @@ struct Status: ParsableCommand {
                 print("  " + t.table.padding(toLength: 12, withPad: " ", startingAt: 0) + " \(t.live)\(deleted)")
             }
             print(lang.pick("Conflits      : \(s.conflicts)", "Conflicts     : \(s.conflicts)"))
+            if s.erased > 0 || s.withheldValues > 0 {
+                print(lang.pick(
+                    "Vie privée    : \(s.erased) fiche(s) effacée(s) ; \(s.withheldValues) valeur(s) identifiante(s) gardée(s) ici (consent=none)",
+                    "Privacy       : \(s.erased) record(s) erased; \(s.withheldValues) identifying value(s) kept here (consent=none)"))
+            }
             if s.peers.isEmpty {
                 print(lang.pick("Pairs         : aucun échange pour l’instant", "Peers         : no exchange yet"))
             } else {
@@ -107,6 +112,7 @@ struct Status: ParsableCommand {
         }
         out.key("conflicts"); out.integer(s.conflicts)
         out.key("created_at"); out.string(HLC.iso8601(millis: s.createdAt))
+        out.key("erased"); out.integer(s.erased)
         out.key("log_segments"); out.integer(s.logSegments)
         out.key("network")
         if let network = s.network { out.string(network) } else { out.null() }
@@ -148,6 +154,7 @@ struct Status: ParsableCommand {
         }
         out.endObject()
         out.key("vector"); out.vector(s.vector)
+        out.key("withheld_values"); out.integer(s.withheldValues)
         out.endObject()
         print(out.output)
     }

@@ -57,6 +57,8 @@ struct ErasureCommandTests {
             #expect(after.range(of: Data(value.utf8)) == nil, "\(value) is still in a file")
         }
         #expect(after.range(of: Data("Kanouté".utf8)) != nil)  // the others are still there
+        #expect(try run("status", "--db", "gao.sqlite", "--json").stdout.contains(#""erased":1,"#))
+        #expect(try run("status", "--db", "gao.sqlite").stdout.contains("Vie privée    : 1 fiche(s) effacée(s)"))
         for site in ["hub", "kayes", "gao"] {
             r = try cli.run("get", "--db", "\(site).sqlite", "candidate", "kayes-c01")
             #expect(r.status == 1 && r.stderr.contains("est déjà effacé"), "\(site): \(r.stderr)")
@@ -91,6 +93,9 @@ struct ErasureCommandTests {
         #expect(r.stdout.contains("birth_year") && r.stdout.contains("2001") && !r.stdout.contains("family_name"))
         #expect(try run("get", "--db", "kayes.sqlite", "candidate", "kayes-c01").stdout.contains("Zoumanigui"))
         #expect(try run("dump", "--db", "kayes.sqlite", "--shared").stdout == (try run("dump", "--db", "hub.sqlite").stdout))
+        // Name, phone (the candidate) and outcome (the placement) are kept at Kayes only.
+        #expect(try run("status", "--db", "kayes.sqlite", "--json").stdout.contains(#""withheld_values":3}"#))
+        #expect(try run("status", "--db", "hub.sqlite", "--json").stdout.contains(#""withheld_values":0}"#))
         func hubFiles() throws -> Data {
             var all = Data()
             for file in try FileManager.default.contentsOfDirectory(atPath: dir.url.path) where file.hasPrefix("hub.sqlite") {
