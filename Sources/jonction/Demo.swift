@@ -122,6 +122,50 @@ struct DemoStory {
             "   At Mopti, record gao-c01 did not change (\(phone.isNull ? "—" : phone.display)); what Gao sent before the theft stays valid.")
     }
 
+    /// The sites among `replicas` whose files (the replica and its write-ahead log) hold `text`.
+    func holders(of text: String, in replicas: [Replica]) throws -> [String] {
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path)
+        return try replicas.filter { replica in
+            let name = URL(fileURLWithPath: replica.path).lastPathComponent
+            return try files.filter { $0 == name || $0 == name + "-wal" }.contains { file in
+                try Data(contentsOf: folder.appendingPathComponent(file)).range(of: Data(text.utf8)) != nil
+            }
+        }.map(\.site.rawValue)
+    }
+
+    /// 10. Personal data: a person without consent is counted, not named, outside their office; an
+    /// erasure leaves no byte of a person in any replica it reaches.
+    func privacy(hub: Replica, kayes: Replica, mopti: Replica) throws {
+        let sites = [hub, kayes, mopti]
+        say("\n10. Données personnelles. kayes-c11 n’a pas donné son consentement (consent=none) : son nom et son téléphone ne quittent pas Kayes.",
+            "\n10. Personal data. kayes-c11 gave no consent (consent=none): their name and phone never leave Kayes.")
+        let phone = try kayes.read { try $0.get(table: "candidate", id: "kayes-c11") }.state[Schema.V1.candidate.phone].display
+        let counted = try hub.read { try $0.status() }.tables.first { $0.table == "candidate" }?.live ?? 0
+        say("   Fichiers qui contiennent son téléphone : \(lang.list(try holders(of: phone, in: sites))). Le pôle compte pourtant chaque personne : \(counted) candidats.",
+            "   Files holding their phone: \(lang.list(try holders(of: phone, in: sites))). Yet the hub counts every person: \(counted) candidates.")
+        let person = try mopti.read { try $0.get(table: "candidate", id: "mopti-c07") }
+        let name = person.state[Schema.V1.candidate.familyName].display
+        let number = person.state[Schema.V1.candidate.phone].display
+        say("   mopti-c07 (\(name)) demande l’effacement de ses données. Avant : son téléphone est chez \(lang.list(try holders(of: number, in: sites))).",
+            "   mopti-c07 (\(name)) asks for their data to be erased. Before: their phone is at \(lang.list(try holders(of: number, in: sites))).")
+        try mopti.write { _ = try $0.erase(table: "candidate", id: "mopti-c07") }
+        command("erase --db mopti.sqlite candidate mopti-c07")
+        let up = try stick("cle-10-mopti-pole")
+        try carry(mopti, to: .hub, on: up)
+        try receive(hub, up)
+        let down = try stick("cle-10-pole-kayes")
+        try carry(hub, to: kayes.site, on: down)
+        try receive(kayes, down)
+        let left = try holders(of: number, in: sites) + holders(of: name, in: sites)
+        say(left.isEmpty
+                ? "   Après un tour de clés, ni « \(name) » ni son téléphone ne sont plus dans aucun octet des réplicas de Kayes, de Mopti et du pôle (journal et WAL compris) ; « jonction log » ne garde que les dates. Le portable volé de Gao, hors d’atteinte, n’est pas concerné."
+                : "   Attention : encore chez \(lang.list(left)).",
+            left.isEmpty
+                ? "   After one round of sticks, neither “\(name)” nor their phone is in any byte of the Kayes, Mopti and hub replicas (log and WAL included); “jonction log” keeps only the dates. Gao's stolen laptop, out of reach, is not concerned."
+                : "   Warning: still at \(lang.list(left)).")
+        if !left.isEmpty { throw DemoError.diverged }
+    }
+
     func tell() throws {
         say("Jonction — démonstration : trois bureaux hors ligne, le pôle de Bamako, des clés USB.\nFichiers dans \(folder.path)\n",
             "Jonction — demonstration: three offline offices, the Bamako hub, USB sticks.\nFiles in \(folder.path)\n")
@@ -283,6 +327,7 @@ struct DemoStory {
             throw DemoError.diverged
         }
         try stolenLaptop(gao, hub: hub, mopti: mopti)
+        try privacy(hub: hub, kayes: kayes, mopti: mopti)
         say("À essayer : jonction status --db \(path("kayes.sqlite")) ; jonction conflicts --db \(path("hub.sqlite"))",
             "Try: jonction status --db \(path("kayes.sqlite")) ; jonction conflicts --db \(path("hub.sqlite"))")
     }
