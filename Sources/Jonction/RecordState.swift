@@ -81,9 +81,13 @@ public struct RecordState: Sendable, Hashable {
             tombstone = incoming
             return Effect(changed: true, conflicts: conflicts)
 
-        case .set(let field, var value):
+        case .set(let field, let value):
             guard let position else { return Effect(changed: false, conflicts: []) }
-            if value == .erased { value = .null }
+            if case .erased = value {
+                var withdrawn = change
+                withdrawn.operation = .set(field: field, value: .null)
+                return apply(withdrawn, at: position, in: table)
+            }
             if let tombstone {
                 return Effect(changed: false, conflicts: [Conflict(
                     table: change.table, id: change.id, field: field,

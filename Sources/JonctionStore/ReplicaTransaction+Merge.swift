@@ -47,8 +47,13 @@ extension ReplicaTransaction {
         try replica.checkNetwork(network, sender: sender, db: db)
         var report = try replica.applyInTransaction(plan, receivedFrom: sender, db: db, progress: progress)
         if report.erased > 0 { erased = true }
-        if replica.site == .hub, report.applied > 0 {
-            let fresh = plan.changes.filter { c in report.ranges[c.origin]?.contains(c.seq) ?? false }
+        // At the hub, the offices' changes to proposals (few: answers) are checked (§2.5).
+        if replica.site == .hub, report.applied > 0,
+            plan.changes.contains(where: { $0.table == Schema.V1.proposal.table && $0.origin != .hub })
+        {
+            let fresh = plan.changes.filter { c in
+                c.table == Schema.V1.proposal.table && c.origin != .hub && report.ranges[c.origin]?.contains(c.seq) == true
+            }
             report.undone = try enforceProposalRule(on: fresh)
         }
         if let sender { try replica.remember(peer: sender, acknowledgement, db: db) }
@@ -136,6 +141,7 @@ extension Replica {
         var merged = 0
         var start = 0
         var withdrawnOver = false
+        let mayWithdraw = changes.contains(where: Erasure.isWithdrawal)
         let privateValues = try self.privateValues(db)
         for (g, key) in plan.keys.enumerated() {
             if let progress, g % 2048 == 0 { progress(merged, changes.count) }
@@ -148,7 +154,7 @@ extension Replica {
                 let i = Int(plan.order[k])
                 let p = Int(plan.positions[i])
                 // A withdrawal over a value: the log may hold values of the field to remove (§3.6).
-                if p >= 0, !withdrawnOver, Erasure.isWithdrawal(changes[i]), !state.values[p].isNull { withdrawnOver = true }
+                if mayWithdraw, p >= 0, !withdrawnOver, Erasure.isWithdrawal(changes[i]), !state.values[p].isNull { withdrawnOver = true }
                 let effect = state.apply(changes[i], at: p < 0 ? nil : p, in: table.table)
                 changed = changed || effect.changed
                 if !effect.conflicts.isEmpty { report.conflicts.append(contentsOf: effect.conflicts) }
@@ -163,8 +169,8 @@ extension Replica {
         }
         progress?(changes.count, changes.count)
         // The erasure rule (protocol.md §3.5): nothing of an erased record is kept, not even in the audit.
-        let erasures = changes.filter(\.isErase)
-        let withdrawals = changes.filter(Erasure.isWithdrawal)
+        let erasures = changes.contains(where: \.isErase) ? changes.filter(\.isErase) : []
+        let withdrawals = mayWithdraw ? changes.filter(Erasure.isWithdrawal) : []
         let erased = try erasedRecords(db).union(erasures.map(RecordKey.init))
         var cutoffs = try fieldErasures(db)
         Erasure.cutoffs(of: withdrawals, into: &cutoffs)

@@ -56,8 +56,14 @@ public struct MergePlan: Sendable {
                     positions.append(-1)
                     continue
                 }
-                // An erased value (protocol.md §3.5) stands for any value of its field.
-                do { positions.append(Int32(try cachedTable!.check(name, value == .erased ? .null : value))) } catch {
+                do {
+                    // An erased value (protocol.md §3.5) stands for any value of its field.
+                    if case .erased = value {
+                        positions.append(Int32(try cachedTable!.check(name, .null)))
+                    } else {
+                        positions.append(Int32(try cachedTable!.check(name, value)))
+                    }
+                } catch {
                     guard rules == .lenient, case .invalidValue = error else {
                         throw .invalidChange(origin: change.origin, seq: change.seq, reason: error)
                     }
