@@ -5,6 +5,18 @@ import JonctionStore
 import JonctionTestSupport
 import Testing
 
+/// The final exchange of a schedule: each office to the hub (`sites[0]`), then the hub to each, twice.
+private func exchangeThroughHub(_ sites: [Replica]) throws {
+    for _ in 0..<2 {
+        for s in sites.dropFirst() {
+            if let b = try s.sealedBundle(for: .hub) { _ = try sites[0].importBundle(bytes: b.bytes) }
+        }
+        for s in sites.dropFirst() {
+            if let b = try sites[0].sealedBundle(for: s.site) { _ = try s.importBundle(bytes: b.bytes) }
+        }
+    }
+}
+
 /// The erasure rule (protocol.md §3.5) under random schedules: sites write, delete and erase, and
 /// exchange sealed bundles in any order, with losses, duplicates, delays and relays. In the end every
 /// site holds the same state as the reference model, and no byte of any replica file (WAL included)
@@ -74,16 +86,9 @@ struct ErasureTests {
                 _ = try sites[late.to].importBundle(bytes: late.bytes)
             }
         }
+        // Late sticks, some written before an erasure they now arrive after: they bring nothing back.
         for late in delayed { _ = try sites[late.to].importBundle(bytes: late.bytes) }
-        // An old stick, written before any erasure, arrives last: it brings nothing back.
-        for _ in 0..<2 {
-            for s in sites.dropFirst() {
-                if let b = try s.sealedBundle(for: .hub) { _ = try sites[0].importBundle(bytes: b.bytes) }
-            }
-            for s in sites.dropFirst() {
-                if let b = try sites[0].sealedBundle(for: s.site) { _ = try s.importBundle(bytes: b.bytes) }
-            }
-        }
+        try exchangeThroughHub(sites)
 
         var reference = RecordSet(schema: .current)
         for change in written { try reference.apply(change) }
@@ -176,14 +181,7 @@ struct ConsentTests {
             }
         }
         for late in delayed { _ = try sites[late.to].importBundle(bytes: late.bytes) }
-        for _ in 0..<2 {
-            for s in sites.dropFirst() {
-                if let b = try s.sealedBundle(for: .hub) { _ = try sites[0].importBundle(bytes: b.bytes) }
-            }
-            for s in sites.dropFirst() {
-                if let b = try sites[0].sealedBundle(for: s.site) { _ = try s.importBundle(bytes: b.bytes) }
-            }
-        }
+        try exchangeThroughHub(sites)
 
         let shared = try sites[0].read { try $0.dumpJSON(shared: true) }
         for s in sites {
