@@ -22,10 +22,15 @@ struct GoldenBlockTests {
 
     static let hex = "01 04 02 03 67 61 6f 05 6b 61 79 65 73 01 09 63 61 6e 64 69 64 61 74 65 02 0a 62 69 72 74 68 5f 79 65 61 72 0b 66 61 6d 69 6c 79 5f 6e 61 6d 65 02 00 09 6b 61 79 65 73 2d 63 30 31 08 01 32 01 01 01 04 04 00 00 00 00 04 00 00 00 02 04 02 01 02 00 0d 80 b0 83 c5 98 68 00 c0 a9 07 c0 a9 07 04 00 01 00 00 0a 00 00 01 02 80 dc 88 01 00 00 05 00 01 01 9e 1f 13 00 02 02 07 54 72 61 6f 72 c3 a9 02 06 54 72 61 6f 72 65"
 
+    /// Bytes as two-digit lowercase hex, separated by spaces, as protocol.md writes them.
+    static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
+    }
+
     @Test("l’encodage est exactement celui de la spécification")
     func golden() throws {
         let bytes = ChangeBlock.encode(Self.changes)
-        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
+        let hex = Self.hex(bytes)
         #expect(hex == Self.hex)
         #expect(try ChangeBlock.decode(bytes) == Self.changes)
     }
@@ -49,7 +54,7 @@ struct GoldenBlockTests {
     @Test("la version 2 (effacement, valeurs effacées, auteurs) est exactement celle de la spécification")
     func golden2() throws {
         let bytes = ChangeBlock.encode(Self.changes2)
-        let hex = bytes.map { String($0, radix: 16).count == 1 ? "0" + String($0, radix: 16) : String($0, radix: 16) }.joined(separator: " ")
+        let hex = Self.hex(bytes)
         #expect(hex == Self.hex2)
         #expect(try ChangeBlock.decode(bytes) == Self.changes2)
         // Version 1 cannot say any of it: an erased value or an erase op there is damage.
