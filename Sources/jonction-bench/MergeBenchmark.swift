@@ -52,8 +52,13 @@ struct MergeBenchmark: ParsableCommand {
         guard bundleFormat == 1 || bundleFormat == 2 else { throw ValidationError("--format is 1 or 2") }
         // The network's keys and the roster the hub signs (format 2): every office enrolled.
         let sites = try files.map { try SiteName(String($0.dropLast(".jsonl".count))) }
-        let hubKeys = SiteKeys.generate(for: .hub)
-        let officeKeys = Dictionary(uniqueKeysWithValues: sites.map { ($0, SiteKeys.generate(for: $0)) })
+        // Kept beside kept bundles, so that a later run (`--bundles`, merge only) opens them.
+        func keys(for site: SiteName) throws -> SiteKeys {
+            guard bundles != nil else { return SiteKeys.generate(for: site) }
+            return try SiteKeys.readOrCreate(at: outbox.appendingPathComponent("\(site.rawValue).cles").path, for: site)
+        }
+        let hubKeys = try keys(for: .hub)
+        let officeKeys = Dictionary(uniqueKeysWithValues: try sites.map { ($0, try keys(for: $0)) })
         let rosterContent = Roster(network: "", issuedAt: 1, hub: hubKeys.identity,
                                    offices: officeKeys.values.map { Roster.Entry(identity: $0.identity, enrolledAt: 1) })
         let roster = SignedRoster(roster: rosterContent, bytes: try rosterContent.signed(with: hubKeys))
