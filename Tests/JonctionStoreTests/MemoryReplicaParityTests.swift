@@ -4,7 +4,7 @@ import JonctionTestSupport
 import Testing
 
 /// The in-memory replica and the SQLite replica follow the same pure rules: fed the same deliveries,
-/// they report the same and hold the same records.
+/// they report the same and hold the same records and logs (erasures included: redacted alike).
 @Suite("Réplica en mémoire et réplica SQLite : mêmes livraisons, même résultat")
 struct MemoryReplicaParityTests {
     @Test("mêmes blocs reçus (nouveaux, rejoués, en recouvrement, troués) : mêmes rapports, mêmes états",
@@ -25,8 +25,10 @@ struct MemoryReplicaParityTests {
             do {
                 if let fields = op.fields {
                     try writers[w].set(table: op.table, id: op.id, fields: fields, wallMillis: wall)
-                } else {
+                } else if Bool.random(using: &rng) {
                     try writers[w].delete(table: op.table, id: op.id, wallMillis: wall)
+                } else {
+                    try writers[w].erase(table: op.table, id: op.id, wallMillis: wall)
                 }
             } catch {
                 #expect(error.isRecordGone, "seed \(seed): \(error)")

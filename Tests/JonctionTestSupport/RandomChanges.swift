@@ -37,7 +37,7 @@ extension MemoryReplica.WriteError {
     /// deleted one); any other is a bug.
     public var isRecordGone: Bool {
         switch self {
-        case .recordNotFound, .recordDeleted: true
+        case .recordNotFound, .recordDeleted, .recordErased: true
         default: false
         }
     }

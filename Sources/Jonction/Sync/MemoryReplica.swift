@@ -14,8 +14,10 @@ public struct MemoryReplica: Sendable, Equatable {
     /// Each origin's changes held, in seq order from 1 (so `log[o]!.count == vector[o]`).
     public private(set) var log: [SiteName: [Change]] = [:]
     public private(set) var peers: [SiteName: PeerState] = [:]
-    /// Conflicts revealed by merges, oldest first.
+    /// Conflicts revealed by merges, oldest first (none about an erased record).
     public private(set) var conflicts: [Conflict] = []
+    /// The records erased here (protocol.md §3.5): the log holds none of their values.
+    public private(set) var erased: Set<RecordKey> = []
 
     public init(site: SiteName, schema: Schema = .current, maxAheadMillis: UInt64 = HybridClock.defaultMaxAheadMillis) {
         self.site = site
@@ -32,6 +34,7 @@ public struct MemoryReplica: Sendable, Equatable {
         case duplicateField(String)
         case recordNotFound(table: String, id: String)
         case recordDeleted(table: String, id: String, by: Stamp)
+        case recordErased(table: String, id: String)
     }
 
     /// Sets fields of a record to normalised values, creating it if new (as `LocalWriter.set`):
@@ -73,6 +76,34 @@ public struct MemoryReplica: Sendable, Equatable {
         state.apply(change, at: nil, in: schema)
         records.set(table: table, id: id, state)
         return change
+    }
+
+    /// Erases a record held here, live or deleted (as `ReplicaTransaction.erase`, without the
+    /// cascade to proposals and placements): a delete that also removes every value the record ever
+    /// had from this log, and from every other as it reaches them.
+    @discardableResult
+    public mutating func erase(table: String, id: String, wallMillis: UInt64) throws(WriteError) -> Change {
+        let schema = try checked(table: table, id: id)
+        let key = RecordKey(table: table, id: id)
+        guard !erased.contains(key) else { throw .recordErased(table: table, id: id) }
+        guard var state = records.record(table: table, id: id) else { throw .recordNotFound(table: table, id: id) }
+        let change = next(table: table, id: id, operation: .erase, previous: state.greatestStamp, wallMillis: wallMillis)
+        state.apply(change, at: nil, in: schema)
+        records.set(table: table, id: id, state)
+        applyErasures([change])
+        return change
+    }
+
+    /// The erasure rule: the records `changes` erase are noted, and their values leave the log and
+    /// the conflicts.
+    private mutating func applyErasures(_ changes: [Change]) {
+        let fresh = Erasure.erased(by: changes)
+        guard !fresh.isEmpty else { return }
+        erased.formUnion(fresh)
+        for origin in log.keys {
+            if let redacted = Erasure.redacted(log[origin]!, erasing: fresh) { log[origin] = redacted }
+        }
+        conflicts.removeAll { !Erasure.keeps($0, erasing: erased) }
     }
 
     private func checked(table: String, id: String) throws(WriteError) -> TableSchema {
@@ -127,14 +158,19 @@ public struct MemoryReplica: Sendable, Equatable {
         defer { if let sender { peers[sender, default: PeerState()].contact(at: wallMillis, acknowledging: acknowledgement) } }
         guard admission.applied > 0 else { return receipt }
         receipt.conflicts = plan.merge(into: &records)
+        let erasing = erased.union(Erasure.erased(by: plan.changes))
+        receipt.conflicts.removeAll { !Erasure.keeps($0, erasing: erasing) }
         conflicts += receipt.conflicts
 
         var fresh: [SiteName: [Change]] = [:]
         for block in admission.whole { for c in block.changes { fresh[c.origin, default: []].append(c) } }
         for c in admission.partial { fresh[c.origin, default: []].append(c) }
         for (origin, changes) in fresh {
-            self.log[origin, default: []] += changes.isSorted(by: { $0.seq < $1.seq }) ? changes : changes.sorted { $0.seq < $1.seq }
+            let sorted = changes.isSorted(by: { $0.seq < $1.seq }) ? changes : changes.sorted { $0.seq < $1.seq }
+            // Values of a record erased here do not come back with a late delivery.
+            self.log[origin, default: []] += Erasure.redacted(sorted, erasing: erasing) ?? sorted
         }
+        applyErasures(plan.changes)
         for (origin, range) in admission.ranges { vector[origin] = range.upperBound }
 
         // The receive rule (protocol.md §3.1); nothing beyond the bound got this far.
