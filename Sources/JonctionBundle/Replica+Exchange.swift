@@ -67,16 +67,20 @@ extension Replica {
             return .bundleMade(parcels, changes: made.bundles.reduce(0) { $0 + $1.1 }, vector: made.vector)
         case .send(let parcels):
             var answer: Delivery?
-            var applied = 0
+            var applied = 0, undone = 0
             for parcel in parcels {
                 progress?(.uploading(changes: parcel.header?.changeCount ?? 0))
                 answer = try await transport.send(parcel.bytes())
-                if case .accepted(let n, _)? = answer { applied += n }
+                if case .accepted(let n, let u, _)? = answer {
+                    applied += n
+                    undone += u
+                }
                 if case .refusedAsGap? = answer { break }
             }
             switch answer {
-            case .posted?, nil: return .uploadAccepted(applied: 0, acknowledgement: nil)
-            case .accepted(_, let acknowledgement)?: return .uploadAccepted(applied: applied, acknowledgement: acknowledgement)
+            case .posted?, nil: return .uploadAccepted(applied: 0, undone: 0, acknowledgement: nil)
+            case .accepted(_, _, let acknowledgement)?:
+                return .uploadAccepted(applied: applied, undone: undone, acknowledgement: acknowledgement)
             case .refusedAsGap(let error)?: return .uploadRefusedAsGap(error)
             }
         case .remember(let acknowledgement):

@@ -38,7 +38,8 @@ public enum Delivery: Sendable {
     /// Left for the peer (a file on a stick): no answer until the peer writes back.
     case posted(URL)
     /// Merged by the peer at once: how many of its changes were new to it, and what it holds now.
-    case accepted(applied: Int, acknowledgement: Acknowledgement?)
+    /// `undone`: changes the hub took in and undid (protocol.md §2.5).
+    case accepted(applied: Int, undone: Int = 0, acknowledgement: Acknowledgement?)
     /// Refused as a gap: the peer lacks changes it had acknowledged (restored from a backup), so
     /// only a full bundle can be merged.
     case refusedAsGap(any Error)

@@ -55,7 +55,8 @@ public struct HTTPTransport: Transport {
             }
             acknowledgement = Acknowledgement(vector: VersionVector(entries), writtenAt: UInt64(at))
         }
-        return .accepted(applied: answer?["applied"] as? Int ?? 0, acknowledgement: acknowledgement)
+        return .accepted(applied: answer?["applied"] as? Int ?? 0, undone: answer?["undone"] as? Int ?? 0,
+                         acknowledgement: acknowledgement)
     }
 
     public func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel] {

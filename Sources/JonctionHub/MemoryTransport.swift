@@ -18,7 +18,8 @@ public struct MemoryTransport: Transport {
     public func send(_ bundle: [UInt8]) async throws -> Delivery {
         do {
             let answer = try hub.upload(bundle, from: office)
-            return .accepted(applied: answer.report.apply.applied, acknowledgement: answer.acknowledgement)
+            return .accepted(applied: answer.report.apply.applied, undone: answer.report.apply.undone.count,
+                             acknowledgement: answer.acknowledgement)
         } catch let error as StoreError {
             if case .gap = error { return .refusedAsGap(error) }
             throw error

@@ -56,6 +56,8 @@ public struct SyncClient: Sendable {
         /// Changes sent, and how many the hub did not have yet.
         public var sent = 0
         public var acceptedByHub = 0
+        /// Of those, how many the hub took in and undid, not being allowed (protocol.md §2.5).
+        public var undoneByHub = 0
         /// What merging the hub's bundle did (nil: the hub had nothing for us).
         public var received: ImportReport?
         /// Whether the hub's answer showed it lacking changes we held (restored from a backup), which
@@ -95,7 +97,7 @@ public struct SyncClient: Sendable {
             case .merging(let done, let total): progress?(.merging(done: done, total: total))
             }
         }
-        var report = Report(sent: exchange.sent, acceptedByHub: exchange.acceptedByPeer,
+        var report = Report(sent: exchange.sent, acceptedByHub: exchange.acceptedByPeer, undoneByHub: exchange.undoneByPeer,
                             sentAfterDownload: exchange.sentAfterDownload)
         for (_, result) in exchange.received.joined() {
             switch result {

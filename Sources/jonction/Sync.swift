@@ -79,12 +79,18 @@ struct Sync: AsyncParsableCommand {
                 out.key("conflicts"); out.integer(received?.apply.conflicts.count ?? 0)
                 out.key("received"); out.integer(received?.apply.applied ?? 0)
                 out.key("sent"); out.integer(report.sent)
+                out.key("undone_by_hub"); out.integer(report.undoneByHub)
                 out.endObject()
                 print(out.output)
             } else {
                 print(lang.pick(
                     "Synchronisé avec le pôle : \(report.sent) changement(s) envoyé(s) (\(report.acceptedByHub) nouveau(x) pour lui), \(received?.apply.applied ?? 0) reçu(s)\(received.map { $0.apply.conflicts.isEmpty ? "" : ", \($0.apply.conflicts.count) conflit(s) (jonction conflicts)" } ?? "").",
                     "Synced with the hub: \(report.sent) change(s) sent (\(report.acceptedByHub) new to it), \(received?.apply.applied ?? 0) received\(received.map { $0.apply.conflicts.isEmpty ? "" : ", \($0.apply.conflicts.count) conflict(s) (jonction conflicts)" } ?? "")."))
+                if report.undoneByHub > 0 {
+                    print(lang.pick(
+                        "Le pôle a annulé \(report.undoneByHub) de ces changements : un bureau ne répond qu’aux propositions faites à ses propres personnes, et n’y change rien d’autre (protocole §2.5). Le pôle a remis les valeurs permises ; transmettez la réponse de la personne à son bureau.",
+                        "The hub undid \(report.undoneByHub) of these changes: an office only answers the proposals made to its own people, and changes nothing else in them (protocol §2.5). The hub put the allowed values back; pass the person’s answer on to their office."))
+                }
             }
         }
     }

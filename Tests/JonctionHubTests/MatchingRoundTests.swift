@@ -173,7 +173,7 @@ struct ProposalRuleTests {
     }
 
     @Test("le pôle prend la réponse d’un autre bureau dans le journal, l’annule et dit pourquoi ; tous convergent")
-    func otherOfficesAnswersAreUndone() throws {
+    func otherOfficesAnswersAreUndone() async throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
         let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
         let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
@@ -221,6 +221,11 @@ struct ProposalRuleTests {
         }
         let dumps = try [hub, kayes, gao].map { try $0.read { try $0.dumpJSON(shared: true) } }
         #expect(Set(dumps).count == 1)
+        // Over the network, the office is told how many of its changes the hub undid.
+        try gao.write { try $0.set(table: "proposal", id: theirs, fields: [("status", .text("declined"))]) }
+        let synced = try await gao.exchange(with: .hub, over: MemoryTransport(hub: hub, office: gao.site))
+        #expect(synced.undoneByPeer == 1)
+        #expect(try gao.read { try $0.proposals() }.first { $0.id == theirs }?.status == "proposed")
         // Undoing is done once: the same stick again changes nothing more.
         #expect(try hub.importBundle(bytes: gaoBundle).apply.undone.isEmpty)
         #expect(try hub.read { try $0.dumpJSON(shared: true) } == dumps[0])

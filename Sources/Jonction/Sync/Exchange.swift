@@ -26,7 +26,7 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
         case nothingToSend(vector: VersionVector)
         /// The peer took the upload: how many changes were new to it, and its acknowledgement (nil
         /// if it gave none).
-        case uploadAccepted(applied: Int, acknowledgement: Acknowledgement?)
+        case uploadAccepted(applied: Int, undone: Int = 0, acknowledgement: Acknowledgement?)
         /// The peer refused the upload as a gap. `error` is reported if the full resend is refused too.
         case uploadRefusedAsGap(any Error)
         /// The peer refused the upload for another reason: the exchange fails with `error`.
@@ -59,6 +59,8 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
         /// Changes sent (in the uploads that were accepted), and how many of them the peer did not have yet.
         public var sent = 0
         public var acceptedByPeer = 0
+        /// Of those, how many the hub took in and undid, not being allowed (protocol.md §2.5).
+        public var undoneByPeer = 0
         /// Whether the upload was resent in full after a gap.
         public var resentInFull = false
         /// Whether the download's answer showed the peer lacking changes we hold, which were then
@@ -148,9 +150,10 @@ public struct Exchange<Payload: Sendable, Receipt: Sendable>: Sendable {
             return [.makeBundle(full: true)]
         case (.uploading(full: true), .uploadRefusedAsGap(let error)), (.uploading, .uploadRefused(let error)):
             return fail(error)
-        case (.uploading, .uploadAccepted(let applied, let acknowledgement)):
+        case (.uploading, .uploadAccepted(let applied, let undone, let acknowledgement)):
             report.sent += sending
             report.acceptedByPeer += applied
+            report.undoneByPeer += undone
             if afterDownload {
                 state = .finished
                 return (acknowledgement.map { [.remember($0)] } ?? []) + [.finish(report)]
