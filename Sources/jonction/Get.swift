@@ -45,6 +45,13 @@ struct Get: ParsableCommand {
                 for entry in record.fields {
                     print("  " + entry.field.name.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + entry.value.display)
                 }
+                if record.table.name == Schema.V1.candidate.table,
+                    record.state.values[Schema.V1.candidate.consent.position] == .text(Consent.nobody.rawValue),
+                    !record.fields.contains(where: \.field.identifying)
+                {
+                    print(lang.pick("  (consent=none : nom, prénoms, téléphone, commune et notes restent au bureau qui les a écrits)",
+                                    "  (consent=none: names, phone, commune and notes stay at the office that wrote them)"))
+                }
                 if let last = record.fields.map(\.stamp).max() {
                     let who = authors[last].map { lang.pick(" par \($0)", " by \($0)") } ?? ""
                     print(lang.pick("  (dernière modification : \(last.site)\(who), le \(last.hlc.frenchDate))",
