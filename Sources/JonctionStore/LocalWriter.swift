@@ -218,7 +218,7 @@ final class LocalWriter {
     }
 
     /// Writes the touched records, the log segment, the vector and the clock; then, if the changes
-    /// erase records, applies the erasure rule (`Replica.erase`). Returns whether they did.
+    /// erase records, applies the erasure rule (`Replica.applyErasureRule`). Returns whether they did.
     func commit() throws -> Bool {
         guard !changes.isEmpty else { return false }
         var changedKeys = Set<RecordKey>()
@@ -232,7 +232,7 @@ final class LocalWriter {
                        arguments: [replica.site.rawValue, Int64(seq)])
         try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: clock.last.rawValue)])
         try replica.storePrivateValues(privateUpdates, db: db)
-        return try replica.erase(changes.filter(\.isErase), withdrawals: changes.filter(Erasure.isWithdrawal),
-                                 scan: withdrawsOver, db: db)
+        return try replica.applyErasureRule(changes.filter(\.isErase), withdrawals: changes.filter(Erasure.isWithdrawal),
+                                            scan: withdrawsOver, db: db)
     }
 }

@@ -38,7 +38,7 @@ extension Replica {
     /// value, or a conflict): else, with no record erased, the log is not read. Returns whether the
     /// replica's file is to be scrubbed.
     @discardableResult
-    func erase(_ erasures: [Change], withdrawals: [Change] = [], scan: Bool = true, db: Database) throws -> Bool {
+    func applyErasureRule(_ erasures: [Change], withdrawals: [Change] = [], scan: Bool = true, db: Database) throws -> Bool {
         guard !erasures.isEmpty || !withdrawals.isEmpty else { return false }
         var keys = Set<RecordKey>()
         for change in erasures {

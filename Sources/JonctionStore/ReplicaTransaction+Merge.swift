@@ -192,7 +192,9 @@ extension Replica {
             try appendSegment(block.encoded ?? ChangeBlock.encode(block.changes), changeCount: block.changes.count,
                               runs: runs, signature: block.signature, span: span, receivedFrom: sender, in: db)
         }
-        if try erase(erasures, withdrawals: withdrawals, scan: withdrawnOver, db: db) { report.erased += erasures.count + withdrawals.count }
+        if try applyErasureRule(erasures, withdrawals: withdrawals, scan: withdrawnOver, db: db) {
+            report.erased += erasures.count + withdrawals.count
+        }
         for (origin, range) in report.ranges {
             try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                            arguments: [origin.rawValue, Int64(range.upperBound)])
