@@ -19,6 +19,9 @@ final class LocalWriter {
     private var privateUpdates: [(key: RecordKey, field: String, value: Value?, hlc: HLC)] = []
     /// Whether a withheld write replaced a value others had seen: the log is then redacted.
     private var withdrawsOver = false
+    /// Whether this site withheld any value before this transaction: if not, no record has one to
+    /// look up (most sites, most writes).
+    private let holdsPrivateValues: Bool
     private var order: [RecordKey] = []
 
     struct TouchedRecord {
@@ -45,6 +48,7 @@ final class LocalWriter {
             db, sql: "SELECT seq FROM version_vector WHERE origin = ?", arguments: [replica.site.rawValue]) ?? 0
         seq = UInt64(held)
         firstSeq = seq + 1
+        holdsPrivateValues = try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM private_value)") ?? false
     }
 
     /// The changes recorded so far in this transaction.
@@ -149,8 +153,11 @@ final class LocalWriter {
 
     /// The fields of a record whose values this site withholds (stored, or written in this transaction).
     private func privateFields(_ key: RecordKey) throws -> Set<String> {
-        var fields = Set(try String.fetchAll(db, sql: "SELECT field FROM private_value WHERE table_name = ? AND record_id = ?",
+        var fields = Set<String>()
+        if holdsPrivateValues {
+            fields = Set(try String.fetchAll(db, sql: "SELECT field FROM private_value WHERE table_name = ? AND record_id = ?",
                                              arguments: [key.table, key.id]))
+        }
         for u in privateUpdates where u.key == key {
             if u.value == nil { fields.remove(u.field) } else { fields.insert(u.field) }
         }
@@ -196,8 +203,7 @@ final class LocalWriter {
 
     /// Whether the record is erased here, or by this transaction.
     private func isErased(_ key: RecordKey) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM erasure WHERE table_name = ? AND record_id = ?", arguments: [key.table, key.id]) == true
-            || changes.contains(where: { $0.operation == .erase && RecordKey($0) == key })
+        try replica.isErased(key, db: db) || changes.contains(where: { $0.operation == .erase && RecordKey($0) == key })
     }
 
     private func next(table: String, id: String, operation: Change.Operation, previous: Stamp?) -> Change {

@@ -49,7 +49,7 @@ extension ReplicaAccess {
 
     /// Whether this replica holds an erasure of the record (protocol.md §3.5).
     package func isErased(table: String, id: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM erasure WHERE table_name = ? AND record_id = ?", arguments: [table, id]) ?? false
+        try replica.isErased(RecordKey(table: table, id: id), db: db)
     }
 
     /// Every record's merged state, tombstones and stamps included: what convergence compares.

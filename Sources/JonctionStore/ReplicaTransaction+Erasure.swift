@@ -16,6 +16,11 @@ extension Replica {
         return keys
     }
 
+    /// Whether this replica holds an erasure of the record.
+    func isErased(_ key: RecordKey, db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM erasure WHERE table_name = ? AND record_id = ?", arguments: [key.table, key.id]) ?? false
+    }
+
     /// The fields whose older values this replica withdrew (§3.6), with their cutoffs.
     func fieldErasures(_ db: Database) throws -> Erasure.FieldCutoffs {
         var cutoffs = Erasure.FieldCutoffs()
@@ -118,8 +123,8 @@ extension ReplicaTransaction {
     @discardableResult
     package func erase(table: String, id: String) throws -> [Change] {
         var changes = [try localWriter().erase(table: table, id: id)]
-        guard table == "candidate" else { return changes }
-        for dependent in ["proposal", "placement"] {
+        guard table == Schema.V1.candidate.table else { return changes }
+        for dependent in [Schema.V1.proposal.table, Schema.V1.placement.table] {
             let ids = try String.fetchAll(database, sql: """
                 SELECT t.id FROM \(dependent) t
                 WHERE t.candidate_id = ? AND NOT EXISTS (SELECT 1 FROM erasure e WHERE e.table_name = ? AND e.record_id = t.id)
@@ -135,7 +140,7 @@ extension ReplicaAccess {
     /// Retention: the live candidates whose file is closed (status placed or withdrawn) since before
     /// `cutoff` (ms since 1970, the stamp of that status), by id.
     package func candidatesClosed(before cutoff: UInt64) throws -> [String] {
-        let table = replica.tables["candidate"]!
+        let table = replica.tables[Schema.V1.candidate.table]!
         let status = Schema.V1.candidate.status.position
         let rows = try Row.fetchCursor(db, sql: """
             SELECT id, \(table.columnList) FROM candidate
@@ -157,7 +162,7 @@ extension ReplicaTransaction {
     @discardableResult
     package func purge(closedBefore cutoff: UInt64) throws -> [String] {
         let ids = try candidatesClosed(before: cutoff)
-        for id in ids { try erase(table: "candidate", id: id) }
+        for id in ids { try erase(table: Schema.V1.candidate.table, id: id) }
         return ids
     }
 }

@@ -176,13 +176,18 @@ extension Replica {
         Erasure.cutoffs(of: withdrawals, into: &cutoffs)
         report.conflicts.removeAll { !Erasure.keeps($0, erasing: erased, fields: cutoffs) }
         try record(report.conflicts, db: db)
+        // Whether a received block may hold a value to remove: record by record, not change by change.
+        let redacting = !(erased.isEmpty && cutoffs.isEmpty) && received.keys.contains { key in
+            let record = RecordKey(table: key.table, id: key.id)
+            return erased.contains(record) || cutoffs[record] != nil
+        }
 
         // The log keeps each block holding new changes whole, as it came with its signature, and
         // indexes the new seqs only (protocol.md §4.4): a relay passes the block on unchanged; a
         // block that holds values of an erased record is kept without them, and unsigned.
         for (b, runs) in fresh.logged {
             let block = received.blocks[b]
-            if let redacted = Erasure.redacted(block.changes, erasing: erased, fields: cutoffs) {
+            if redacting, let redacted = Erasure.redacted(block.changes, erasing: erased, fields: cutoffs) {
                 try appendSegment(ChangeBlock.encode(redacted), changeCount: redacted.count, runs: runs, signature: nil,
                                   receivedFrom: sender, in: db)
                 continue

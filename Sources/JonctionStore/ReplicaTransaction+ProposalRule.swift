@@ -22,8 +22,31 @@ extension ReplicaTransaction {
         let proposal = Schema.V1.proposal
         let candidates = changes.filter { $0.table == proposal.table && $0.origin != .hub }
         guard !candidates.isEmpty else { return [] }
+        // The history of the proposals concerned, read from the log (one pass) only when needed:
+        // to find the candidate of a proposal deleted or erased since, or to undo.
+        let ids = Set(candidates.map(\.id))
+        var loaded: [String: [Change]]? = nil
+        func history(of id: String) throws -> [Change] {
+            if loaded == nil {
+                loaded = [:]
+                for change in try log(table: proposal.table) where ids.contains(change.id) { loaded![change.id, default: []].append(change) }
+            }
+            return loaded![id] ?? []
+        }
+        // The candidate as the hub wrote it (an office's own write of it is one of the changes
+        // checked): the held value if the hub's, else the hub's last in the log, else, for a
+        // proposal erased since, the one its id names (`r<round>-<candidate id>`, §2.5).
+        let p = proposal.candidateID.position
         func candidateID(of id: String) throws -> String? {
-            try state(table: proposal.table, id: id)?.values[proposal.candidateID.position].text
+            if let held = try state(table: proposal.table, id: id), held.stamps[p]?.site == .hub, let c = held.values[p].text {
+                return c
+            }
+            let written = try history(of: id).last { $0.origin == .hub && $0.field == proposal.candidateID.name }
+            if case .set(_, .text(let c))? = written?.operation { return c }
+            guard id.first == "r", let dash = id.firstIndex(of: "-"), Int(id[id.index(after: id.startIndex)..<dash]) != nil else {
+                return nil
+            }
+            return String(id[id.index(after: dash)...])
         }
         var undone: [UndoneChange] = []
         var seen = Set<String>()
@@ -34,17 +57,9 @@ extension ReplicaTransaction {
             }
         }
         guard !undone.isEmpty else { return [] }
-        // The allowed history of each proposal concerned, from the log (one pass).
-        let ids = Set(undone.map(\.proposal))
-        var history: [String: [Change]] = [:]
-        for change in try log(table: proposal.table) where ids.contains(change.id) { history[change.id, default: []].append(change) }
-        for id in ids.sorted() {
-            let changes = history[id] ?? []
-            let hubWritten = changes.filter { $0.origin == .hub }
-            let candidate = hubWritten.last { $0.field == proposal.candidateID.name }.flatMap {
-                if case .set(_, .text(let c)) = $0.operation { return c } else { return nil }
-            }
-            let allowed = changes.filter { ProposalRule.violation(of: $0, candidateID: candidate) == nil }
+        for id in Set(undone.map(\.proposal)).sorted() {
+            let candidate = try candidateID(of: id)
+            let allowed = try history(of: id).filter { ProposalRule.violation(of: $0, candidateID: candidate) == nil }
             guard let current = try state(table: proposal.table, id: id), !current.isDeleted else { continue }
             if allowed.isEmpty {
                 try delete(table: proposal.table, id: id)
@@ -72,6 +87,12 @@ extension UndoneChange {
     public func message(_ lang: Lang) -> String {
         let which = lang.pick("changement n° \(seq) de \(origin) sur la proposition \(proposal)",
                               "change #\(seq) of \(origin) to proposal \(proposal)")
+        guard field != nil else {
+            // A delete is final (§3.3): reported, not undone.
+            return lang.pick(
+                "Refusé, mais définitif : \(which) la supprime ; un bureau ne supprime pas une proposition (protocole §2.5), et une suppression ne se défait pas. Le bureau de la personne peut demander au pôle un nouveau tour.",
+                "Refused, but final: \(which) deletes it; an office does not delete a proposal (protocol §2.5), and a delete cannot be undone. The person's office may ask the hub for a new round.")
+        }
         switch violation {
         case .notTheCandidatesOffice(let candidate):
             return lang.pick(

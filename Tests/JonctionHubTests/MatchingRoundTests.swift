@@ -186,8 +186,9 @@ struct ProposalRuleTests {
         _ = try exchange(hub, kayes)
         _ = try exchange(hub, gao)
         let proposals = try gao.read { try $0.proposals() }.filter { $0.candidateID.hasPrefix("kayes-") }
-        #expect(proposals.count >= 3)
+        #expect(proposals.count >= 5)
         let (mine, theirs, other) = (proposals[0].id, proposals[1].id, proposals[2].id)
+        let (hijacked, deleted) = (proposals[3].id, proposals[4].id)
 
         // Gao may not answer for a Kayes person: refused at the writer, with the reason.
         #expect(throws: ProposalError.notYourCandidate(id: theirs, candidateID: proposals[1].candidateID, site: gao.site)) {
@@ -199,12 +200,18 @@ struct ProposalRuleTests {
             try $0.set(table: "proposal", id: theirs, fields: [("status", .text("accepted"))])
             try $0.set(table: "proposal", id: other, fields: [("score", .integer(100))])
             try $0.set(table: "proposal", id: "gao-invente", fields: [("candidate_id", .text("gao-c1")), ("status", .text("proposed"))])
+            // Making a Kayes proposal look like one of Gao's people's, to answer it: both undone.
+            try $0.set(table: "proposal", id: hijacked, fields: [("candidate_id", .text("gao-c1"))])
+            try $0.set(table: "proposal", id: hijacked, fields: [("status", .text("accepted"))])
+            try $0.delete(table: "proposal", id: deleted)
         }
         try kayes.write { try $0.answer(proposal: mine, accept: false) }
         _ = try exchange(kayes, hub)
         let gaoBundle = try #require(try gao.sealedBundle(for: .hub)).bytes
         let report = try hub.importBundle(bytes: gaoBundle)
-        #expect(Set(report.apply.undone.map(\.proposal)) == [theirs, other, "gao-invente"])
+        #expect(Set(report.apply.undone.map(\.proposal)) == [theirs, other, "gao-invente", hijacked, deleted])
+        // A delete is final: reported as such, not as undone.
+        #expect(report.apply.undone.first { $0.proposal == deleted }!.message(.fr).hasPrefix("Refusé, mais définitif"))
         #expect(report.apply.undone.contains { $0.violation == .notTheCandidatesOffice(candidateID: proposals[1].candidateID) })
         #expect(report.apply.undone.first { $0.proposal == theirs }!.message(.fr).contains("seul son bureau peut répondre"))
         let views = Dictionary(uniqueKeysWithValues: try hub.read { try $0.proposals() }.map { ($0.id, $0) })
@@ -212,6 +219,7 @@ struct ProposalRuleTests {
         #expect(views[other]?.score == proposals[2].score)
         #expect(views[mine]?.status == "declined")
         #expect(views["gao-invente"] == nil)
+        #expect(views[hijacked]?.candidateID == proposals[3].candidateID && views[hijacked]?.status == "proposed")
         // The hub's undoing reaches the offices: everyone holds the allowed state.
         for _ in 0..<2 {
             for office in [kayes, gao] {
@@ -226,8 +234,13 @@ struct ProposalRuleTests {
         let synced = try await gao.exchange(with: .hub, over: MemoryTransport(hub: hub, office: gao.site))
         #expect(synced.undoneByPeer == 1)
         #expect(try gao.read { try $0.proposals() }.first { $0.id == theirs }?.status == "proposed")
+        // Kayes erases one of its people: the erasure of their proposals is Kayes's to make.
+        try kayes.write { _ = try $0.erase(table: "candidate", id: proposals[0].candidateID) }
+        #expect(try exchange(kayes, hub)?.apply.undone.isEmpty == true)
+        #expect(try hub.read { try $0.isErased(table: "proposal", id: mine) })
         // Undoing is done once: the same stick again changes nothing more.
+        let held = try hub.read { try $0.dumpJSON(shared: true) }
         #expect(try hub.importBundle(bytes: gaoBundle).apply.undone.isEmpty)
-        #expect(try hub.read { try $0.dumpJSON(shared: true) } == dumps[0])
+        #expect(try hub.read { try $0.dumpJSON(shared: true) } == held)
     }
 }

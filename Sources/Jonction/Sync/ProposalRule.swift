@@ -1,6 +1,6 @@
 /// Who may change a proposal (protocol.md §2.5): the hub writes proposals; the candidate's office —
 /// the site whose name prefixes the candidate id — answers them, by setting `status` to `accepted`
-/// or `declined`, and nothing else. The hub takes in every change (the log never drops one) and
+/// or `declined`, and erases them with the candidate (§3.5), nothing else. The hub takes in every change (the log never drops one) and
 /// undoes the others with changes of its own (`ReplicaTransaction.enforceProposalRule`).
 public enum ProposalRule {
     /// Why a change to a proposal is not one its origin may make.
@@ -15,9 +15,15 @@ public enum ProposalRule {
     /// the rule, and how; nil if its origin may make it.
     public static func violation(of change: Change, candidateID: String?) -> Violation? {
         guard change.table == Schema.V1.proposal.table, change.origin != .hub else { return nil }
-        guard case .set(Schema.V1.proposal.status.name, .text(let status)) = change.operation,
-            status == ProposalStatus.accepted.rawValue || status == ProposalStatus.declined.rawValue
-        else { return .onlyTheHubWrites }
+        switch change.operation {
+        case .set(Schema.V1.proposal.status.name, .text(let status))
+            where status == ProposalStatus.accepted.rawValue || status == ProposalStatus.declined.rawValue:
+            break
+        case .erase:
+            break
+        default:
+            return .onlyTheHubWrites
+        }
         guard let candidateID, isCandidate(candidateID, of: change.origin) else {
             return .notTheCandidatesOffice(candidateID: candidateID ?? "?")
         }
