@@ -54,6 +54,8 @@ public enum BundleError: Error, Sendable, Equatable {
     /// This site's keys are not those the roster lists for it (or it is not listed): what it signed
     /// would be refused everywhere, so it does not write.
     case keysNotEnrolled(SiteName)
+    /// The scope of an office holding a partial replica takes more than one bundle (§5.10).
+    case scopeTooLarge(office: SiteName, records: Int)
 }
 
 extension BundleError: UserFacingError {
@@ -139,6 +141,10 @@ extension BundleError: UserFacingError {
             return lang.pick(
                 "les clés de ce poste ne sont pas celles que la liste des sites du pôle donne à « \(site) » (ou « \(site) » n’y figure pas) : ses paquets seraient refusés partout, rien n’a été écrit. Donnez au pôle l’identité affichée par « jonction keys » (« jonction hub enroll --identity »), puis faites « jonction join » avec le nouveau fichier d’adhésion.",
                 "this machine's keys are not those the hub's site roster gives “\(site)” (or “\(site)” is not in it): its bundles would be refused everywhere, nothing was written. Give the hub the identity “jonction keys” shows (“jonction hub enroll --identity”), then run “jonction join” with the new join file.")
+        case .scopeTooLarge(let office, let records):
+            return lang.pick(
+                "le périmètre de « \(office) » demande d’envoyer \(records) fiche(s) d’un coup, plus qu’un paquet n’en porte : rien n’a été écrit. Réduisez ses régions (« jonction hub scope »), ou donnez-lui tout (sans région) le temps d’une synchronisation.",
+                "the scope of “\(office)” needs \(records) record(s) at once, more than one bundle carries: nothing was written. Narrow its regions (“jonction hub scope”), or give it everything (no region) for one sync.")
         case .overLimits(let changes, let plainLength):
             return lang.pick(
                 "paquet trop volumineux (\(changes) changement(s), \(plainLength) octets une fois décompressé ; un paquet porte au plus \(ChangeBundle.maximumChangeCount) changements et \(ChangeBundle.maximumPlainLength >> 20) Mio). Le programme qui l’a écrit aurait dû le découper : mettez Jonction à jour sur le poste d’origine et refaites l’export.",

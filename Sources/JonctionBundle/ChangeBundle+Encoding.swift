@@ -54,6 +54,7 @@ extension ChangeBundle {
             out.varint(seqs.upperBound)
         }
         out.varint(UInt64(header.changeCount))
+        if format == ChangeBundle.scopedFormatVersion { out.varint(header.scopeGeneration) }
     }
 
     /// Reads and verifies a bundle completely: format, lengths, checksum, body, and that the
@@ -166,7 +167,7 @@ extension ChangeBundle {
         guard bytes.starts(with: magic) else { throw .notABundle }
         guard bytes.count > magic.count else { throw .truncated }
         let version = bytes[magic.count]
-        guard version == 1 || version == 2 else { throw .unknownVersion(version) }
+        guard version >= 1 && version <= ChangeBundle.scopedFormatVersion else { throw .unknownVersion(version) }
         // A header that does not end within its limit is damaged, however long the file.
         var r = ByteReader(bytes, offset: magic.count + 1, end: min(bytes.count, maximumHeaderLength))
         do {
@@ -200,11 +201,14 @@ extension ChangeBundle {
                 ranges[origin] = first...last
             }
             let count = try r.count(max: Int.max)
+            let scopeGeneration = version == ChangeBundle.scopedFormatVersion ? try r.varint() : 0
+            guard scopeGeneration <= ChangeBundle.largestNumber else { throw ByteDecodingError.malformed("scope generation") }
             let plainLength = try r.count(max: Int.max)
             let length = try r.count(max: version == 1 ? maximumSize : Roster.maximumSize)
-            let header = BundleHeader(
+            var header = BundleHeader(
                 sender: sender, addressee: addressee, network: network.isEmpty ? nil : network, createdAt: createdAt,
                 schemaVersion: schemaVersion, senderVector: VersionVector(vector), ranges: ranges, changeCount: count)
+            header.scopeGeneration = scopeGeneration
             return Layout(header: header, format: version, plainLength: plainLength, length: length, next: r.offset)
         } catch ByteDecodingError.truncated {
             throw bytes.count >= maximumHeaderLength ? .damaged : .truncated

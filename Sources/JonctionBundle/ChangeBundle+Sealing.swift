@@ -77,6 +77,14 @@ extension ChangeBundle {
             plain.raw(block)
             plain.raw(signature.bytes)
         }
+        if writtenFormat == ChangeBundle.scopedFormatVersion {
+            if let scope {
+                plain.byte(1)
+                scope.encode(to: &plain)
+            } else {
+                plain.byte(0)
+            }
+        }
         return try sealed(plain: plain.bytes, by: keys, for: addressee, roster: roster, level: level)
     }
 
@@ -87,7 +95,7 @@ extension ChangeBundle {
         let body = Zlib.compress(plain, level: level)
         let rosterBytes = roster?.bytes ?? []
         var out = ByteWriter(capacity: body.count + rosterBytes.count + 512)
-        writeHeader(to: &out, format: 2)
+        writeHeader(to: &out, format: writtenFormat)
         out.varint(UInt64(declared ?? plain.count))
         out.varint(UInt64(rosterBytes.count))
         out.raw(rosterBytes)
@@ -210,6 +218,19 @@ extension ChangeBundle {
             decoded.append(changes)
             signatures.append(SegmentSignature(signer: signer, bytes: signature))
         }
+        // Format 3: the scope part (§5.10), from the hub only.
+        var scope: ScopedDelivery? = nil
+        if layout.format == ChangeBundle.scopedFormatVersion {
+            guard let flag = inflater.read(1), flag[0] <= 1 else { throw .malformed("scope") }
+            if flag[0] == 1 {
+                guard header.sender == sites.hub.site else { throw .malformed("scope from a site other than the hub") }
+                guard let rest = inflater.read(plainLength - inflater.produced) else { throw .malformed("zlib body") }
+                var reader = ByteReader(rest)
+                do { scope = try ScopedDelivery(decoding: &reader, schema: schema) } catch { throw .malformed("scope: \(error)") }
+                guard reader.remaining == 0 else { throw .malformed("bytes after the scope") }
+            }
+        }
+        guard layout.format < ChangeBundle.scopedFormatVersion || n > 0 || scope != nil else { throw .malformed("empty bundle") }
         guard inflater.produced == plainLength else { throw .malformed("bytes after the last segment") }
         guard inflater.isAtEnd() else { throw .malformed("zlib body") }
         guard total == header.changeCount else { throw .malformed("change count") }
@@ -218,7 +239,9 @@ extension ChangeBundle {
                   createdAt: header.createdAt, schemaVersion: header.schemaVersion, senderVector: header.senderVector,
                   ranges: header.ranges, changeCount: header.changeCount, blocks: blocks, decoded: decoded,
                   signatures: signatures)
-        format = 2
+        self.header.scopeGeneration = header.scopeGeneration
+        self.scope = scope
+        format = layout.format
         newerRoster = newerRosterFound
     }
 

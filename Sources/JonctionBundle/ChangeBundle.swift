@@ -8,6 +8,9 @@ public struct ChangeBundle: Sendable, Equatable {
     /// The version of the file format this code writes: 2, signed and sealed (protocol.md §5).
     /// Version 1 is still read during the transition (§5.5).
     public static let formatVersion: UInt8 = 2
+    /// The version of a bundle to or from an office holding a partial replica (protocol.md §5.10):
+    /// format 2, with the scope generation in the header and, from the hub, a scoped delivery.
+    public static let scopedFormatVersion: UInt8 = 3
 
     /// Who wrote it, for whom, and what it carries (its fields read as the bundle's own:
     /// `bundle.sender`, `bundle.ranges`…).
@@ -24,6 +27,13 @@ public struct ChangeBundle: Sendable, Equatable {
     /// The roster the bundle carried, verified against the hub this site trusts, when it is newer
     /// than the site's own: the import keeps it (§7.3).
     public internal(set) var newerRoster: SignedRoster?
+    /// From the hub to an office holding a partial replica: the state of its scope (§5.10).
+    public var scope: ScopedDelivery?
+
+    /// The format the bundle is written in: 3 when it carries a scope or a scope generation, else 2.
+    public var writtenFormat: UInt8 {
+        scope != nil || header.scopeGeneration > 0 ? ChangeBundle.scopedFormatVersion : ChangeBundle.formatVersion
+    }
 
     public subscript<T>(dynamicMember field: WritableKeyPath<BundleHeader, T>) -> T {
         get { header[keyPath: field] }
@@ -90,7 +100,7 @@ public struct ChangeBundle: Sendable, Equatable {
     }
 
     public static func == (lhs: ChangeBundle, rhs: ChangeBundle) -> Bool {
-        lhs.header == rhs.header && lhs.changes == rhs.changes
+        lhs.header == rhs.header && lhs.changes == rhs.changes && lhs.scope == rhs.scope
     }
 }
 
@@ -104,6 +114,9 @@ public struct BundleHeader: Sendable, Equatable {
     public var senderVector: VersionVector
     public var ranges: [SiteName: ClosedRange<UInt64>]
     public var changeCount: Int
+    /// Format 3 (protocol.md §5.10): from an office, the generation of the last scoped delivery it
+    /// merged; from the hub, the generation of the delivery the bundle carries. 0 otherwise.
+    public var scopeGeneration: UInt64 = 0
 
     /// Ranges in origin order.
     public var sortedRanges: [(origin: SiteName, seqs: ClosedRange<UInt64>)] {

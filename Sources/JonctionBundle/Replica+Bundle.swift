@@ -6,14 +6,19 @@ import JonctionStore
 public struct ImportReport: Sendable {
     public var header: BundleHeader
     public var apply: ApplyReport
+    /// What a scoped delivery from the hub did (an office holding a partial replica, §5.10).
+    public var scope: ScopeReport?
 
-    public init(header: BundleHeader, apply: ApplyReport) {
+    public init(header: BundleHeader, apply: ApplyReport, scope: ScopeReport? = nil) {
         self.header = header
         self.apply = apply
+        self.scope = scope
     }
 
     /// Nothing new: every change was already held (a replay or a duplicate stick).
-    public var isReplay: Bool { apply.applied == 0 }
+    public var isReplay: Bool {
+        apply.applied == 0 && (scope.map { $0.stale || ($0.received == 0 && $0.dropped == 0) } ?? true)
+    }
 }
 
 /// A bundle read, verified and planned: everything that can happen before its transaction.
@@ -24,6 +29,8 @@ package struct PreparedBundle: Sendable {
 
     /// A newer roster the bundle carried, kept with the merge.
     package var newerRoster: SignedRoster?
+    /// The scoped delivery the bundle carries (from the hub, §5.10).
+    package var scope: ScopedDelivery?
 
     /// Verifies and plans a decoded bundle (pure CPU work: may run off the writer's thread). A
     /// format 1 bundle must pass the transition rule against `roster`, this site's (§5.5).
@@ -35,6 +42,7 @@ package struct PreparedBundle: Sendable {
         plan = try replica.plan(bundle.receivedBlocks, dataModel: bundle.schemaVersion)
         network = bundle.network
         newerRoster = bundle.newerRoster
+        scope = bundle.scope
     }
 }
 
@@ -56,10 +64,17 @@ extension ReplicaAccess {
     /// `bundles(for:keyring:)`, which signs first. An office sends another origin's changes only as far as it
     /// holds them signed; the hub attests the rest. Empty when there is nothing to send.
     /// `reserve` is room kept in each file (for the roster it carries).
+    ///
+    /// To or from an office holding a partial replica (§2.6, §5.10), only the changes of `onlyOrigin`
+    /// travel as segments (the addressee's own, from the hub; the office's own, to it); the hub's
+    /// `scope` delivery goes in the first bundle (alone if there are no segments), and every bundle
+    /// names `scopeGeneration`.
     package func makeBundles(for addressee: SiteName, full: Bool = false, limits: ChangeBundle.Limits = .standard,
-                             atMost: Int = .max, reserve: Int = 0, roster: Roster? = nil) throws -> [ChangeBundle] {
+                             atMost: Int = .max, reserve: Int = 0, roster: Roster? = nil, onlyOrigin: SiteName? = nil,
+                             scope: ScopedDelivery? = nil, scopeGeneration: UInt64 = 0) throws -> [ChangeBundle] {
         let vector = try vector()
         var needed = WhatToSend(ours: vector, acknowledged: full ? nil : try acknowledged(by: addressee)).ranges
+        if let onlyOrigin { needed = needed.filter { $0.key == onlyOrigin } }
         // What a revoked office wrote after its revocation is refused everywhere (§7.2): a site that
         // took some before its roster said so keeps them, but never passes them on.
         for entry in roster?.offices ?? [] {
@@ -73,15 +88,27 @@ extension ReplicaAccess {
             segments += try signedSegments(origin: origin, from: seqs)
         }
         func bundle(_ part: [SignedSegment]) -> ChangeBundle {
-            ChangeBundle(sender: replica.site, addressee: addressee, network: network, createdAt: createdAt,
-                         senderVector: vector, segments: part)
+            var bundle = ChangeBundle(sender: replica.site, addressee: addressee, network: network, createdAt: createdAt,
+                                      senderVector: vector, segments: part)
+            bundle.header.scopeGeneration = scopeGeneration
+            return bundle
         }
         // What the header, the roster and the envelope take, at most, whatever the part.
         var head = ByteWriter()
-        bundle(segments).writeHeader(to: &head)
+        bundle(segments).writeHeader(to: &head, format: ChangeBundle.scopedFormatVersion)
         let fixed = head.bytes.count + 3 * 10 + reserve + ChangeBundle.sealOverhead + 64
+        // The scope goes first, alone in its bundle when it does not fit beside segments.
+        var scopeSize = 0
+        if let scope {
+            var encoded = ByteWriter()
+            scope.encode(to: &encoded)
+            scopeSize = encoded.bytes.count + 1
+            guard scopeSize + 10 <= limits.plainLength, fixed + Zlib.worstCompressedSize(scopeSize + 10) <= limits.fileSize else {
+                throw BundleError.scopeTooLarge(office: addressee, records: scope.records.count)
+            }
+        }
         var bundles: [ChangeBundle] = []
-        var part: [SignedSegment] = [], count = 0, plain = 10
+        var part: [SignedSegment] = [], count = 0, plain = 10 + scopeSize
         for segment in segments {
             guard bundles.count < atMost else { break }
             let cost = segment.block.count + 10 + 1 + segment.signature.signer.rawValue.utf8.count + 64
@@ -97,7 +124,8 @@ extension ReplicaAccess {
             count += segment.changeCount
             plain += cost
         }
-        if !part.isEmpty && bundles.count < atMost { bundles.append(bundle(part)) }
+        if (!part.isEmpty || (scope != nil && bundles.isEmpty)) && bundles.count < atMost { bundles.append(bundle(part)) }
+        if !bundles.isEmpty { bundles[0].scope = scope }
         return bundles
     }
 
@@ -129,8 +157,22 @@ extension ReplicaTransaction {
         guard roster.identity(of: addressee) != nil else { throw BundleError.unknownAddressee(addressee) }
         if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }
         try signPending(with: keyring, limits: limits)
+        // A partial replica (§2.6): the hub sends its scope, and only its own changes as they are; the
+        // office sends only its own changes, naming the generation it holds.
+        var onlyOrigin: SiteName? = nil, scope: ScopedDelivery? = nil, generation: UInt64 = 0
+        if replica.site == .hub {
+            if !(try regions(of: addressee)).isEmpty {
+                onlyOrigin = addressee
+                scope = try scopedDelivery(for: addressee, full: full)
+                generation = scope?.generation ?? 0
+            }
+        } else {
+            generation = try scopeGeneration()
+            if generation > 0 { onlyOrigin = replica.site }
+        }
         return try makeBundles(for: addressee, full: full, limits: limits, atMost: atMost,
-                               reserve: keyring.roster.bytes.count, roster: roster)
+                               reserve: keyring.roster.bytes.count, roster: roster, onlyOrigin: onlyOrigin, scope: scope,
+                               scopeGeneration: generation)
     }
 }
 
@@ -165,11 +207,21 @@ extension ReplicaTransaction {
     /// Merges a prepared bundle, all or nothing, and remembers what the sender holds.
     package func importBundle(_ prepared: PreparedBundle, progress: ((Int, Int) -> Void)? = nil) throws -> ImportReport {
         let header = prepared.header
+        // A partial replica takes other sites' changes from the hub only (§2.6).
+        if replica.site != .hub, header.sender != .hub, try scopeGeneration() > 0 {
+            throw StoreError.partialReceivesFromHubOnly(sender: header.sender)
+        }
         if let roster = prepared.newerRoster { try keep(roster) }
         let report = try merge(prepared.plan, receivedFrom: header.sender,
                                acknowledging: Acknowledgement(vector: header.senderVector, writtenAt: header.createdAt),
                                network: prepared.network, progress: progress)
-        return ImportReport(header: header, apply: report)
+        var scope: ScopeReport? = nil
+        if let delivery = prepared.scope { scope = try mergeScoped(delivery) }
+        // The hub remembers which scoped delivery an office holds (§5.10).
+        if replica.site == .hub, header.sender != .hub {
+            try acknowledgeScope(of: header.sender, generation: header.scopeGeneration)
+        }
+        return ImportReport(header: header, apply: report, scope: scope)
     }
 }
 

@@ -23,7 +23,45 @@ enum Migrations {
         migrator.registerMigration("v10-erasure", migrate: v10)
         migrator.registerMigration("v11-users", migrate: v11)
         migrator.registerMigration("v12-withheld-values", migrate: v12)
+        migrator.registerMigration("v13-scoped-replication", migrate: v13)
         return migrator
+    }
+
+    /// Scoped replication (protocol.md §2.6, §5.10). At the hub: for each office served by regions,
+    /// the records of its scope as last sent (`scope_member`), the generation each membership change
+    /// happened in (`scope_event`, kept above what the office acknowledged), the office's generation
+    /// counter and the oldest generation still described (`scope_office`), and the generation the
+    /// office last acknowledged (`peer.scope_ack`). At an office: the generation of the last delivery
+    /// merged (`replica.scope_generation`, 0 for a full replica) and the records dropped whose own
+    /// changes the hub did not hold yet (`scope_pending_drop`).
+    private static func v13(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE scope_office (
+                site TEXT NOT NULL PRIMARY KEY,
+                generation INTEGER NOT NULL,
+                horizon INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE scope_member (
+                site TEXT NOT NULL,
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                PRIMARY KEY (site, table_name, record_id)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE scope_event (
+                site TEXT NOT NULL,
+                generation INTEGER NOT NULL,
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                PRIMARY KEY (site, generation, table_name, record_id)
+            ) STRICT, WITHOUT ROWID;
+            ALTER TABLE peer ADD COLUMN scope_ack INTEGER NOT NULL DEFAULT 0;
+            ALTER TABLE replica ADD COLUMN scope_generation INTEGER NOT NULL DEFAULT 0;
+            CREATE TABLE scope_pending_drop (
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                PRIMARY KEY (table_name, record_id)
+            ) STRICT, WITHOUT ROWID;
+            """)
     }
 
     /// Consent (protocol.md §3.6): the identifying values of a candidate without consent stay at the

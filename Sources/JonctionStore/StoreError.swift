@@ -48,6 +48,11 @@ public enum StoreError: Error, Sendable, Equatable {
     case invalidNetwork(String)
     /// A bundle from another Jonction network (a demo, a training laptop): never mixed in.
     case foreignNetwork(ours: String, theirs: String, sender: SiteName)
+    /// A scoped delivery from the hub completes a generation this office never merged (protocol.md
+    /// §5.10): the office was restored from a backup since it acknowledged it.
+    case scopeAhead(base: UInt64, held: UInt64)
+    /// A partial replica receives other sites' changes from the hub only (protocol.md §2.6).
+    case partialReceivesFromHubOnly(sender: SiteName)
     /// Any other SQLite failure, with SQLite's own message (for the administrator).
     case sqlite(path: String, code: Int32, message: String)
 }
@@ -119,6 +124,14 @@ extension StoreError: UserFacingError {
             return lang.pick(
                 "Trou dans les changements de \(origin) : ce réplica en a jusqu’au n° \(held), le paquet commence au n° \(first) ; il manque les n° \(missing). Importez d’abord le paquet précédent (la clé USB d’avant), ou demandez à l’expéditeur un export complet (--full). Rien n’a été modifié.",
                 "Gap in the changes of \(origin): this replica holds up to #\(held), the bundle starts at #\(first); #\(missing) are missing. Import the earlier bundle first (the previous USB stick), or ask the sender for a full export (--full). Nothing was changed.")
+        case .scopeAhead(let base, let held):
+            return lang.pick(
+                "Ce paquet du pôle complète la livraison n° \(base) du périmètre de ce bureau, qui n’a reçu que la n° \(held) (réplica restauré d’une sauvegarde ?). Rien n’a été modifié. Faites un export vers le pôle puis synchronisez : le pôle renverra tout le périmètre.",
+                "This bundle from the hub completes delivery #\(base) of this office's scope, but this office only merged #\(held) (replica restored from a backup?). Nothing was changed. Export to the hub, then sync: the hub will send the whole scope again.")
+        case .partialReceivesFromHubOnly(let sender):
+            return lang.pick(
+                "Ce bureau ne tient que les personnes de son périmètre : il reçoit les changements des autres sites par le pôle seulement. Le paquet de « \(sender) » est refusé, rien n’a été modifié ; portez-le au pôle (il y est destiné s’il a été écrit pour « hub »).",
+                "This office holds only the people of its scope: it receives other sites' changes from the hub only. The bundle from “\(sender)” is refused, nothing was changed; take it to the hub (it belongs there if it was written for “hub”).")
         case .reusedSeq(let origin, let seq):
             return lang.pick(
                 "Le site \(origin) envoie sous le n° \(seq) un changement différent de celui déjà reçu : son réplica a sans doute été restauré d’une sauvegarde, puis a servi avant de récupérer ses propres changements. Le paquet est refusé pour ne rien perdre ; rien n’a été modifié. Sur le poste de \(origin) : mettez ce réplica de côté, créez-en un nouveau sous un autre nom de site (ex. \(origin)-2), importez un export complet du pôle (--full) et ressaisissez ce qui a été enregistré depuis la restauration.",

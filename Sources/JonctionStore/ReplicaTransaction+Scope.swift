@@ -1,0 +1,307 @@
+import Foundation
+import GRDB
+import Jonction
+
+// Scoped replication (protocol.md §2.6, §5.10). The hub holds everything; an office served by regions
+// holds its scope: the hub sends it `ScopedDelivery`s (the state of the records it lacks, the records
+// that left its scope) instead of every origin's changes, and the office sends the hub its own
+// changes only. What the hub remembers per office lives in its replica (`scope_office`,
+// `scope_member`, `scope_event`); what an office remembers, in its own (`replica.scope_generation`,
+// `scope_pending_drop`).
+
+/// What merging a scoped delivery did at an office.
+public struct ScopeReport: Sendable, Equatable {
+    /// The delivery's generation.
+    public var generation: UInt64 = 0
+    /// Records received whole or brought up to date.
+    public var received = 0
+    /// Records that left this office's scope, dropped from its tables and log.
+    public var dropped = 0
+    /// Records dropped whose own changes the hub does not hold yet: their values leave the log once
+    /// it does.
+    public var pendingDrops = 0
+    /// The delivery was older than one merged before: nothing was taken from it.
+    public var stale = false
+
+    public init() {}
+}
+
+extension ReplicaTransaction {
+    // MARK: At an office
+
+    /// The generation of the last scoped delivery merged here: 0 for a full replica.
+    package func scopeGeneration() throws -> UInt64 {
+        UInt64(try Int64.fetchOne(try db, sql: "SELECT scope_generation FROM replica") ?? 0)
+    }
+
+    /// Merges a scoped delivery from the hub, in this transaction (protocol.md §5.10): each record's
+    /// snapshot by the merge rule, then the drops, the coverage into the version vector, and the
+    /// generation. A delivery older than the last one merged changes nothing (`stale`); one that
+    /// completes a generation this office never held is refused (`StoreError.scopeAhead`).
+    package func mergeScoped(_ delivery: ScopedDelivery) throws -> ScopeReport {
+        let db = try db
+        var report = ScopeReport()
+        report.generation = delivery.generation
+        let held = try scopeGeneration()
+        let site = replica.site
+        // Older than a delivery merged before: a later generation, or a complete list made before
+        // changes this office already reflects (it would drop records it rightly holds).
+        let vector = try replica.versionVector(db)
+        let older = delivery.complete && held > 0
+            && vector.entries.contains { $0.key != site && $0.value > delivery.coverage[$0.key] }
+        guard delivery.generation >= held, !older else {
+            report.stale = true
+            return report
+        }
+        guard delivery.complete || delivery.base <= held else {
+            throw StoreError.scopeAhead(base: delivery.base, held: held)
+        }
+        let tables = replica.tables
+        // Becoming a partial replica: the log keeps this office's own changes only (§2.6).
+        if held == 0 { try dropForeignLog(db) }
+
+        var newest: [SiteName: HLC] = [:]
+        var listed = Set<RecordKey>()
+        for snapshot in delivery.records {
+            listed.insert(snapshot.key)
+            guard let table = tables[snapshot.key.table] else { continue }
+            var state = try table.load(snapshot.key.id, in: db) ?? RecordState(fieldCount: table.table.fields.count)
+            var changed = false
+            for (position, change) in snapshot.changes(previous: { state.stamps[$0] }, in: table.table) {
+                changed = state.apply(change, at: position, in: table.table).changed || changed
+                if newest[change.origin].map({ change.hlc > $0 }) ?? true { newest[change.origin] = change.hlc }
+            }
+            if changed { try table.save(snapshot.key.id, state, in: db) }
+            try db.execute(sql: "DELETE FROM scope_pending_drop WHERE table_name = ? AND record_id = ?",
+                           arguments: [snapshot.key.table, snapshot.key.id])
+            report.received += 1
+        }
+
+        // A record this office changed since the hub last held its changes is kept until the hub holds
+        // them (else the office would lose them); it is dropped by a later delivery.
+        let ownHeld = try replica.versionVector(db)[site]
+        var unsent = Set<RecordKey>()
+        if ownHeld > delivery.hubHolds {
+            for change in try replica.logChanges(origin: site, seqs: (delivery.hubHolds + 1)...ownHeld, db: db) {
+                unsent.insert(RecordKey(change))
+            }
+        }
+        var drops = delivery.drops
+        if delivery.complete {
+            // Every record the delivery does not list, but an employer or an opportunity the hub does
+            // not hold yet (this office's own, on its way).
+            let partial = Scope(office: site, regions: ["?"])
+            for table in replica.schema.tables {
+                for id in try String.fetchAll(db, sql: "SELECT id FROM \(table.name)") {
+                    let key = RecordKey(table: table.name, id: id)
+                    if !listed.contains(key), !(partial.holdsAll(of: table.name) && unsent.contains(key)) { drops.append(key) }
+                }
+            }
+        }
+        var gone = Set<RecordKey>()
+        for key in drops where tables[key.table] != nil {
+            if unsent.contains(key) {
+                try db.execute(sql: "INSERT OR IGNORE INTO scope_pending_drop (table_name, record_id) VALUES (?, ?)",
+                               arguments: [key.table, key.id])
+            } else {
+                gone.insert(key)
+            }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT table_name, record_id FROM scope_pending_drop") {
+            let key = RecordKey(table: row[0], id: row[1])
+            if !unsent.contains(key) { gone.insert(key) }
+        }
+        for key in gone {
+            try db.execute(sql: "DELETE FROM \(key.table) WHERE id = ?", arguments: [key.id])
+            if db.changesCount > 0 { report.dropped += 1 }
+            for sql in ["DELETE FROM conflict WHERE table_name = ? AND record_id = ?",
+                        "DELETE FROM private_value WHERE table_name = ? AND record_id = ?",
+                        "DELETE FROM scope_pending_drop WHERE table_name = ? AND record_id = ?"] {
+                try db.execute(sql: sql, arguments: [key.table, key.id])
+            }
+        }
+        // Their values leave the log too (the stamps stay, §3.5), and the file is scrubbed.
+        if !gone.isEmpty, try redactLog(gone, db: db) { erased = true }
+        if report.dropped > 0 { erased = true }
+        report.pendingDrops = try Int.fetchOne(db, sql: "SELECT count(*) FROM scope_pending_drop") ?? 0
+
+        for (origin, seq) in delivery.coverage.sorted where origin != site {
+            try db.execute(sql: """
+                INSERT INTO version_vector (origin, seq) VALUES (?, ?)
+                ON CONFLICT (origin) DO UPDATE SET seq = max(seq, excluded.seq)
+                """, arguments: [origin.rawValue, Int64(seq)])
+        }
+        try db.execute(sql: "UPDATE replica SET scope_generation = ?", arguments: [Int64(delivery.generation)])
+        // The receive rule (§3.1): the clock takes in the newest stamps.
+        if !newest.isEmpty {
+            let now = replica.clock.nowMillis()
+            var hybrid = HybridClock(last: HLC(rawValue: UInt64(bitPattern: try Int64.fetchOne(db, sql: "SELECT last_hlc FROM replica") ?? 0)))
+            do { try ClockRule.checkReceived(newest: newest, wallMillis: now) } catch { throw StoreError(error) }
+            for (_, hlc) in newest { hybrid.receive(hlc, wallMillis: now) }
+            try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: hybrid.last.rawValue)])
+        }
+        return report
+    }
+
+    /// Removes every other origin's change from the log (a full replica becoming partial): the
+    /// segments holding only those go; one that also holds own changes keeps them only. The vector
+    /// keeps its entries: they say what the hub's deliveries reflect.
+    private func dropForeignLog(_ db: Database) throws {
+        let site = replica.site
+        try db.execute(sql: "DELETE FROM log_range WHERE origin <> ?", arguments: [site.rawValue])
+        try db.execute(sql: "DELETE FROM log_segment WHERE id NOT IN (SELECT segment FROM log_range)")
+        var rewritten: [(Int64, [UInt8], Int)] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, block FROM log_segment WHERE origin IS NULL OR origin <> ?",
+                                       arguments: [site.rawValue])
+        while let row = try rows.next() {
+            guard let changes = try? ChangeBlock.decode([UInt8](row[1] as Data)) else { throw StoreError.corrupt(path: replica.path) }
+            let own = changes.filter { $0.origin == site }
+            if own.count < changes.count { rewritten.append((row[0], ChangeBlock.encode(own), own.count)) }
+        }
+        for (id, block, count) in rewritten {
+            try db.execute(sql: """
+                UPDATE log_segment SET block = ?, change_count = ?, signer = NULL, signature = NULL, origin = NULL,
+                first_seq = NULL, last_seq = NULL WHERE id = ?
+                """, arguments: [Data(block), count, id])
+        }
+        try db.execute(sql: "DELETE FROM conflict")
+        erased = true
+    }
+
+    /// Rewrites the log segments holding a value of `keys` without it (their stamps stay): see the
+    /// erasure rule, `applyErasureRule`. Returns whether a segment was rewritten.
+    func redactLog(_ keys: Set<RecordKey>, db: Database) throws -> Bool {
+        var rewritten: [(id: Int64, block: [UInt8])] = []
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, block FROM log_segment")
+        while let row = try rows.next() {
+            guard let changes = try? ChangeBlock.decode([UInt8](row[1] as Data)) else { throw StoreError.corrupt(path: replica.path) }
+            if let redacted = Erasure.redacted(changes, erasing: keys) { rewritten.append((row[0], ChangeBlock.encode(redacted))) }
+        }
+        for (id, block) in rewritten {
+            try db.execute(sql: """
+                UPDATE log_segment SET block = ?, signer = NULL, signature = NULL, origin = NULL, first_seq = NULL,
+                last_seq = NULL WHERE id = ?
+                """, arguments: [Data(block), id])
+        }
+        return !rewritten.isEmpty
+    }
+
+    // MARK: At the hub
+
+    /// The regions an office serves (the hub's register): empty for a full replica.
+    package func regions(of office: SiteName) throws -> Set<String> {
+        Set(try String.fetchAll(try db, sql: "SELECT region FROM office_region WHERE site = ?", arguments: [office.rawValue]))
+    }
+
+    /// Records what an office says it holds of its scope (the generation its bundle or request names).
+    package func acknowledgeScope(of office: SiteName, generation: UInt64) throws {
+        let db = try db
+        try db.execute(sql: "INSERT OR IGNORE INTO peer (site, last_contact, ack_written_at) VALUES (?, 0, 0)",
+                       arguments: [office.rawValue])
+        try db.execute(sql: "UPDATE peer SET scope_ack = ? WHERE site = ?", arguments: [Int64(clamping: generation), office.rawValue])
+        // The events at or below it describe nothing the office may still lack.
+        if let row = try Row.fetchOne(db, sql: "SELECT generation, horizon FROM scope_office WHERE site = ?", arguments: [office.rawValue]) {
+            let (current, horizon) = (UInt64(row[0] as Int64), UInt64(row[1] as Int64))
+            if generation <= current, generation > horizon {
+                try db.execute(sql: "DELETE FROM scope_event WHERE site = ? AND generation <= ?",
+                               arguments: [office.rawValue, Int64(generation)])
+                try db.execute(sql: "UPDATE scope_office SET horizon = ? WHERE site = ?", arguments: [Int64(generation), office.rawValue])
+            }
+        }
+    }
+
+    /// The delivery for an office served by regions (nil for a full replica, or when it would tell
+    /// the office nothing): its scope evaluated now (`Scope`), compared with the scope as last sent,
+    /// which makes a new generation when they differ; then, relative to what the office
+    /// acknowledged (its vector and generation), the records it lacks and those to drop.
+    package func scopedDelivery(for office: SiteName, full: Bool = false) throws -> ScopedDelivery? {
+        let regions = try regions(of: office)
+        guard !regions.isEmpty else { return nil }
+        let db = try db
+        let scope = Scope(office: office, regions: regions)
+        let inScope = scope.records(try scopeFacts())
+
+        // The scope as last sent, and a new generation if it moved.
+        var generation: UInt64 = 0, horizon: UInt64 = 0
+        if let row = try Row.fetchOne(db, sql: "SELECT generation, horizon FROM scope_office WHERE site = ?", arguments: [office.rawValue]) {
+            generation = UInt64(row[0] as Int64)
+            horizon = UInt64(row[1] as Int64)
+        }
+        let sent = Set(try Row.fetchAll(db, sql: "SELECT table_name, record_id FROM scope_member WHERE site = ?",
+                                        arguments: [office.rawValue]).map { RecordKey(table: $0[0], id: $0[1]) })
+        let entering = inScope.subtracting(sent), leaving = sent.subtracting(inScope)
+        if generation == 0 || !entering.isEmpty || !leaving.isEmpty {
+            generation += 1
+            for key in entering {
+                try db.execute(sql: "INSERT INTO scope_member (site, table_name, record_id) VALUES (?, ?, ?)",
+                               arguments: [office.rawValue, key.table, key.id])
+            }
+            for key in leaving {
+                try db.execute(sql: "DELETE FROM scope_member WHERE site = ? AND table_name = ? AND record_id = ?",
+                               arguments: [office.rawValue, key.table, key.id])
+            }
+            for key in entering.union(leaving) {
+                try db.execute(sql: "INSERT INTO scope_event (site, generation, table_name, record_id) VALUES (?, ?, ?, ?)",
+                               arguments: [office.rawValue, Int64(generation), key.table, key.id])
+            }
+            try db.execute(sql: """
+                INSERT INTO scope_office (site, generation, horizon) VALUES (?, ?, ?)
+                ON CONFLICT (site) DO UPDATE SET generation = excluded.generation
+                """, arguments: [office.rawValue, Int64(generation), Int64(horizon)])
+        }
+
+        let acknowledgedGeneration = UInt64(try Int64.fetchOne(db, sql: "SELECT scope_ack FROM peer WHERE site = ?",
+                                                               arguments: [office.rawValue]) ?? 0)
+        let acknowledged = try acknowledged(by: office)
+        let vector = try vector()
+        var coverage = vector
+        coverage[office] = 0
+        // A generation the hub no longer describes (never acknowledged, older than the events kept,
+        // or one the hub never made: a restored replica on either side) gets everything again.
+        let complete = full || acknowledgedGeneration == 0 || acknowledgedGeneration < horizon || acknowledgedGeneration > generation
+        var keys = Set<RecordKey>()
+        var drops: [RecordKey] = []
+        if complete {
+            keys = inScope
+            for table in [Schema.V1.employer.table, Schema.V1.opportunity.table] {
+                for id in try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE _tombstone IS NULL") {
+                    keys.insert(RecordKey(table: table, id: id))
+                }
+            }
+        } else {
+            // Records whose membership changed since the acknowledged generation: whole, or dropped.
+            for row in try Row.fetchAll(db, sql: """
+                SELECT DISTINCT table_name, record_id FROM scope_event WHERE site = ? AND generation > ?
+                """, arguments: [office.rawValue, Int64(acknowledgedGeneration)]) {
+                let key = RecordKey(table: row[0], id: row[1])
+                if inScope.contains(key) { keys.insert(key) } else { drops.append(key) }
+            }
+            // Records the changes it lacks touched: those of its scope, up to date; an employer or an
+            // opportunity deleted since, dropped.
+            var dropped = Set(drops)
+            for (origin, seqs) in WhatToSend(ours: vector, acknowledged: acknowledged).sorted where origin != office {
+                for change in try replica.logChanges(origin: origin, seqs: seqs, db: db) {
+                    let key = RecordKey(change)
+                    if scope.holdsAll(of: key.table) {
+                        if try isLive(key, db: db) { keys.insert(key) } else if dropped.insert(key).inserted { drops.append(key) }
+                    } else if inScope.contains(key) {
+                        keys.insert(key)
+                    }
+                }
+            }
+        }
+        var records: [RecordSnapshot] = []
+        for key in keys.sorted() {
+            guard let table = replica.tables[key.table], let state = try table.load(key.id, in: db), !state.isDeleted else { continue }
+            records.append(RecordSnapshot(key: key, state: state, table: table.table))
+        }
+        let delivery = ScopedDelivery(generation: generation, base: complete ? 0 : acknowledgedGeneration, complete: complete,
+                                      hubHolds: vector[office], coverage: coverage, records: records,
+                                      drops: drops.sorted())
+        return delivery.isEmpty(for: acknowledgedGeneration, acknowledged: acknowledged) ? nil : delivery
+    }
+
+    private func isLive(_ key: RecordKey, db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM \(key.table) WHERE id = ? AND _tombstone IS NULL", arguments: [key.id]) ?? false
+    }
+}
