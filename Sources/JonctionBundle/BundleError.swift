@@ -65,8 +65,8 @@ extension BundleError: UserFacingError {
             return lang.pick("ce fichier n’est pas un paquet Jonction. Ne mettez dans le dossier JONCTION de la clé que des fichiers .jnb.",
                              "this file is not a Jonction bundle. Put only .jnb files in the stick's JONCTION folder.")
         case .unknownVersion(let v):
-            return lang.pick("paquet au format version \(v), que cette version de Jonction ne sait pas lire (elle lit les versions 1 et \(ChangeBundle.formatVersion)). Mettez Jonction à jour sur ce poste.",
-                             "bundle in format version \(v), which this Jonction cannot read (it reads versions 1 and \(ChangeBundle.formatVersion)). Update Jonction on this machine.")
+            return lang.pick("paquet au format version \(v), que cette version de Jonction ne sait pas lire (elle lit les versions 1 à \(ChangeBundle.scopedFormatVersion)). Mettez Jonction à jour sur ce poste.",
+                             "bundle in format version \(v), which this Jonction cannot read (it reads versions 1 to \(ChangeBundle.scopedFormatVersion)). Update Jonction on this machine.")
         case .truncated:
             return lang.pick("paquet incomplet (copie interrompue ?). Recopiez-le depuis le poste d’origine, ou refaites l’export.",
                              "incomplete bundle (interrupted copy?). Copy it again from the sending machine, or export again.")

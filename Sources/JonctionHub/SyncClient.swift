@@ -111,6 +111,15 @@ public struct SyncClient: Sendable {
                 total.apply.duplicates += r.apply.duplicates
                 total.apply.conflicts += r.apply.conflicts
                 total.apply.nulledValues += r.apply.nulledValues
+                if let scope = r.scope {
+                    var sum = total.scope ?? ScopeReport()
+                    sum.generation = max(sum.generation, scope.generation)
+                    sum.received += scope.received
+                    sum.dropped += scope.dropped
+                    sum.pendingDrops = scope.pendingDrops
+                    sum.stale = sum.stale && scope.stale
+                    total.scope = sum
+                }
                 for (origin, seqs) in r.apply.ranges {
                     let held = total.apply.ranges[origin]
                     total.apply.ranges[origin] = min(held?.lowerBound ?? seqs.lowerBound, seqs.lowerBound)

@@ -62,6 +62,7 @@ extension ReplicaTransaction {
 
         var newest: [SiteName: HLC] = [:]
         var listed = Set<RecordKey>()
+        let privateValues = try replica.privateValues(db)
         for snapshot in delivery.records {
             listed.insert(snapshot.key)
             guard let table = tables[snapshot.key.table] else { continue }
@@ -71,7 +72,13 @@ extension ReplicaTransaction {
                 changed = state.apply(change, at: position, in: table.table).changed || changed
                 if newest[change.origin].map({ change.hlc > $0 }) ?? true { newest[change.origin] = change.hlc }
             }
-            if changed { try table.save(snapshot.key.id, state, in: db) }
+            if changed {
+                // A value withheld here (§3.6) stays in the row while its change still wins.
+                if let held = privateValues[snapshot.key] {
+                    try replica.keepPrivateValues(held, of: snapshot.key, in: &state, table: table.table, db: db)
+                }
+                try table.save(snapshot.key.id, state, in: db)
+            }
             try db.execute(sql: "DELETE FROM scope_pending_drop WHERE table_name = ? AND record_id = ?",
                            arguments: [snapshot.key.table, snapshot.key.id])
             report.received += 1
@@ -277,7 +284,7 @@ extension ReplicaTransaction {
                 if inScope.contains(key) { keys.insert(key) } else { drops.append(key) }
             }
             // Records the changes it lacks touched: those of its scope, up to date; an employer or an
-            // opportunity deleted since, dropped.
+            // opportunity deleted since, or a person the office registered, dropped.
             var dropped = Set(drops)
             for (origin, seqs) in WhatToSend(ours: vector, acknowledged: acknowledged).sorted where origin != office {
                 for change in try replica.logChanges(origin: origin, seqs: seqs, db: db) {
@@ -286,6 +293,9 @@ extension ReplicaTransaction {
                         if try isLive(key, db: db) { keys.insert(key) } else if dropped.insert(key).inserted { drops.append(key) }
                     } else if inScope.contains(key) {
                         keys.insert(key)
+                    } else if ProposalRule.isCandidate(key.id, of: office), dropped.insert(key).inserted {
+                        // A person this office registered, deleted before the hub ever sent it back.
+                        drops.append(key)
                     }
                 }
             }
@@ -303,5 +313,23 @@ extension ReplicaTransaction {
 
     private func isLive(_ key: RecordKey, db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM \(key.table) WHERE id = ? AND _tombstone IS NULL", arguments: [key.id]) ?? false
+    }
+}
+
+extension ScopeReport {
+    /// What the delivery did, in the user's words (nil when it did nothing visible).
+    public func message(_ lang: Lang) -> String? {
+        if stale {
+            return lang.pick("Livraison du pôle plus ancienne qu’une autre déjà reçue : rien n’en a été pris (rien n’est perdu).",
+                             "Delivery from the hub older than one already received: nothing was taken from it (nothing is lost).")
+        }
+        guard received > 0 || dropped > 0 || pendingDrops > 0 else { return nil }
+        var text = lang.pick("Périmètre de ce bureau (livraison n° \(generation)) : \(received) fiche(s) reçue(s) ou mise(s) à jour, \(dropped) retirée(s) de ce poste (hors de son périmètre)",
+                             "This office's scope (delivery #\(generation)): \(received) record(s) received or updated, \(dropped) removed from this machine (out of its scope)")
+        if pendingDrops > 0 {
+            text += lang.pick(" ; \(pendingDrops) le seront dès que le pôle aura reçu les changements qu’elles portent encore d’ici",
+                              "; \(pendingDrops) will be once the hub has the changes of theirs still waiting here")
+        }
+        return text + "."
     }
 }

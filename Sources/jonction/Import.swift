@@ -60,6 +60,7 @@ struct Import: ParsableCommand {
                                       ", \(r.apply.conflicts.count) conflict(s) (see “jonction conflicts”)")
                 }
                 print(text + ".")
+                if let scope = r.scope?.message(lang) { print("  " + scope) }
                 for undone in r.apply.undone { print("  " + undone.message(lang)) }
                 if r.apply.nulledValues > 0 {
                     print(lang.pick(
@@ -122,6 +123,10 @@ struct Import: ParsableCommand {
                 out.key("duplicates"); out.integer(r.apply.duplicates)
                 out.key("nulled_values"); out.integer(r.apply.nulledValues)
                 out.key("path"); out.string(outcome.url.path)
+                if let scope = r.scope {
+                    out.key("records_dropped"); out.integer(scope.dropped)
+                    out.key("records_received"); out.integer(scope.received)
+                }
                 out.key("sender"); out.string(r.header.sender.rawValue)
                 out.key("status"); out.string(r.isReplay ? "replay" : "imported")
                 out.key("undone"); out.integer(r.apply.undone.count)

@@ -78,6 +78,8 @@ struct Sync: AsyncParsableCommand {
                 out.key("accepted_by_hub"); out.integer(report.acceptedByHub)
                 out.key("conflicts"); out.integer(received?.apply.conflicts.count ?? 0)
                 out.key("received"); out.integer(received?.apply.applied ?? 0)
+                out.key("records_dropped"); out.integer(received?.scope?.dropped ?? 0)
+                out.key("records_received"); out.integer(received?.scope?.received ?? 0)
                 out.key("sent"); out.integer(report.sent)
                 out.key("undone_by_hub"); out.integer(report.undoneByHub)
                 out.endObject()
@@ -86,6 +88,7 @@ struct Sync: AsyncParsableCommand {
                 print(lang.pick(
                     "Synchronisé avec le pôle : \(report.sent) changement(s) envoyé(s) (\(report.acceptedByHub) nouveau(x) pour lui), \(received?.apply.applied ?? 0) reçu(s)\(received.map { $0.apply.conflicts.isEmpty ? "" : ", \($0.apply.conflicts.count) conflit(s) (jonction conflicts)" } ?? "").",
                     "Synced with the hub: \(report.sent) change(s) sent (\(report.acceptedByHub) new to it), \(received?.apply.applied ?? 0) received\(received.map { $0.apply.conflicts.isEmpty ? "" : ", \($0.apply.conflicts.count) conflict(s) (jonction conflicts)" } ?? "")."))
+                if let scope = received?.scope?.message(lang) { print(scope) }
                 if report.undoneByHub > 0 {
                     print(lang.pick(
                         "Le pôle a annulé \(report.undoneByHub) de ces changements : un bureau ne répond qu’aux propositions faites à ses propres personnes, et n’y change rien d’autre (protocole §2.5). Le pôle a remis les valeurs permises ; transmettez la réponse de la personne à son bureau.",

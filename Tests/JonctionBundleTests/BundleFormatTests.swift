@@ -117,9 +117,9 @@ struct BundleFormatTests {
         #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: Array("Nom;Prénom\nTraoré;Awa\n".utf8)) }
         #expect(throws: BundleError.notABundle) { try ChangeBundle(decoding: [0xFF, 0xD8, 0xFF, 0xE0] + Array(repeating: 0, count: 100)) }
         var future = Self.golden.encodedFormat1()
-        future[8] = 3
-        let error = #expect(throws: BundleError.unknownVersion(3)) { try ChangeBundle(decoding: future) }
-        #expect(error?.message(.fr).contains("version 3") == true)
+        future[8] = 4
+        let error = #expect(throws: BundleError.unknownVersion(4)) { try ChangeBundle(decoding: future) }
+        #expect(error?.message(.fr).contains("version 4") == true)
         var newer = Self.golden
         newer.schemaVersion = 3
         #expect(throws: BundleError.newerSchema(3)) { try ChangeBundle(decoding: newer.encodedFormat1()) }

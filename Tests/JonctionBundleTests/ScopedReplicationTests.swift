@@ -241,3 +241,77 @@ struct ScopedReplicationTests {
         }
     }
 }
+
+/// The scope part of a format 3 bundle from outside (protocol.md §5.10): every cut and every damaged
+/// byte is refused with an error, never a crash, and nothing is reserved from a declared count.
+@Suite("Livraison de périmètre : lecture d’octets hostiles")
+struct ScopedDeliveryDecodingTests {
+    static let sample = ScopedDelivery(
+        generation: 4, base: 3, complete: false, hubHolds: 12,
+        coverage: VersionVector([SiteName(unchecked: "gao"): 7, .hub: 30]),
+        records: [RecordSnapshot(key: RecordKey(table: "candidate", id: "hub-c1"), fields: [
+            .init(name: "family_name", value: .text("Traoré"), stamp: Stamp(hlc: HLC(millis: 1_790_000_000_000), site: .hub)),
+            .init(name: "birth_year", value: .integer(1999), stamp: Stamp(hlc: HLC(millis: 1_790_000_000_001), site: SiteName(unchecked: "gao"))),
+            .init(name: "phone", value: .null, stamp: Stamp(hlc: HLC(millis: 1_790_000_000_002), site: .hub)),
+        ])],
+        drops: [RecordKey(table: "candidate", id: "kayes-c9")])
+
+    static func encoded(_ delivery: ScopedDelivery) -> [UInt8] {
+        var out = ByteWriter()
+        delivery.encode(to: &out)
+        return out.bytes
+    }
+
+    @Test("une livraison se relit à l’identique")
+    func roundTrip() throws {
+        var reader = ByteReader(Self.encoded(Self.sample))
+        #expect(try ScopedDelivery(decoding: &reader, schema: .current) == Self.sample)
+        #expect(reader.remaining == 0)
+    }
+
+    @Test("coupée à chaque octet, ou un octet changé partout : refusée ou relue, jamais de plantage ni de valeur hors norme")
+    func hostile() throws {
+        let bytes = Self.encoded(Self.sample)
+        for cut in 0..<bytes.count {
+            var reader = ByteReader(Array(bytes[..<cut]))
+            #expect(throws: ByteDecodingError.self) { try ScopedDelivery(decoding: &reader, schema: .current) }
+        }
+        var rng = SeededGenerator(seed: 5_100)
+        for i in 0..<bytes.count {
+            for _ in 0..<8 {
+                var damaged = bytes
+                damaged[i] = UInt8.random(in: 0...255, using: &rng)
+                var reader = ByteReader(damaged)
+                guard let read = try? ScopedDelivery(decoding: &reader, schema: .current) else { continue }
+                // What reads is within the data model.
+                for record in read.records {
+                    let table = try Schema.current.table(named: record.key.table)
+                    for field in record.fields { #expect(try table.field(named: field.name).accepts(field.value)) }
+                }
+                #expect(read.base <= read.generation)
+            }
+        }
+        // A count far above what the bytes can hold is refused before anything is reserved.
+        var huge = ByteWriter()
+        huge.varint(1); huge.varint(0); huge.byte(0); huge.varint(0)
+        huge.varint(UInt64(Int64.max))
+        var reader = ByteReader(huge.bytes)
+        #expect(throws: ByteDecodingError.self) { try ScopedDelivery(decoding: &reader, schema: .current) }
+        // A value outside its field's normal form, a field twice, an unknown table: refused.
+        for bad in [
+            RecordSnapshot(key: RecordKey(table: "candidate", id: "c1"), fields: [
+                .init(name: "birth_year", value: .integer(1234), stamp: Stamp(hlc: .zero, site: .hub))]),
+            RecordSnapshot(key: RecordKey(table: "candidate", id: "c1"), fields: [
+                .init(name: "sex", value: .text("Z"), stamp: Stamp(hlc: .zero, site: .hub))]),
+            RecordSnapshot(key: RecordKey(table: "candidate", id: "c1"), fields: [
+                .init(name: "sex", value: .text("F"), stamp: Stamp(hlc: .zero, site: .hub)),
+                .init(name: "sex", value: .text("M"), stamp: Stamp(hlc: .zero, site: .hub))]),
+            RecordSnapshot(key: RecordKey(table: "personne", id: "c1"), fields: []),
+        ] {
+            var delivery = Self.sample
+            delivery.records = [bad]
+            var reader = ByteReader(Self.encoded(delivery))
+            #expect(throws: ByteDecodingError.self) { try ScopedDelivery(decoding: &reader, schema: .current) }
+        }
+    }
+}
