@@ -88,7 +88,9 @@ extension Replica {
             return nil
         case .requestDownload(let have):
             progress?(.downloading)
-            let download = try await transport.download(for: site, have: have, at: clock.nowMillis())
+            let generation = try await offload { try self.read { try $0.scopeGeneration() } }
+            let download = try await transport.download(for: site, have: have, scope: generation > 0 ? generation : nil,
+                                                        at: clock.nowMillis())
             return download.parcels.isEmpty ? .nothingToDownload(peerHolds: download.peerHolds)
                 : .downloaded(download.parcels, peerHolds: download.peerHolds)
         case .merge(let parcels):

@@ -12,12 +12,14 @@ public protocol Transport: Sendable {
     /// a stick, at most one from a hub. What it holds is also its acknowledgement to the peer.
     func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel]
     /// `fetch`, with what the peer says it holds when it answers (a hub does; a folder cannot).
-    func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download
+    /// `scope`: the generation of the last scoped delivery the site merged (a partial replica,
+    /// protocol.md §5.10), nil for a full replica.
+    func download(for site: SiteName, have: VersionVector, scope: UInt64?, at: UInt64) async throws -> Download
 }
 
 extension Transport {
     /// A peer that does not answer (a folder): the bundles only.
-    public func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download {
+    public func download(for site: SiteName, have: VersionVector, scope: UInt64?, at: UInt64) async throws -> Download {
         Download(parcels: try await fetch(for: site, have: have, at: at), peerHolds: nil)
     }
 }

@@ -60,12 +60,12 @@ public struct HTTPTransport: Transport {
     }
 
     public func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel] {
-        try await download(for: site, have: have, at: at).parcels
+        try await download(for: site, have: have, scope: nil, at: at).parcels
     }
 
-    public func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download {
+    public func download(for site: SiteName, have: VersionVector, scope: UInt64?, at: UInt64) async throws -> Download {
         var request = HTTPClientRequest(
-            url: url(HubAPI.bundle) + "?site=\(site)&have=\(HubAPI.format(have))&at=\(at)")
+            url: url(HubAPI.bundle) + "?site=\(site)&have=\(HubAPI.format(have))&at=\(at)" + (scope.map { "&scope=\($0)" } ?? ""))
         request.headers.add(name: "Authorization", value: "Bearer \(token.text)")
         request.headers.add(name: "Accept", value: HubAPI.bundleMediaType)
         let (status, headers, body) = try await execute(request)

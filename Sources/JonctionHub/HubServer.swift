@@ -125,7 +125,7 @@ public struct HubServer: Sendable {
         }
     }
 
-    /// `GET /v1/bundle?have=…&at=…`: what an office lacks, given the vector it holds.
+    /// `GET /v1/bundle?have=…&at=…[&scope=…]`: what an office lacks, given the vector it holds.
     func download(_ request: Request, _ context: BasicRequestContext) async -> Response {
         let started = Date()
         do {
@@ -144,7 +144,12 @@ public struct HubServer: Sendable {
                 guard let value = Int64(String(text)), value >= 0 else { throw HubFailure.badRequest("at") }
                 return UInt64(value)
             }
-            let answer = try await threads.runIfActive { try self.service.download(for: office.site, have: have, at: at) }
+            // The generation of the last scoped delivery the office merged (§5.10), if it says.
+            let scope: UInt64? = try query.get("scope").map { text in
+                guard let value = Int64(String(text)), value >= 0 else { throw HubFailure.badRequest("scope") }
+                return UInt64(value)
+            }
+            let answer = try await threads.runIfActive { try self.service.download(for: office.site, have: have, scope: scope, at: at) }
             // What the hub holds, on both answers (protocol.md §6.3).
             var headers: HTTPFields = [:]
             headers[HubAPI.vectorHeader] = HubAPI.format(answer.holds.vector)

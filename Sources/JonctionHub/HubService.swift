@@ -62,9 +62,11 @@ public struct HubService: Sendable {
 
     /// What an office lacks, given the vector it says it holds (its acknowledgement, remembered
     /// with the contact), and what the hub holds, read in one snapshot.
-    public func download(for office: SiteName, have: VersionVector, at: UInt64?) throws -> DownloadAnswer {
+    /// `scope`: the generation of the last scoped delivery the office merged (§5.10), if it said.
+    public func download(for office: SiteName, have: VersionVector, scope: UInt64? = nil, at: UInt64?) throws -> DownloadAnswer {
         try replica.write {
             try $0.acknowledge(office: office, Acknowledgement(vector: have, writtenAt: at ?? replica.clock.nowMillis()))
+            if let scope { try $0.acknowledgeScope(of: office, generation: scope) }
         }
         // One bundle per answer: when the office lacks more than one carries, the first; it asks
         // again once it holds it (`Replica.exchange`). With it, what the hub holds, in one snapshot.

@@ -27,12 +27,12 @@ public struct MemoryTransport: Transport {
     }
 
     public func fetch(for site: SiteName, have: VersionVector, at: UInt64) async throws -> [Parcel] {
-        try await download(for: site, have: have, at: at).parcels
+        try await download(for: site, have: have, scope: nil, at: at).parcels
     }
 
-    public func download(for site: SiteName, have: VersionVector, at: UInt64) async throws -> Download {
+    public func download(for site: SiteName, have: VersionVector, scope: UInt64?, at: UInt64) async throws -> Download {
         guard site == office else { throw HubFailure.wrongSender(token: office, bundle: site) }
-        let answer = try hub.download(for: site, have: have, at: at)
+        let answer = try hub.download(for: site, have: have, scope: scope, at: at)
         return Download(parcels: answer.bundle.map { [Parcel(name: "hub", bytes: $0)] } ?? [], peerHolds: answer.holds)
     }
 }

@@ -26,13 +26,15 @@ public struct ScopeReport: Sendable, Equatable {
     public init() {}
 }
 
-extension ReplicaTransaction {
-    // MARK: At an office
-
-    /// The generation of the last scoped delivery merged here: 0 for a full replica.
+extension ReplicaAccess {
+    /// The generation of the last scoped delivery merged here: 0 for a full replica (§5.10).
     package func scopeGeneration() throws -> UInt64 {
         UInt64(try Int64.fetchOne(try db, sql: "SELECT scope_generation FROM replica") ?? 0)
     }
+}
+
+extension ReplicaTransaction {
+    // MARK: At an office
 
     /// Merges a scoped delivery from the hub, in this transaction (protocol.md §5.10): each record's
     /// snapshot by the merge rule, then the drops, the coverage into the version vector, and the
