@@ -156,14 +156,17 @@ struct ScopedReplicationTests {
         #expect(throws: StoreError.partialReceivesFromHubOnly(sender: mopti.site)) { try kayes.importBundle(bytes: direct.bytes) }
     }
 
-    @Test("sur des échanges au hasard (pertes, doublons, retards, déplacements, suppressions, périmètres changés), chaque bureau finit égal au pôle restreint à son périmètre",
+    @Test("sur des échanges au hasard (pertes, doublons, retards, relais, déplacements, suppressions, périmètres changés), chaque bureau finit égal au pôle restreint à son périmètre",
           arguments: SeededGenerator.seeds(12, base: 13_000_000))
     func randomSchedules(seed: UInt64) throws {
         var rng = SeededGenerator(seed: seed)
         let dir = TemporaryDirectory("scope-random")
         let clock = ManualClock(millis: 1_790_000_000_000)
         let (hub, offices) = try Self.network(dir, clock: clock)
-        let sites = [hub] + offices
+        // The relay serves no region: it holds everything, like the hub.
+        let relay = try Replica.create(at: dir.path("bamako.sqlite"), site: SiteName("bamako"), clock: clock)
+        try LocalNetwork.join([hub] + offices + [relay])
+        let sites = [hub, relay] + offices
         var delayed: [(to: Replica, bytes: [UInt8])] = []
         var n = 0
         for _ in 0..<Int.random(in: 30...70, using: &rng) {
@@ -210,10 +213,16 @@ struct ScopedReplicationTests {
                     let office = offices.randomElement(using: &rng)!
                     try Self.setRegions(hub, office: office.site, Array(Self.regions.shuffled(using: &rng).prefix(Int.random(in: 1...2, using: &rng))))
                 } else {
-                    // An exchange between an office and the hub, in either direction, maybe lost,
-                    // delayed or doubled.
+                    // An exchange, maybe lost, delayed or doubled: between an office and the hub, in
+                    // either direction, or through the relay (an office that serves every region and
+                    // carries the partial offices' changes to the hub, beside their own exchanges).
                     let office = offices.randomElement(using: &rng)!
-                    let (from, to) = Bool.random(using: &rng) ? (office, hub) : (hub, office)
+                    let (from, to): (Replica, Replica)
+                    switch Int.random(in: 0..<6, using: &rng) {
+                    case 0: (from, to) = (office, relay)
+                    case 1: (from, to) = Bool.random(using: &rng) ? (relay, hub) : (hub, relay)
+                    default: (from, to) = Bool.random(using: &rng) ? (office, hub) : (hub, office)
+                    }
                     for bundle in try from.sealedBundles(for: to.site) {
                         switch Int.random(in: 0..<10, using: &rng) {
                         case 0: break
@@ -233,7 +242,9 @@ struct ScopedReplicationTests {
         for late in delayed {
             do { _ = try late.to.importBundle(bytes: late.bytes) } catch StoreError.gap, StoreError.scopeAhead {}
         }
-        try Self.exchange(hub, offices, rounds: 3)
+        try Self.exchange(hub, offices + [relay], rounds: 3)
+        let all = try hub.read { try $0.recordSet() }
+        #expect(Self.diff(try relay.read { try $0.recordSet(shared: true) }, all).isEmpty, "seed \(seed): relay")
         for office in offices {
             try Self.expectConverged(hub, office, "seed \(seed)")
             // The hub holds every change each office wrote.
