@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Pure domain: schema, values, changes, clocks, vectors, merge rule. Foundation only.
@@ -62,6 +64,20 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]
         ),
+        // The office application (`jonction serve`): server-rendered French pages over the replica,
+        // templates with swift-mustache, passwords with bcrypt; every asset in the binary.
+        .target(
+            name: "JonctionWeb",
+            dependencies: [
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
         // A seeded mutation fuzzer of the bundle and change-block decoders (tests and jonction-bench fuzz).
         .target(
             name: "JonctionFuzz",
@@ -70,7 +86,7 @@ let package = Package(
         .executableTarget(
             name: "jonction",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch", "JonctionWeb",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -110,6 +126,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "JonctionWebTests",
+            dependencies: [
+                "JonctionWeb", "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
         .testTarget(name: "JonctionMatchTests", dependencies: ["Jonction", "JonctionMatch", "JonctionTestSupport"]),

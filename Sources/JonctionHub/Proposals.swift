@@ -97,7 +97,7 @@ extension ReplicaTransaction {
     /// Records an office's answer to a proposal: `accepted` or `declined`. Only a pending
     /// (`proposed`) proposal can be answered.
     @discardableResult
-    package func answer(proposal id: String, accept: Bool) throws -> Change {
+    package func answer(proposal id: String, accept: Bool, reason: String? = nil) throws -> Change {
         let proposal = Schema.V1.proposal
         let record = try get(table: proposal.table, id: id)
         let candidate = record.state.values[proposal.candidateID.position].text ?? "?"
@@ -108,6 +108,14 @@ extension ReplicaTransaction {
             throw ProposalError.notPending(id: id, status: record.state[proposal.status.field].text ?? "?")
         }
         let answer: ProposalStatus = accept ? .accepted : .declined
-        return try set(table: proposal.table, id: id, fields: [(proposal.status.name, answer.value)])[0]
+        var fields: [(String, Value)] = [(proposal.status.name, answer.value)]
+        if let reason = reason.map({ NormalText.singleSpaced(NormalText.normalise($0)) }), !reason.isEmpty {
+            // The office's words follow the hub's reasons, within the field's length.
+            let said = (accept ? "Acceptée" : "Refusée") + " par le bureau : " + String(reason.prefix(300))
+            let before = record.state[proposal.reasons].text.map { String($0.prefix(1_600)) + "\n" } ?? ""
+            let field = try replica.schema.table(named: proposal.table).field(named: proposal.reasons.name)
+            fields.append((proposal.reasons.name, try field.parse(before + said, table: proposal.table)))
+        }
+        return try set(table: proposal.table, id: id, fields: fields)[0]
     }
 }

@@ -24,7 +24,36 @@ enum Migrations {
         migrator.registerMigration("v11-users", migrate: v11)
         migrator.registerMigration("v12-withheld-values", migrate: v12)
         migrator.registerMigration("v13-scoped-replication", migrate: v13)
+        migrator.registerMigration("v15-office-application", migrate: v15)
         return migrator
+    }
+
+    /// The office application (`jonction serve`), all of it local to the site, never sent: the
+    /// users' password hashes (bcrypt), which conflicts a person has reviewed, and the journal of
+    /// exchanges (when, with whom, by which route, what came of it) that the home page shows.
+    private static func v15(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE user_password (
+                name TEXT NOT NULL PRIMARY KEY REFERENCES site_user(name),
+                hash TEXT NOT NULL,
+                set_at INTEGER NOT NULL
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE conflict_review (
+                conflict_id INTEGER NOT NULL PRIMARY KEY,
+                reviewed_at INTEGER NOT NULL,
+                reviewed_by TEXT
+            ) STRICT;
+            CREATE TABLE exchange_journal (
+                id INTEGER NOT NULL PRIMARY KEY,
+                at INTEGER NOT NULL,
+                peer TEXT,
+                route TEXT NOT NULL,
+                direction TEXT NOT NULL,
+                changes INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
+                detail TEXT
+            ) STRICT;
+            """)
     }
 
     /// Scoped replication (protocol.md §2.6, §5.10). At the hub: for each office served by regions,

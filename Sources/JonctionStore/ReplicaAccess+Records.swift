@@ -25,6 +25,11 @@ public struct LiveRecord: Sendable, Equatable {
 public struct RecordedConflict: Sendable, Equatable {
     public var conflict: Conflict
     public var detectedAt: UInt64
+    /// The conflict's number in this replica's audit (local).
+    public var number: Int64 = 0
+    /// When a person of this site marked it reviewed, and who (local, never sent).
+    public var reviewedAt: UInt64? = nil
+    public var reviewedBy: String? = nil
 }
 
 extension ReplicaAccess {
@@ -120,9 +125,9 @@ extension ReplicaAccess {
     /// The recorded conflicts, newest first.
     package func conflicts() throws -> [RecordedConflict] {
         try Row.fetchAll(db, sql: """
-            SELECT table_name, record_id, field, winner_value, winner_deleted, winner_hlc, winner_site,
-                   loser_value, loser_hlc, loser_site, detected_at
-            FROM conflict ORDER BY id DESC
+            SELECT c.table_name, c.record_id, c.field, c.winner_value, c.winner_deleted, c.winner_hlc, c.winner_site,
+                   c.loser_value, c.loser_hlc, c.loser_site, c.detected_at, c.id, r.reviewed_at, r.reviewed_by
+            FROM conflict c LEFT JOIN conflict_review r ON r.conflict_id = c.id ORDER BY c.id DESC
             """).map { row in
             let winnerDeleted: Bool = row[4]
             let winner = Conflict.Side(
@@ -133,7 +138,8 @@ extension ReplicaAccess {
                 stamp: Stamp(hlc: HLC(rawValue: UInt64(bitPattern: row[8])), site: SiteName(unchecked: row[9])))
             return RecordedConflict(
                 conflict: Conflict(table: row[0], id: row[1], field: row[2], winner: winner, loser: loser),
-                detectedAt: UInt64(row[10] as Int64))
+                detectedAt: UInt64(row[10] as Int64), number: row[11],
+                reviewedAt: (row[12] as Int64?).map(UInt64.init), reviewedBy: row[13])
         }
     }
 }

@@ -90,6 +90,7 @@ extension ReplicaTransaction {
         if held.role == .administrator, try users().filter({ $0.isActive && $0.role == .administrator }).count == 1 {
             throw StoreError.lastAdministrator(name.rawValue)
         }
+        try db.execute(sql: "DELETE FROM user_password WHERE name = ?", arguments: [name.rawValue])
         try db.execute(sql: "UPDATE site_user SET removed_at = ? WHERE name = ?",
                        arguments: [Int64(replica.clock.nowMillis()), name.rawValue])
     }

@@ -82,6 +82,8 @@ enum CommandError: Error, UserFacingError {
     case invalidDate(String)
     case invalidRole(String)
     case invalidFullName
+    /// A new password refused, with the reason in French.
+    case badPassword(String)
 
     func message(_ lang: Lang) -> String {
         switch self {
@@ -108,6 +110,8 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Le réplica du pôle n’a pas d’identifiant de réseau (créé par une ancienne version de Jonction) : aucun fichier d’adhésion ne peut être écrit. Rien n’a été modifié.",
                 "The hub's replica has no network id (made by an old version of Jonction): no join file can be written. Nothing was changed.")
+        case .badPassword(let reason):
+            return lang.pick("Mot de passe refusé : \(reason) Rien n’a été changé.", "Password refused: \(reason) Nothing was changed.")
         case .invalidRole(let text):
             return lang.pick(
                 "Rôle inconnu « \(NormalText.printable(text)) » : clerk (agent de saisie), manager (responsable) ou administrator.",

@@ -1,4 +1,5 @@
 import ArgumentParser
+import JonctionWeb
 import Foundation
 import Jonction
 import JonctionStore
@@ -15,7 +16,7 @@ struct Users: ParsableCommand {
             Le premier utilisateur est ajouté par n’importe qui ; ensuite, par un administrateur. \
             La liste reste sur ce site ; seuls les noms d’utilisateur voyagent, avec les changements.
             """,
-        subcommands: [UsersAdd.self, UsersList.self, UsersRemove.self],
+        subcommands: [UsersAdd.self, UsersList.self, UsersRemove.self, UsersPassword.self],
         defaultSubcommand: UsersList.self)
 }
 
@@ -127,5 +128,65 @@ struct UsersRemove: ParsableCommand {
             }
             print(lang.pick("Accès de \(user) retiré.", "\(user)’s access removed."))
         }
+    }
+}
+
+struct UsersPassword: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "password",
+        abstract: "Donner ou changer le mot de passe d’un utilisateur (pour l’application, jonction serve).",
+        discussion: """
+            Le mot de passe est demandé deux fois au clavier, sans s’afficher ; dans un script, il est lu \
+            sur l’entrée standard (première ligne). Jamais sur la ligne de commande : il y serait visible \
+            des autres comptes du poste. Seul son empreinte (bcrypt) est gardée, dans le réplica.
+            Exemple : jonction users password awa.diarra --db kayes.sqlite
+            """)
+
+    @OptionGroup var options: CommonOptions
+    @OptionGroup var author: AuthorOptions
+
+    @Argument(help: "Nom d’utilisateur.")
+    var name: String
+
+    func run() throws {
+        let lang = options.language
+        try options.withReplica { replica in
+            let user = try UserName(name)
+            let by = try author.author()
+            // Checked before asking: an unknown user, or a person who may not, is told at once.
+            try replica.write { tx in
+                guard try tx.users().contains(where: { $0.name == user && $0.isActive }) else {
+                    throw StoreError.unknownUser(user.rawValue, site: replica.site)
+                }
+                if by != user { try tx.act(as: by, needing: .administrator) }
+            }
+            let password: String
+            if isatty(STDIN_FILENO) == 1 {
+                let first = readSecret(lang.pick("Nouveau mot de passe pour \(user) : ", "New password for \(user): "))
+                let second = readSecret(lang.pick("Le même, encore : ", "The same again: "))
+                if let problem = Passwords.problem(first, confirmation: second) { throw CommandError.badPassword(problem) }
+                password = first
+            } else {
+                password = readLine(strippingNewline: true).map { $0.hasSuffix("\r") ? String($0.dropLast()) : $0 } ?? ""
+                if let problem = Passwords.problem(password) { throw CommandError.badPassword(problem) }
+            }
+            try replica.setPassword(password, for: user)
+            print(lang.pick("Mot de passe de \(user) enregistré.", "Password of \(user) saved."))
+        }
+    }
+
+    /// A line typed at the terminal without echo.
+    func readSecret(_ prompt: String) -> String {
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var saved = termios()
+        tcgetattr(STDIN_FILENO, &saved)
+        var silent = saved
+        silent.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(STDIN_FILENO, TCSANOW, &silent)
+        defer {
+            tcsetattr(STDIN_FILENO, TCSANOW, &saved)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        return readLine(strippingNewline: true) ?? ""
     }
 }

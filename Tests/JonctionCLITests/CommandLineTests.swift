@@ -83,7 +83,7 @@ struct CommandLineTests {
         (["put", "--db", "k.sqlite", "candidat", "kayes-c01", "sex=F"], "Table inconnue « candidat »"),
         (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sexe=F"], "Champ inconnu « sexe »"),
         (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "birth_year=abc"], "Valeur refusée pour candidate.birth_year : « abc »"),
-        (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sex=Z"], "Valeurs possibles : F, M, X"),
+        (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sex=Z"], "Valeurs possibles : Femme (F), Homme (M), Autre (X)"),
         (["put", "--db", "k.sqlite", "candidate", "kayes-c01", "sex"], "attendu champ=valeur"),
         (["put", "--db", "k.sqlite", "candidate", "kayes c01", "sex=F"], "Identifiant d’enregistrement invalide"),
         (["put", "--db", "k.sqlite", "candidate", "kayes-c01"], "Aucun champ à écrire"),

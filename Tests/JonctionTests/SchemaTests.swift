@@ -43,7 +43,7 @@ struct SchemaTests {
         ("candidate", "available_from", "2027-02-30"),
         ("candidate", "available_from", "demain"),
         ("candidate", "isco", "71"),
-        ("candidate", "languages", "français"),
+        ("candidate", "languages", "klingonais"),
         ("candidate", "phone", "appelez-moi"),
         ("opportunity", "places", "-1"),
         ("proposal", "score", "101"),
@@ -112,6 +112,48 @@ struct SchemaTests {
         }
         for name in ["region", "sex", "birth_year", "origin_status", "status", "skills", "education", "consent"] {
             #expect(try candidate.field(named: name).identifying == false, "\(name)")
+        }
+    }
+}
+
+/// The labels a writer may type instead of codes (README « Utilisation au bureau »): the code is
+/// what is stored, so no receiver ever sees a label.
+@Suite("Libellés français des valeurs")
+struct LabelsTests {
+    @Test("libellés, sans majuscules ni accents, listes séparées par des virgules, langues par leur nom",
+          arguments: [
+              ("candidate", "sex", "femme", Value.text("F")), ("candidate", "sex", "HOMME", .text("M")),
+              ("candidate", "consent", "employeurs", .text("employers")), ("candidate", "consent", "Aucun", .text("none")),
+              ("candidate", "origin_status", "Migrant(e) de retour", .text("returnee")),
+              ("candidate", "origin_status", "déplacée", .text("displaced")),
+              ("candidate", "status", "formée", .text("trained")), ("opportunity", "kind", "Stage", .text("internship")),
+              ("opportunity", "status", "pourvue", .text("filled")),
+              ("candidate", "languages", "bambara,Français; soninké", .text("bm;fr;snk")),
+              ("candidate", "languages", "peul, bm", .text("bm;ff")),
+              ("candidate", "skills", "Couture, vente;couture", .text("couture;vente")),
+          ] as [(String, String, String, Value)])
+    func labels(table: String, field: String, raw: String, expected: Value) throws {
+        let f = try Schema.current.table(named: table).field(named: field)
+        #expect(try f.parse(raw, table: table) == expected)
+    }
+
+    @Test("ce qui n’est ni un code ni un libellé reste refusé, avec les libellés dans le message")
+    func refused() throws {
+        let f = try Schema.current.table(named: "candidate").field(named: "consent")
+        #expect(throws: SchemaError.self) { try f.parse("oui", table: "candidate") }
+        do { _ = try f.parse("peut-être", table: "candidate") } catch {
+            #expect(error.message(.fr).contains("Employeurs (employers)"))
+        }
+        #expect(Labels.value("candidate", "sex", "F", .fr) == "Femme")
+        #expect(Labels.value("candidate", "sex", "F", .en) == "Woman")
+        #expect(Labels.language("snk", .fr) == "soninké")
+        // Every code of every enumeration has a French label.
+        for table in Schema.current.tables {
+            for field in table.fields {
+                guard case .enumeration(let codes) = field.type, field.name != "education", field.name != "min_education" else { continue }
+                for code in codes { #expect(Labels.value(table.name, field.name, code, .fr) != code, "\(table.name).\(field.name) \(code)") }
+                #expect(Labels.field(table.name, field.name, .fr) != field.name)
+            }
         }
     }
 }

@@ -59,8 +59,12 @@ extension Field {
         case .enumeration(let values):
             if let exact = values.first(where: { $0.utf8.elementsEqual(trimmed.utf8) }) { return .text(exact) }
             let lowered = trimmed.lowercased()
-            guard let match = values.first(where: { $0.lowercased() == lowered }) else { throw refuse(.oneOf(values)) }
-            return .text(match)
+            if let match = values.first(where: { $0.lowercased() == lowered }) { return .text(match) }
+            // A label or another word for a code (`femme`, `employeurs`): the code is stored.
+            guard let code = Labels.code(for: trimmed, table: table, field: name), values.contains(code) else {
+                throw refuse(.oneOf(values))
+            }
+            return .text(code)
 
         case .region:
             let key = Field.foldForMatching(trimmed)
@@ -78,8 +82,9 @@ extension Field {
         case .list(let items):
             var set = Set<[UInt8]>()
             var list: [String] = []
-            for part in trimmed.split(separator: ";") {
-                let item = NormalText.lowercased(NormalText.singleSpaced(NormalText.normalise(String(part))))
+            // Items are separated by `;` or `,` (a separator the shell leaves alone).
+            for part in trimmed.split(whereSeparator: { $0 == ";" || $0 == "," }) {
+                var item = NormalText.lowercased(NormalText.singleSpaced(NormalText.normalise(String(part))))
                 if item.isEmpty { continue }
                 switch items {
                 case .free:
@@ -88,6 +93,8 @@ extension Field {
                         throw refuseFlaw(flaw, Field.maximumListItemLength)
                     }
                 case .languageCodes:
+                    // A language typed by its name (`bambara`, `Français`) is stored as its code.
+                    if let code = Labels.languageCode(for: item) { item = code }
                     guard (2...3).contains(item.utf8.count), item.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) else {
                         throw refuse(.languageCodes)
                     }

@@ -52,13 +52,23 @@ extension SchemaError: UserFacingError {
         case .invalidValue(let table, let field, let value, let expected):
             let what = lang.pick("Valeur refusée pour \(table).\(field) : « \(value) ». ",
                                  "Value refused for \(table).\(field): “\(value)”. ")
+            if case .oneOf(let codes) = expected, !codes.isEmpty {
+                // The codes with the words a user may type instead: « femme (F), homme (M), autre (X) ».
+                let labelled = codes.map { code in
+                    let label = Labels.value(table, field, code, lang)
+                    return label == code ? code : "\(label) (\(code))"
+                }
+                return what + lang.pick("Valeurs possibles : \(lang.list(labelled, limit: 30)).",
+                                        "Possible values: \(lang.list(labelled, limit: 30)).")
+            }
             return what + expected.message(lang)
         }
     }
 }
 
 extension SchemaError.Expectation {
-    func message(_ lang: Lang) -> String {
+    /// What the field expects, in the user's words.
+    public func message(_ lang: Lang) -> String {
         switch self {
         case .integer(let range):
             return lang.pick("Attendu : un nombre entier de \(range.lowerBound) à \(range.upperBound).",
@@ -81,8 +91,8 @@ extension SchemaError.Expectation {
             return lang.pick("Attendu : un numéro de téléphone (chiffres, espaces, +, -, ., parenthèses), par exemple +223 76 12 34 56.",
                              "Expected: a telephone number (digits, spaces, +, -, ., brackets), e.g. +223 76 12 34 56.")
         case .languageCodes:
-            return lang.pick("Attendu : des codes de langue de 2 ou 3 lettres minuscules séparés par « ; », par exemple fr;bm;son.",
-                             "Expected: language codes of 2 or 3 lowercase letters separated by “;”, e.g. fr;bm;son.")
+            return lang.pick("Attendu : des langues séparées par « , » ou « ; », par leur nom (bambara, français, peul, soninké, songhaï, tamasheq…) ou leur code de 2 ou 3 lettres (bm, fr, ff, snk, ses, tmh…), par exemple « bambara,français ».",
+                             "Expected: languages separated by “,” or “;”, by name (Bambara, French, Fula, Soninke…) or by their 2- or 3-letter code (bm, fr, ff, snk…), e.g. “bm,fr”.")
         case .maxLength(let n):
             return lang.pick("Le texte dépasse \(n) caractères.", "The text is longer than \(n) characters.")
         case .listItemLength(let n):

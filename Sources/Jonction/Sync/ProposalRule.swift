@@ -1,6 +1,6 @@
 /// Who may change a proposal (protocol.md §2.5): the hub writes proposals; the candidate's office —
 /// the site whose name prefixes the candidate id — answers them, by setting `status` to `accepted`
-/// or `declined`, and erases them with the candidate (§3.5), nothing else. The hub takes in every change (the log never drops one) and
+/// or `declined` (and `reasons`, to say why), and erases them with the candidate (§3.5), nothing else. The hub takes in every change (the log never drops one) and
 /// undoes the others with changes of its own (`ReplicaTransaction.enforceProposalRule`).
 public enum ProposalRule {
     /// Why a change to a proposal is not one its origin may make.
@@ -18,6 +18,9 @@ public enum ProposalRule {
         switch change.operation {
         case .set(Schema.V1.proposal.status.name, .text(let status))
             where status == ProposalStatus.accepted.rawValue || status == ProposalStatus.declined.rawValue:
+            break
+        case .set(Schema.V1.proposal.reasons.name, _):
+            // The office's answer says why (« Réponse du bureau : … »), after the hub's reasons.
             break
         case .erase:
             break
