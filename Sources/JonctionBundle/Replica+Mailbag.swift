@@ -48,3 +48,34 @@ extension Replica {
         return outcomes
     }
 }
+
+extension Replica {
+    /// Notes a stick read in the exchange journal (the office's home page): who sent what was
+    /// merged, how many changes, which files were refused and why (file names and reasons only).
+    public func journalStickRead(_ outcomes: [FileOutcome]) throws {
+        var applied = 0, refused: [String] = [], sender: SiteName?
+        for outcome in outcomes {
+            switch outcome.result {
+            case .imported(let report):
+                applied += report.apply.applied
+                sender = sender ?? report.header.sender
+            case .replay(let report):
+                sender = sender ?? report.header.sender
+            case .refused(let error):
+                refused.append("\(outcome.url.lastPathComponent) : \(error.message(.fr))")
+            case .notForUs:
+                break
+            }
+        }
+        guard sender != nil || !refused.isEmpty else { return }
+        try write {
+            try $0.journal(ExchangeRecord(at: clock.nowMillis(), peer: sender, route: .usb, direction: .received, changes: applied,
+                                          refused: refused.count, detail: refused.isEmpty ? nil : refused.joined(separator: " ; ")))
+        }
+    }
+
+    /// Notes bundles written on a stick for `addressee` in the exchange journal.
+    public func journalStickWritten(for addressee: SiteName, changes: Int) throws {
+        try write { try $0.journal(ExchangeRecord(at: clock.nowMillis(), peer: addressee, route: .usb, direction: .sent, changes: changes)) }
+    }
+}

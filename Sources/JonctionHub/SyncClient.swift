@@ -187,3 +187,11 @@ public enum SyncError: Error, UserFacingError, Equatable {
         }
     }
 }
+
+extension Replica {
+    /// Notes a sync with the hub in the exchange journal (the office's home page).
+    public func journalSync(sent: Int, received: Int) throws {
+        try write { try $0.journal(ExchangeRecord(at: clock.nowMillis(), peer: .hub, route: .http, direction: .received, changes: sent + received,
+                                                  detail: "\(sent) envoyé(s), \(received) reçu(s)")) }
+    }
+}

@@ -133,7 +133,7 @@ extension OfficeWeb {
                 changes += sealed.bundle.changeCount
                 jobs.update(id) { $0.lines.append(("flash", "✓ \(url.lastPathComponent) : \(sealed.bundle.changeCount) changement(s), \(sealed.bytes.count) octets.")) }
             }
-            try replica.write { try $0.journal(ExchangeRecord(at: replica.clock.nowMillis(), peer: addressee, route: .usb, direction: .sent, changes: changes)) }
+            try replica.journalStickWritten(for: addressee, changes: changes)
             jobs.update(id) {
                 $0.done = $0.total
                 $0.finished = bundles.isEmpty
@@ -152,14 +152,12 @@ extension OfficeWeb {
             let outcomes = try replica.importFiles([folder]) { _, done, total in
                 jobs.update(id) { $0.done = done; $0.total = max(1, total); $0.stage = "Fusion du paquet \(min(done + 1, total)) sur \(total)…" }
             }
-            var applied = 0, refused = 0, others = 0, reasons: [String] = []
-            var sender: SiteName?
+            var applied = 0, refused = 0, others = 0
             for outcome in outcomes {
                 let name = outcome.url.lastPathComponent
                 switch outcome.result {
                 case .imported(let r):
                     applied += r.apply.applied
-                    sender = sender ?? r.header.sender
                     var text = "✓ \(name) : \(r.apply.applied) changement(s) reçus"
                     if !r.apply.conflicts.isEmpty { text += ", \(r.apply.conflicts.count) conflit(s) (page Conflits)" }
                     if let scope = r.scope?.message(.fr) { text += ". " + scope }
@@ -171,14 +169,10 @@ extension OfficeWeb {
                 case .refused(let error):
                     refused += 1
                     let message = error.message(.fr)
-                    reasons.append("\(name) : \(message)")
                     jobs.update(id) { $0.lines.append(("error", "✗ \(name) refusé : \(message)")) }
                 }
             }
-            try replica.write {
-                try $0.journal(ExchangeRecord(at: replica.clock.nowMillis(), peer: sender, route: .usb, direction: .received, changes: applied,
-                                              refused: refused, detail: reasons.isEmpty ? nil : reasons.joined(separator: " ; ")))
-            }
+            try replica.journalStickRead(outcomes)
             jobs.update(id) {
                 $0.done = $0.total
                 if others > 0 { $0.lines.append(("muted", "\(others) paquet(s) pour d’autres sites laissé(s) sur la clé.")) }
@@ -215,10 +209,7 @@ extension OfficeWeb {
                     }
                 }
                 let received = report.received?.apply.applied ?? 0
-                try? replica.write {
-                    try $0.journal(ExchangeRecord(at: replica.clock.nowMillis(), peer: .hub, route: .http, direction: .received,
-                                                  changes: received + report.sent))
-                }
+                try? replica.journalSync(sent: report.sent, received: received)
                 jobs.update(id) {
                     $0.done = $0.total
                     if let scope = report.received?.scope?.message(.fr) { $0.lines.append(("muted", scope)) }

@@ -87,6 +87,7 @@ struct Export: ParsableCommand {
                     print(url.path)
                 }
             }
+            try? replica.journalStickWritten(for: addressee, changes: bundles.reduce(0) { $0 + $1.bundle.changeCount })
         }
     }
 }

@@ -34,6 +34,7 @@ struct Import: ParsableCommand {
                 line.update(done, total)
             }
             line.finish()
+            try replica.journalStickRead(outcomes)
             if json {
                 printJSON(outcomes, lang)
             } else {

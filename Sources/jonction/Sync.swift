@@ -72,6 +72,7 @@ struct Sync: AsyncParsableCommand {
             }
             line.finish()
             let received = report.received
+            try? replica.journalSync(sent: report.sent, received: received?.apply.applied ?? 0)
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()

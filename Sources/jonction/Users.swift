@@ -138,7 +138,7 @@ struct UsersPassword: ParsableCommand {
         discussion: """
             Le mot de passe est demandé deux fois au clavier, sans s’afficher ; dans un script, il est lu \
             sur l’entrée standard (première ligne). Jamais sur la ligne de commande : il y serait visible \
-            des autres comptes du poste. Seul son empreinte (bcrypt) est gardée, dans le réplica.
+            des autres comptes du poste. Seule son empreinte (bcrypt) est gardée, dans le réplica.
             Exemple : jonction users password awa.diarra --db kayes.sqlite
             """)
 

@@ -29,7 +29,7 @@ struct CLI {
     /// `fileSizeLimit`: the largest file the tool may write, in blocks of `ulimit -f` (`/bin/sh`'s
     /// unit, 512 bytes for dash); a larger write fails as on a full disk (EFBIG instead of ENOSPC).
     @discardableResult
-    func run(_ arguments: [String], environment: [String: String] = [:], fileSizeLimit: Int? = nil) throws -> Result {
+    func run(_ arguments: [String], environment: [String: String] = [:], fileSizeLimit: Int? = nil, input: String? = nil) throws -> Result {
         let process = Process()
         if let fileSizeLimit {
             process.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -47,7 +47,13 @@ struct CLI {
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
+        let inputPipe = Pipe()
+        process.standardInput = input == nil ? FileHandle.nullDevice : inputPipe
         try process.run()
+        if let input {
+            inputPipe.fileHandleForWriting.write(Data(input.utf8))
+            try inputPipe.fileHandleForWriting.close()
+        }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

@@ -64,3 +64,32 @@ struct UsersCommandTests {
         #expect(r.stdout.contains("issa.coulibaly  agent de saisie  (retiré)"))
     }
 }
+
+@Suite("Ligne de commande : mots de passe et application du bureau")
+struct PasswordAndServeCommandTests {
+    let dir = TemporaryDirectory("password")
+    var cli: CLI { CLI(directory: dir) }
+
+    @Test("users password lit le mot de passe sur l’entrée, jamais sur la ligne de commande ; refuse un mot de passe trop court ; --help en français")
+    func password() throws {
+        try cli.succeed(["init", "--db", "k.sqlite", "--site", "kayes"])
+        try cli.succeed(["users", "add", "--db", "k.sqlite", "awa.diarra", "--role", "administrator"])
+        var r = try cli.run(["users", "password", "--db", "k.sqlite", "awa.diarra", "--as", "awa.diarra"], input: "court\n")
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("au moins 8 caractères") && r.stderr.contains("Rien n’a été changé"))
+        r = try cli.run(["users", "password", "--db", "k.sqlite", "moussa", "--as", "awa.diarra"], input: "assez-long-1\n")
+        #expect(r.status != 0)
+        r = try cli.run(["users", "password", "--db", "k.sqlite", "awa.diarra", "--as", "awa.diarra"], input: "assez-long-1\r\n")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("Mot de passe de awa.diarra enregistré"))
+        let bytes = try Data(contentsOf: dir.url.appendingPathComponent("k.sqlite")) + ((try? Data(contentsOf: dir.url.appendingPathComponent("k.sqlite-wal"))) ?? Data())
+        #expect(bytes.range(of: Data("assez-long-1".utf8)) == nil, "the password itself is in the file")
+        let help = try cli.succeed(["users", "password", "--help"]).stdout
+        #expect(help.contains("sans s’afficher") && help.contains("bcrypt"))
+        let serve = try cli.succeed(["serve", "--help"]).stdout
+        #expect(serve.contains("http://127.0.0.1:8080") && serve.contains("--port") && serve.contains("premier démarrage"))
+        r = try cli.run(["serve", "--db", "absent.sqlite", "--port", "0"])
+        #expect(r.status != 0)
+        #expect(r.stderr.contains("absent.sqlite"))
+    }
+}
