@@ -26,13 +26,16 @@ public enum HubAPI {
     /// which cannot go above a bundle's largest size, protocol.md §5.2).
     public static let defaultMaximumUpload = ChangeBundle.maximumSize
 
+    /// A request's id, given by the client or made by the hub, returned in every answer (§6.6).
+    public static let requestIDHeader = HTTPFields.Element.Name("X-Request-Id")!
+
     /// The `code` of a JSON error body.
     public enum ErrorCode: String, Sendable {
         case unauthorized, revoked, wrongSender = "wrong_sender", wrongAddressee = "wrong_addressee"
         case badBundle = "bad_bundle", tooLarge = "too_large", gap, reusedSeq = "reused_seq"
         case clockAhead = "clock_ahead"
         case foreignNetwork = "foreign_network", invalidChange = "invalid_change", badRequest = "bad_request"
-        case busy, internalError = "internal_error", notFound = "not_found"
+        case busy, internalError = "internal_error", notFound = "not_found", methodNotAllowed = "method_not_allowed"
         case badSignature = "bad_signature", unknownSite = "unknown_site", formatRefused = "format_refused"
     }
 }

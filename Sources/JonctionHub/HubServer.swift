@@ -61,6 +61,9 @@ public struct HubServer: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: HubRequestMiddleware(routes: [
+            "/v1/health": [.get, .head], "/v1/bundles": [.post], "/v1/bundle": [.get, .head], "/v1/roster": [.get, .head],
+        ]))
         router.get("v1/health") { _, _ in try await self.health() }
         router.post("v1/bundles") { request, context in await self.upload(request, context) }
         router.get("v1/bundle") { request, context in await self.download(request, context) }
@@ -225,6 +228,18 @@ public struct HubServer: Sendable {
         }
         let fr = (error as? UserFacingError)?.message(.fr) ?? "Erreur interne du pôle ; l’administrateur en trouvera la trace dans le journal du serveur."
         let en = (error as? UserFacingError)?.message(.en) ?? "Internal hub error; the administrator will find it in the server log."
+        if status == .internalServerError {
+            logger.error("internal error", metadata: ["path": "\(request.uri.path)", "error": "\(String(describing: error).prefix(300))",
+                                                      "request_id": "\(request.headers[HubAPI.requestIDHeader] ?? "-")"])
+        }
+        log(request, office: nil, status: status, started: started, detail: "error=\(code.rawValue)")
+        var response = HubServer.error(status, code, fr: fr, en: en)
+        for field in headers { response.headers.append(field) }
+        return response
+    }
+
+    /// The JSON error body of protocol.md §6.6.
+    static func error(_ status: HTTPResponse.Status, _ code: HubAPI.ErrorCode, fr: String, en: String) -> Response {
         var json = CanonicalJSON()
         json.beginObject()
         json.key("error")
@@ -234,17 +249,14 @@ public struct HubServer: Sendable {
         json.key("message_en"); json.string(en)
         json.endObject()
         json.endObject()
-        if status == .internalServerError {
-            logger.error("internal error", metadata: ["path": "\(request.uri.path)", "error": "\(String(describing: error).prefix(300))"])
-        }
-        log(request, office: nil, status: status, started: started, detail: "error=\(code.rawValue)")
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: json.output)))
+        return Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: json.output)))
     }
 
     /// One line per request: what, who (the office's site name), outcome, time. Never record contents.
     func log(_ request: Request, office: SiteName?, status: HTTPResponse.Status, started: Date, detail: String) {
         logger.info("\(request.method) \(request.uri.path) \(status.code)", metadata: [
+            "request_id": "\(request.headers[HubAPI.requestIDHeader] ?? "-")",
             "office": "\(office?.rawValue ?? "-")",
             "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
             "detail": "\(detail)",

@@ -24,6 +24,9 @@ struct HubServe: AsyncParsableCommand {
     @Option(name: .customLong("max-bundle-mib"), help: "Taille maximale d’un paquet envoyé, en Mio (au plus 16, la taille maximale d’un paquet).")
     var maxBundleMiB: Int = 16
 
+    @Option(name: .customLong("log-format"), help: "Forme du journal : text (lisible) ou json (un objet JSON par ligne, pour un outil de recherche).")
+    var logFormat = "text"
+
     @Option(name: .customLong("log-level"), help: "Niveau du journal : debug, info, notice, warning, error.")
     var logLevel: String = "info"
 
@@ -52,9 +55,19 @@ struct HubServe: AsyncParsableCommand {
                                 "Warning: the certificate expires on \(day). Remember to renew it."))
             }
             let replica = try options.openHub()
+            guard logFormat == "text" || logFormat == "json" else {
+                throw ValidationError(lang.pick("Forme de journal inconnue « \(logFormat) » : text ou json.", "Unknown log format “\(logFormat)”: text or json."))
+            }
+            let level = Logger.Level(rawValue: logLevel) ?? .info
+            let json = logFormat == "json"
             LoggingSystem.bootstrap { label in
+                if json {
+                    var handler = JSONLogHandler(label: label)
+                    handler.logLevel = level
+                    return handler
+                }
                 var handler = StreamLogHandler.standardError(label: label)
-                handler.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+                handler.logLevel = level
                 return handler
             }
             var logger = Logger(label: "jonction.hub")
