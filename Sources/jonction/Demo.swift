@@ -358,6 +358,8 @@ enum DemoFolder {
             // The repository this binary was built from.
             URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("Fixtures/dataset.json"),
+            // Installed by the Debian package (scripts/package-deb).
+            URL(fileURLWithPath: "/usr/share/jonction/dataset.json"),
         ]
         guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.path) }) else {
             throw DemoError.noFixtures
