@@ -24,6 +24,12 @@ public struct HubServer: Sendable {
     /// so beyond this many the next ones are told to retry (503) instead of piling up.
     let uploads = UploadGate(limit: HubServer.maximumConcurrentUploads)
     static let maximumConcurrentUploads = 4
+    /// The figures of `GET /metrics`.
+    let metrics = HubMetrics()
+    /// Who may read `GET /metrics`: anyone who reaches a hub served on loopback only, or whoever
+    /// presents this token (`JONCTION_METRICS_TOKEN`); nil and not on loopback: nobody.
+    var metricsToken: String?
+    var servedOnLoopback = true
 
     public init(replica: Replica, logger: Logger, maximumUpload: Int = HubAPI.defaultMaximumUpload,
                 threads: NIOThreadPool) {
@@ -40,9 +46,12 @@ public struct HubServer: Sendable {
     /// only: a plain HTTP request on that port gets no answer.
     public static func serve(replica: Replica, host: String, port: Int, logger: Logger,
                              maximumUpload: Int = HubAPI.defaultMaximumUpload, tls: TLSConfiguration? = nil,
+                             metricsToken: String? = nil,
                              onRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
         let threads = NIOThreadPool(numberOfThreads: max(4, System.coreCount * 2))
-        let server = HubServer(replica: replica, logger: logger, maximumUpload: maximumUpload, threads: threads)
+        var server = HubServer(replica: replica, logger: logger, maximumUpload: maximumUpload, threads: threads)
+        server.metricsToken = metricsToken.flatMap { $0.isEmpty ? nil : $0 }
+        server.servedOnLoopback = ["127.0.0.1", "::1", "localhost"].contains(host) || host.hasPrefix("127.")
         let app = Application(
             router: server.router(),
             server: try tls.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
@@ -63,11 +72,13 @@ public struct HubServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: HubRequestMiddleware(routes: [
             "/v1/health": [.get, .head], "/v1/bundles": [.post], "/v1/bundle": [.get, .head], "/v1/roster": [.get, .head],
+            "/metrics": [.get, .head],
         ]))
         router.get("v1/health") { _, _ in try await self.health() }
         router.post("v1/bundles") { request, context in await self.upload(request, context) }
         router.get("v1/bundle") { request, context in await self.download(request, context) }
         router.get("v1/roster") { request, context in await self.roster(request, context) }
+        router.get("metrics") { request, context in await self.metricsPage(request) }
         return router
     }
 
@@ -120,6 +131,8 @@ public struct HubServer: Sendable {
             json.key("vector"); json.vector(answer.vector)
             json.key("written_at"); json.integer(answer.writtenAt)
             json.endObject()
+            metrics.uploaded(office: office.site, bytes: bytes.count, applied: report.apply.applied,
+                             conflicts: report.apply.conflicts.count, duplicates: report.apply.duplicates)
             log(request, office: office.site, status: .ok, started: started,
                 detail: "applied=\(report.apply.applied) duplicates=\(report.apply.duplicates) bytes=\(bytes.count)")
             return HubServer.json(.ok, json.output)
@@ -161,6 +174,7 @@ public struct HubServer: Sendable {
                 log(request, office: office.site, status: .noContent, started: started, detail: "nothing to send")
                 return Response(status: .noContent, headers: headers)
             }
+            metrics.downloaded(office: office.site, bytes: bytes.count)
             log(request, office: office.site, status: .ok, started: started, detail: "bytes=\(bytes.count)")
             headers[.contentType] = HubAPI.bundleMediaType
             return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
@@ -232,6 +246,7 @@ public struct HubServer: Sendable {
             logger.error("internal error", metadata: ["path": "\(request.uri.path)", "error": "\(String(describing: error).prefix(300))",
                                                       "request_id": "\(request.headers[HubAPI.requestIDHeader] ?? "-")"])
         }
+        metrics.refused(route: HubServer.route(request.uri.path), code: code.rawValue)
         log(request, office: nil, status: status, started: started, detail: "error=\(code.rawValue)")
         var response = HubServer.error(status, code, fr: fr, en: en)
         for field in headers { response.headers.append(field) }
@@ -255,12 +270,47 @@ public struct HubServer: Sendable {
 
     /// One line per request: what, who (the office's site name), outcome, time. Never record contents.
     func log(_ request: Request, office: SiteName?, status: HTTPResponse.Status, started: Date, detail: String) {
+        metrics.took(HubServer.route(request.uri.path), since: started)
         logger.info("\(request.method) \(request.uri.path) \(status.code)", metadata: [
             "request_id": "\(request.headers[HubAPI.requestIDHeader] ?? "-")",
             "office": "\(office?.rawValue ?? "-")",
             "ms": "\(Int(Date().timeIntervalSince(started) * 1000))",
             "detail": "\(detail)",
         ])
+    }
+
+    /// The route's name in metrics.
+    static func route(_ path: String) -> String {
+        switch path {
+        case "/v1/bundles": "upload"
+        case "/v1/bundle": "download"
+        case "/v1/roster": "roster"
+        case "/v1/health": "health"
+        default: "other"
+        }
+    }
+
+    /// `GET /metrics`: the Prometheus text exposition, for whom the configuration allows.
+    func metricsPage(_ request: Request) async -> Response {
+        if let expected = metricsToken {
+            let given = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
+            let same = given.utf8.count == expected.utf8.count && zip(given.utf8, expected.utf8).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+            guard same else {
+                var response = HubServer.error(.unauthorized, .unauthorized,
+                    fr: "Jeton de supervision absent ou faux : la page /metrics demande le jeton configuré dans JONCTION_METRICS_TOKEN.",
+                    en: "Missing or wrong monitoring token: /metrics needs the token set in JONCTION_METRICS_TOKEN.")
+                response.headers[.wwwAuthenticate] = "Bearer realm=\"jonction-metrics\""
+                return response
+            }
+        } else if !servedOnLoopback {
+            return HubServer.error(.forbidden, .unauthorized,
+                fr: "La page /metrics n’est servie qu’en local (pôle écoutant sur 127.0.0.1) ou avec un jeton (JONCTION_METRICS_TOKEN).",
+                en: "/metrics is served only locally (hub listening on 127.0.0.1) or with a token (JONCTION_METRICS_TOKEN).")
+        }
+        let last = try? await threads.runIfActive { try self.replica.read { try $0.lastMergeRun() } }
+        let body = metrics.exposition(lastMerge: last ?? nil)
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 
     static func json(_ status: HTTPResponse.Status, _ body: String) -> Response {

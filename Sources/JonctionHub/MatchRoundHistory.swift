@@ -39,3 +39,33 @@ extension ReplicaAccess {
         }
     }
 }
+
+/// One run of the nightly merge, as the hub notes it (table `merge_run`, hub only, never synced).
+public struct MergeRunSummary: Sendable, Equatable {
+    public var at: UInt64
+    public var milliseconds: UInt64
+    public var taken: Int
+    public var refused: Int
+    public var changes: Int
+    public var conflicts: Int
+    public var succeeded: Bool
+}
+
+extension ReplicaAccess {
+    /// The last nightly merge run, if any.
+    package func lastMergeRun() throws -> MergeRunSummary? {
+        try Row.fetchOne(db, sql: "SELECT at, ms, taken, refused, changes, conflicts, succeeded FROM merge_run ORDER BY id DESC LIMIT 1").map {
+            MergeRunSummary(at: UInt64($0[0] as Int64), milliseconds: UInt64($0[1] as Int64), taken: $0[2], refused: $0[3],
+                            changes: $0[4], conflicts: $0[5], succeeded: $0[6])
+        }
+    }
+}
+
+extension ReplicaTransaction {
+    /// Notes a nightly merge run; keeps the last 1,000.
+    package func recordMergeRun(_ run: MergeRunSummary) throws {
+        try db.execute(sql: "INSERT INTO merge_run (at, ms, taken, refused, changes, conflicts, succeeded) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                       arguments: [Int64(run.at), Int64(run.milliseconds), run.taken, run.refused, run.changes, run.conflicts, run.succeeded])
+        try db.execute(sql: "DELETE FROM merge_run WHERE id <= (SELECT MAX(id) FROM merge_run) - 1000")
+    }
+}

@@ -45,7 +45,31 @@ public struct MergeJob: Sendable {
         public var undone: [UndoneChange] = []
     }
 
+    /// Runs the night's merge, and notes the run (when, how long, what came of it) in the hub's
+    /// replica for its monitoring (`GET /metrics`).
     public func run(progress: ((String, Int, Int) -> Void)? = nil) throws -> Summary {
+        let start = Date()
+        do {
+            let summary = try merge(progress: progress)
+            try? replica.write {
+                try $0.recordMergeRun(MergeRunSummary(at: UInt64(start.timeIntervalSince1970 * 1000),
+                                                      milliseconds: UInt64(Date().timeIntervalSince(start) * 1000),
+                                                      taken: summary.taken.count, refused: summary.refused.count,
+                                                      changes: summary.changesMerged, conflicts: summary.conflicts,
+                                                      succeeded: summary.beforeOutboxFailure == nil))
+            }
+            return summary
+        } catch {
+            try? replica.write {
+                try $0.recordMergeRun(MergeRunSummary(at: UInt64(start.timeIntervalSince1970 * 1000),
+                                                      milliseconds: UInt64(Date().timeIntervalSince(start) * 1000),
+                                                      taken: 0, refused: 0, changes: 0, conflicts: 0, succeeded: false))
+            }
+            throw error
+        }
+    }
+
+    private func merge(progress: ((String, Int, Int) -> Void)?) throws -> Summary {
         let lock = try MergeLock(replicaPath: replica.path)
         defer { lock.release() }
         let fm = FileManager.default

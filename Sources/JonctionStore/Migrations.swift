@@ -25,6 +25,7 @@ enum Migrations {
         migrator.registerMigration("v12-withheld-values", migrate: v12)
         migrator.registerMigration("v13-scoped-replication", migrate: v13)
         migrator.registerMigration("v15-office-application", migrate: v15)
+        migrator.registerMigration("v16-merge-runs", migrate: v16)
         return migrator
     }
 
@@ -52,6 +53,22 @@ enum Migrations {
                 changes INTEGER NOT NULL,
                 refused INTEGER NOT NULL,
                 detail TEXT
+            ) STRICT;
+            """)
+    }
+
+    /// The hub's nightly merge runs, for its monitoring (`GET /metrics`). Local, never sent.
+    private static func v16(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE merge_run (
+                id INTEGER NOT NULL PRIMARY KEY,
+                at INTEGER NOT NULL,
+                ms INTEGER NOT NULL,
+                taken INTEGER NOT NULL,
+                refused INTEGER NOT NULL,
+                changes INTEGER NOT NULL,
+                conflicts INTEGER NOT NULL,
+                succeeded INTEGER NOT NULL
             ) STRICT;
             """)
     }

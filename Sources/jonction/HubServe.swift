@@ -75,7 +75,8 @@ struct HubServe: AsyncParsableCommand {
             let host = self.host
             let scheme = tls == nil ? "http" : "https"
             try await HubServer.serve(replica: replica, host: host, port: port, logger: logger,
-                                      maximumUpload: maxBundleMiB << 20, tls: tls?.configuration) { bound in
+                                      maximumUpload: maxBundleMiB << 20, tls: tls?.configuration,
+                                      metricsToken: ProcessInfo.processInfo.environment["JONCTION_METRICS_TOKEN"]) { bound in
                 printError(lang.pick("Pôle à l’écoute sur \(scheme)://\(host):\(bound) (Ctrl-C pour arrêter).",
                                      "Hub listening on \(scheme)://\(host):\(bound) (Ctrl-C to stop)."))
             }

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
+import Jonction
 import JonctionHub
+import JonctionStore
 import JonctionTestSupport
 import Logging
 import NIOCore
@@ -44,6 +46,35 @@ struct HubServiceTests {
         #expect(replaced.count == 16 && replaced.allSatisfy(\.isHexDigit))
         r = try await Self.request(hub, .GET, "/v1/bundle?site=kayes&have=")
         #expect(r.status == 401 && r.headers.first(name: "X-Request-Id") != nil)
+        await hub.stop()
+    }
+
+    @Test("GET /metrics : les syncs du jour, refus par code, octets, latence, bureaux vus, dernière fusion ; rien de personnel, aucun jeton")
+    func metrics() async throws {
+        let hub = try await TestHub.start()
+        let token = try hub.enroll("kayes")
+        let kayes = try hub.office("kayes")
+        try kayes.write { _ = try $0.put(table: "candidate", id: "kayes-c01", fields: [("family_name", "Sissoko"), ("phone", "76 00 11 22")]) }
+        try hub.replica.write { _ = try $0.put(table: "opportunity", id: "hub-o1", fields: [("title", "Soudeur")]) }
+        _ = try await hub.client(token).sync(kayes)
+        _ = try await Self.request(hub, .POST, "/v1/bundles")
+        let inbox = hub.dir.url.appendingPathComponent("arrivee")
+        try FileManager.default.createDirectory(at: inbox, withIntermediateDirectories: true)
+        _ = try MergeJob(replica: hub.replica, inbox: inbox, outbox: hub.dir.url.appendingPathComponent("depart")).run()
+        var request = HTTPClientRequest(url: hub.url.absoluteString + "/metrics")
+        request.method = .GET
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        #expect(response.status == .ok)
+        let text = String(buffer: try await response.body.collect(upTo: 1 << 20))
+        #expect(text.contains(#"jonction_bundles_received_total{outcome="merged"} 1"#), "\(text)")
+        #expect(text.contains(#"jonction_requests_refused_total{route="upload",code="unauthorized"} 1"#) ||
+                text.contains(#"jonction_requests_refused_total{code="unauthorized",route="upload"} 1"#), "\(text)")
+        #expect(text.contains("jonction_changes_merged_total 2"))
+        #expect(text.contains(#"jonction_office_last_seen_timestamp_seconds{office="kayes"}"#))
+        #expect(text.contains("jonction_sync_duration_seconds_bucket"))
+        #expect(text.contains("jonction_bytes_in_total") && text.contains("jonction_bytes_out_total"))
+        #expect(text.contains("jonction_merge_last_success 1"))
+        for secret in ["Sissoko", "76 00", token.text, "jnct_"] { #expect(!text.contains(secret), "\(secret)") }
         await hub.stop()
     }
 
