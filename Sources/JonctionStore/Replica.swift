@@ -139,6 +139,9 @@ public final class Replica: Sendable {
                 throw StoreError.newerSchema(path: path, unknownMigrations: unknown)
             }
             try migrator.migrate(pool)
+            // Candidates queued for the search index by a migration, or changed by another program
+            // since Jonction last wrote, are indexed (`SearchIndex`).
+            if try pool.read(SearchIndex.hasPending) { try pool.write { db in try SearchIndex.refresh(db) } }
             guard let name = try pool.read({ db in try String.fetchOne(db, sql: "SELECT site FROM replica") }) else {
                 throw StoreError.notAReplica(path: path)
             }

@@ -38,6 +38,8 @@ extension Replica {
                 let transaction = ReplicaTransaction(replica: self, db: db)
                 let result = try body(transaction)
                 try transaction.commitLocalWrites()
+                // Whatever the body changed in `candidate`, the search index says it too.
+                try SearchIndex.refresh(db)
                 erased = transaction.erased
                 return result
             }

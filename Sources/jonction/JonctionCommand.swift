@@ -14,7 +14,7 @@ struct JonctionCommand: AsyncParsableCommand {
             """,
         version: "jonction \(JonctionCommand.version) — paquets format v\(ChangeBundle.formatVersion) (lit aussi v1 jusqu’au 30 juin 2027), schéma v\(Schema.current.version)",
         subcommands: [
-            Init.self, ConfirmNewOffice.self, Put.self, Delete.self, Erase.self, Purge.self, Get.self, Dump.self, Log.self, Status.self,
+            Init.self, ConfirmNewOffice.self, Put.self, Delete.self, Erase.self, Purge.self, Get.self, Search.self, Dump.self, Log.self, Status.self,
             Export.self, Import.self, Conflicts.self, Join.self, Sync.self, HubCommand.self,
             Match.self, Proposals.self, Accept.self, Decline.self, Users.self, Serve.self, Check.self, Backup.self, Clock.self, Keys.self, Demo.self,
         ])
