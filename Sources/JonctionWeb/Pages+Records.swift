@@ -352,29 +352,34 @@ extension OfficeWeb {
         return prefix + String(highest + 1)
     }
 
-    /// People already registered who may be the one being registered: the same names (spelling
-    /// variants included) born within a year, or the same phone number.
+    /// People already registered who may be the one being registered: those the search finds by
+    /// the names or the phone, kept when `DuplicateRule` (the rule of `jonction duplicates`, at its
+    /// warning threshold) pairs them with the new record.
     func possibleDuplicates(_ parsed: [(String, Value)]) throws -> [CandidateHit] {
         let values = Dictionary(parsed, uniquingKeysWith: { a, _ in a })
-        let family = values["family_name"]?.text ?? "", given = values["given_names"]?.text ?? ""
-        let year = values["birth_year"]?.integer
-        var found: [String: CandidateHit] = [:]
-        if !family.isEmpty {
-            let firstGiven = given.split(separator: " ").first.map(String.init) ?? ""
-            let result = try replica.searchCandidates(CandidateSearch(text: "\(family) \(firstGiven)", limit: 50))
-            for hit in result.hits where year == nil || hit.birthYear == nil || abs((hit.birthYear ?? 0) - (year ?? 0)) <= 1 {
-                found[hit.id] = hit
-            }
+        let c = Schema.V1.candidate
+        let new = DuplicateRule.Person(id: "", familyName: values[c.familyName.name]?.text, givenNames: values[c.givenNames.name]?.text,
+                                       birthYear: values[c.birthYear.name]?.integer, phone: values[c.phone.name]?.text,
+                                       commune: values[c.commune.name]?.text)
+        var hits: [String: CandidateHit] = [:]
+        let firstGiven = new.givenNames?.split(separator: " ").first.map(String.init) ?? ""
+        if let family = new.familyName {
+            for hit in try replica.searchCandidates(CandidateSearch(text: "\(family) \(firstGiven)", limit: 100)).hits { hits[hit.id] = hit }
         }
-        if let phone = values["phone"]?.text {
+        if let phone = new.phone {
             let digits = String(phone.filter(\.isNumber).suffix(8))
             if digits.count == 8 {
-                for hit in try replica.searchCandidates(CandidateSearch(text: digits, limit: 20)).hits
-                where hit.phone.map({ String($0.filter(\.isNumber).suffix(8)) }) == digits {
-                    found[hit.id] = hit
-                }
+                for hit in try replica.searchCandidates(CandidateSearch(text: digits, limit: 20)).hits { hits[hit.id] = hit }
             }
         }
-        return found.values.sorted { $0.id < $1.id }
+        let people = try replica.read { r in
+            try hits.keys.sorted().map { id -> DuplicateRule.Person in
+                let v = try r.get(table: c.table, id: id).state.values
+                return DuplicateRule.Person(id: id, familyName: v[c.familyName.position].text, givenNames: v[c.givenNames.position].text,
+                                            birthYear: v[c.birthYear.position].integer, phone: v[c.phone.position].text,
+                                            commune: v[c.commune.position].text)
+            }
+        }
+        return people.filter { DuplicateRule.compare(new, $0, threshold: DuplicateRule.warningThreshold) != nil }.compactMap { hits[$0.id] }
     }
 }

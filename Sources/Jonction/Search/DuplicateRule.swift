@@ -90,6 +90,9 @@ public enum DuplicateRule {
 
     /// The least score of a pair proposed.
     public static let threshold = 75
+    /// The least score for a warning before a new person is registered: lower, since a clerk looks
+    /// at the names shown before going on.
+    public static let warningThreshold = 60
     /// People sharing one block key beyond this many are compared within finer blocks only (a
     /// bound on the work: the pairs of a block grow as its square).
     static let maximumBlock = 400
@@ -121,8 +124,8 @@ public enum DuplicateRule {
     }
 
     /// The pair two people make, or nil when they are not alike enough.
-    public static func compare(_ a: Person, _ b: Person) -> Pair? {
-        compare(Facts(a), Facts(b))
+    public static func compare(_ a: Person, _ b: Person, threshold: Int = threshold) -> Pair? {
+        compare(Facts(a), Facts(b), threshold: threshold)
     }
 
     struct Facts {
@@ -151,7 +154,7 @@ public enum DuplicateRule {
         }
     }
 
-    static func compare(_ a: Facts, _ b: Facts) -> Pair? {
+    static func compare(_ a: Facts, _ b: Facts, threshold: Int = threshold) -> Pair? {
         var reasons: [Reason] = []
         var namesAgree = false
         if !a.familyKeys.isEmpty, a.familyKeys == b.familyKeys {
