@@ -70,10 +70,7 @@ public struct HubServer: Sendable {
 
     func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: HubRequestMiddleware(routes: [
-            "/v1/health": [.get, .head], "/v1/bundles": [.post], "/v1/bundle": [.get, .head], "/v1/roster": [.get, .head],
-            "/metrics": [.get, .head],
-        ]))
+        router.add(middleware: HubRequestMiddleware(routes: HubServer.routes))
         router.get("v1/health") { _, _ in try await self.health() }
         router.post("v1/bundles") { request, context in await self.upload(request, context) }
         router.get("v1/bundle") { request, context in await self.download(request, context) }
@@ -278,6 +275,13 @@ public struct HubServer: Sendable {
             "detail": "\(detail)",
         ])
     }
+
+    /// Every route the hub serves and its methods: the routes of `openapi.yaml` (a test checks that
+    /// the two agree) and of the `405` answers' `Allow`.
+    public static let routes: [String: [HTTPRequest.Method]] = [
+        "/v1/health": [.get, .head], "/v1/bundles": [.post], "/v1/bundle": [.get, .head], "/v1/roster": [.get, .head],
+        "/metrics": [.get, .head],
+    ]
 
     /// The route's name in metrics.
     static func route(_ path: String) -> String {
