@@ -1,4 +1,5 @@
 import ArgumentParser
+import Logging
 import Foundation
 import Jonction
 import JonctionHub
@@ -29,6 +30,9 @@ struct HubMerge: ParsableCommand {
     @Flag(help: "Sortie JSON.")
     var json = false
 
+    @Option(name: .customLong("log-format"), help: "Forme de la ligne de bilan écrite au journal (sortie d’erreur) : text ou json.")
+    var logFormat = "text"
+
     func run() throws {
         let lang = options.language
         try options.withHub { replica in
@@ -48,6 +52,20 @@ struct HubMerge: ParsableCommand {
                     line.update(done, total)
                 }
             line.finish()
+            // One summary line for the service's log (journald), with the figures of --json.
+            let figures: Logger.Metadata = [
+                "taken": "\(summary.taken.count)", "refused": "\(summary.refused.count)", "pending": "\(summary.pending.count)",
+                "changes_merged": "\(summary.changesMerged)", "conflicts": "\(summary.conflicts)",
+                "written": "\(summary.written.count)", "undone": "\(summary.undone.count)",
+                "match_error": "\(summary.beforeOutboxFailure == nil ? "none" : "yes")",
+            ]
+            if logFormat == "json" {
+                JSONLogHandler(label: "jonction.merge").log(level: .info, message: "nightly merge", metadata: figures, source: "jonction",
+                                                             file: #fileID, function: #function, line: #line)
+            } else {
+                let text = figures.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+                FileHandle.standardError.write(Data("jonction.merge: nightly merge \(text)\n".utf8))
+            }
             if json {
                 var out = CanonicalJSON()
                 out.beginObject()

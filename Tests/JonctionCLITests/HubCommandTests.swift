@@ -145,8 +145,13 @@ struct HubCommandTests {
         #expect((summary?["refused"] as? [[String: Any]])?.first?["file"] as? String == "photo.jnb")
         #expect((summary?["written"] as? [[String: Any]])?.first?["site"] as? String == "kayes")
         #expect(FileManager.default.fileExists(atPath: dir.path("arrivee/rejected/photo.jnb.raison.txt")))
-        r = try run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart")
+        // One summary line for the service's log, with the figures of --json.
+        #expect(r.stderr.contains("nightly merge") && r.stderr.contains("taken=1") && r.stderr.contains("refused=1"), "\(r.stderr)")
+        r = try run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart", "--log-format", "json")
         #expect(r.stdout.contains("Fusion terminée : 0 paquet(s) pris"))
+        let logLine = try #require(r.stderr.split(separator: "\n").last { $0.contains("nightly merge") })
+        let logged = try JSONSerialization.jsonObject(with: Data(logLine.utf8)) as? [String: String]
+        #expect(logged?["message"] == "nightly merge" && logged?["taken"] == "0" && logged?["level"] == "info")
         r = try run("import", "--db", "kayes.sqlite", "depart/kayes")
         #expect(r.stdout.contains("Bilan"))
     }
