@@ -7,12 +7,13 @@ import JonctionStore
 struct CsvExport: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Exporter une table en CSV pour Excel : en-têtes et valeurs en français, dates JJ/MM/AAAA.",
+        abstract: "Exporter une table en CSV (ou .xlsx) pour Excel : en-têtes et valeurs en français, dates JJ/MM/AAAA.",
         discussion: """
             Le fichier s’ouvre d’un double clic dans un Excel français : UTF-8 avec BOM (accents \
             intacts), séparateur « ; », fins de ligne Windows. La première colonne est l’identifiant : \
             le même fichier, corrigé dans le tableur, se réimporte avec « jonction csv import » (seules \
-            les cellules changées sont écrites). Le réplica n’est pas modifié.
+            les cellules changées sont écrites). Un nom de fichier en .xlsx donne un classeur Excel. Le \
+            réplica n’est pas modifié.
             Vie privée : au bureau, les noms et téléphones des personnes sans consentement \
             (consent=none) sont dans le fichier, qui ne doit pas quitter le bureau ; au pôle, ils ne \
             sont pas connus.
@@ -24,7 +25,7 @@ struct CsvExport: ParsableCommand {
     @Option(help: "Table : candidate, employer, opportunity, proposal, placement.")
     var table: String
 
-    @Option(help: "Fichier CSV à écrire (remplacé s’il existe).")
+    @Option(help: "Fichier à écrire, .csv ou .xlsx (remplacé s’il existe).")
     var to: String
 
     @Flag(help: "Sortie JSON.")
@@ -40,7 +41,8 @@ struct CsvExport: ParsableCommand {
             progress.finish()
             let rows = SheetExport.rows(schema, records: records, lang: lang)
             do {
-                try Data(SheetCSV.encode(rows)).write(to: URL(fileURLWithPath: to), options: .atomic)
+                let bytes = to.lowercased().hasSuffix(".xlsx") ? try SheetXLSX.encode(rows, sheetName: schema.name) : SheetCSV.encode(rows)
+                try Data(bytes).write(to: URL(fileURLWithPath: to), options: .atomic)
             } catch {
                 throw SheetError.reportNotWritten(path: to)
             }

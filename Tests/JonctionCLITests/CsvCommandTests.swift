@@ -159,6 +159,12 @@ struct CsvCommandTests {
         #expect(r.status == 0, "\(r.stderr)")
         #expect(r.stdout.contains("0 fiche(s) créée(s), 0 modifiée(s), 6 inchangée(s), 0 changement(s)"), "\(r.stdout)")
         #expect(try changeCount("kayes.sqlite") == changes)
+        // As an Excel workbook too.
+        try cli.succeed(["csv", "export", "--db", "kayes.sqlite", "--table", "candidate", "--to", "candidats.xlsx"])
+        let workbook = try Sheet.xlsx(try bytes("candidats.xlsx"), path: "candidats.xlsx")
+        #expect(workbook.headers == (try Sheet.csv(exported)).headers)
+        r = try cli.run("csv", "import", "--db", "kayes.sqlite", "--table", "candidate", "candidats.xlsx")
+        #expect(r.stdout.contains("0 fiche(s) créée(s), 0 modifiée(s), 6 inchangée(s), 0 changement(s)"), "\(r.stdout) \(r.stderr)")
         // In English too.
         try cli.succeed(["csv", "export", "--db", "kayes.sqlite", "--table", "candidate", "--to", "candidates.csv", "--lang", "en"])
         #expect(String(decoding: try bytes("candidates.csv"), as: UTF8.self).contains("Id;Family name;Given names;Sex;"))
