@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "JonctionBundle", targets: ["JonctionBundle"]),
         .library(name: "JonctionHub", targets: ["JonctionHub"]),
         .library(name: "JonctionMatch", targets: ["JonctionMatch"]),
+        .library(name: "JonctionSheets", targets: ["JonctionSheets"]),
         .executable(name: "jonction", targets: ["jonction"]),
         .executable(name: "jonction-bench", targets: ["jonction-bench"]),
     ],
@@ -28,6 +29,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/mattpolzin/OpenAPIKit", from: "6.4.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/yaslab/CSV.swift", from: "2.5.2"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
+        .package(url: "https://github.com/CoreOffice/XMLCoder", from: "0.18.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // Pure domain: schema, values, changes, clocks, vectors, merge rule. Foundation only.
@@ -43,12 +48,13 @@ let package = Package(
         ),
         // Matching (pure): hard filters, score cards, exact capacitated assignment, explanations.
         .target(name: "JonctionMatch", dependencies: ["Jonction"]),
-        // zlib from the system (Debian zlib1g-dev), behind a thin wall.
-        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // zlib from the system (Debian zlib1g-dev), behind a thin wall. Not named CZlib: ZIPFoundation
+        // (JonctionSheets) declares a clang module of that name, and both meet in the command line.
+        .systemLibrary(name: "CJonctionZlib", providers: [.apt(["zlib1g-dev"])]),
         // Bundles: the wire format (zlib, SHA-256), mailbag folders, export and import.
         .target(
             name: "JonctionBundle",
-            dependencies: ["Jonction", "JonctionStore", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["Jonction", "JonctionStore", "CJonctionZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The hub: HTTP(S) server (Hummingbird, TLS through swift-nio-ssl), sync client (AsyncHTTPClient),
         // enrolment and joining, nightly merge job.
@@ -84,6 +90,20 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // Spreadsheets in and out: CSV as offices have it (encoding and separator detected, CSV.swift),
+        // .xlsx (ZIPFoundation, XMLCoder), mapping files (TOML or JSON), rows to records through
+        // Field.parse, the one CSV writer, and the import applied to a replica in one transaction.
+        .target(
+            name: "JonctionSheets",
+            dependencies: [
+                "Jonction", "JonctionStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CSV", package: "CSV.swift"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "XMLCoder", package: "XMLCoder"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
         // A seeded mutation fuzzer of the bundle and change-block decoders (tests and jonction-bench fuzz).
         .target(
             name: "JonctionFuzz",
@@ -93,6 +113,7 @@ let package = Package(
             name: "jonction",
             dependencies: [
                 "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch", "JonctionWeb",
+                "JonctionSheets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -113,6 +134,10 @@ let package = Package(
         // Seeded generators, a manual clock and random workloads shared by the tests.
         .target(name: "JonctionTestSupport", dependencies: ["Jonction"], path: "Tests/JonctionTestSupport"),
         .testTarget(name: "JonctionTests", dependencies: ["Jonction", "JonctionTestSupport"]),
+        .testTarget(
+            name: "JonctionSheetsTests",
+            dependencies: ["Jonction", "JonctionSheets", "JonctionTestSupport", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
+        ),
         .testTarget(
             name: "JonctionStoreTests",
             dependencies: ["Jonction", "JonctionStore", "JonctionTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
@@ -149,6 +174,7 @@ let package = Package(
             name: "JonctionCLITests",
             dependencies: [
                 "jonction", "jonction-bench", "Jonction", "JonctionStore", "JonctionBundle", "JonctionFuzz", "JonctionTestSupport",
+                "JonctionSheets", "JonctionHub", .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]
         ),
     ]

@@ -1,4 +1,4 @@
-import CZlib
+import CJonctionZlib
 
 // The only file of the module that touches zlib's C API (STYLE §3).
 
@@ -164,7 +164,7 @@ package enum Zlib {
                     stream.pointee.avail_in = uInt(availableIn)
                     stream.pointee.next_out = out + written
                     stream.pointee.avail_out = uInt(availableOut)
-                    let rc = CZlib.inflate(stream, Z_NO_FLUSH)
+                    let rc = CJonctionZlib.inflate(stream, Z_NO_FLUSH)
                     consumed += availableIn - Int(stream.pointee.avail_in)
                     written += availableOut - Int(stream.pointee.avail_out)
                     stream.pointee.next_in = nil

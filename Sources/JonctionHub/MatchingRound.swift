@@ -56,7 +56,8 @@ public struct MatchingRound: Sendable {
 
     /// Reads the hub's replica in one transaction, plans the round (`RoundPlanner`), runs the
     /// matcher, and writes the placements, the proposals and the round's history in another.
-    public func run(round requested: Int? = nil, progress: ((Phase) -> Void)? = nil) throws -> Outcome {
+    /// `dryRun`: the same plan and report, nothing written (the replica may be opened read-only).
+    public func run(round requested: Int? = nil, dryRun: Bool = false, progress: ((Phase) -> Void)? = nil) throws -> Outcome {
         let started = Date()
         progress?(.loading)
         try Schema.V1.check(replica.schema)
@@ -80,7 +81,7 @@ public struct MatchingRound: Sendable {
 
         // One transaction: placements for the accepted, then this round's proposals.
         let total = result.proposals.count
-        try replica.write { writer in
+        if !dryRun { try replica.write { writer in
             for write in plan.placementWrites(digest: MatchingRound.digest) {
                 try writer.set(table: write.table, id: write.id, fields: write.fields)
             }
@@ -92,7 +93,7 @@ public struct MatchingRound: Sendable {
             try writer.recordMatchRound(plan.round, proposals: total, placements: plan.acceptances.count,
                                         totalScore: result.totalScore)
             progress?(.writing(total, total))
-        }
+        } }
         return Outcome(round: plan.round, result: result, newPlacements: plan.acceptances.count, pending: plan.pending,
                        doubleAcceptances: plan.doubleAcceptances, stale: plan.stale, holdRounds: holdRounds,
                        candidates: plan.request.candidates.count, opportunities: plan.request.opportunities.count,

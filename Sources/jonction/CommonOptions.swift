@@ -82,6 +82,9 @@ enum CommandError: Error, UserFacingError {
     case invalidDate(String)
     case invalidRole(String)
     case invalidFullName
+    case tableNeeded
+    case invalidPeriod(option: String, String)
+    case csvAndJSON
     /// A new password refused, with the reason in French.
     case badPassword(String)
 
@@ -116,6 +119,11 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Rôle inconnu « \(NormalText.printable(text)) » : clerk (agent de saisie), manager (responsable) ou administrator.",
                 "Unknown role “\(NormalText.printable(text))”: clerk, manager or administrator.")
+        case .tableNeeded:
+            return lang.pick("Indiquez la table avec --table (candidate, employer, opportunity, proposal, placement), ou « table = … » dans le fichier de correspondance.",
+                             "Name the table with --table (candidate, employer, opportunity, proposal, placement), or “table = …” in the mapping file.")
+        case .csvAndJSON:
+            return lang.pick("--csv et --json ne vont pas ensemble : choisissez l’un des deux.", "--csv and --json don't go together: choose one.")
         case .invalidFullName:
             return lang.pick("Nom complet refusé : au plus 100 caractères, sans caractère de contrôle.",
                              "Full name refused: at most 100 characters, no control character.")
@@ -123,6 +131,10 @@ enum CommandError: Error, UserFacingError {
             return lang.pick(
                 "Date invalide « \(NormalText.printable(text)) » : écrivez AAAA-MM-JJ ou JJ/MM/AAAA, par exemple 2027-01-31 ou 31/01/2027.",
                 "Invalid date “\(NormalText.printable(text))”: write YYYY-MM-DD or DD/MM/YYYY, e.g. 2027-01-31 or 31/01/2027.")
+        case .invalidPeriod(let option, let text):
+            return lang.pick(
+                "\(option) « \(NormalText.printable(String(text.prefix(40)))) » : écrivez une date AAAA-MM-JJ ou JJ/MM/AAAA, ou un mois AAAA-MM, par exemple 2027-03-05, 05/03/2027 ou 2027-03.",
+                "\(option) “\(NormalText.printable(String(text.prefix(40))))”: write a date YYYY-MM-DD or DD/MM/YYYY, or a month YYYY-MM, e.g. 2027-03-05, 05/03/2027 or 2027-03.")
         case .tlsPair:
             return lang.pick(
                 "--tls-certificate et --tls-key vont ensemble : donnez les deux (HTTPS), ou aucun (HTTP, derrière un proxy inverse qui fait le TLS).",

@@ -16,6 +16,7 @@ struct JonctionCommand: AsyncParsableCommand {
         subcommands: [
             Init.self, ConfirmNewOffice.self, Put.self, Delete.self, Erase.self, Purge.self, Get.self, Search.self, Dump.self, Log.self, Status.self,
             Export.self, Import.self, Conflicts.self, Join.self, Sync.self, HubCommand.self,
+            Csv.self, Report.self,
             Match.self, Proposals.self, Accept.self, Decline.self, Users.self, Serve.self, Duplicates.self, MergeDuplicates.self, Check.self, Backup.self, Clock.self, Keys.self, Demo.self,
         ])
 

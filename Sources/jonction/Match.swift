@@ -14,6 +14,9 @@ struct Match: ParsableCommand {
             langues, études, lieu ; jamais le sexe, l’origine ni l’âge), puis l’affectation exacte qui \
             maximise le score total. Les propositions sont des enregistrements : elles partent vers les \
             bureaux avec les prochains paquets.
+            --dry-run calcule le tour et affiche son rapport sans rien écrire (le réplica n’est pas \
+            modifié, aucune proposition n’expire) : pour lire le rapport, il n’est pas nécessaire de \
+            lancer un tour. Le dernier tour enregistré : jonction report --matching.
             """)
 
     @OptionGroup var options: CommonOptions
@@ -30,12 +33,15 @@ struct Match: ParsableCommand {
     @Option(help: "Fichier JSON des poids (occupation, skills, languages, education, location).")
     var weights: String?
 
+    @Flag(help: "Calculer le tour et afficher son rapport sans rien écrire.")
+    var dryRun = false
+
     @Flag(help: "Sortie JSON.")
     var json = false
 
     func run() throws {
         let lang = options.language
-        try options.withHub { replica in
+        try options.withHub(dryRun ? .readOnly : .readWrite) { replica in
             if let round, round < 1 { throw CommandError.outOfRange(option: "--round", value: round, range: 1...1_000_000) }
             guard (1...1000).contains(k) else { throw CommandError.outOfRange(option: "--k", value: k, range: 1...1000) }
             guard (0...1000).contains(holdRounds) else {
@@ -47,7 +53,7 @@ struct Match: ParsableCommand {
                 scoring = try ScoringWeights(json: data)
             }
             let line = ProgressLine("")
-            let outcome = try MatchingRound(replica: replica, k: k, weights: scoring, holdRounds: holdRounds).run(round: round) { phase in
+            let outcome = try MatchingRound(replica: replica, k: k, weights: scoring, holdRounds: holdRounds).run(round: round, dryRun: dryRun) { phase in
                 switch phase {
                 case .loading: line.relabel(lang.pick("Lecture du réplica…", "Reading the replica…"))
                 case .scoring(let done, let total): line.relabel(lang.pick("Notation", "Scoring")); line.update(done, total)
@@ -56,7 +62,7 @@ struct Match: ParsableCommand {
                 }
             }
             line.finish()
-            let report = MatchReport(outcome)
+            let report = MatchReport(outcome, dryRun: dryRun)
             print(json ? report.json() : report.text(lang))
         }
     }
@@ -65,8 +71,13 @@ struct Match: ParsableCommand {
 /// What a round did, in the words and figures a programme manager wants.
 struct MatchReport {
     let outcome: MatchingRound.Outcome
+    /// A trial (`match --dry-run`): planned and reported, nothing written.
+    var dryRun = false
 
-    init(_ outcome: MatchingRound.Outcome) { self.outcome = outcome }
+    init(_ outcome: MatchingRound.Outcome, dryRun: Bool = false) {
+        self.outcome = outcome
+        self.dryRun = dryRun
+    }
 
     var result: MatchResult { outcome.result }
 
@@ -99,6 +110,10 @@ struct MatchReport {
 
     func text(_ lang: Lang) -> String {
         var out: [String] = []
+        if dryRun {
+            out.append(lang.pick("Essai (--dry-run) : ce que ferait le tour ; rien n’a été écrit, aucune proposition n’a expiré.",
+                                 "Trial (--dry-run): what the round would do; nothing was written, no proposal expired."))
+        }
         let places = result.fill.reduce(0) { $0 + $1.opportunity.placesLeft }
         let mean = result.proposals.isEmpty ? 0 : result.totalScore / result.proposals.count
         out.append(lang.pick(
@@ -156,6 +171,7 @@ struct MatchReport {
         out.key("by_region"); out.beginObject(); for (r, n) in byRegion { out.key(r); out.integer(n) }; out.endObject()
         out.key("candidates"); out.integer(outcome.candidates)
         out.key("double_acceptances"); out.integer(outcome.doubleAcceptances)
+        if dryRun { out.key("dry_run"); out.bool(true) }
         out.key("excluded"); out.beginObject()
         for (reason, n) in exclusions.sorted(by: { CanonicalJSON.precedes($0.0.rawValue, $1.0.rawValue) }) {
             out.key(reason.rawValue); out.integer(n)

@@ -133,6 +133,7 @@ struct CommandLineTests {
         [], ["init"], ["put"], ["delete"], ["get"], ["dump"], ["log"], ["status"], ["export"], ["import"], ["conflicts"],
         ["join"], ["sync"], ["match"], ["proposals"], ["accept"], ["decline"], ["check"], ["backup"], ["clock"], ["keys"], ["erase"], ["purge"], ["users"], ["users", "add"], ["users", "list"], ["users", "remove"], ["confirm-new-office"], ["demo"], ["hub"], ["hub", "enroll"],
         ["hub", "revoke"], ["hub", "scope"], ["hub", "sites"], ["hub", "roster"], ["hub", "serve"], ["hub", "merge"],
+        ["csv"], ["csv", "import"], ["csv", "export"], ["report"],
     ])
     func help(command: [String]) throws {
         let r = try cli.run(command + ["--help"])

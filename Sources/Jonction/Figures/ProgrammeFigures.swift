@@ -45,6 +45,26 @@ public struct ProgrammeFigures: Sendable, Equatable {
         public var gap: Int { demand - supply }
     }
 
+    /// Proposals of one kind of opportunity (or all), by answer.
+    public struct ProposalRow: Sendable, Equatable {
+        public var key: String
+        public var made = 0
+        public var accepted = 0
+        public var declined = 0
+        public var expired = 0
+        /// Still awaiting an answer.
+        public var pending: Int { made - accepted - declined - expired }
+
+        public init(key: String) { self.key = key }
+    }
+
+    /// Placements that started in a month, and all placements up to that month (every round together).
+    public struct PlacementMonth: Sendable, Equatable {
+        public var month: String
+        public var count: Int
+        public var cumulative: Int
+    }
+
     public var total = Breakdown.Row(key: "")
     public var byRegion = Breakdown()
     public var bySex = Breakdown()
@@ -60,6 +80,10 @@ public struct ProgrammeFigures: Sendable, Equatable {
     public var placements = 0
     /// The skills most lacking: open demand minus available supply, largest gap first (at most 10).
     public var skillsLacking: [SkillGap] = []
+    /// Proposals per kind of opportunity, by answer (`job`, `training`, `internship`, `?`), then all of them (key "").
+    public var proposalsByKind: [ProposalRow] = []
+    /// Placements per month they started (`YYYY-MM`, `?` when no date), with the running total.
+    public var placementsByMonth: [PlacementMonth] = []
 
     public static func == (a: ProgrammeFigures, b: ProgrammeFigures) -> Bool {
         a.total == b.total && a.byRegion == b.byRegion && a.bySex == b.bySex && a.byOrigin == b.byOrigin
@@ -67,7 +91,8 @@ public struct ProgrammeFigures: Sendable, Equatable {
             && a.placementsByKind.map(\.kind) == b.placementsByKind.map(\.kind)
             && a.placementsByKind.map(\.count) == b.placementsByKind.map(\.count)
             && a.proposals.map(\.status) == b.proposals.map(\.status) && a.proposals.map(\.count) == b.proposals.map(\.count)
-            && a.skillsLacking == b.skillsLacking
+            && a.skillsLacking == b.skillsLacking && a.proposalsByKind == b.proposalsByKind
+            && a.placementsByMonth == b.placementsByMonth
     }
 
     /// Age bands of the programme's reports, by age reached in `year`.
@@ -82,8 +107,8 @@ public struct ProgrammeFigures: Sendable, Equatable {
         }
     }
 
-    /// Counts `records`, people registered between `from` and `to` (months `YYYY-MM`, inclusive)
-    /// when given; ages as reached in `year`.
+    /// Counts `records`, people registered between `from` and `to` (inclusive) when given: days
+    /// `YYYY-MM-DD` or months `YYYY-MM`; ages as reached in `year`.
     public init(_ records: RecordSet, year: Int, from: String? = nil, to: String? = nil) {
         let c = Schema.V1.candidate, o = Schema.V1.opportunity, p = Schema.V1.proposal, pl = Schema.V1.placement
         func live(_ table: String) -> [(String, RecordState)] {
@@ -93,9 +118,10 @@ public struct ProgrammeFigures: Sendable, Equatable {
         var available: [String: Int] = [:]
         for (id, state) in live(c.table) {
             let v = state.values
-            let month = state.stamps.compactMap { $0?.hlc }.min().map { String(HLC.iso8601(millis: $0.millis).prefix(7)) } ?? "?"
-            if let from, month < from { continue }
-            if let to, month > to { continue }
+            let day = state.stamps.compactMap { $0?.hlc }.min().map { String(HLC.iso8601(millis: $0.millis).prefix(10)) } ?? "?"
+            let month = day == "?" ? "?" : String(day.prefix(7))
+            if let from, (from.count == 7 ? month : day) < from { continue }
+            if let to, (to.count == 7 ? month : day) > to { continue }
             people.insert(id)
             let status = v[c.status.position].text
             total.count(status: status)
@@ -117,18 +143,43 @@ public struct ProgrammeFigures: Sendable, Equatable {
 
         let opportunities = Dictionary(uniqueKeysWithValues: live(o.table))
         var kinds: [String: Int] = [:]
+        var started: [String: Int] = [:]
         for (_, state) in live(pl.table) {
             guard let candidate = state.values[pl.candidateID.position].text, people.contains(candidate) else { continue }
             placements += 1
             let opportunity = state.values[pl.opportunityID.position].text.flatMap { opportunities[$0] }
             kinds[opportunity?.values[o.kind.position].text ?? "?", default: 0] += 1
+            started[state.values[pl.startedOn.position].text.map { String($0.prefix(7)) } ?? "?", default: 0] += 1
+        }
+        var running = 0
+        placementsByMonth = started.keys.sorted { ($0 == "?" ? 0 : 1, $0) < ($1 == "?" ? 0 : 1, $1) }.map { month in
+            running += started[month]!
+            return PlacementMonth(month: month, count: started[month]!, cumulative: running)
         }
         placementsByKind = ["job", "training", "internship", "?"].compactMap { k in kinds[k].map { (k, $0) } }
         var statuses: [String: Int] = [:]
+        var byKind: [String: ProposalRow] = [:]
+        var allKinds = ProposalRow(key: "")
         for (_, state) in live(p.table) {
             guard let candidate = state.values[p.candidateID.position].text, people.contains(candidate) else { continue }
-            statuses[state.values[p.status.position].text ?? "?", default: 0] += 1
+            let status = state.values[p.status.position].text ?? "?"
+            statuses[status, default: 0] += 1
+            let kind = state.values[p.opportunityID.position].text.flatMap { opportunities[$0]?.values[o.kind.position].text } ?? "?"
+            var row = byKind[kind] ?? ProposalRow(key: kind)
+            for index in [0, 1] {
+                var r = index == 0 ? row : allKinds
+                r.made += 1
+                switch status {
+                case "accepted": r.accepted += 1
+                case "declined": r.declined += 1
+                case "expired": r.expired += 1
+                default: break
+                }
+                if index == 0 { row = r } else { allKinds = r }
+            }
+            byKind[kind] = row
         }
+        proposalsByKind = ["job", "training", "internship", "?"].compactMap { byKind[$0] } + [allKinds]
         proposals = ["proposed", "accepted", "declined", "expired", "?"].compactMap { s in statuses[s].map { (s, $0) } }
 
         var demand: [String: Int] = [:]
