@@ -29,16 +29,17 @@ enum Migrations {
     }
 
     /// The candidates' search index (issue 14, `CandidateSearch`): per live candidate, an entry
-    /// (`candidate_search_entry`: its order by name and the fields searches filter on) and its
-    /// keys (`candidate_search`: folded words, phonetic keys and phone digits, `SearchKey.keys`),
-    /// looked up by prefix ranges.
+    /// (`candidate_search_entry`: its order by name, the fields searches filter on, and the list of
+    /// its keys as a JSON array) and its keys (`candidate_search`: folded words, phonetic keys and
+    /// phone digits, `SearchKey.keys`), looked up by prefix ranges.
     ///
     /// Kept exact by triggers in plain SQL, whatever changes the `candidate` table (a local write, a
     /// merge, a scope drop, an erasure, even another program): a row inserted, replaced, updated or
-    /// deleted loses its entry and keys at once, and an inserted or updated one is queued in
-    /// `candidate_search_pending`, whose keys `SearchIndex.refresh` computes before every write
-    /// transaction commits (`Replica.write`) and when a replica is opened to write. What a record
-    /// no longer holds is never left in the index; its deleted cells are zeroed (`secure_delete`).
+    /// deleted loses its entry and keys at once (the entry lists them), and an inserted or updated
+    /// one is queued in `candidate_search_pending`, whose keys `SearchIndex.refresh` computes before
+    /// every write transaction commits (`Replica.write`) and when a replica is opened to write. What
+    /// a record no longer holds is never left in the index; its deleted cells are zeroed
+    /// (`secure_delete`).
     ///
     /// The existing candidates are queued here, and indexed as the replica opens (`Replica.open`).
     /// New key rules would be a new migration that queues every candidate again.
@@ -50,7 +51,8 @@ enum Migrations {
                 name TEXT NOT NULL,
                 region TEXT,
                 status TEXT,
-                sex TEXT
+                sex TEXT,
+                keys TEXT NOT NULL
             ) STRICT;
             CREATE INDEX candidate_search_entry_name ON candidate_search_entry (name, id);
             CREATE TABLE candidate_search (
@@ -58,27 +60,30 @@ enum Migrations {
                 num INTEGER NOT NULL,
                 PRIMARY KEY (key, num)
             ) STRICT, WITHOUT ROWID;
-            CREATE INDEX candidate_search_num ON candidate_search (num);
             CREATE TABLE candidate_search_pending (
                 id TEXT NOT NULL PRIMARY KEY
             ) STRICT, WITHOUT ROWID;
 
             CREATE TRIGGER candidate_search_delete AFTER DELETE ON candidate BEGIN
-                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id);
+                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id)
+                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = OLD.id)));
                 DELETE FROM candidate_search_entry WHERE id = OLD.id;
                 DELETE FROM candidate_search_pending WHERE id = OLD.id;
             END;
             CREATE TRIGGER candidate_search_insert AFTER INSERT ON candidate BEGIN
-                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = NEW.id);
+                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = NEW.id)
+                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = NEW.id)));
                 DELETE FROM candidate_search_entry WHERE id = NEW.id;
                 INSERT INTO candidate_search_pending (id) SELECT NEW.id
                     WHERE NOT EXISTS (SELECT 1 FROM candidate_search_pending WHERE id = NEW.id);
             END;
             CREATE TRIGGER candidate_search_update
                 AFTER UPDATE OF id, family_name, given_names, phone, region, status, sex, _tombstone ON candidate BEGIN
-                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id);
+                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id)
+                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = OLD.id)));
                 DELETE FROM candidate_search_entry WHERE id = OLD.id;
-                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = NEW.id);
+                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = NEW.id)
+                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = NEW.id)));
                 DELETE FROM candidate_search_entry WHERE id = NEW.id;
                 INSERT INTO candidate_search_pending (id) SELECT NEW.id
                     WHERE NOT EXISTS (SELECT 1 FROM candidate_search_pending WHERE id = NEW.id);

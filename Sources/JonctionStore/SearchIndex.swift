@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Jonction
 
@@ -10,33 +11,82 @@ enum SearchIndex {
     /// see an index that matches the table. Costs one query when nothing is queued.
     static func refresh(_ db: Database) throws {
         guard try hasPending(db) else { return }
+        let indexed = try db.cachedStatement(sql: "SELECT 1 FROM candidate_search_entry WHERE id = ?")
+        // The triggers did it already, unless the index was changed behind them.
         let forgetKeys = try db.cachedStatement(sql: """
-            DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = ?)
+            DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = ?1)
+            AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = ?1)))
             """)
         let forgetEntry = try db.cachedStatement(sql: "DELETE FROM candidate_search_entry WHERE id = ?")
         let insertEntry = try db.cachedStatement(sql: """
-            INSERT INTO candidate_search_entry (id, name, region, status, sex) VALUES (?, ?, ?, ?, ?)
+            INSERT INTO candidate_search_entry (id, name, region, status, sex, keys) VALUES (?, ?, ?, ?, ?, ?)
             """)
-        let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO candidate_search (key, num) VALUES (?, ?)")
+        // The keys are inserted in their order, after the entries, a few rows per statement: a large
+        // refresh (a merge, a migration) then fills the index's pages one after the other.
+        var keys: [(key: String, num: Int64)] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT p.id, c.family_name, c.given_names, c.phone, c.region, c.status, c.sex, c._tombstone IS NULL
             FROM candidate_search_pending p LEFT JOIN candidate c ON c.id = p.id
             """)
         while let row = try rows.next() {
             let id: String = row[0]
-            try forgetKeys.execute(arguments: [id])
-            try forgetEntry.execute(arguments: [id])
-            guard row[7] as Bool? == true else { continue }
-            let family: String? = row[1], given: String? = row[2], phone: String? = row[3]
-            try insertEntry.execute(arguments: [
-                id, SearchKey.sortName(familyName: family, givenNames: given), row[4] as String?, row[5] as String?, row[6] as String?,
-            ])
-            let num = db.lastInsertedRowID
-            for key in SearchKey.keys(familyName: family, givenNames: given, phone: phone) {
-                try insertKey.execute(arguments: [key, num])
+            indexed.setUncheckedArguments([id])
+            if try Row.fetchOne(indexed) != nil {
+                forgetKeys.setUncheckedArguments([id])
+                try forgetKeys.execute()
+                forgetEntry.setUncheckedArguments([id])
+                try forgetEntry.execute()
             }
+            guard row[7] as Bool? == true else { continue }
+            let index = SearchKey.index(familyName: row[1], givenNames: row[2], phone: row[3])
+            insertEntry.setUncheckedArguments([
+                id, index.sortName, row[4] as String?, row[5] as String?, row[6] as String?, jsonArray(index.keys),
+            ])
+            try insertEntry.execute()
+            let num = db.lastInsertedRowID
+            for key in index.keys { keys.append((key, num)) }
+        }
+        keys.sort { $0.key < $1.key }
+        let batch = 64
+        let insertKeys = try db.cachedStatement(
+            sql: "INSERT OR IGNORE INTO candidate_search (key, num) VALUES " + Array(repeating: "(?, ?)", count: batch).joined(separator: ", "))
+        let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO candidate_search (key, num) VALUES (?, ?)")
+        var start = 0
+        while start + batch <= keys.count {
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(2 * batch)
+            for (key, num) in keys[start..<(start + batch)] { values += [key, num] }
+            insertKeys.setUncheckedArguments(StatementArguments(values))
+            try insertKeys.execute()
+            start += batch
+        }
+        for (key, num) in keys[start...] {
+            insertKey.setUncheckedArguments([key, num])
+            try insertKey.execute()
         }
         try db.execute(sql: "DELETE FROM candidate_search_pending")
+    }
+
+    /// `["fdiarra","pjara"]`: the keys as the triggers read them back (`json_each`).
+    static func jsonArray(_ keys: [String]) -> String {
+        var out = "["
+        for (i, key) in keys.enumerated() {
+            out += i == 0 ? "\"" : ",\""
+            // Keys are letters and digits: nothing to escape, but what JSON would need is escaped.
+            if key.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                out += key
+            } else {
+                for scalar in key.unicodeScalars {
+                    switch scalar {
+                    case "\"", "\\": out += "\\" + String(scalar)
+                    case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                    default: out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     /// Whether candidates wait to be indexed (changed by another program since Jonction last wrote).

@@ -46,7 +46,12 @@ struct SearchTests {
                 """) {
                 indexed[row[0], default: []].append(row[1])
             }
-            let entries = try Row.fetchAll(db, sql: "SELECT id, name FROM candidate_search_entry")
+            let entries = try Row.fetchAll(db, sql: "SELECT id, name, keys FROM candidate_search_entry")
+            // Each entry lists its keys, which the triggers delete by.
+            for entry in entries {
+                let listed = try JSONSerialization.jsonObject(with: Data((entry[2] as String).utf8)) as? [String]
+                #expect(listed == expected[entry[0]], sourceLocation: sourceLocation)
+            }
             #expect(indexed == expected.filter { !$0.value.isEmpty }, sourceLocation: sourceLocation)
             #expect(Dictionary(uniqueKeysWithValues: entries.map { ($0[0] as String, $0[1] as String) }) == names, sourceLocation: sourceLocation)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM candidate_search k WHERE NOT EXISTS (SELECT 1 FROM candidate_search_entry e WHERE e.num = k.num)") == 0,
@@ -173,6 +178,14 @@ struct SearchTests {
         #expect(try search(kayes).total == 4)
     }
 
+    @Test("la liste des clés d’une entrée est un tableau JSON que SQLite relit, quoi qu’elle contienne")
+    func keysAsJSON() throws {
+        for keys in [[], ["fawa"], ["fdiarra", "pjara", "t1234"], ["f\"x\\y", "f\u{1}", "fɛ́"]] {
+            let json = SearchIndex.jsonArray(keys)
+            #expect(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String] == keys)
+        }
+    }
+
     @Test("une recherche dans une transaction d’écriture voit ce qu’elle a déjà écrit")
     func insideAWrite() throws {
         let kayes = try replica()
@@ -262,7 +275,8 @@ struct SearchTests {
         let givens = ["Awa", "Hawa", "Mamadou", "Mahamadou", "Mohamed", "Fatoumata", "Oumar", "Ousmane", "Aminata", "Sata"]
         let regions = ["Kayes", "Mopti", "Gao", "Bamako"]
         let queries = ["diarra", "diara", "dia", "keita diara", "kei", "coulibaly", "kul", "mohamed", "awa", "haw", "traore", "tour",
-                       "sisoko", "konate", "kone", "watara", "ou", "1234", "76", "kayes-1", "doumbia dem", "maiga awa", "", "x"]
+                       "sisoko", "konate", "kone", "watara", "ou", "1234", "76", "kayes-1", "doumbia dem", "maiga awa", "", "x",
+                       "awa 1234", "1234 kei", "a kayes-1", "h", "d k"]
         for step in 0..<120 {
             let id = "kayes-\(Int.random(in: 1...40, using: &rng))"
             let roll = Int.random(in: 0..<100, using: &rng)
