@@ -34,12 +34,13 @@ enum Migrations {
     /// phone digits, `SearchKey.keys`), looked up by prefix ranges.
     ///
     /// Kept exact by triggers in plain SQL, whatever changes the `candidate` table (a local write, a
-    /// merge, a scope drop, an erasure, even another program): a row inserted, replaced, updated or
-    /// deleted loses its entry and keys at once (the entry lists them), and an inserted or updated
-    /// one is queued in `candidate_search_pending`, whose keys `SearchIndex.refresh` computes before
-    /// every write transaction commits (`Replica.write`) and when a replica is opened to write. What
-    /// a record no longer holds is never left in the index; its deleted cells are zeroed
-    /// (`secure_delete`).
+    /// merge, a scope drop, an erasure, even another program): a row deleted, or whose names, phone
+    /// or tombstone change, loses its entry and keys at once (the entry lists them), and an inserted
+    /// or changed one is queued in `candidate_search_pending`, whose keys `SearchIndex.refresh`
+    /// computes before every write transaction commits (`Replica.write`) and when a replica is
+    /// opened to write (a queued record that still has an entry, replaced by another program, loses
+    /// it first); a change of region, status or sex only is copied to the entry. What a record no
+    /// longer holds is never left in the index; its deleted cells are zeroed (`secure_delete`).
     ///
     /// The existing candidates are queued here, and indexed as the replica opens (`Replica.open`).
     /// New key rules would be a new migration that queues every candidate again.
@@ -71,14 +72,12 @@ enum Migrations {
                 DELETE FROM candidate_search_pending WHERE id = OLD.id;
             END;
             CREATE TRIGGER candidate_search_insert AFTER INSERT ON candidate BEGIN
-                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = NEW.id)
-                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = NEW.id)));
-                DELETE FROM candidate_search_entry WHERE id = NEW.id;
                 INSERT INTO candidate_search_pending (id) SELECT NEW.id
                     WHERE NOT EXISTS (SELECT 1 FROM candidate_search_pending WHERE id = NEW.id);
             END;
-            CREATE TRIGGER candidate_search_update
-                AFTER UPDATE OF id, family_name, given_names, phone, region, status, sex, _tombstone ON candidate BEGIN
+            CREATE TRIGGER candidate_search_update AFTER UPDATE ON candidate
+                WHEN OLD.id IS NOT NEW.id OR OLD.family_name IS NOT NEW.family_name OR OLD.given_names IS NOT NEW.given_names
+                    OR OLD.phone IS NOT NEW.phone OR OLD._tombstone IS NOT NEW._tombstone BEGIN
                 DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id)
                     AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = OLD.id)));
                 DELETE FROM candidate_search_entry WHERE id = OLD.id;
@@ -87,6 +86,12 @@ enum Migrations {
                 DELETE FROM candidate_search_entry WHERE id = NEW.id;
                 INSERT INTO candidate_search_pending (id) SELECT NEW.id
                     WHERE NOT EXISTS (SELECT 1 FROM candidate_search_pending WHERE id = NEW.id);
+            END;
+            CREATE TRIGGER candidate_search_filters AFTER UPDATE ON candidate
+                WHEN OLD.id IS NEW.id AND OLD.family_name IS NEW.family_name AND OLD.given_names IS NEW.given_names
+                    AND OLD.phone IS NEW.phone AND OLD._tombstone IS NEW._tombstone
+                    AND (OLD.region IS NOT NEW.region OR OLD.status IS NOT NEW.status OR OLD.sex IS NOT NEW.sex) BEGIN
+                UPDATE candidate_search_entry SET region = NEW.region, status = NEW.status, sex = NEW.sex WHERE id = NEW.id;
             END;
 
             INSERT INTO candidate_search_pending (id) SELECT id FROM candidate WHERE _tombstone IS NULL;

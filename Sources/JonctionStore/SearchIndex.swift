@@ -11,60 +11,60 @@ enum SearchIndex {
     /// see an index that matches the table. Costs one query when nothing is queued.
     static func refresh(_ db: Database) throws {
         guard try hasPending(db) else { return }
-        let indexed = try db.cachedStatement(sql: "SELECT 1 FROM candidate_search_entry WHERE id = ?")
-        // The triggers did it already, unless the index was changed behind them.
-        let forgetKeys = try db.cachedStatement(sql: """
-            DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = ?1)
-            AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = ?1)))
+        // The triggers forgot the record's previous entry and keys, unless another program replaced
+        // its row without firing them.
+        try db.execute(sql: """
+            DELETE FROM candidate_search WHERE (key, num) IN (
+                SELECT j.value, e.num FROM candidate_search_pending p JOIN candidate_search_entry e ON e.id = p.id, json_each(e.keys) j);
+            DELETE FROM candidate_search_entry WHERE id IN (SELECT id FROM candidate_search_pending);
             """)
-        let forgetEntry = try db.cachedStatement(sql: "DELETE FROM candidate_search_entry WHERE id = ?")
-        let insertEntry = try db.cachedStatement(sql: """
-            INSERT INTO candidate_search_entry (id, name, region, status, sex, keys) VALUES (?, ?, ?, ?, ?, ?)
-            """)
-        // The keys are inserted in their order, after the entries, a few rows per statement: a large
-        // refresh (a merge, a migration) then fills the index's pages one after the other.
+        // Entries get the next numbers; their keys are inserted after them in their order, a few
+        // rows per statement: a large refresh (a merge, a migration) then fills the index's pages
+        // one after the other.
+        var num = try Int64.fetchOne(db, sql: "SELECT max(num) FROM candidate_search_entry") ?? 0
+        var entries: [Argument] = []
         var keys: [(key: String, num: Int64)] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT p.id, c.family_name, c.given_names, c.phone, c.region, c.status, c.sex, c._tombstone IS NULL
-            FROM candidate_search_pending p LEFT JOIN candidate c ON c.id = p.id
+            SELECT p.id, c.family_name, c.given_names, c.phone, c.region, c.status, c.sex
+            FROM candidate_search_pending p JOIN candidate c ON c.id = p.id WHERE c._tombstone IS NULL
             """)
         while let row = try rows.next() {
-            let id: String = row[0]
-            indexed.setUncheckedArguments([id])
-            if try Row.fetchOne(indexed) != nil {
-                forgetKeys.setUncheckedArguments([id])
-                try forgetKeys.execute()
-                forgetEntry.setUncheckedArguments([id])
-                try forgetEntry.execute()
-            }
-            guard row[7] as Bool? == true else { continue }
+            num += 1
             let index = SearchKey.index(familyName: row[1], givenNames: row[2], phone: row[3])
-            insertEntry.setUncheckedArguments([
-                id, index.sortName, row[4] as String?, row[5] as String?, row[6] as String?, jsonArray(index.keys),
-            ])
-            try insertEntry.execute()
-            let num = db.lastInsertedRowID
+            entries += [num, row[0] as String, index.sortName, row[4] as String?, row[5] as String?, row[6] as String?,
+                        jsonArray(index.keys)]
             for key in index.keys { keys.append((key, num)) }
+            if entries.count >= 7 * batch {
+                try insert(entries, into: "candidate_search_entry (num, id, name, region, status, sex, keys)", width: 7, db: db)
+                entries.removeAll(keepingCapacity: true)
+            }
         }
+        try insert(entries, into: "candidate_search_entry (num, id, name, region, status, sex, keys)", width: 7, db: db)
         keys.sort { $0.key < $1.key }
-        let batch = 64
-        let insertKeys = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO candidate_search (key, num) VALUES " + Array(repeating: "(?, ?)", count: batch).joined(separator: ", "))
-        let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO candidate_search (key, num) VALUES (?, ?)")
-        var start = 0
-        while start + batch <= keys.count {
-            var values: [(any DatabaseValueConvertible)?] = []
-            values.reserveCapacity(2 * batch)
-            for (key, num) in keys[start..<(start + batch)] { values += [key, num] }
-            insertKeys.setUncheckedArguments(StatementArguments(values))
-            try insertKeys.execute()
-            start += batch
-        }
-        for (key, num) in keys[start...] {
-            insertKey.setUncheckedArguments([key, num])
-            try insertKey.execute()
-        }
+        var values: [Argument] = []
+        values.reserveCapacity(2 * keys.count)
+        for (key, num) in keys { values += [key, num] }
+        try insert(values, into: "candidate_search (key, num)", width: 2, db: db, orIgnore: true)
         try db.execute(sql: "DELETE FROM candidate_search_pending")
+    }
+
+    typealias Argument = (any DatabaseValueConvertible)?
+    private static let batch = 64
+
+    /// Inserts rows of `width` values, `batch` rows per statement. `orIgnore`: a row already there
+    /// (a key left by a program that wrote the index itself) is not an error that would stop every
+    /// write of the office.
+    private static func insert(_ values: [Argument], into table: String, width: Int, db: Database, orIgnore: Bool = false) throws {
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        var start = 0
+        while start < values.count {
+            let rows = min(batch, (values.count - start) / width)
+            let statement = try db.cachedStatement(
+                sql: "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(table) VALUES " + Array(repeating: row, count: rows).joined(separator: ", "))
+            statement.setUncheckedArguments(StatementArguments(values[start..<(start + rows * width)]))
+            try statement.execute()
+            start += rows * width
+        }
     }
 
     /// `["fdiarra","pjara"]`: the keys as the triggers read them back (`json_each`).

@@ -34,42 +34,57 @@ public enum SearchKey {
             if !word.isEmpty { words.append(String(word)) }
             word = String.UnicodeScalarView()
         }
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for scalar in text.unicodeScalars {
-                switch scalar.value {
-                case 0x41...0x5A: word.append(Unicode.Scalar(scalar.value + 0x20)!)
-                case 0x61...0x7A, 0x30...0x39: word.append(scalar)
-                case 0x27, 0x60: continue  // N'Diaye, N`Diaye
-                default: flush()
-                }
-            }
-            flush()
-            return words
-        }
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            let properties = scalar.properties
-            if properties.generalCategory == .nonspacingMark || apostrophes.contains(scalar.value) { continue }
-            guard properties.isAlphabetic || properties.numericType == .decimal else {
+        for scalar in text.unicodeScalars {
+            let folded: String?
+            switch scalar.value {
+            case 0x41...0x5A:
+                word.append(Unicode.Scalar(scalar.value + 0x20)!)
+                continue
+            case 0x61...0x7A, 0x30...0x39:
+                word.append(scalar)
+                continue
+            case 0x27, 0x60:  // N'Diaye, N`Diaye
+                continue
+            case 0..<0x80:
                 flush()
                 continue
+            case 0x80..<0x300:
+                folded = foldedLatin[Int(scalar.value) - 0x80]
+            default:
+                folded = fold(scalar)
             }
-            if let replacement = letterReplacements[scalar.value] {
-                word.append(contentsOf: replacement.unicodeScalars)
-            } else if properties.changesWhenLowercased {
-                for lower in properties.lowercaseMapping.unicodeScalars {
-                    if let replacement = letterReplacements[lower.value] {
-                        word.append(contentsOf: replacement.unicodeScalars)
-                    } else {
-                        word.append(lower)
-                    }
-                }
-            } else {
-                word.append(scalar)
-            }
+            if let folded { word.append(contentsOf: folded.unicodeScalars) } else { flush() }
         }
         flush()
         return words
     }
+
+    /// How a character enters a word: its folded letters (lower case, without marks: NFD, combining
+    /// marks dropped; `letterReplacements`), nothing (a combining mark, an apostrophe), or nil: it
+    /// separates words.
+    static func fold(_ scalar: Unicode.Scalar) -> String? {
+        if apostrophes.contains(scalar.value) { return "" }
+        var out = String.UnicodeScalarView()
+        for part in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars {
+            let properties = part.properties
+            if properties.generalCategory == .nonspacingMark { continue }
+            guard properties.isAlphabetic || properties.numericType == .decimal else { return nil }
+            if let replacement = letterReplacements[part.value] {
+                out.append(contentsOf: replacement.unicodeScalars)
+            } else if properties.changesWhenLowercased {
+                for lower in properties.lowercaseMapping.unicodeScalars {
+                    out.append(contentsOf: (letterReplacements[lower.value] ?? String(lower)).unicodeScalars)
+                }
+            } else {
+                out.append(part)
+            }
+        }
+        return String(out)
+    }
+
+    /// `fold` of U+0080…U+02FF (the accented Latin letters of French names, Bambara's ɛ ɔ ɲ ŋ),
+    /// computed once.
+    private static let foldedLatin: [String?] = (0x80..<0x300).map { fold(Unicode.Scalar(UInt32($0))!) }
 
     /// Apostrophes and the like, dropped inside a word: ’ ʼ ʻ ′ ` ´ '.
     private static let apostrophes: Set<UInt32> = [0x27, 0x60, 0xB4, 0x2BC, 0x2BB, 0x2019, 0x2018, 0x2032]
