@@ -42,9 +42,11 @@ enum SearchIndex {
         try insert(entries, into: "candidate_search_entry (num, id, name, region, status, sex, keys)", width: 7, db: db)
         keys.sort { $0.key < $1.key }
         var values: [Argument] = []
-        values.reserveCapacity(2 * keys.count)
-        for (key, num) in keys { values += [key, num] }
-        try insert(values, into: "candidate_search (key, num)", width: 2, db: db, orIgnore: true)
+        for chunk in stride(from: 0, to: keys.count, by: 16 * batch) {
+            values.removeAll(keepingCapacity: true)
+            for (key, num) in keys[chunk..<min(chunk + 16 * batch, keys.count)] { values += [key, num] }
+            try insert(values, into: "candidate_search (key, num)", width: 2, db: db, orIgnore: true)
+        }
         try db.execute(sql: "DELETE FROM candidate_search_pending")
     }
 
