@@ -16,7 +16,10 @@ struct MaterializedTable: Sendable {
         let columns = table.fields.map(\.name) + ["_stamps", "_tombstone"]
         columnList = columns.joined(separator: ", ")
         selectSQL = "SELECT id, \(columnList) FROM \(table.name) WHERE id = ?"
-        upsertSQL = "INSERT OR REPLACE INTO \(table.name) (id, \(columnList)) VALUES (?\(String(repeating: ", ?", count: columns.count)))"
+        // An update in place rather than `INSERT OR REPLACE` (a delete, then an insert): the
+        // search index's triggers on `candidate` then see what changed (migration v14).
+        upsertSQL = "INSERT INTO \(table.name) (id, \(columnList)) VALUES (?\(String(repeating: ", ?", count: columns.count))) "
+            + "ON CONFLICT (id) DO UPDATE SET " + columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", ")
     }
 
     /// Reads a record's state, or nil when no change ever touched it.

@@ -27,10 +27,11 @@ enum Migrations {
         migrator.registerMigration("v14-candidate-search", migrate: v14)
         migrator.registerMigration("v15-office-application", migrate: v15)
         migrator.registerMigration("v16-merge-runs", migrate: v16)
+        migrator.registerMigration("v17-search-index-2", migrate: v17)
         return migrator
     }
 
-    /// The candidates' search index (issue 14, `CandidateSearch`): per live candidate, an entry
+    /// The candidates' search index, first form (replaced by v17): per live candidate, an entry
     /// (`candidate_search_entry`: its order by name and the fields searches filter on) and its
     /// keys (`candidate_search`: folded words, phonetic keys and phone digits, `SearchKey.keys`),
     /// looked up by prefix ranges.
@@ -131,6 +132,84 @@ enum Migrations {
                 conflicts INTEGER NOT NULL,
                 succeeded INTEGER NOT NULL
             ) STRICT;
+            """)
+    }
+
+    /// The candidates' search index, second form (replaces v14's): per live candidate, an entry
+    /// (`candidate_search_entry`: its order by name, the fields searches filter on, and the list of
+    /// its keys as a JSON array) and its keys (`candidate_search`: folded words, phonetic keys and
+    /// phone digits, `SearchKey.keys`), looked up by prefix ranges.
+    ///
+    /// Kept exact by triggers in plain SQL, whatever changes the `candidate` table (a local write, a
+    /// merge, a scope drop, an erasure, even another program): a row deleted, or whose names, phone
+    /// or tombstone change, loses its entry and keys at once (the entry lists them), and an inserted
+    /// or changed one is queued in `candidate_search_pending`, whose keys `SearchIndex.refresh`
+    /// computes before every write transaction commits (`Replica.write`) and when a replica is
+    /// opened to write (a queued record that still has an entry, replaced by another program, loses
+    /// it first); a change of region, status or sex only is copied to the entry. What a record no
+    /// longer holds is never left in the index; its deleted cells are zeroed (`secure_delete`).
+    ///
+    /// v14's triggers and tables are dropped (their keys followed older rules), the existing
+    /// candidates are queued here and indexed as the replica opens (`Replica.open`). New key rules
+    /// would be a new migration that queues every candidate again.
+    private static func v17(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP TRIGGER IF EXISTS candidate_search_delete;
+            DROP TRIGGER IF EXISTS candidate_search_insert;
+            DROP TRIGGER IF EXISTS candidate_search_update;
+            DROP TABLE candidate_search;
+            DROP TABLE candidate_search_entry;
+            DROP TABLE candidate_search_pending;
+
+            CREATE TABLE candidate_search_entry (
+                num INTEGER PRIMARY KEY,
+                id TEXT NOT NULL UNIQUE,
+                name TEXT NOT NULL,
+                region TEXT,
+                status TEXT,
+                sex TEXT,
+                keys TEXT NOT NULL
+            ) STRICT;
+            CREATE INDEX candidate_search_entry_name ON candidate_search_entry (name, id);
+            CREATE TABLE candidate_search (
+                key TEXT NOT NULL,
+                num INTEGER NOT NULL,
+                PRIMARY KEY (key, num)
+            ) STRICT, WITHOUT ROWID;
+            CREATE TABLE candidate_search_pending (
+                id TEXT NOT NULL PRIMARY KEY
+            ) STRICT, WITHOUT ROWID;
+
+            CREATE TRIGGER candidate_search_delete AFTER DELETE ON candidate BEGIN
+                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id)
+                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = OLD.id)));
+                DELETE FROM candidate_search_entry WHERE id = OLD.id;
+                DELETE FROM candidate_search_pending WHERE id = OLD.id;
+            END;
+            CREATE TRIGGER candidate_search_insert AFTER INSERT ON candidate BEGIN
+                INSERT INTO candidate_search_pending (id) SELECT NEW.id
+                    WHERE NOT EXISTS (SELECT 1 FROM candidate_search_pending WHERE id = NEW.id);
+            END;
+            CREATE TRIGGER candidate_search_update AFTER UPDATE ON candidate
+                WHEN OLD.id IS NOT NEW.id OR OLD.family_name IS NOT NEW.family_name OR OLD.given_names IS NOT NEW.given_names
+                    OR OLD.phone IS NOT NEW.phone OR OLD._tombstone IS NOT NEW._tombstone BEGIN
+                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id)
+                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = OLD.id)));
+                DELETE FROM candidate_search_entry WHERE id = OLD.id;
+                DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = NEW.id)
+                    AND key IN (SELECT value FROM json_each((SELECT keys FROM candidate_search_entry WHERE id = NEW.id)));
+                DELETE FROM candidate_search_entry WHERE id = NEW.id;
+                INSERT INTO candidate_search_pending (id) SELECT NEW.id
+                    WHERE NOT EXISTS (SELECT 1 FROM candidate_search_pending WHERE id = NEW.id);
+            END;
+            CREATE TRIGGER candidate_search_filters AFTER UPDATE ON candidate
+                WHEN OLD.id IS NEW.id AND OLD.family_name IS NEW.family_name AND OLD.given_names IS NEW.given_names
+                    AND OLD.phone IS NEW.phone AND OLD._tombstone IS NEW._tombstone
+                    AND (OLD.region IS NOT NEW.region OR OLD.status IS NOT NEW.status OR OLD.sex IS NOT NEW.sex) BEGIN
+                UPDATE candidate_search_entry SET region = NEW.region, status = NEW.status, sex = NEW.sex WHERE id = NEW.id;
+            END;
+
+            INSERT INTO candidate_search_pending (id) SELECT id FROM candidate WHERE _tombstone IS NULL;
             """)
     }
 

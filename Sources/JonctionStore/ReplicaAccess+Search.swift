@@ -4,7 +4,7 @@ import Jonction
 extension ReplicaAccess {
     /// Searches the live candidates (see `CandidateSearch`) through the search index: each query
     /// term is a few prefix ranges of `candidate_search` (never a scan of the table), the terms are
-    /// intersected, then filtered, ranked and paged in one statement.
+    /// intersected, then filtered, ranked, counted and paged in one statement.
     ///
     /// Throws `SchemaError` for a filter value the field does not accept (`region=Paris`).
     package func searchCandidates(_ search: CandidateSearch) throws -> CandidateSearchResult {
@@ -38,23 +38,28 @@ extension ReplicaAccess {
                 arguments: StatementArguments(filterArguments + [limit, offset]))
             page = rows.map { ($0[0], 0) }
         } else {
-            let (matches, matchArguments) = Self.matchesSQL(query)
-            let level = query.terms.count == 1 ? "m0.lvl" : "max(\(query.terms.indices.map { "m\($0).lvl" }.joined(separator: ", ")))"
-            let arguments = StatementArguments(matchArguments + filterArguments)
+            // One statement: the matches are computed once, then counted (the row without an id)
+            // and paged.
+            let matches = try Self.matchesSQL(query, filters: whereClause, db: db)
             let rows = try Row.fetchAll(db, sql: """
-                \(matches.with) SELECT e.id, \(level) AS lvl, count(*) OVER () FROM \(matches.from)\(whereClause)
-                ORDER BY lvl, e.name, e.id LIMIT ? OFFSET ?
-                """, arguments: arguments + [limit, offset])
-            page = rows.map { ($0[0], $0[1]) }
-            if let first = rows.first {
-                total = first[2]
-            } else if offset == 0 && limit > 0 {
-                total = 0
-            } else {
-                // A page past the end: counted apart.
-                total = try Int.fetchOne(db, sql: "\(matches.with) SELECT count(*) FROM \(matches.from)\(whereClause)",
-                                         arguments: arguments) ?? 0
+                \(matches.sql)
+                SELECT NULL, NULL, NULL, (SELECT count(*) FROM hits)
+                UNION ALL
+                SELECT * FROM (SELECT e.id, h.lvl, e.name, NULL FROM hits h CROSS JOIN candidate_search_entry e ON e.num = h.num
+                               ORDER BY h.lvl, e.name, e.id LIMIT ? OFFSET ?)
+                """, arguments: StatementArguments(matches.arguments + filterArguments + [limit, offset]))
+            var counted = 0
+            var found: [(id: String, level: Int, name: String)] = []
+            for row in rows {
+                if let id: String = row[0] { found.append((id, row[1], row[2])) } else { counted = row[3] }
             }
+            total = counted
+            // In the order of the statement's ORDER BY, which a compound statement need not keep.
+            page = found.sorted { a, b in
+                if a.level != b.level { return a.level < b.level }
+                if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+                return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+            }.map { ($0.id, $0.level) }
         }
 
         let details = try db.cachedStatement(sql: """
@@ -70,39 +75,76 @@ extension ReplicaAccess {
         return CandidateSearchResult(hits: hits, total: total)
     }
 
-    /// The SQL of the candidates matching every term, as `WITH m0(num, lvl) AS (…), m1 …` and a
-    /// `FROM` clause joining them to `candidate_search_entry e`; `lvl` is a `SearchQuery.Match`.
-    /// Each term is the union of prefix ranges: its folded word (0 when a key is that word, else
-    /// 1), its phonetic key (2), its phone digits and its id prefixes (0).
-    private static func matchesSQL(_ query: SearchQuery) -> (sql: (with: String, from: String), arguments: [(any DatabaseValueConvertible)?]) {
-        var ctes: [String] = []
-        var arguments: [(any DatabaseValueConvertible)?] = []
-        func range(_ key: String) -> [(any DatabaseValueConvertible)?] { [key, SearchKey.upperBound(of: key)] }
-        for (n, term) in query.terms.enumerated() {
-            var parts: [String] = []
+    /// The SQL of the candidates matching every term and the filters (`WHERE …` on the entry `e`,
+    /// whose arguments are bound after these): `WITH m0(num, lvl) AS MATERIALIZED (…), m1 …,
+    /// hits(num, lvl) AS MATERIALIZED (…)`, `lvl` being a `SearchQuery.Match`.
+    ///
+    /// Each term is the union of prefix ranges of the index: its folded word (0 when a key is that
+    /// word, else 1), its phonetic key among `p` and `f` keys (2), its phone digits and its id
+    /// prefixes (0). The rarest term comes first (the keys of its ranges are counted, up to a bound), and
+    /// each next one keeps only the candidates the previous ones matched, so that a common name
+    /// typed beside a rare one costs a scan of its keys, not a sort of them.
+    private static func matchesSQL(_ query: SearchQuery, filters: String, db: Database) throws
+        -> (sql: String, arguments: [(any DatabaseValueConvertible)?]) {
+        typealias Argument = (any DatabaseValueConvertible)?
+        func range(_ key: String) -> [Argument] { [key, SearchKey.upperBound(of: key)] }
+        /// The term's ranges: each a `SELECT num, lvl` with `AND …` left for the caller, and its arguments.
+        func ranges(_ term: SearchQuery.Term) -> [(sql: String, arguments: [Argument])] {
+            var parts: [(String, [Argument])] = []
             if let folded = term.folded {
                 let key = SearchKey.foldedPrefix + folded
-                parts.append("SELECT num, key <> ? AS lvl FROM candidate_search WHERE key >= ? AND key < ?")
-                arguments += [key] + range(key)
+                parts.append(("SELECT num, key <> ? AS lvl FROM candidate_search WHERE key >= ? AND key < ?", [key] + range(key)))
             }
             if let phonetic = term.phonetic {
-                parts.append("SELECT num, 2 AS lvl FROM candidate_search WHERE key >= ? AND key < ?")
-                arguments += range(SearchKey.phoneticPrefix + phonetic)
+                parts.append(("SELECT num, 2 AS lvl FROM candidate_search WHERE key >= ? AND key < ?", range(SearchKey.phoneticPrefix + phonetic)))
+                // Words that are their own phonetic key have only their `f` key.
+                if phonetic != term.folded {
+                    parts.append(("SELECT num, 2 AS lvl FROM candidate_search WHERE key >= ? AND key < ?",
+                                  range(SearchKey.foldedPrefix + phonetic)))
+                }
             }
-            if let digits = term.digits {
-                parts.append("SELECT num, 0 AS lvl FROM candidate_search WHERE key >= ? AND key < ?")
-                arguments += range(SearchKey.digitsPrefix + digits)
+            for digits in term.digits.map(SearchKey.queryDigits) ?? [] {
+                parts.append(("SELECT num, 0 AS lvl FROM candidate_search WHERE key >= ? AND key < ?", range(SearchKey.digitsPrefix + digits)))
             }
             for prefix in term.idPrefixes {
-                parts.append("SELECT num, 0 AS lvl FROM candidate_search_entry WHERE id >= ? AND id < ?")
-                arguments += range(prefix)
+                parts.append(("SELECT num, 0 AS lvl FROM candidate_search_entry WHERE id >= ? AND id < ?", range(prefix)))
             }
-            ctes.append("m\(n)(num, lvl) AS (SELECT num, min(lvl) FROM (\(parts.joined(separator: " UNION ALL "))) GROUP BY num)")
+            return parts
         }
-        var from = "m0"
-        for n in query.terms.indices.dropFirst() { from += " JOIN m\(n) ON m\(n).num = m0.num" }
-        from += " JOIN candidate_search_entry e ON e.num = m0.num"
-        return (("WITH " + ctes.joined(separator: ", "), from), arguments)
+
+        var terms = query.terms.map { (term: $0, ranges: ranges($0), size: 0) }
+        if terms.count > 1 {
+            // A term's size: its largest range (its ranges hold mostly the same people).
+            let bound = 20_000
+            for i in terms.indices {
+                for part in terms[i].ranges {
+                    let size = try Int.fetchOne(db, sql: "SELECT count(*) FROM (\(part.sql) LIMIT \(bound))",
+                                                arguments: StatementArguments(part.arguments)) ?? 0
+                    terms[i].size = max(terms[i].size, size)
+                }
+            }
+            // Beyond the bound, the longer word is the likelier to be rarer.
+            terms.sort { ($0.size, -($0.term.folded?.count ?? 0)) < ($1.size, -($1.term.folded?.count ?? 0)) }
+        }
+
+        var ctes: [String] = []
+        var arguments: [Argument] = []
+        for (n, term) in terms.enumerated() {
+            let within = n == 0 ? "" : " AND num IN (SELECT num FROM m\(n - 1))"
+            ctes.append("m\(n)(num, lvl) AS MATERIALIZED (SELECT num, min(lvl) FROM (\(term.ranges.map { $0.sql + within }.joined(separator: " UNION ALL "))) GROUP BY num)")
+            arguments += term.ranges.flatMap(\.arguments)
+        }
+        let last = "m\(terms.count - 1)"
+        var from = last
+        for n in 0..<(terms.count - 1) { from += " CROSS JOIN m\(n) ON m\(n).num = \(last).num" }
+        if !filters.isEmpty { from += " CROSS JOIN candidate_search_entry e ON e.num = \(last).num" + filters }
+        let level = terms.count == 1 ? "m0.lvl" : "max(\(terms.indices.map { "m\($0).lvl" }.joined(separator: ", ")))"
+        if terms.count == 1 && filters.isEmpty {
+            ctes.append("hits(num, lvl) AS (SELECT num, lvl FROM m0)")
+        } else {
+            ctes.append("hits(num, lvl) AS MATERIALIZED (SELECT \(last).num, \(level) FROM \(from))")
+        }
+        return ("WITH " + ctes.joined(separator: ", "), arguments)
     }
 }
 

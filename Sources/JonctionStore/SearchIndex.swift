@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Jonction
 
@@ -10,33 +11,84 @@ enum SearchIndex {
     /// see an index that matches the table. Costs one query when nothing is queued.
     static func refresh(_ db: Database) throws {
         guard try hasPending(db) else { return }
-        let forgetKeys = try db.cachedStatement(sql: """
-            DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = ?)
+        // The triggers forgot the record's previous entry and keys, unless another program replaced
+        // its row without firing them.
+        try db.execute(sql: """
+            DELETE FROM candidate_search WHERE (key, num) IN (
+                SELECT j.value, e.num FROM candidate_search_pending p JOIN candidate_search_entry e ON e.id = p.id, json_each(e.keys) j);
+            DELETE FROM candidate_search_entry WHERE id IN (SELECT id FROM candidate_search_pending);
             """)
-        let forgetEntry = try db.cachedStatement(sql: "DELETE FROM candidate_search_entry WHERE id = ?")
-        let insertEntry = try db.cachedStatement(sql: """
-            INSERT INTO candidate_search_entry (id, name, region, status, sex) VALUES (?, ?, ?, ?, ?)
-            """)
-        let insertKey = try db.cachedStatement(sql: "INSERT OR IGNORE INTO candidate_search (key, num) VALUES (?, ?)")
+        // Entries get the next numbers; their keys are inserted after them in their order, a few
+        // rows per statement: a large refresh (a merge, a migration) then fills the index's pages
+        // one after the other.
+        var num = try Int64.fetchOne(db, sql: "SELECT max(num) FROM candidate_search_entry") ?? 0
+        var entries: [Argument] = []
+        var keys: [(key: String, num: Int64)] = []
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT p.id, c.family_name, c.given_names, c.phone, c.region, c.status, c.sex, c._tombstone IS NULL
-            FROM candidate_search_pending p LEFT JOIN candidate c ON c.id = p.id
+            SELECT p.id, c.family_name, c.given_names, c.phone, c.region, c.status, c.sex
+            FROM candidate_search_pending p JOIN candidate c ON c.id = p.id WHERE c._tombstone IS NULL
             """)
         while let row = try rows.next() {
-            let id: String = row[0]
-            try forgetKeys.execute(arguments: [id])
-            try forgetEntry.execute(arguments: [id])
-            guard row[7] as Bool? == true else { continue }
-            let family: String? = row[1], given: String? = row[2], phone: String? = row[3]
-            try insertEntry.execute(arguments: [
-                id, SearchKey.sortName(familyName: family, givenNames: given), row[4] as String?, row[5] as String?, row[6] as String?,
-            ])
-            let num = db.lastInsertedRowID
-            for key in SearchKey.keys(familyName: family, givenNames: given, phone: phone) {
-                try insertKey.execute(arguments: [key, num])
+            num += 1
+            let index = SearchKey.index(familyName: row[1], givenNames: row[2], phone: row[3])
+            entries += [num, row[0] as String, index.sortName, row[4] as String?, row[5] as String?, row[6] as String?,
+                        jsonArray(index.keys)]
+            for key in index.keys { keys.append((key, num)) }
+            if entries.count >= 7 * batch {
+                try insert(entries, into: "candidate_search_entry (num, id, name, region, status, sex, keys)", width: 7, db: db)
+                entries.removeAll(keepingCapacity: true)
             }
         }
+        try insert(entries, into: "candidate_search_entry (num, id, name, region, status, sex, keys)", width: 7, db: db)
+        keys.sort { $0.key < $1.key }
+        var values: [Argument] = []
+        for chunk in stride(from: 0, to: keys.count, by: 16 * batch) {
+            values.removeAll(keepingCapacity: true)
+            for (key, num) in keys[chunk..<min(chunk + 16 * batch, keys.count)] { values += [key, num] }
+            try insert(values, into: "candidate_search (key, num)", width: 2, db: db, orIgnore: true)
+        }
         try db.execute(sql: "DELETE FROM candidate_search_pending")
+    }
+
+    typealias Argument = (any DatabaseValueConvertible)?
+    private static let batch = 64
+
+    /// Inserts rows of `width` values, `batch` rows per statement. `orIgnore`: a row already there
+    /// (a key left by a program that wrote the index itself) is not an error that would stop every
+    /// write of the office.
+    private static func insert(_ values: [Argument], into table: String, width: Int, db: Database, orIgnore: Bool = false) throws {
+        let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
+        var start = 0
+        while start < values.count {
+            let rows = min(batch, (values.count - start) / width)
+            let statement = try db.cachedStatement(
+                sql: "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(table) VALUES " + Array(repeating: row, count: rows).joined(separator: ", "))
+            statement.setUncheckedArguments(StatementArguments(values[start..<(start + rows * width)]))
+            try statement.execute()
+            start += rows * width
+        }
+    }
+
+    /// `["fdiarra","pjara"]`: the keys as the triggers read them back (`json_each`).
+    static func jsonArray(_ keys: [String]) -> String {
+        var out = "["
+        for (i, key) in keys.enumerated() {
+            out += i == 0 ? "\"" : ",\""
+            // Keys are letters and digits: nothing to escape, but what JSON would need is escaped.
+            if key.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+                out += key
+            } else {
+                for scalar in key.unicodeScalars {
+                    switch scalar {
+                    case "\"", "\\": out += "\\" + String(scalar)
+                    case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                    default: out.unicodeScalars.append(scalar)
+                    }
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     /// Whether candidates wait to be indexed (changed by another program since Jonction last wrote).

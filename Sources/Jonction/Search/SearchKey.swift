@@ -34,42 +34,57 @@ public enum SearchKey {
             if !word.isEmpty { words.append(String(word)) }
             word = String.UnicodeScalarView()
         }
-        if text.utf8.allSatisfy({ $0 < 0x80 }) {
-            for scalar in text.unicodeScalars {
-                switch scalar.value {
-                case 0x41...0x5A: word.append(Unicode.Scalar(scalar.value + 0x20)!)
-                case 0x61...0x7A, 0x30...0x39: word.append(scalar)
-                case 0x27, 0x60: continue  // N'Diaye, N`Diaye
-                default: flush()
-                }
-            }
-            flush()
-            return words
-        }
-        for scalar in text.decomposedStringWithCanonicalMapping.unicodeScalars {
-            let properties = scalar.properties
-            if properties.generalCategory == .nonspacingMark || apostrophes.contains(scalar.value) { continue }
-            guard properties.isAlphabetic || properties.numericType == .decimal else {
+        for scalar in text.unicodeScalars {
+            let folded: String?
+            switch scalar.value {
+            case 0x41...0x5A:
+                word.append(Unicode.Scalar(scalar.value + 0x20)!)
+                continue
+            case 0x61...0x7A, 0x30...0x39:
+                word.append(scalar)
+                continue
+            case 0x27, 0x60:  // N'Diaye, N`Diaye
+                continue
+            case 0..<0x80:
                 flush()
                 continue
+            case 0x80..<0x300:
+                folded = foldedLatin[Int(scalar.value) - 0x80]
+            default:
+                folded = fold(scalar)
             }
-            if let replacement = letterReplacements[scalar.value] {
-                word.append(contentsOf: replacement.unicodeScalars)
-            } else if properties.changesWhenLowercased {
-                for lower in properties.lowercaseMapping.unicodeScalars {
-                    if let replacement = letterReplacements[lower.value] {
-                        word.append(contentsOf: replacement.unicodeScalars)
-                    } else {
-                        word.append(lower)
-                    }
-                }
-            } else {
-                word.append(scalar)
-            }
+            if let folded { word.append(contentsOf: folded.unicodeScalars) } else { flush() }
         }
         flush()
         return words
     }
+
+    /// How a character enters a word: its folded letters (lower case, without marks: NFD, combining
+    /// marks dropped; `letterReplacements`), nothing (a combining mark, an apostrophe), or nil: it
+    /// separates words.
+    static func fold(_ scalar: Unicode.Scalar) -> String? {
+        if apostrophes.contains(scalar.value) { return "" }
+        var out = String.UnicodeScalarView()
+        for part in String(scalar).decomposedStringWithCanonicalMapping.unicodeScalars {
+            let properties = part.properties
+            if properties.generalCategory == .nonspacingMark { continue }
+            guard properties.isAlphabetic || properties.numericType == .decimal else { return nil }
+            if let replacement = letterReplacements[part.value] {
+                out.append(contentsOf: replacement.unicodeScalars)
+            } else if properties.changesWhenLowercased {
+                for lower in properties.lowercaseMapping.unicodeScalars {
+                    out.append(contentsOf: (letterReplacements[lower.value] ?? String(lower)).unicodeScalars)
+                }
+            } else {
+                out.append(part)
+            }
+        }
+        return String(out)
+    }
+
+    /// `fold` of U+0080…U+02FF (the accented Latin letters of French names, Bambara's ɛ ɔ ɲ ŋ),
+    /// computed once.
+    private static let foldedLatin: [String?] = (0x80..<0x300).map { fold(Unicode.Scalar(UInt32($0))!) }
 
     /// Apostrophes and the like, dropped inside a word: ’ ʼ ʻ ′ ` ´ '.
     private static let apostrophes: Set<UInt32> = [0x27, 0x60, 0xB4, 0x2BC, 0x2BB, 0x2019, 0x2018, 0x2032]
@@ -173,44 +188,47 @@ public enum SearchKey {
     }()
 
     /// The keys of a candidate's names and phone number, each once, sorted: `f` + each folded word
-    /// of the names, `p` + its phonetic key and those of its synonyms, `t` + digits of the phone
-    /// (`phoneKeys`).
+    /// of the names; `p` + its phonetic key when that differs from the word (a word that is its own
+    /// key is found through its `f` key, see `SearchQuery.Term`) and the keys of its synonyms; `t` +
+    /// digits of the phone number (`phoneKeys`).
     public static func keys(familyName: String?, givenNames: String?, phone: String?) -> [String] {
-        var keys = Set<String>()
-        for text in [familyName, givenNames] {
-            guard let text else { continue }
-            for word in words(of: text) {
-                keys.insert(foldedPrefix + word)
-                let key = phonetic(word)
-                keys.insert(phoneticPrefix + key)
-                for other in synonyms[key] ?? [] { keys.insert(phoneticPrefix + other) }
-            }
-        }
-        if let phone { for key in phoneKeys(phone) { keys.insert(key) } }
-        return keys.sorted()
+        index(familyName: familyName, givenNames: givenNames, phone: phone).keys
     }
 
-    /// The digits a phone number is found by: the number as dialled from abroad (`223…`, from
-    /// `+223`, `00223` or a bare eight-digit Malian number) and every suffix of four digits or more
-    /// of the number without its country code, each `t` + digits. A query of digits then matches by
-    /// prefix: the whole number with or without `+223`, or any four digits or more inside it.
+    /// What the index holds of a candidate: `keys(…)` and `sortName(…)`, the names folded once.
+    public static func index(familyName: String?, givenNames: String?, phone: String?) -> (keys: [String], sortName: String) {
+        let family = words(of: familyName ?? ""), given = words(of: givenNames ?? "")
+        var keys = Set<String>()
+        for word in family + given {
+            keys.insert(foldedPrefix + word)
+            let key = phonetic(word)
+            if key != word { keys.insert(phoneticPrefix + key) }
+            for other in synonyms[key] ?? [] { keys.insert(phoneticPrefix + other) }
+        }
+        if let phone { for key in phoneKeys(phone) { keys.insert(key) } }
+        return (keys.sorted(), sortName(family: family, given: given))
+    }
+
+    /// The digits a phone number is found by: every suffix of four digits or more of the number
+    /// without its country code (`+223`, `00223`), each `t` + digits. Four digits or more typed
+    /// then match by prefix: any four digits or more that follow each other in the number
+    /// (`queryDigits` takes `+223` off a query).
     public static func phoneKeys(_ phone: String) -> [String] {
-        let digits = phoneDigits(phone)
-        guard digits.count >= 4 else { return [] }
-        var national = Substring(digits)
-        var international = digits
-        if digits.count == 11 && digits.hasPrefix("223") {
-            national = national.dropFirst(3)
-        } else if digits.count == 8 {
-            international = "223" + digits
+        var national = Substring(phoneDigits(phone))
+        if national.count == 11 && national.hasPrefix("223") { national = national.dropFirst(3) }
+        var keys: [String] = []
+        while national.count >= 4 {
+            keys.append(digitsPrefix + national)
+            national = national.dropFirst()
         }
-        var keys: Set<String> = [digitsPrefix + international]
-        var suffix = national
-        while suffix.count >= 4 {
-            keys.insert(digitsPrefix + suffix)
-            suffix = suffix.dropFirst()
-        }
-        return keys.sorted()
+        return keys
+    }
+
+    /// The digit strings a query's digits are looked up as (`t` keys begin with one of them): the
+    /// digits, and, for a number typed with the country code (`+223 76 12…`, seven digits or more),
+    /// the digits after it.
+    public static func queryDigits(_ digits: String) -> [String] {
+        digits.count >= 7 && digits.hasPrefix("223") ? [digits, String(digits.dropFirst(3))] : [digits]
     }
 
     /// The digits of a phone number or of a query, without an international `00` prefix.
@@ -222,9 +240,11 @@ public enum SearchKey {
     /// The order of a name in lists: folded family names, then folded given names; a person without a
     /// family name after the others.
     public static func sortName(familyName: String?, givenNames: String?) -> String {
-        let family = words(of: familyName ?? "").joined(separator: " ")
-        let given = words(of: givenNames ?? "").joined(separator: " ")
-        return (family.isEmpty ? "\u{7F}" : family) + "\u{1}" + given
+        sortName(family: words(of: familyName ?? ""), given: words(of: givenNames ?? ""))
+    }
+
+    static func sortName(family: [String], given: [String]) -> String {
+        (family.isEmpty ? "\u{7F}" : family.joined(separator: " ")) + "\u{1}" + given.joined(separator: " ")
     }
 
     /// The least string greater than every string that starts with `prefix` (for range scans).

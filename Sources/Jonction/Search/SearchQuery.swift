@@ -1,7 +1,8 @@
 /// What a clerk typed in the search box, as the terms a person must match (issue 14). Every term
 /// must match: a query word matches a word of the names that it begins, as written (accents and
-/// case aside) or as a spelling variant (`SearchKey.phonetic`), so that search works as the clerk
-/// types; digits match the phone number; a word that looks like an id matches the ids it begins.
+/// case aside) or, from its second letter, as a spelling variant (`SearchKey.phonetic`), so that
+/// search works as the clerk types; digits match the phone number; a word that looks like an id
+/// matches the ids it begins.
 ///
 /// Bounded: the first `maxCharacters` characters are read, and the first `maxTerms` terms kept.
 public struct SearchQuery: Sendable, Equatable {
@@ -22,7 +23,8 @@ public struct SearchQuery: Sendable, Equatable {
     public struct Term: Sendable, Hashable {
         /// A folded word (`SearchKey.words`): matches a word of the names that it begins.
         public var folded: String?
-        /// Its phonetic key: matches a word of the names whose phonetic key it begins (a variant).
+        /// Its phonetic key: matches a word of the names whose phonetic key, or the word itself, it
+        /// begins (a variant).
         public var phonetic: String?
         /// Digits typed as a phone number, at least four: match a phone number holding them.
         public var digits: String?
@@ -68,7 +70,13 @@ public struct SearchQuery: Sendable, Equatable {
             let ids = Self.idPrefixes(token)
             let words = SearchKey.words(of: token)
             if words.isEmpty && !ids.isEmpty { terms.append(Term(idPrefixes: ids)) }
-            for word in words { terms.append(Term(folded: word, phonetic: SearchKey.phonetic(word), idPrefixes: ids)) }
+            for word in words {
+                // One letter is a beginning, not yet a spelling: « k » finds the names in K, and
+                // « ku » Coulibaly too. A word of silent letters (« hh ») has an empty key.
+                let phonetic = SearchKey.phonetic(word)
+                let variant = word.unicodeScalars.count > 1 && !phonetic.isEmpty
+                terms.append(Term(folded: word, phonetic: variant ? phonetic : nil, idPrefixes: ids))
+            }
         }
         var seen = Set<Term>()
         self.terms = Array(terms.filter { seen.insert($0).inserted }.prefix(Self.maxTerms))
@@ -108,13 +116,21 @@ extension SearchQuery.Term {
     /// How this term matches a person with these ids and keys (`SearchKey.keys`), or nil.
     func match(id: String, keys: [String]) -> SearchQuery.Match? {
         if idPrefixes.contains(where: { id.hasPrefix($0) }) { return .whole }
-        if let digits, keys.contains(where: { $0.hasPrefix(SearchKey.digitsPrefix + digits) }) { return .whole }
+        if let digits {
+            for typed in SearchKey.queryDigits(digits) where keys.contains(where: { $0.hasPrefix(SearchKey.digitsPrefix + typed) }) {
+                return .whole
+            }
+        }
         if let folded {
             let key = SearchKey.foldedPrefix + folded
             if keys.contains(key) { return .whole }
             if keys.contains(where: { $0.hasPrefix(key) }) { return .prefix }
         }
-        if let phonetic, keys.contains(where: { $0.hasPrefix(SearchKey.phoneticPrefix + phonetic) }) { return .variant }
+        if let phonetic {
+            // A word whose phonetic key is the word itself has no `p` key: its `f` key stands for both.
+            let variant = SearchKey.phoneticPrefix + phonetic, plain = SearchKey.foldedPrefix + phonetic
+            if keys.contains(where: { $0.hasPrefix(variant) || $0.hasPrefix(plain) }) { return .variant }
+        }
         return nil
     }
 }
