@@ -17,26 +17,36 @@ extension ReplicaAccess {
 
         var filters: [String] = []
         var filterArguments: [(any DatabaseValueConvertible)?] = []
+        /// Per filtered column of region, status, sex (0, 1, 2), the value it must hold.
+        var filterValues: [(column: Int, value: String)] = []
         let candidate = Schema.V1.candidate
         let table = try replica.schema.table(named: candidate.table)
-        for (name, given) in [(candidate.region.name, search.region), (candidate.status.field.name, search.status),
-                              (candidate.sex.name, search.sex)] {
+        for (column, (name, given)) in [(candidate.region.name, search.region), (candidate.status.field.name, search.status),
+                                        (candidate.sex.name, search.sex)].enumerated() {
             guard let given, !given.allSatisfy(\.isWhitespace) else { continue }
             guard case .text(let value) = try table.field(named: name).parse(given, table: table.name) else { continue }
             filters.append("e.\(name) = ?")
             filterArguments.append(value)
+            filterValues.append((column, value))
         }
+        // Candidates still queued (a large write, `SearchIndex.indexedAtCommit`, read by a reader
+        // that may not index them) are matched one by one by the index's own rule, and an entry a
+        // queued record may still have (another program replaced its row) is left aside.
+        let queued = try SearchIndex.hasPending(db) ? try Self.queuedMatches(query, filters: filterValues, db: db) : nil
+        if queued != nil { filters.append("e.id NOT IN (SELECT id FROM candidate_search_pending)") }
         let whereClause = filters.isEmpty ? "" : " WHERE " + filters.joined(separator: " AND ")
+        // With queued matches to put among them, the index's first `offset + limit`, then the page.
+        let (sqlLimit, sqlOffset) = queued == nil ? (limit, offset) : (offset + limit, 0)
 
-        let page: [(id: String, level: Int)]
-        let total: Int
+        var page: [(id: String, level: Int, name: String)]
+        var total: Int
         if query.isEmpty {
             total = try Int.fetchOne(db, sql: "SELECT count(*) FROM candidate_search_entry e" + whereClause,
                                      arguments: StatementArguments(filterArguments)) ?? 0
             let rows = try Row.fetchAll(
-                db, sql: "SELECT e.id FROM candidate_search_entry e\(whereClause) ORDER BY e.name, e.id LIMIT ? OFFSET ?",
-                arguments: StatementArguments(filterArguments + [limit, offset]))
-            page = rows.map { ($0[0], 0) }
+                db, sql: "SELECT e.id, e.name FROM candidate_search_entry e\(whereClause) ORDER BY e.name, e.id LIMIT ? OFFSET ?",
+                arguments: StatementArguments(filterArguments + [sqlLimit, sqlOffset]))
+            page = rows.map { ($0[0], 0, $0[1]) }
         } else {
             // One statement: the matches are computed once, then counted (the row without an id)
             // and paged.
@@ -47,19 +57,26 @@ extension ReplicaAccess {
                 UNION ALL
                 SELECT * FROM (SELECT e.id, h.lvl, e.name, NULL FROM hits h CROSS JOIN candidate_search_entry e ON e.num = h.num
                                ORDER BY h.lvl, e.name, e.id LIMIT ? OFFSET ?)
-                """, arguments: StatementArguments(matches.arguments + filterArguments + [limit, offset]))
+                """, arguments: StatementArguments(matches.arguments + filterArguments + [sqlLimit, sqlOffset]))
             var counted = 0
             var found: [(id: String, level: Int, name: String)] = []
             for row in rows {
                 if let id: String = row[0] { found.append((id, row[1], row[2])) } else { counted = row[3] }
             }
             total = counted
-            // In the order of the statement's ORDER BY, which a compound statement need not keep.
-            page = found.sorted { a, b in
-                if a.level != b.level { return a.level < b.level }
-                if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
-                return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
-            }.map { ($0.id, $0.level) }
+            page = found
+        }
+        // In the order of the statements' ORDER BY, which a compound statement need not keep.
+        let ranked: ((id: String, level: Int, name: String), (id: String, level: Int, name: String)) -> Bool = { a, b in
+            if a.level != b.level { return a.level < b.level }
+            if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+            return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+        }
+        if let queued {
+            total += queued.count
+            page = Array((page + queued).sorted(by: ranked).dropFirst(offset).prefix(limit))
+        } else {
+            page.sort(by: ranked)
         }
 
         let details = try db.cachedStatement(sql: """
@@ -67,12 +84,36 @@ extension ReplicaAccess {
             """)
         var hits: [CandidateHit] = []
         hits.reserveCapacity(page.count)
-        for (id, level) in page {
+        for (id, level, _) in page {
             guard let row = try Row.fetchOne(details, arguments: [id]) else { continue }
             hits.append(CandidateHit(id: id, familyName: row[0], givenNames: row[1], region: row[2], status: row[3], sex: row[4],
                                      birthYear: row[5], phone: row[6], exact: level < SearchQuery.Match.variant.rawValue))
         }
         return CandidateSearchResult(hits: hits, total: total)
+    }
+
+    /// The queued candidates (not indexed yet) that the query and the filters (region, status, sex)
+    /// match, with their level and sort name: `SearchQuery.match`, the rule the index implements.
+    private static func queuedMatches(_ query: SearchQuery, filters: [(column: Int, value: String)], db: Database) throws
+        -> [(id: String, level: Int, name: String)] {
+        var found: [(id: String, level: Int, name: String)] = []
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT p.id, c.family_name, c.given_names, c.phone, c.region, c.status, c.sex
+            FROM candidate_search_pending p JOIN candidate c ON c.id = p.id WHERE c._tombstone IS NULL
+            """)
+        while let row = try rows.next() {
+            guard filters.allSatisfy({ (row[4 + $0.column] as String?) == $0.value }) else { continue }
+            let id: String = row[0]
+            let level: Int
+            if query.isEmpty {
+                level = 0
+            } else {
+                guard let match = query.match(id: id, familyName: row[1], givenNames: row[2], phone: row[3]) else { continue }
+                level = match.rawValue
+            }
+            found.append((id, level, SearchKey.index(familyName: row[1], givenNames: row[2], phone: row[3]).sortName))
+        }
+        return found
     }
 
     /// The SQL of the candidates matching every term and the filters (`WHERE …` on the entry `e`,
@@ -149,9 +190,14 @@ extension ReplicaAccess {
 }
 
 extension Replica {
-    /// Searches the live candidates in one read transaction (see `CandidateSearch`). Works on a
-    /// replica opened `.readOnly`.
+    /// Searches the live candidates in one read transaction (see `CandidateSearch`), after indexing
+    /// the candidates a large write left queued (`SearchIndex.indexedAtCommit`). Works on a replica
+    /// opened `.readOnly`, which matches queued candidates one by one instead.
     public func searchCandidates(_ search: CandidateSearch) throws -> CandidateSearchResult {
-        try read { try $0.searchCandidates(search) }
+        // Candidates a large write left queued are indexed first, when the replica may write.
+        if mode == .readWrite, try read({ try SearchIndex.hasPending($0.db) }) {
+            try write { try SearchIndex.refresh($0.db) }
+        }
+        return try read { try $0.searchCandidates(search) }
     }
 }

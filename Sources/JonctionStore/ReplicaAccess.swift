@@ -38,8 +38,9 @@ extension Replica {
                 let transaction = ReplicaTransaction(replica: self, db: db)
                 let result = try body(transaction)
                 try transaction.commitLocalWrites()
-                // Whatever the body changed in `candidate`, the search index says it too.
-                try SearchIndex.refresh(db)
+                // Whatever the body changed in `candidate`, the search index says it too, or
+                // queues it when the body wrote many candidates (`SearchIndex.indexedAtCommit`).
+                try SearchIndex.refreshAtCommit(db)
                 erased = transaction.erased
                 return result
             }

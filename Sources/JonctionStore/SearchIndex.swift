@@ -2,13 +2,14 @@ import Foundation
 import GRDB
 import Jonction
 
-/// The candidates' search index (migration `v14-candidate-search`): what triggers on `candidate`
+/// The candidates' search index (migration `v17-search-index-2`): what triggers on `candidate`
 /// queue, computed here in Swift (`SearchKey`). Personal data: its keys are never logged.
 enum SearchIndex {
     /// Indexes the candidates queued in `candidate_search_pending` (written or changed since the
     /// last refresh): a live one gets its entry and keys again, a deleted or dropped one none. Runs
-    /// inside every write transaction before it commits (`Replica.write`), so that readers always
-    /// see an index that matches the table. Costs one query when nothing is queued.
+    /// inside write transactions before they commit (`Replica.write`, up to `indexedAtCommit`
+    /// candidates), before a search, and when a replica is opened to write. Costs one query when
+    /// nothing is queued.
     static func refresh(_ db: Database) throws {
         guard try hasPending(db) else { return }
         // The triggers forgot the record's previous entry and keys, unless another program replaced
@@ -91,9 +92,27 @@ enum SearchIndex {
         return out + "]"
     }
 
-    /// Whether candidates wait to be indexed (changed by another program since Jonction last wrote).
+    /// Whether candidates wait to be indexed: queued by a large write, a migration, or changed by
+    /// another program since Jonction last wrote.
     static func hasPending(_ db: Database) throws -> Bool {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM candidate_search_pending LIMIT 1") == true
+    }
+
+    /// The most candidates a write transaction indexes before it commits. A larger one (a merge of
+    /// many offices' registrations, an import, a migration) leaves them queued: computing their
+    /// keys would double its time (some 30 µs a candidate), for a search that may come days later.
+    /// They are indexed by the next search of a replica open to write (`Replica.searchCandidates`)
+    /// and when a replica is opened to write; a search of a replica opened to read matches them
+    /// one by one by the same rule (`SearchQuery.match`). Nothing of a deleted or changed record
+    /// waits: its entry and keys go at once, by the triggers.
+    static let indexedAtCommit = 2_000
+
+    /// Refreshes the index if at most `indexedAtCommit` candidates are queued (see there).
+    static func refreshAtCommit(_ db: Database) throws {
+        guard try hasPending(db) else { return }
+        let queued = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM candidate_search_pending LIMIT ?)",
+                                      arguments: [indexedAtCommit + 1]) ?? 0
+        if queued <= indexedAtCommit { try refresh(db) }
     }
 }
 

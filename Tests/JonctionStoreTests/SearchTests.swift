@@ -291,6 +291,83 @@ struct SearchTests {
         try expectIndexExact(reopened)
     }
 
+    /// What the pure rule finds among live rows (`id, family_name, given_names, phone, region`), in
+    /// the search's order.
+    func expectedHits(_ live: [Row], _ text: String, region: String?) -> [(id: String, match: SearchQuery.Match, name: String)] {
+        let query = SearchQuery(text)
+        return live.compactMap { row -> (id: String, match: SearchQuery.Match, name: String)? in
+            if let region, row[4] as String? != region { return nil }
+            guard let match = query.match(id: row[0], familyName: row[1], givenNames: row[2], phone: row[3]) else { return nil }
+            return (row[0], match, SearchKey.sortName(familyName: row[1], givenNames: row[2]))
+        }.sorted { a, b in
+            if a.match != b.match { return a.match < b.match }
+            if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
+            return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+        }
+    }
+
+    @Test("une grande écriture laisse ses personnes en file : une lecture les trouve par la règle, une recherche qui peut écrire les indexe")
+    func largeWritesQueue() throws {
+        var rng = SeededGenerator(seed: 14_500)
+        let kayes = try replica()
+        try register(kayes)
+        let families = ["Diarra", "Diara", "Keïta", "Keita", "Coulibaly", "Kulibali", "Traoré", "Touré", "Maïga", "Kane"]
+        let givens = ["Awa", "Hawa", "Mamadou", "Mohamed", "Oumar", "Aminata"]
+        let regions = ["Kayes", "Mopti", "Gao"]
+        let many = SearchIndex.indexedAtCommit + 50
+        try kayes.write { w in
+            for n in 0..<many {
+                try w.put(table: "candidate", id: "kayes-g\(n)", fields: [
+                    ("family_name", families.randomElement(using: &rng)!), ("given_names", givens.randomElement(using: &rng)!),
+                    ("region", regions.randomElement(using: &rng)!), ("phone", "+223 76 \(10 + n % 90) \(10 + n % 77) 34")])
+            }
+            // An indexed person renamed in the same transaction: the old name is gone at once.
+            try w.put(table: "candidate", id: "kayes-c02", fields: [("family_name", "Sangaré")])
+        }
+        let queued = try kayes.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM candidate_search_pending") }
+        #expect(queued == many + 1)
+        try kayes.close()
+
+        let texts = ["diarra", "kei", "mohamed kulibali", "sangare", "7612", "", "kayes-g1"]
+        let reader = try Replica.open(at: dir.path("kayes.sqlite"), mode: .readOnly, clock: clock)
+        let live = try reader.read { r in
+            try Row.fetchAll(r.db, sql: "SELECT id, family_name, given_names, phone, region FROM candidate WHERE _tombstone IS NULL")
+        }
+        #expect(try search(reader, "coulibaly").hits.map(\.id).contains("kayes-c02") == false)
+        func expectLikeTheRule(_ replica: Replica) throws {
+            for text in texts {
+                for region in [nil, "Mopti"] {
+                    let expected = expectedHits(live, text, region: region)
+                    for (offset, limit) in [(0, 20), (expected.count - 3, 50)] where offset >= 0 {
+                        let result = try search(replica, text, region: region, limit: limit, offset: offset)
+                        #expect(result.total == expected.count, "« \(text) », \(region ?? "-")")
+                        #expect(result.hits.map(\.id) == expected.dropFirst(offset).prefix(limit).map(\.id),
+                                "« \(text) », \(region ?? "-"), \(offset)+\(limit)")
+                    }
+                }
+            }
+        }
+        try expectLikeTheRule(reader)
+        #expect(try reader.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM candidate_search_pending") } == many + 1)
+        try reader.close()
+
+        // Opened to write, the replica indexes them; so does a search of a replica that may write.
+        let writer = try Replica.open(at: dir.path("kayes.sqlite"), clock: clock)
+        try expectIndexExact(writer)
+        try expectLikeTheRule(writer)
+        try writer.write { w in
+            for n in 0..<many { try w.put(table: "candidate", id: "kayes-g\(n)", fields: [("status", "trained")]) }
+            try w.put(table: "candidate", id: "kayes-h1", fields: [("family_name", "Doumbia")])
+        }
+        #expect(try writer.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM candidate_search_pending") } == 0)
+        try writer.write { w in
+            for n in 0..<many { try w.put(table: "candidate", id: "kayes-g\(n)", fields: [("given_names", "Sata")]) }
+        }
+        #expect(try writer.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM candidate_search_pending") } == many)
+        #expect(try search(writer, "sata").total == many)
+        try expectIndexExact(writer)
+    }
+
     @Test("au hasard : l’index et la recherche suivent la règle pure de SearchQuery, écriture après écriture",
           arguments: SeededGenerator.seeds(8, base: 14_000))
     func randomAgainstTheRule(seed: UInt64) throws {
@@ -329,17 +406,8 @@ struct SearchTests {
                 try Row.fetchAll(r.db, sql: "SELECT id, family_name, given_names, phone, region FROM candidate WHERE _tombstone IS NULL")
             }
             for text in queries {
-                let query = SearchQuery(text)
                 let region = Bool.random(using: &rng) ? regions.randomElement(using: &rng) : nil
-                let expected = live.compactMap { row -> (id: String, match: SearchQuery.Match, name: String)? in
-                    if let region, row[4] as String? != region { return nil }
-                    guard let match = query.match(id: row[0], familyName: row[1], givenNames: row[2], phone: row[3]) else { return nil }
-                    return (row[0], match, SearchKey.sortName(familyName: row[1], givenNames: row[2]))
-                }.sorted { a, b in
-                    if a.match != b.match { return a.match < b.match }
-                    if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
-                    return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
-                }
+                let expected = expectedHits(live, text, region: region)
                 let result = try search(kayes, text, region: region, limit: 200)
                 #expect(result.hits.map(\.id) == expected.map(\.id), "seed \(seed), « \(text) », \(region ?? "-")")
                 #expect(result.hits.map(\.exact) == expected.map { $0.match != .variant }, "seed \(seed), « \(text) »")
