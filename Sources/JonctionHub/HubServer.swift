@@ -21,9 +21,11 @@ public struct HubServer: Sendable {
     public let maximumUpload: Int
     let threads: NIOThreadPool
     /// Uploads read and merged at once: each may hold a bundle's worth of memory (protocol.md §5.2),
-    /// so beyond this many the next ones are told to retry (503) instead of piling up.
+    /// so beyond this many the next ones wait their turn, and beyond `maximumWaitingUploads`
+    /// waiting they are told to retry (503) instead of piling up.
     let uploads = UploadGate(limit: HubServer.maximumConcurrentUploads)
     static let maximumConcurrentUploads = 4
+    static let maximumWaitingUploads = 256
     /// The figures of `GET /metrics`.
     let metrics = HubMetrics()
     /// Who may read `GET /metrics`: anyone who reaches a hub served on loopback only, or whoever
@@ -99,7 +101,7 @@ public struct HubServer: Sendable {
         let started = Date()
         do {
             let office = try await authenticate(request)
-            guard uploads.enter() else { throw HubFailure.busy }
+            guard await uploads.enter() else { throw HubFailure.busy }
             defer { uploads.leave() }
             let body: ByteBuffer
             do { body = try await request.body.collect(upTo: maximumUpload) } catch {
@@ -384,28 +386,62 @@ enum HubFailure: Error, UserFacingError {
     }
 }
 
-/// A count of uploads in progress, never above its limit.
+/// The uploads read and merged at once, never more than `limit`; the next ones wait their turn,
+/// in the order they came, up to `queueLimit` of them; beyond, the hub answers busy (503).
 ///
-/// `@unchecked Sendable` is safe: `count` is only read and written under `lock`.
+/// Waiting in turn rather than being told busy: an office's sync then waits for the uploads ahead
+/// of it, not for a back-off that doubles at each refusal (issue 16). A waiting upload holds no
+/// memory of its bundle: its body is read once it has its place.
+///
+/// `@unchecked Sendable` is safe: `running` and `waiting` are only read and written under `lock`.
 final class UploadGate: @unchecked Sendable {
     private let lock = NSLock()
-    private var count = 0
+    private var running = 0
+    private var waiting: [CheckedContinuation<Bool, Never>] = []
+    private var first = 0
     let limit: Int
+    let queueLimit: Int
 
-    init(limit: Int) { self.limit = limit }
-
-    /// Takes a place if one is free.
-    func enter() -> Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        guard count < limit else { return false }
-        count += 1
-        return true
+    init(limit: Int, queueLimit: Int = HubServer.maximumWaitingUploads) {
+        self.limit = limit
+        self.queueLimit = queueLimit
     }
 
+    /// Takes a place: at once if one is free, else when the uploads ahead have left; false (at
+    /// once) when `queueLimit` uploads wait already.
+    func enter() async -> Bool {
+        await withCheckedContinuation { (turn: CheckedContinuation<Bool, Never>) in
+            let now: Bool? = lock.withLock {
+                if running < limit {
+                    running += 1
+                    return true
+                }
+                guard waiting.count - first < queueLimit else { return false }
+                waiting.append(turn)
+                return nil
+            }
+            if let now { turn.resume(returning: now) }
+        }
+    }
+
+    /// Leaves a place: to the first upload waiting, if any.
     func leave() {
-        lock.lock()
-        defer { lock.unlock() }
-        count -= 1
+        let next: CheckedContinuation<Bool, Never>? = lock.withLock {
+            guard first < waiting.count else {
+                running -= 1
+                return nil
+            }
+            let next = waiting[first]
+            first += 1
+            if first == waiting.count {
+                waiting.removeAll(keepingCapacity: true)
+                first = 0
+            }
+            return next
+        }
+        next?.resume(returning: true)
     }
+
+    /// Uploads in progress and waiting (tests, metrics).
+    var load: (running: Int, waiting: Int) { lock.withLock { (running, waiting.count - first) } }
 }

@@ -64,7 +64,8 @@ struct HubBenchmark: AsyncParsableCommand {
         let start = monotonicSeconds()
         var latencies: [Double] = []
         // Two rounds: everyone sends (and gets what is there), then everyone gets the rest. The hub
-        // takes four uploads at once and answers the others "busy": the client retries with back-off.
+        // reads four uploads at once; the others wait their turn (beyond 256 waiting, "busy", and the
+        // client retries with back-off).
         for _ in 0..<2 {
             latencies += try await withThrowingTaskGroup(of: Double.self) { group in
                 for (office, token) in sites {

@@ -121,13 +121,32 @@ struct HubTests {
         await hub.stop()
     }
 
-    @Test("au plus quatre envois reçus à la fois ; au-delà, 503 « busy » et le client réessaie")
-    func uploadGate() {
-        let gate = UploadGate(limit: HubServer.maximumConcurrentUploads)
-        #expect((0..<4).allSatisfy { _ in gate.enter() })
-        #expect(!gate.enter())
-        gate.leave()
-        #expect(gate.enter())
+    @Test("quatre envois lus à la fois ; les suivants attendent leur tour dans l’ordre d’arrivée ; au-delà de la file, 503 « busy »")
+    func uploadGate() async {
+        let gate = UploadGate(limit: HubServer.maximumConcurrentUploads, queueLimit: 3)
+        for _ in 0..<4 { #expect(await gate.enter()) }
+        // Three wait, in order; a fourth is told busy at once.
+        let order = OrderBox()
+        var waiting: [Task<Bool, Never>] = []
+        for n in 0..<3 {
+            waiting.append(Task {
+                let entered = await gate.enter()
+                order.append(n)
+                return entered
+            })
+            while gate.load.waiting < n + 1 { await Task.yield() }
+        }
+        #expect(await gate.enter() == false)
+        #expect(gate.load.running == 4 && gate.load.waiting == 3)
+        for n in 0..<3 {
+            gate.leave()
+            #expect(await waiting[n].value)
+            #expect(order.values == Array(0...n))
+        }
+        #expect(gate.load.running == 4 && gate.load.waiting == 0)
+        for _ in 0..<4 { gate.leave() }
+        #expect(gate.load.running == 0)
+        #expect(await gate.enter())
         #expect(HubFailure.busy.status == (.serviceUnavailable, .busy))
         #expect(HubFailure.busy.message(.fr).contains("réessayez"))
     }
@@ -269,4 +288,12 @@ struct HubTests {
         await #expect(throws: SyncError.self) { try await hub.client(kayesToken).sync(kayes) }
         await hub.stop()
     }
+}
+
+/// The order in which waiting tasks went through (`uploadGate`).
+final class OrderBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [Int] = []
+    func append(_ n: Int) { lock.withLock { list.append(n) } }
+    var values: [Int] { lock.withLock { list } }
 }
