@@ -108,9 +108,12 @@ public struct FairnessTable: Sendable, Equatable {
 
     /// The table as text lines, all regions first, then region by region.
     public func lines(_ lang: Lang) -> [String] {
-        guard !rows.isEmpty else { return [] }
         var out = [lang.pick("Équité, par région et par groupe : admissibles, proposés, acceptés, placés ; part des places proposées / des placements",
                              "Fairness, by region and group: admissible, proposed, accepted, placed; share of places proposed / of placements")]
+        if rows.isEmpty {
+            out.append(lang.pick("  personne à compter : aucun candidat admissible, proposé, accepté ni placé",
+                                 "  nobody to count: no candidate admissible, proposed, accepted or placed"))
+        }
         var region: String? = nil
         for row in rows {
             if row.region != region {
