@@ -152,7 +152,7 @@ let package = Package(
         .testTarget(
             name: "JonctionHubTests",
             dependencies: [
-                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionFuzz", "JonctionTestSupport",
+                "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch", "JonctionFuzz", "JonctionTestSupport",
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -44,7 +44,7 @@ public struct ChangeBundle: Sendable, Equatable {
 
     /// A bundle of the given changes, in one block (origin then seq order).
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
-                schemaVersion: Int = Schema.current.version, senderVector: VersionVector, changes: [Change]) {
+                schemaVersion: Int? = nil, senderVector: VersionVector, changes: [Change]) {
         let ordered = changes.sorted { $0.origin != $1.origin ? $0.origin < $1.origin : $0.seq < $1.seq }
         var ranges: [SiteName: ClosedRange<UInt64>] = [:]
         for change in ordered {
@@ -52,35 +52,47 @@ public struct ChangeBundle: Sendable, Equatable {
             ranges[change.origin] = min(r?.lowerBound ?? change.seq, change.seq)...max(r?.upperBound ?? change.seq, change.seq)
         }
         self.init(sender: sender, addressee: addressee, network: network, createdAt: createdAt,
-                  schemaVersion: schemaVersion, senderVector: senderVector, ranges: ranges,
+                  schemaVersion: schemaVersion ?? Schema.dataModelVersion(of: ordered), senderVector: senderVector, ranges: ranges,
                   changeCount: ordered.count, blocks: [ChangeBlock.encode(ordered)], decoded: [ordered])
     }
 
     /// A bundle of signed log segments (`Replica.makeBundles`), each of one origin's consecutive seqs.
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
-                schemaVersion: Int = Schema.current.version, senderVector: VersionVector, segments: [SignedSegment]) {
+                schemaVersion: Int? = nil, senderVector: VersionVector, segments: [SignedSegment]) {
         var ranges: [SiteName: ClosedRange<UInt64>] = [:]
         for segment in segments {
             let r = ranges[segment.origin]
             ranges[segment.origin] = min(r?.lowerBound ?? segment.seqs.lowerBound, segment.seqs.lowerBound)
                 ... max(r?.upperBound ?? segment.seqs.upperBound, segment.seqs.upperBound)
         }
-        self.init(sender: sender, addressee: addressee, network: network, createdAt: createdAt, schemaVersion: schemaVersion,
+        self.init(sender: sender, addressee: addressee, network: network, createdAt: createdAt,
+                  schemaVersion: schemaVersion ?? Self.dataModelVersion(blocks: segments.map(\.block)),
                   senderVector: senderVector, ranges: ranges, changeCount: segments.reduce(0) { $0 + $1.changeCount },
                   blocks: segments.map(\.block), signatures: segments.map(\.signature))
     }
 
     /// A bundle of blocks already encoded (a replica's log segments): see `Replica.makeBundle`.
     public init(sender: SiteName, addressee: SiteName, network: String?, createdAt: UInt64,
-                schemaVersion: Int = Schema.current.version, senderVector: VersionVector,
+                schemaVersion: Int? = nil, senderVector: VersionVector,
                 ranges: [SiteName: ClosedRange<UInt64>], changeCount: Int, blocks: [[UInt8]], decoded: [[Change]] = [],
                 signatures: [SegmentSignature?]? = nil) {
         self.header = BundleHeader(sender: sender, addressee: addressee, network: network, createdAt: createdAt,
-                                   schemaVersion: schemaVersion, senderVector: senderVector, ranges: ranges,
+                                   schemaVersion: schemaVersion ?? Self.dataModelVersion(blocks: blocks),
+                                   senderVector: senderVector, ranges: ranges,
                                    changeCount: changeCount)
         self.blocks = blocks
         self.decoded = decoded
         self.signatures = signatures ?? Array(repeating: nil, count: blocks.count)
+    }
+
+    /// The data model version of encoded blocks (``Schema/dataModelVersion(of:)``): a block is
+    /// decoded only when the name of a field added in version 3 appears among its bytes.
+    static func dataModelVersion(blocks: [[UInt8]]) -> Int {
+        let names = Schema.addedInVersion3.map { Array($0.split(separator: ".").last!.utf8) }
+        for block in blocks where names.contains(where: { block.contains(bytes: $0) }) {
+            if let changes = try? ChangeBlock.decode(block), Schema.dataModelVersion(of: changes) == 3 { return 3 }
+        }
+        return 2
     }
 
     /// All the changes (decoding the blocks if they were not yet).
@@ -121,5 +133,19 @@ public struct BundleHeader: Sendable, Equatable {
     /// Ranges in origin order.
     public var sortedRanges: [(origin: SiteName, seqs: ClosedRange<UInt64>)] {
         ranges.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+}
+
+extension Array where Element == UInt8 {
+    /// Whether `bytes` occur in a row somewhere in this array.
+    fileprivate func contains(bytes: [UInt8]) -> Bool {
+        guard !bytes.isEmpty, bytes.count <= count else { return bytes.isEmpty }
+        let first = bytes[0]
+        var i = 0
+        while i <= count - bytes.count {
+            if self[i] == first && self[i..<i + bytes.count].elementsEqual(bytes) { return true }
+            i += 1
+        }
+        return false
     }
 }

@@ -19,12 +19,16 @@ public struct MatchingRound: Sendable {
     public var weights: ScoringWeights
     /// Rounds a pending proposal holds its candidate and its place (nightly rounds: about two weeks).
     public var holdRounds: Int
+    /// Minimum shares by group and priorities (protocol.md §2.5, `jonction match --quotas`).
+    public var quotas: MatchQuotas
 
-    public init(replica: Replica, k: Int = 20, weights: ScoringWeights = ScoringWeights(), holdRounds: Int = 14) {
+    public init(replica: Replica, k: Int = 20, weights: ScoringWeights = ScoringWeights(), holdRounds: Int = 14,
+                quotas: MatchQuotas = MatchQuotas()) {
         self.replica = replica
         self.k = k
         self.weights = weights
         self.holdRounds = holdRounds
+        self.quotas = quotas
     }
 
     /// Refusals of a round (`roundAlreadyHeld`), decided by the planner.
@@ -48,6 +52,8 @@ public struct MatchingRound: Sendable {
         public var seconds: Double
         /// Candidate id → region, for the report.
         public var regions: [String: String]
+        /// Per region and group: admissible, proposed this round, accepted, placed (protocol.md §2.5).
+        public var fairness: FairnessTable
     }
 
     public enum Phase: Sendable {
@@ -61,16 +67,15 @@ public struct MatchingRound: Sendable {
         let started = Date()
         progress?(.loading)
         try Schema.V1.check(replica.schema)
-        let plan = try RoundPlanner.plan(
-            replica.read { reader in
-                RoundSnapshot(
-                    proposals: try reader.liveRecords(table: Schema.V1.proposal.table),
-                    placements: try reader.liveRecords(table: Schema.V1.placement.table),
-                    opportunities: try reader.liveRecords(table: Schema.V1.opportunity.table),
-                    candidates: try reader.liveRecords(table: Schema.V1.candidate.table),
-                    lastRound: try reader.lastMatchRound())
-            },
-            round: requested, holdRounds: holdRounds, k: k, weights: weights)
+        let snapshot = try replica.read { reader in
+            RoundSnapshot(
+                proposals: try reader.liveRecords(table: Schema.V1.proposal.table),
+                placements: try reader.liveRecords(table: Schema.V1.placement.table),
+                opportunities: try reader.liveRecords(table: Schema.V1.opportunity.table),
+                candidates: try reader.liveRecords(table: Schema.V1.candidate.table),
+                lastRound: try reader.lastMatchRound())
+        }
+        let plan = try RoundPlanner.plan(snapshot, round: requested, holdRounds: holdRounds, k: k, weights: weights, quotas: quotas)
 
         let result = Matcher.run(plan.request) { phase, done, total in
             switch phase {
@@ -97,7 +102,25 @@ public struct MatchingRound: Sendable {
         return Outcome(round: plan.round, result: result, newPlacements: plan.acceptances.count, pending: plan.pending,
                        doubleAcceptances: plan.doubleAcceptances, stale: plan.stale, holdRounds: holdRounds,
                        candidates: plan.request.candidates.count, opportunities: plan.request.opportunities.count,
-                       seconds: Date().timeIntervalSince(started), regions: plan.regions)
+                       seconds: Date().timeIntervalSince(started), regions: plan.regions,
+                       fairness: Self.fairness(snapshot, plan: plan, result: result))
+    }
+
+    /// The round's fairness table: admissible = considered and not excluded; proposed = this
+    /// round's proposals; accepted = every accepted proposal; placed = every placement, this
+    /// round's new ones included.
+    static func fairness(_ snapshot: RoundSnapshot, plan: RoundPlan, result: MatchResult) -> FairnessTable {
+        let c = Schema.V1.candidate, p = Schema.V1.proposal, pl = Schema.V1.placement
+        let excluded = Set(result.excluded.map(\.candidate))
+        let admissible = Set(plan.request.candidates.map(\.id)).subtracting(excluded)
+        var accepted = Set(plan.acceptances.map(\.candidate)), placed = accepted
+        for (_, v) in snapshot.proposals where v[p.status] == .accepted { if let id = v[p.candidateID].text { accepted.insert(id) } }
+        for (_, v) in snapshot.placements { if let id = v[pl.candidateID].text { placed.insert(id) } }
+        let people = snapshot.candidates.map { id, v in
+            FairnessTable.Person(id: id, region: v[c.region].text, origin: v[c.originStatus].text, sex: v[c.sex].text)
+        }
+        return FairnessTable(people: people, admissible: admissible, proposed: Set(result.proposals.map(\.candidate.id)),
+                             accepted: accepted, placed: placed)
     }
 
     /// The first 16 bytes of the SHA-256 of `text`, in lowercase hex (protocol.md §2.5).

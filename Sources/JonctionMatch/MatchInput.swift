@@ -1,7 +1,8 @@
 import Jonction
 
-/// A candidate as the matching sees it: only what filters and scores need. Sex, ethnicity, origin
-/// status and age are deliberately absent: they never score (DESIGN §6).
+/// A candidate as the matching sees it: only what filters and scores need, and the groups the
+/// round's quotas count (`group`). Sex and origin status sit in `group` only, which the scorer never
+/// reads: they never score (DESIGN §6); ethnicity and age are absent.
 public struct MatchCandidate: Sendable, Equatable {
     public var id: String
     public var region: String?
@@ -15,9 +16,15 @@ public struct MatchCandidate: Sendable, Equatable {
     public var isco: String?
     public var skills: [String]
     public var languages: [String]
+    /// Whether the candidate already held a placement in a job or an internship: an internship is
+    /// for a first job (protocol.md §2.5).
+    public var placedBefore: Bool
+    /// What quotas and priorities count (`MatchQuotas`); never read by the scorer.
+    public var group: MatchGroup
 
     public init(id: String, region: String?, relocate: Bool, education: Int?, consentToEmployers: Bool, available: Bool,
-                availableFrom: String?, isco: String?, skills: [String], languages: [String]) {
+                availableFrom: String?, isco: String?, skills: [String], languages: [String], placedBefore: Bool = false,
+                group: MatchGroup = MatchGroup()) {
         self.id = id
         self.region = region
         self.relocate = relocate
@@ -28,6 +35,38 @@ public struct MatchCandidate: Sendable, Equatable {
         self.isco = isco
         self.skills = skills
         self.languages = languages
+        self.placedBefore = placedBefore
+        self.group = group
+    }
+}
+
+/// The groups a candidate belongs to for quotas and priorities: origin status and sex, as the
+/// candidate record holds them (nil when unknown).
+public struct MatchGroup: Sendable, Equatable, Hashable {
+    public var origin: String?
+    public var sex: String?
+
+    public init(origin: String? = nil, sex: String? = nil) {
+        self.origin = origin
+        self.sex = sex
+    }
+}
+
+/// The kinds of opportunity, each scored its own way (protocol.md §2.5).
+public enum OpportunityKindScoring: Sendable, Equatable {
+    /// A job (and an opportunity of unknown kind): the required skills the candidate has count.
+    case job
+    /// A training: the taught skills the candidate lacks count; prerequisites as for a job.
+    case training
+    /// An internship: as a job, and a candidate with no placement yet comes first.
+    case internship
+
+    init(_ kind: String?) {
+        switch kind {
+        case "training": self = .training
+        case "internship": self = .internship
+        default: self = .job
+        }
     }
 }
 
@@ -38,7 +77,10 @@ public struct MatchOpportunity: Sendable, Equatable {
     public var title: String?
     public var region: String?
     public var isco: String?
+    /// What the candidate must have: a job's skills, or a training's prerequisites.
     public var skillsRequired: [String]
+    /// What a training teaches (data model version 3); empty for other kinds.
+    public var teaches: [String]
     public var languages: [String]
     public var minEducation: Int?
     public var open: Bool
@@ -47,7 +89,8 @@ public struct MatchOpportunity: Sendable, Equatable {
     public var startsOn: String?
 
     public init(id: String, kind: String?, title: String?, region: String?, isco: String?, skillsRequired: [String],
-                languages: [String], minEducation: Int?, open: Bool, placesLeft: Int, startsOn: String?) {
+                languages: [String], minEducation: Int?, open: Bool, placesLeft: Int, startsOn: String?,
+                teaches: [String] = []) {
         self.id = id
         self.kind = kind
         self.title = title
@@ -59,6 +102,14 @@ public struct MatchOpportunity: Sendable, Equatable {
         self.open = open
         self.placesLeft = placesLeft
         self.startsOn = startsOn
+        self.teaches = teaches
+    }
+
+    /// How this opportunity scores: a training without taught skills (written before data model
+    /// version 3) is scored as a job, as it always was.
+    public var scoring: OpportunityKindScoring {
+        let kind = OpportunityKindScoring(kind)
+        return kind == .training && teaches.isEmpty ? .job : kind
     }
 }
 

@@ -11,6 +11,8 @@ public struct MatchRequest: Sendable {
     /// Arcs kept per candidate and per opportunity.
     public var k: Int
     public var weights: ScoringWeights
+    /// Minimum shares by group and priorities (protocol.md §2.5): empty, the plain assignment.
+    public var quotas: MatchQuotas
 
     public struct Pair: Hashable, Sendable {
         public var candidate: String
@@ -22,12 +24,13 @@ public struct MatchRequest: Sendable {
     }
 
     public init(candidates: [MatchCandidate], opportunities: [MatchOpportunity], declined: Set<Pair> = [], k: Int = 20,
-                weights: ScoringWeights = ScoringWeights()) {
+                weights: ScoringWeights = ScoringWeights(), quotas: MatchQuotas = MatchQuotas()) {
         self.candidates = candidates
         self.opportunities = opportunities
         self.declined = declined
         self.k = max(1, k)
         self.weights = weights
+        self.quotas = quotas
     }
 }
 
@@ -50,6 +53,8 @@ public struct MatchResult: Sendable {
     public var skillsGaps: [(skill: String, candidates: Int)]
     /// Per opportunity: places left before the round, places proposed.
     public var fill: [(opportunity: MatchOpportunity, proposed: Int)]
+    /// Each minimum share that applied, met or not and why (empty without quotas).
+    public var quotas: [QuotaOutcome]
     public var seconds: (score: Double, solve: Double)
 }
 
@@ -94,12 +99,23 @@ public enum Matcher {
             var arcs: [(c: Int32, o: Int32, s: Int32)] = []
             var opportunityTops: [TopK]
             var excluded: [(Int, Exclusion)] = []
+            /// Per opportunity and minimum share: the best k of the share's group, and how many
+            /// of the group are admissible (so that reserved places see their candidates).
+            var quotaTops: [[TopK]]
+            var admissible: [[Int]]
+        }
+        let rules: [[MatchQuotas.Minimum]] = request.quotas.isEmpty ? Array(repeating: [], count: nO)
+            : request.opportunities.enumerated().map { scorer.isOpen($0.offset) ? request.quotas.minimums(for: $0.element.id) : [] }
+        let ruleTopSize = rules.enumerated().map { o, list in
+            list.map { max(k, $0.places(of: request.opportunities[o].placesLeft)) }
         }
         let slots = Slots<ChunkResult>(count: chunks)
         defer { slots.release() }
         let counter = ProgressCounter(total: nC, report: progress)
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var result = ChunkResult(opportunityTops: [TopK](repeating: TopK(k), count: nO))
+            var result = ChunkResult(opportunityTops: [TopK](repeating: TopK(k), count: nO),
+                                     quotaTops: ruleTopSize.map { $0.map { TopK($0) } },
+                                     admissible: rules.map { [Int](repeating: 0, count: $0.count) })
             var top = TopK(k)
             let range = (chunk * chunkSize)..<min(nC, (chunk + 1) * chunkSize)
             for c in range {
@@ -128,6 +144,10 @@ public enum Matcher {
                     }
                     top.insert(score: s, index: o)
                     result.opportunityTops[oi].insert(score: s, index: Int32(c))
+                    for (r, rule) in rules[oi].enumerated() where rule.group.contains(request.candidates[c].group) {
+                        result.quotaTops[oi][r].insert(score: s, index: Int32(c))
+                        result.admissible[oi][r] += 1
+                    }
                 }
                 let region = scorer.candidateRegion[c]
                 if region >= 0 { for o in byRegion[region] { consider(o) } }
@@ -148,23 +168,60 @@ public enum Matcher {
         var arcs: [(c: Int32, o: Int32, s: Int32)] = []
         var excluded: [(candidate: String, reason: Exclusion)] = []
         var opportunityTops = [TopK](repeating: TopK(k), count: nO)
+        var quotaTops = ruleTopSize.map { $0.map { TopK($0) } }
+        var admissible = rules.map { [Int](repeating: 0, count: $0.count) }
         for case let r? in slots.buffer {
             arcs += r.arcs
             excluded += r.excluded.map { (request.candidates[$0.0].id, $0.1) }
             for o in 0..<nO { opportunityTops[o].merge(r.opportunityTops[o]) }
+            for o in 0..<nO where !rules[o].isEmpty {
+                for q in rules[o].indices {
+                    quotaTops[o][q].merge(r.quotaTops[o][q])
+                    admissible[o][q] += r.admissible[o][q]
+                }
+            }
         }
         var inCandidateTops = Set<UInt64>(minimumCapacity: arcs.count)
         for a in arcs { inCandidateTops.insert(UInt64(UInt32(a.c)) << 32 | UInt64(UInt32(a.o))) }
         for o in 0..<nO {
-            for (s, c) in opportunityTops[o].sorted() where !inCandidateTops.contains(UInt64(UInt32(c)) << 32 | UInt64(o)) {
+            for (s, c) in opportunityTops[o].sorted() where inCandidateTops.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
                 arcs.append((c, Int32(o), s))
+            }
+            for top in quotaTops[o] {
+                for (s, c) in top.sorted() where inCandidateTops.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
+                    arcs.append((c, Int32(o), s))
+                }
             }
         }
         let scored = clock.now
         progress?(.solving, 0, 1)
 
         let capacities = request.opportunities.enumerated().map { scorer.isOpen($0.offset) ? Int32($0.element.placesLeft) : 0 }
-        let chosen = solveAssignment(candidates: nC, capacities: capacities, arcs: arcs)
+        let chosen: [Int]
+        var quotaOutcomes: [QuotaOutcome] = []
+        if request.quotas.isEmpty {
+            chosen = solveAssignment(candidates: nC, capacities: capacities, arcs: arcs)
+        } else {
+            let split = solveWithQuotas(candidates: request.candidates.map(\.group), capacities: capacities, arcs: arcs,
+                                        rules: rules, quotas: request.quotas)
+            chosen = split.chosen
+            var proposedOf = rules.map { [Int](repeating: 0, count: $0.count) }
+            for i in chosen {
+                let o = Int(arcs[i].o)
+                for (r, rule) in rules[o].enumerated() where rule.group.contains(request.candidates[Int(arcs[i].c)].group) {
+                    proposedOf[o][r] += 1
+                }
+            }
+            for o in 0..<nO {
+                for (r, rule) in rules[o].enumerated() {
+                    let proposed = proposedOf[o][r]
+                    quotaOutcomes.append(QuotaOutcome(
+                        opportunity: request.opportunities[o], group: rule.group, percent: rule.percent,
+                        wanted: rule.places(of: Int(capacities[o])), reservable: split.initial[o][r], reserved: split.reserved[o][r],
+                        proposed: proposed, admissible: admissible[o][r]))
+                }
+            }
+        }
         let solved = clock.now
         progress?(.solving, 1, 1)
 
@@ -190,7 +247,7 @@ public enum Matcher {
         return MatchResult(
             proposals: proposals, totalScore: total, arcs: arcs.count,
             excluded: excluded.sorted { $0.candidate < $1.candidate }, skillsGaps: Array(skillsGaps.prefix(15)),
-            fill: fill,
+            fill: fill, quotas: quotaOutcomes,
             seconds: (Double((scored - started).components.attoseconds) / 1e18 + Double((scored - started).components.seconds),
                       Double((solved - scored).components.attoseconds) / 1e18 + Double((solved - scored).components.seconds)))
     }

@@ -25,13 +25,18 @@ public enum RoundPlanner {
     /// pair is never proposed again. A `proposed` proposal holds its candidate and one place of its
     /// opportunity for `holdRounds` rounds; past that it is counted as stale and holds nothing.
     public static func plan(_ snapshot: RoundSnapshot, round requested: Int? = nil, holdRounds: Int, k: Int = 20,
-                            weights: ScoringWeights = ScoringWeights()) throws(Failure) -> RoundPlan {
+                            weights: ScoringWeights = ScoringWeights(), quotas: MatchQuotas = MatchQuotas()) throws(Failure) -> RoundPlan {
         let proposal = Schema.V1.proposal, placement = Schema.V1.placement
         let opportunity = Schema.V1.opportunity, candidate = Schema.V1.candidate
 
         var placedPairs = Set<MatchRequest.Pair>(), taken: [String: Int] = [:], placedCandidates = Set<String>()
+        // Candidates who held a job or an internship: an internship is first for a first job (§2.5).
+        var kinds: [String: String] = [:]
+        for (id, v) in snapshot.opportunities { kinds[id] = v[opportunity.kind.field].text }
+        var employedBefore = Set<String>()
         for (_, v) in snapshot.placements {
             guard let c = v[placement.candidateID].text, let o = v[placement.opportunityID].text else { continue }
+            if kinds[o] != "training" { employedBefore.insert(c) }
             placedPairs.insert(MatchRequest.Pair(candidate: c, opportunity: o))
             taken[o, default: 0] += 1
             placedCandidates.insert(c)
@@ -84,7 +89,7 @@ public enum RoundPlanner {
                 minEducation: educationLevel(v[opportunity.minEducation]),
                 open: v[opportunity.status] == .open,
                 placesLeft: max(0, (v[opportunity.places].int ?? 0) - (taken[id] ?? 0)),
-                startsOn: start)
+                startsOn: start, teaches: strings(v[opportunity.teaches]))
         }
         var regions: [String: String] = [:]
         let candidates: [MatchCandidate] = snapshot.candidates.compactMap { id, v in
@@ -97,12 +102,15 @@ public enum RoundPlanner {
                 consentToEmployers: v[candidate.consent] == .employers,
                 available: (v[candidate.status]?.isAvailable ?? false) && !placedCandidates.contains(id),
                 availableFrom: v[candidate.availableFrom].text, isco: v[candidate.isco].text,
-                skills: strings(v[candidate.skills]), languages: strings(v[candidate.languages]))
+                skills: strings(v[candidate.skills]), languages: strings(v[candidate.languages]),
+                placedBefore: employedBefore.contains(id),
+                group: MatchGroup(origin: v[candidate.originStatus].text, sex: v[candidate.sex].text))
         }
 
         return RoundPlan(
             round: round,
-            request: MatchRequest(candidates: candidates, opportunities: opportunities, declined: declined, k: k, weights: weights),
+            request: MatchRequest(candidates: candidates, opportunities: opportunities, declined: declined, k: k, weights: weights,
+                                  quotas: quotas),
             acceptances: acceptances, pending: pendingCandidates.count, doubleAcceptances: doubleAcceptances, stale: stale,
             regions: regions, liveCandidates: Set(snapshot.candidates.map(\.id)), startsOn: startsOn)
     }

@@ -14,9 +14,38 @@ public struct ScoreCard: Sendable, Equatable {
     public var skillsMissing: [String]
     public var languagesShared: [String]
     public var sameRegion: Bool
+    /// How the opportunity was scored (protocol.md §2.5).
+    public var kind: OpportunityKindScoring
+    /// A training's taught skills the candidate lacks (what it would learn), and those it has.
+    public var skillsToLearn: [String]
+    public var skillsAlreadyTaught: [String]
+    /// An internship for a candidate placed before, and the points that takes off.
+    public var placedBefore: Bool
+    public var firstJob: Int
+
+    public init(occupation: Int, skills: Int, languages: Int, education: Int, location: Int, occupationLevel: Int,
+                skillsMatched: [String], skillsMissing: [String], languagesShared: [String], sameRegion: Bool,
+                kind: OpportunityKindScoring = .job, skillsToLearn: [String] = [], skillsAlreadyTaught: [String] = [],
+                placedBefore: Bool = false, firstJob: Int = 0) {
+        self.occupation = occupation
+        self.skills = skills
+        self.languages = languages
+        self.education = education
+        self.location = location
+        self.occupationLevel = occupationLevel
+        self.skillsMatched = skillsMatched
+        self.skillsMissing = skillsMissing
+        self.languagesShared = languagesShared
+        self.sameRegion = sameRegion
+        self.kind = kind
+        self.skillsToLearn = skillsToLearn
+        self.skillsAlreadyTaught = skillsAlreadyTaught
+        self.placedBefore = placedBefore
+        self.firstJob = firstJob
+    }
 
     /// The total, between 1 and 100.
-    public var score: Int { max(1, min(100, occupation + skills + languages + education + location)) }
+    public var score: Int { max(1, min(100, occupation + skills + languages + education + location - firstJob)) }
 
     /// The explanation in French (or English), one clause per criterion.
     public func reasons(_ lang: Lang, candidate: MatchCandidate, opportunity: MatchOpportunity) -> String {
@@ -28,7 +57,32 @@ public struct ScoreCard: Sendable, Equatable {
         case 2, 1: parts.append(lang.pick("même famille de métiers (CITP \(candidate.isco ?? "?") / \(isco))", "same occupation family (ISCO \(candidate.isco ?? "?") / \(isco))"))
         default: parts.append(lang.pick("autre métier (CITP \(candidate.isco ?? "?") / \(isco))", "other occupation (ISCO \(candidate.isco ?? "?") / \(isco))"))
         }
-        if !opportunity.skillsRequired.isEmpty {
+        if kind == .training {
+            if !skillsToLearn.isEmpty {
+                parts.append(skillsToLearn.count == 1
+                    ? lang.pick("n’a pas encore la compétence enseignée : \(skillsToLearn[0])", "does not have the skill taught yet: \(skillsToLearn[0])")
+                    : lang.pick("n’a pas encore les compétences enseignées : \(skillsToLearn.joined(separator: ", "))",
+                                "does not have the skills taught yet: \(skillsToLearn.joined(separator: ", "))"))
+            }
+            if !skillsAlreadyTaught.isEmpty {
+                parts.append(lang.pick("a déjà ce que la formation enseigne : \(skillsAlreadyTaught.joined(separator: ", "))",
+                                       "already has what the training teaches: \(skillsAlreadyTaught.joined(separator: ", "))"))
+            }
+        }
+        if kind == .internship {
+            parts.append(placedBefore
+                ? lang.pick("déjà placé auparavant (−\(firstJob) : un stage sert d’abord un premier emploi)",
+                            "placed before (−\(firstJob): an internship is first for a first job)")
+                : lang.pick("pas encore de placement (un stage sert d’abord un premier emploi)",
+                            "no placement yet (an internship is first for a first job)"))
+        }
+        if !opportunity.skillsRequired.isEmpty && kind == .training {
+            var s = lang.pick("prérequis : \(skillsMatched.count) compétence(s) sur \(opportunity.skillsRequired.count)",
+                              "prerequisites: \(skillsMatched.count) of \(opportunity.skillsRequired.count) skill(s)")
+            if !skillsMatched.isEmpty { s += " (" + skillsMatched.joined(separator: ", ") + ")" }
+            if !skillsMissing.isEmpty { s += lang.pick(", manque : ", ", lacks: ") + skillsMissing.joined(separator: ", ") }
+            parts.append(s)
+        } else if !opportunity.skillsRequired.isEmpty {
             var s = lang.pick("\(skillsMatched.count) compétence(s) requise(s) sur \(opportunity.skillsRequired.count)",
                               "\(skillsMatched.count) of \(opportunity.skillsRequired.count) required skill(s)")
             if !skillsMatched.isEmpty { s += " (" + skillsMatched.joined(separator: ", ") + ")" }

@@ -15,6 +15,10 @@ struct Scorer: Sendable {
     private let candidateLanguages: [UInt64]
     private let opportunitySkills: [UInt64]
     private let opportunityLanguages: [UInt64]
+    /// The skills each training teaches (empty sets for other kinds).
+    private let opportunityTaught: [UInt64]
+    private let opportunityScoring: [OpportunityKindScoring]
+    private let candidatePlacedBefore: [Bool]
     private let candidateISCO: [Int]
     private let opportunityISCO: [Int]
     let candidateRegion: [Int]
@@ -31,7 +35,7 @@ struct Scorer: Sendable {
         self.opportunities = opportunities
         var skillIndex: [String: Int] = [:], languageIndex: [String: Int] = [:]
         for o in opportunities {
-            for s in o.skillsRequired where skillIndex[s] == nil { skillIndex[s] = skillIndex.count }
+            for s in o.skillsRequired + o.teaches where skillIndex[s] == nil { skillIndex[s] = skillIndex.count }
             for l in o.languages where languageIndex[l] == nil { languageIndex[l] = languageIndex.count }
         }
         // Only what some opportunity asks for can score: other items are left out of the bit sets.
@@ -47,6 +51,9 @@ struct Scorer: Sendable {
         candidateLanguages = candidates.flatMap { bits($0.languages, languageIndex, lw) }
         opportunitySkills = opportunities.flatMap { bits($0.skillsRequired, skillIndex, sw) }
         opportunityLanguages = opportunities.flatMap { bits($0.languages, languageIndex, lw) }
+        opportunityScoring = opportunities.map(\.scoring)
+        opportunityTaught = opportunities.flatMap { bits($0.scoring == .training ? $0.teaches : [], skillIndex, sw) }
+        candidatePlacedBefore = candidates.map(\.placedBefore)
         candidateISCO = candidates.map { $0.isco.flatMap { Int($0) } ?? -1 }
         opportunityISCO = opportunities.map { $0.isco.flatMap { Int($0) } ?? -1 }
         let regions = Dictionary(uniqueKeysWithValues: Schema.regions.enumerated().map { ($1, $0) })
@@ -96,15 +103,62 @@ struct Scorer: Sendable {
         return 0
     }
 
-    /// The integer score of an admissible pair, 1–100 (the hot path: no allocation).
+    /// The integer score of an admissible pair, 1–100 (the hot path: no allocation). By kind
+    /// (protocol.md §2.5): a job counts the required skills the candidate has; a training the
+    /// skills it teaches that the candidate lacks (and its prerequisites as a job's skills), its
+    /// occupation only as far as it still has something to teach; an internship is a job that
+    /// takes `firstJob` points from a candidate placed before.
     func score(_ c: Int, _ o: Int) -> Int {
+        let parts = criteria(c, o)
+        return max(1, min(100, parts.occupation + parts.skills + parts.languages + weights.education + parts.location - parts.firstJob))
+    }
+
+    /// The criteria of `score`, each on its own.
+    @inline(__always)
+    private func criteria(_ c: Int, _ o: Int) -> (occupation: Int, skills: Int, languages: Int, location: Int, firstJob: Int) {
         let level = occupationLevel(candidateISCO[c], opportunityISCO[o])
-        var total = weights.occupation * level / 4
-        total += fraction(candidateSkills, c, opportunitySkills, o, skillWords, weight: weights.skills)
-        total += fraction(candidateLanguages, c, opportunityLanguages, o, languageWords, weight: weights.languages)
-        total += weights.education
-        total += candidateRegion[c] == opportunityRegion[o] ? weights.location : weights.location / 3
-        return max(1, min(100, total))
+        var occupation = weights.occupation * level / 4
+        var skills = fraction(candidateSkills, c, opportunitySkills, o, skillWords, weight: weights.skills)
+        var firstJob = 0
+        switch opportunityScoring[o] {
+        case .job:
+            break
+        case .training:
+            let (lacking, taught) = lacks(c, o)
+            occupation = weights.occupation * level * lacking / (4 * taught)
+            let (held, required) = counts(candidateSkills, c, opportunitySkills, o, skillWords)
+            skills = required == 0 ? weights.skills * lacking / taught
+                : weights.skills * (lacking * required + held * taught) / (2 * taught * required)
+        case .internship:
+            if candidatePlacedBefore[c] { firstJob = weights.firstJob }
+        }
+        let languages = fraction(candidateLanguages, c, opportunityLanguages, o, languageWords, weight: weights.languages)
+        let location = candidateRegion[c] == opportunityRegion[o] ? weights.location : weights.location / 3
+        return (occupation, skills, languages, location, firstJob)
+    }
+
+    /// The skills training `o` teaches that candidate `c` lacks, and how many it teaches (at least 1).
+    @inline(__always)
+    private func lacks(_ c: Int, _ o: Int) -> (lacking: Int, taught: Int) {
+        var lacking = 0, taught = 0
+        let h = c * skillWords, t = o * skillWords
+        for w in 0..<skillWords {
+            taught += opportunityTaught[t + w].nonzeroBitCount
+            lacking += (opportunityTaught[t + w] & ~candidateSkills[h + w]).nonzeroBitCount
+        }
+        return (lacking, max(1, taught))
+    }
+
+    /// Items of opportunity `o`'s set that candidate `c` has, and items in the set.
+    @inline(__always)
+    private func counts(_ have: [UInt64], _ c: Int, _ required: [UInt64], _ o: Int, _ words: Int) -> (shared: Int, needed: Int) {
+        var shared = 0, needed = 0
+        let h = c * words, r = o * words
+        for w in 0..<words {
+            needed += required[r + w].nonzeroBitCount
+            shared += (have[h + w] & required[r + w]).nonzeroBitCount
+        }
+        return (shared, needed)
     }
 
     /// `weight` × (items of opportunity `o`'s set the candidate `c` has) / (items in it); full
@@ -129,13 +183,15 @@ struct Scorer: Sendable {
         let missing = opportunity.skillsRequired.filter { !has.contains($0) }
         let shared = opportunity.languages.filter { speaks.contains($0) }
         let same = candidateRegion[c] == opportunityRegion[o]
+        let parts = criteria(c, o)
+        let kind = opportunityScoring[o]
+        let taught = kind == .training ? opportunity.teaches : []
         return ScoreCard(
-            occupation: weights.occupation * level / 4,
-            skills: fraction(candidateSkills, c, opportunitySkills, o, skillWords, weight: weights.skills),
-            languages: fraction(candidateLanguages, c, opportunityLanguages, o, languageWords, weight: weights.languages),
-            education: weights.education,
-            location: same ? weights.location : weights.location / 3,
+            occupation: parts.occupation, skills: parts.skills, languages: parts.languages,
+            education: weights.education, location: parts.location,
             occupationLevel: level, skillsMatched: matched, skillsMissing: missing, languagesShared: shared,
-            sameRegion: same)
+            sameRegion: same, kind: kind, skillsToLearn: taught.filter { !has.contains($0) },
+            skillsAlreadyTaught: taught.filter { has.contains($0) },
+            placedBefore: kind == .internship && candidate.placedBefore, firstJob: parts.firstJob)
     }
 }

@@ -20,12 +20,17 @@ public struct ScoringWeights: Sendable, Equatable {
     /// dairy with none of the skills asked.
     public var minimumScore = 40
 
+    /// Points an internship takes from a candidate who already held a placement in a job or an
+    /// internship: an internship is first for a first job (protocol.md §2.5). Not one of the five
+    /// weights: it only ever lowers a score (which stays at least 1).
+    public var firstJob = 20
+
     public init() {}
 
     public var total: Int { occupation + skills + languages + education + location }
 
     /// The keys of the JSON configuration, in the order the README lists them.
-    public static let keys = ["occupation", "skills", "languages", "education", "location", "minimum_score"]
+    public static let keys = ["occupation", "skills", "languages", "education", "location", "minimum_score", "first_job"]
 
     /// Reads a JSON configuration: an object of some of ``keys`` with integer values; the others keep
     /// their defaults. The five weights must be non-negative and add up to 100, and the minimum score
@@ -50,6 +55,7 @@ public struct ScoringWeights: Sendable, Equatable {
         education = values["education"] ?? education
         location = values["location"] ?? location
         minimumScore = values["minimum_score"] ?? minimumScore
+        firstJob = values["first_job"] ?? firstJob
         try validate()
     }
 
@@ -59,6 +65,7 @@ public struct ScoringWeights: Sendable, Equatable {
         }
         guard total == 100 else { throw .totalNot100(total) }
         guard (0...100).contains(minimumScore) else { throw .minimumScoreOutOfRange(minimumScore) }
+        guard (0...100).contains(firstJob) else { throw .firstJobOutOfRange(firstJob) }
     }
 }
 
@@ -70,9 +77,10 @@ public enum WeightsError: Error, UserFacingError, Equatable {
     case negative(String)
     case totalNot100(Int)
     case minimumScoreOutOfRange(Int)
+    case firstJobOutOfRange(Int)
 
     public func message(_ lang: Lang) -> String {
-        let expected = #"{"occupation":40,"skills":25,"languages":10,"education":10,"location":15,"minimum_score":40}"#
+        let expected = #"{"occupation":40,"skills":25,"languages":10,"education":10,"location":15,"minimum_score":40,"first_job":20}"#
         switch self {
         case .notAnObject:
             return lang.pick("Le fichier de poids n’est pas un objet JSON : attendu par exemple \(expected).",
@@ -92,6 +100,9 @@ public enum WeightsError: Error, UserFacingError, Equatable {
         case .minimumScoreOutOfRange(let n):
             return lang.pick("minimum_score vaut \(n) ; il doit être entre 0 et 100.",
                              "minimum_score is \(n); it must be between 0 and 100.")
+        case .firstJobOutOfRange(let n):
+            return lang.pick("first_job vaut \(n) ; il doit être entre 0 et 100 (points retirés, pour un stage, à qui a déjà été placé).",
+                             "first_job is \(n); it must be between 0 and 100 (points an internship takes from someone placed before).")
         }
     }
 }

@@ -28,6 +28,7 @@ enum Migrations {
         migrator.registerMigration("v15-office-application", migrate: v15)
         migrator.registerMigration("v16-merge-runs", migrate: v16)
         migrator.registerMigration("v17-search-index-2", migrate: v17)
+        migrator.registerMigration("v18-opportunity-teaches", migrate: v18)
         return migrator
     }
 
@@ -213,6 +214,54 @@ enum Migrations {
             """)
     }
 
+    /// Data model version 3 (protocol.md §2.1): `opportunity.teaches`, the skills a training
+    /// gives, null for every opportunity so far. The table is rebuilt so that its columns keep the
+    /// schema's order (fields, then `_stamps`, `_tombstone`); each stamps blob gets the entry of a
+    /// field never set (one varint 0, `StampsBlob`) so that it lists every field of the table again.
+    private static func v18(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE opportunity_v3 (
+                id TEXT NOT NULL PRIMARY KEY,
+                employer_id TEXT,
+                kind TEXT,
+                title TEXT,
+                isco TEXT,
+                skills_required TEXT,
+                languages TEXT,
+                min_education TEXT,
+                region TEXT,
+                places INTEGER,
+                starts_on TEXT,
+                ends_on TEXT,
+                status TEXT,
+                teaches TEXT,
+                _stamps BLOB NOT NULL,
+                _tombstone BLOB
+            ) STRICT, WITHOUT ROWID;
+            """)
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT id, employer_id, kind, title, isco, skills_required, languages, min_education, region, places,
+                   starts_on, ends_on, status, _stamps, _tombstone FROM opportunity
+            """)
+        let insert = try db.makeStatement(sql: """
+            INSERT INTO opportunity_v3 (id, employer_id, kind, title, isco, skills_required, languages, min_education, region,
+                                        places, starts_on, ends_on, status, teaches, _stamps, _tombstone)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?)
+            """)
+        while let row = try rows.next() {
+            var values: [DatabaseValue] = (0..<13).map { row[$0] }
+            let stamps: Data = row[13]
+            values.append((stamps + [0]).databaseValue)
+            values.append(row[14])
+            try insert.execute(arguments: StatementArguments(values))
+        }
+        try db.execute(sql: """
+            DROP TABLE opportunity;
+            ALTER TABLE opportunity_v3 RENAME TO opportunity;
+            """)
+        try db.execute(sql: "UPDATE replica SET schema_version = ?", arguments: [Schema.current.version])
+    }
+
     /// Scoped replication (protocol.md §2.6, §5.10). At the hub: for each office served by regions,
     /// the records of its scope as last sent (`scope_member`), the generation each membership change
     /// happened in (`scope_event`, kept above what the office acknowledged), the office's generation
@@ -372,7 +421,8 @@ enum Migrations {
     ///
     /// And the clock rule of §3.1: when a person last confirmed this machine's clock.
     private static func v5(_ db: Database) throws {
-        let schema = Schema.current
+        // Version 2 as it was when this migration landed: later fields have no column yet here.
+        let schema = Schema.version2
         var segments = try Row.fetchCursor(db, sql: "SELECT id, block FROM log_segment")
         var rewritten: [(Int64, [UInt8])] = []
         while let row = try segments.next() {

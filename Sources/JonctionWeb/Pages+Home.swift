@@ -100,6 +100,19 @@ extension OfficeWeb {
                 let p = month.split(separator: "-"); return p.count == 2 ? "\(p[1])/\(p[0])" : month
             },
         ]
+        // Fairness of the last round, all regions together (protocol.md §2.5); per region: `report --matching`.
+        let fairness = FairnessTable(records).rows.filter { $0.region == "*" }.map { row in
+            (label: row.group == "?" ? "non renseigné" : Labels.value("candidate", row.field, row.group, .fr), row: row)
+        }
+        if !fairness.isEmpty {
+            context["fairness"] = [
+                "svg": Charts.bars(fairness.map { ($0.label, [$0.row.admissible, $0.row.proposed, $0.row.placed]) },
+                                   series: ["Admissibles", "Proposés", "Placés"], title: "Équité du dernier tour"),
+                "rows": fairness.map { ["label": $0.label, "admissible": $0.row.admissible, "proposed": $0.row.proposed,
+                                        "accepted": $0.row.accepted, "placed": $0.row.placed,
+                                        "proposedShare": $0.row.proposedShare, "placedShare": $0.row.placedShare] },
+            ] as [String: Any]
+        }
         context["kinds"] = figures.placementsByKind.map { ["label": $0.kind == "?" ? "non renseigné" : Labels.value("opportunity", "kind", $0.kind, .fr), "count": $0.count] }
         context["proposals"] = figures.proposals.map { ["label": Labels.value("proposal", "status", $0.status, .fr), "count": $0.count] }
         context["rounds"] = rounds.map { ["round": $0.round, "when": Self.when($0.at), "proposals": $0.proposals, "placements": $0.placements, "score": $0.totalScore] }

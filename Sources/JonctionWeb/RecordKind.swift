@@ -75,7 +75,9 @@ enum RecordKind: Sendable {
     func hint(_ field: String) -> String? {
         switch field {
         case "phone", "contact_phone": "Numéro malien à 8 chiffres (76 12 34 56) : il est écrit +223 76 12 34 56."
-        case "skills", "skills_required": "Séparées par des virgules, par exemple : couture, vente, informatique."
+        case "skills": "Séparées par des virgules, par exemple : couture, vente, informatique."
+        case "skills_required": "Ce que le candidat doit déjà savoir (pour une formation : ses prérequis), séparé par des virgules."
+        case "teaches": "Pour une formation : ce qu’elle enseigne, séparé par des virgules. Elle ira d’abord à qui ne le sait pas encore."
         case "isco": "Code à 4 chiffres de la classification CITP-08, par exemple 7531 (tailleurs, couturiers)."
         case "available_from", "starts_on", "ends_on": "Date, par exemple 05/03/2027."
         case "consent": "Aucun : l’identité reste dans ce bureau. Programme : elle va au pôle, sans être proposée aux employeurs. Employeurs : elle peut être proposée."

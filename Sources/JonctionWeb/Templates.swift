@@ -140,6 +140,12 @@ enum Templates {
     {{#rows}}<tr><td>{{label}}</td><td class="num">{{registered}}</td><td class="num">{{trained}}</td><td class="num">{{placed}}</td></tr>{{/rows}}
     </tbody></table></details></figure>{{/charts}}
     </div>
+    {{#fairness}}<h2>Équité du dernier tour de rapprochement</h2>
+    <p class="muted">Par groupe (situation, sexe), toutes régions : candidats admissibles, proposés, acceptés, placés, et la part de chaque groupe dans les places proposées et dans les placements. Par région : <code>jonction report --matching</code>.</p>
+    <figure class="chart"><figcaption><strong>Admissibles, proposés, placés par groupe</strong></figcaption>{{{svg}}}
+    <table><thead><tr><th>Groupe</th><th class="num">Admissibles</th><th class="num">Proposés</th><th class="num">Acceptés</th><th class="num">Placés</th><th class="num">Part des places proposées</th><th class="num">Part des placements</th></tr></thead><tbody>
+    {{#rows}}<tr><td>{{label}}</td><td class="num">{{admissible}}</td><td class="num">{{proposed}}</td><td class="num">{{accepted}}</td><td class="num">{{placed}}</td><td class="num">{{proposedShare}} %</td><td class="num">{{placedShare}} %</td></tr>{{/rows}}
+    </tbody></table></figure>{{/fairness}}
     <h2>Placements par type d’opportunité</h2>
     <table><tbody>{{#kinds}}<tr><td>{{label}}</td><td class="num">{{count}}</td></tr>{{/kinds}}{{^kinds}}<tr><td class="muted">Aucun placement.</td></tr>{{/kinds}}</tbody></table>
     <h2>Propositions</h2>

@@ -3,6 +3,7 @@ import Foundation
 import Jonction
 import JonctionBundle
 import JonctionHub
+import JonctionMatch
 import JonctionStore
 
 struct Demo: ParsableCommand {
@@ -265,10 +266,31 @@ struct DemoStory {
         // 6. The nightly round at the hub: the global matching.
         say("\n6. La nuit, au pôle, un tour de rapprochement propose à chaque candidat l’opportunité où il convient le mieux.",
             "\n6. At night, at the hub, a matching round proposes each candidate the opportunity where they fit best.")
-        command("match --db hub.sqlite")
-        let first = try MatchingRound(replica: hub).run()
+        // The programme's shares: host-community youth and women, beside returnees and displaced people.
+        let quotas = MatchQuotas(round: [MatchQuotas.Minimum(group: .origin("host_youth"), percent: 30),
+                                         MatchQuotas.Minimum(group: .sex("F"), percent: 40)])
+        command(#"match --db hub.sqlite --quotas parts.json     # {"round":{"host_youth":30,"F":40}}"#)
+        let first = try MatchingRound(replica: hub, quotas: quotas).run()
         let report = MatchReport(first)
         for line in report.text(lang).split(separator: "\n").prefix(4) { print("     " + line) }
+        say("   Une formation va d’abord à qui n’a pas encore ce qu’elle enseigne :",
+            "   A training goes first to those who do not have what it teaches yet:")
+        let trainings = Dictionary(grouping: first.result.proposals.filter { $0.opportunity.scoring == .training }, by: \.opportunity.id)
+        for id in trainings.keys.sorted() {
+            let group = trainings[id]!, o = group[0].opportunity
+            let learners = group.filter { !$0.card.skillsToLearn.isEmpty }.count
+            print(lang.pick("     \(o.title ?? id) (enseigne : \(o.teaches.joined(separator: ", "))) → \(group.map(\.candidate.id).joined(separator: ", ")) : \(learners) sur \(group.count) ne l’ont pas encore",
+                            "     \(o.title ?? id) (teaches: \(o.teaches.joined(separator: ", "))) → \(group.map(\.candidate.id).joined(separator: ", ")): \(learners) of \(group.count) do not have it yet"))
+        }
+        if let example = first.result.proposals.first(where: { $0.opportunity.scoring == .training }) {
+            print("     \(example.candidate.id) : " + example.card.reasons(lang, candidate: example.candidate, opportunity: example.opportunity))
+        }
+        let met = first.result.quotas.filter(\.isMet).count
+        say("   Parts minimales (30 % de jeunes des communautés hôtes, 40 % de femmes, par opportunité) : \(met) atteinte(s) sur \(first.result.quotas.count) ; par exemple :",
+            "   Minimum shares (30 % host-community youth, 40 % women, per opportunity): \(met) met of \(first.result.quotas.count); for example:")
+        for q in (first.result.quotas.filter(\.isMet).prefix(1) + first.result.quotas.filter { !$0.isMet }.prefix(2)) {
+            print("     " + q.message(lang))
+        }
         say("   Les propositions voyagent comme n’importe quel enregistrement, vers les bureaux.",
             "   Proposals travel like any other record, to the offices.")
         let back2 = try stick("cle-6-propositions")

@@ -33,6 +33,10 @@ struct Match: ParsableCommand {
     @Option(help: "Fichier JSON des poids (occupation, skills, languages, education, location).")
     var weights: String?
 
+    @Option(help: ArgumentHelp("Fichier JSON des parts minimales par groupe et des priorités (protocol.md §2.5).",
+                               discussion: #"Par exemple {"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50}},"priority":{"returnee":2}}"#))
+    var quotas: String?
+
     @Flag(help: "Calculer le tour et afficher son rapport sans rien écrire.")
     var dryRun = false
 
@@ -52,8 +56,13 @@ struct Match: ParsableCommand {
                 guard let data = FileManager.default.contents(atPath: weights) else { throw CommandError.unreadableFile(weights) }
                 scoring = try ScoringWeights(json: data)
             }
+            var shares = MatchQuotas()
+            if let quotas {
+                guard let data = FileManager.default.contents(atPath: quotas) else { throw CommandError.unreadableFile(quotas) }
+                shares = try MatchQuotas(json: data)
+            }
             let line = ProgressLine("")
-            let outcome = try MatchingRound(replica: replica, k: k, weights: scoring, holdRounds: holdRounds).run(round: round, dryRun: dryRun) { phase in
+            let outcome = try MatchingRound(replica: replica, k: k, weights: scoring, holdRounds: holdRounds, quotas: shares).run(round: round, dryRun: dryRun) { phase in
                 switch phase {
                 case .loading: line.relabel(lang.pick("Lecture du réplica…", "Reading the replica…"))
                 case .scoring(let done, let total): line.relabel(lang.pick("Notation", "Scoring")); line.update(done, total)
@@ -136,6 +145,13 @@ struct MatchReport {
             out.append(lang.pick("Par région : ", "By region: ") + byRegion.map { "\($0.0) \($0.1)" }.joined(separator: ", "))
             out.append(lang.pick("Par type : ", "By kind: ") + byKind.map { "\(MatchReport.kind($0.0, lang)) \($0.1)" }.joined(separator: ", "))
         }
+        if !result.quotas.isEmpty {
+            let met = result.quotas.filter(\.isMet).count
+            out.append(lang.pick("Parts minimales : \(met) atteinte(s) sur \(result.quotas.count)", "Minimum shares: \(met) met of \(result.quotas.count)"))
+            for q in result.quotas where !q.isMet { out.append("  " + q.message(lang)) }
+            for q in result.quotas where q.isMet { out.append("  " + q.message(lang)) }
+        }
+        out += outcome.fairness.lines(lang)
         let free = unfilled.reduce(0) { $0 + $1.1 }
         out.append(lang.pick("Places restées libres : \(free)", "Places left unfilled: \(free)"))
         for (o, n) in unfilled.prefix(10) {
@@ -177,10 +193,28 @@ struct MatchReport {
             out.key(reason.rawValue); out.integer(n)
         }
         out.endObject()
+        out.key("fairness"); outcome.fairness.write(to: &out)
         out.key("new_placements"); out.integer(outcome.newPlacements)
         out.key("opportunities"); out.integer(outcome.opportunities)
         out.key("pending"); out.integer(outcome.pending)
         out.key("proposals"); out.integer(result.proposals.count)
+        if !result.quotas.isEmpty {
+            out.key("quotas"); out.beginArray()
+            for q in result.quotas {
+                out.beginObject()
+                out.key("admissible"); out.integer(q.admissible)
+                out.key("group"); out.string(q.group.code)
+                out.key("met"); out.bool(q.isMet)
+                out.key("opportunity"); out.string(q.opportunity.id)
+                out.key("percent"); out.integer(q.percent)
+                out.key("proposed"); out.integer(q.proposed)
+                out.key("reason"); out.string(q.shortfall?.rawValue ?? "met")
+                out.key("reserved"); out.integer(q.reserved)
+                out.key("wanted"); out.integer(q.wanted)
+                out.endObject()
+            }
+            out.endArray()
+        }
         out.key("round"); out.integer(outcome.round)
         out.key("seconds"); out.string(String(format: "%.3f", outcome.seconds))
         out.key("skills_gaps"); out.beginArray()

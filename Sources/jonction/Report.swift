@@ -201,9 +201,12 @@ struct Report: ParsableCommand {
             statuses[record.values[p.status.position].text ?? "?", default: 0] += 1
         }
         let order = ["proposed", "accepted", "declined", "expired", "?"]
+        // Per region and group, for the last round: one read of the records, identities left aside.
+        let fairness = FairnessTable(try replica.read { try $0.recordSet() })
         if json {
             var out = CanonicalJSON()
             out.beginObject()
+            out.key("fairness"); fairness.write(to: &out)
             out.key("last_round"); if let last { out.integer(Int(last)) } else { out.null() }
             out.key("proposals"); out.beginObject()
             for s in order.sorted(by: CanonicalJSON.precedes) where statuses[s] != nil { out.key(s); out.integer(statuses[s]!) }
@@ -231,6 +234,9 @@ struct Report: ParsableCommand {
             print(lang.pick("  tour \(r.round) du \(HLC(millis: r.at).frenchDate) : \(r.proposals) proposition(s), \(r.placements) placement(s), score total \(r.totalScore)",
                             "  round \(r.round) of \(HLC(millis: r.at).englishDate): \(r.proposals) proposal(s), \(r.placements) placement(s), total score \(r.totalScore)"))
         }
+        for line in fairness.lines(lang) { print(line) }
+        print(lang.pick("(« admissibles » : consentement employeurs et inscrits ou formés ; « placés » : tous les placements.)",
+                        "(“admissible”: consent to employers and registered or trained; “placed”: every placement.)"))
         print(lang.pick("Pour voir ce que ferait le prochain tour sans rien écrire : jonction match --dry-run (au pôle).",
                         "To see what the next round would do without writing anything: jonction match --dry-run (at the hub)."))
     }

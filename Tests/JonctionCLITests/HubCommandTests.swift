@@ -185,6 +185,21 @@ struct HubCommandTests {
         try Data(#"{"occupation":90}"#.utf8).write(to: dir.url.appendingPathComponent("poids.json"))
         r = try cli.run("match", "--db", "hub.sqlite", "--weights", "poids.json")
         #expect(r.status != 0 && r.stderr.contains("ils doivent faire 100"))
+        // Minimum shares: a bad file is refused in French, nothing written; a good one is reported.
+        try Data(#"{"round":{"femmes":40}}"#.utf8).write(to: dir.url.appendingPathComponent("parts.json"))
+        r = try cli.run("match", "--db", "hub.sqlite", "--quotas", "parts.json")
+        #expect(r.status != 0 && r.stderr.contains("Groupe inconnu « femmes »"))
+        try Data(#"{"round":{"F":50}}"#.utf8).write(to: dir.url.appendingPathComponent("parts.json"))
+        r = try run("match", "--db", "hub.sqlite", "--quotas", "parts.json", "--dry-run")
+        #expect(r.stdout.contains("Parts minimales : ") && r.stdout.contains("au moins 50 % des places pour les femmes"))
+        // Kayes's only candidate is held by her pending proposal: nobody to count in this trial.
+        #expect(r.stdout.contains("seulement 0 candidat(s) admissible(s) de ce groupe"))
+        #expect(r.stdout.contains("Équité, par région et par groupe") && r.stdout.contains("personne à compter"))
+        r = try run("match", "--db", "hub.sqlite", "--quotas", "parts.json", "--dry-run", "--json")
+        let trial = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any]
+        let share = try #require((trial?["quotas"] as? [[String: Any]])?.first)
+        #expect(share["group"] as? String == "F" && share["met"] as? Bool == false && share["reason"] as? String == "not_enough_admissible")
+        #expect((trial?["fairness"] as? [[String: Any]])?.isEmpty == true)
 
         try run("export", "--db", "hub.sqlite", "--to", "cle", "--for", "kayes")
         try run("import", "--db", "kayes.sqlite", "cle")

@@ -137,5 +137,11 @@ struct ReportCommandTests {
         #expect(r.stdout.contains("tour 1 du "))
         let m = try json(cli.succeed(["report", "--db", "hub.sqlite", "--matching", "--json"]).stdout)
         #expect(m["last_round"] as? Int == 1 && (m["rounds"] as? [Any])?.count == 1)
+        // Fairness: two admissible in Kayes (sex unknown), one proposed, none placed yet.
+        #expect(r.stdout.contains("Équité, par région et par groupe"))
+        let rows = try #require(m["fairness"] as? [[String: Any]])
+        let kayes = try #require(rows.first { $0["region"] as? String == "Kayes" && $0["field"] as? String == "sex" })
+        #expect(kayes["admissible"] as? Int == 2 && kayes["proposed"] as? Int == 1 && kayes["placed"] as? Int == 0)
+        #expect(kayes["proposed_share"] as? Int == 100)
     }
 }

@@ -2,6 +2,7 @@ import Foundation
 import Jonction
 import JonctionBundle
 import JonctionHub
+import JonctionMatch
 import JonctionStore
 import JonctionTestSupport
 import Testing
@@ -48,6 +49,40 @@ struct MatchingRoundTests {
         #expect(written.allSatisfy { $0.status == "proposed" && ($0.reasons ?? "").hasPrefix("Score ") })
         #expect(written.contains { ($0.reasons ?? "").contains("même métier") })
         #expect(!outcome.result.skillsGaps.isEmpty)
+    }
+
+    @Test("sur Fixtures : les formations vont à qui n’a pas la compétence, les parts jouent, l’équité se compte")
+    func programmeTargets() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
+        try hub.write { try $0.insert(dataset) }
+        let quotas = try MatchQuotas(json: Data(#"{"round":{"host_youth":30,"F":40}}"#.utf8))
+        let outcome = try MatchingRound(replica: hub, quotas: quotas).run(dryRun: true)
+        let proposals = outcome.result.proposals
+        // Each training goes to people who do not have what it teaches yet.
+        let trainings = proposals.filter { $0.opportunity.kind == "training" }
+        #expect(!trainings.isEmpty)
+        for p in trainings {
+            #expect(!p.opportunity.teaches.isEmpty)
+            #expect(Set(p.candidate.skills).isDisjoint(with: p.opportunity.teaches), "\(p.candidate.id) → \(p.opportunity.id)")
+            #expect(p.card.reasons(.fr, candidate: p.candidate, opportunity: p.opportunity).contains("n’a pas encore la compétence enseignée"))
+        }
+        #expect(!proposals.contains { $0.opportunity.id == "opp-09" && $0.candidate.skills.contains("boulangerie") })
+        // Every share is reported, met or with its reason; a share met counts its group's candidates.
+        #expect(!outcome.result.quotas.isEmpty)
+        for q in outcome.result.quotas {
+            let members = proposals.filter { $0.opportunity.id == q.opportunity.id && q.group.contains($0.candidate.group) }.count
+            #expect(members == q.proposed)
+            #expect(q.isMet == (members >= q.wanted))
+            if !q.isMet { #expect(q.shortfall != nil && q.message(.fr).contains("non atteinte")) }
+        }
+        #expect(outcome.result.quotas.contains { $0.isMet })
+        // The fairness table adds up: proposed per sex over all regions = the proposals.
+        let all = outcome.fairness.rows.filter { $0.region == "*" && $0.field == "sex" }
+        #expect(all.reduce(0) { $0 + $1.proposed } == proposals.count)
+        #expect(all.allSatisfy { $0.proposed <= $0.admissible })
+        // A dry run writes nothing.
+        #expect(try hub.read { try $0.proposals() }.isEmpty)
     }
 
     @Test("une proposition va au bureau, y est acceptée ou refusée, et revient : placement, place prise, paire jamais reproposée")

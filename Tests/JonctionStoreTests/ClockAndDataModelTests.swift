@@ -149,6 +149,7 @@ struct ClockAndDataModelTests {
         #expect(record.state[Schema.V1.candidate.commune] == .text("Nioro"))
         #expect(try changes(of: kayes)[0].operation == .set(field: "family_name", value: .null))
         #expect(try kayes.read { try $0.checkIntegrity() }.isSound)
+        // Only `v5-data-model-2` ran again here: it leaves the version it knew.
         #expect(try kayes.read { try $0.status() }.schemaVersion == 2)
     }
 }

@@ -236,32 +236,48 @@ struct SearchTests {
         let kayes = try replica()
         try register(kayes)
         try kayes.close()
-        // The replica as Jonction wrote it before the index existed…
-        let queue = try DatabaseQueue(path: kayes.path)
+        let path = kayes.path
+        let dropIndex = """
+            DROP TRIGGER candidate_search_delete; DROP TRIGGER candidate_search_insert; DROP TRIGGER candidate_search_update;
+            DROP TRIGGER candidate_search_filters;
+            DROP TABLE candidate_search; DROP TABLE candidate_search_entry; DROP TABLE candidate_search_pending;
+            """
+        // The replica as Jonction wrote it before the index existed.
+        var queue = try DatabaseQueue(path: path)
         try queue.write { db in
-            try db.execute(sql: """
-                DROP TRIGGER candidate_search_delete; DROP TRIGGER candidate_search_insert; DROP TRIGGER candidate_search_update;
-                DROP TRIGGER candidate_search_filters;
-                DROP TABLE candidate_search; DROP TABLE candidate_search_entry; DROP TABLE candidate_search_pending;
-                DELETE FROM grdb_migrations WHERE identifier IN ('v14-candidate-search', 'v17-search-index-2');
-                """)
-        }
-        // …then as the version before v17 left it: the first form, holding keys of older rules.
-        try Migrations.migrator.migrate(queue, upTo: "v16-merge-runs")
-        try queue.write { db in
-            try db.execute(sql: """
-                DELETE FROM candidate_search_pending;
-                INSERT INTO candidate_search_entry (num, id, name) VALUES (7, 'kayes-c01', 'ancienne forme');
-                INSERT INTO candidate_search (key, num) VALUES ('fancienne', 7);
-                """)
-            #expect(try Bool.fetchOne(db, sql: "SELECT count(*) = 0 FROM pragma_table_info('candidate_search_entry') WHERE name = 'keys'") == true)
+            try db.execute(sql: dropIndex + "DELETE FROM grdb_migrations WHERE identifier IN ('v14-candidate-search', 'v17-search-index-2');")
         }
         try queue.close()
-        let path = kayes.path
-        let reader = try Replica.open(at: path, mode: .readOnly, clock: clock)
+        var reader = try Replica.open(at: path, mode: .readOnly, clock: clock)
+        #expect(try reader.searchCandidates(CandidateSearch(text: "keita diara")).hits.map(\.id) == ["kayes-c01"])
+        try expectIndexExact(reader)
+        try reader.close()
+
+        // As the version before v17 left it: the first form of the index, with keys of older rules.
+        queue = try DatabaseQueue(path: path)
+        try queue.write { db in
+            try db.execute(sql: dropIndex + """
+                CREATE TABLE candidate_search_entry (
+                    num INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, region TEXT, status TEXT, sex TEXT) STRICT;
+                CREATE INDEX candidate_search_entry_name ON candidate_search_entry (name, id);
+                CREATE TABLE candidate_search (key TEXT NOT NULL, num INTEGER NOT NULL, PRIMARY KEY (key, num)) STRICT, WITHOUT ROWID;
+                CREATE INDEX candidate_search_num ON candidate_search (num);
+                CREATE TABLE candidate_search_pending (id TEXT NOT NULL PRIMARY KEY) STRICT, WITHOUT ROWID;
+                CREATE TRIGGER candidate_search_delete AFTER DELETE ON candidate BEGIN
+                    DELETE FROM candidate_search WHERE num = (SELECT num FROM candidate_search_entry WHERE id = OLD.id);
+                    DELETE FROM candidate_search_entry WHERE id = OLD.id;
+                END;
+                INSERT INTO candidate_search_entry (num, id, name) VALUES (7, 'kayes-c01', 'ancienne forme');
+                INSERT INTO candidate_search (key, num) VALUES ('fancienne', 7);
+                DELETE FROM grdb_migrations WHERE identifier = 'v17-search-index-2';
+                """)
+        }
+        try queue.close()
+        reader = try Replica.open(at: path, mode: .readOnly, clock: clock)
         #expect(try reader.searchCandidates(CandidateSearch(text: "keita diara")).hits.map(\.id) == ["kayes-c01"])
         #expect(try reader.searchCandidates(CandidateSearch(text: "ancienne")).hits.isEmpty)
         try expectIndexExact(reader)
+        #expect(try reader.read { try Int.fetchOne($0.db, sql: "SELECT count(*) FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'candidate_search%'") } == 4)
         try reader.close()
     }
 

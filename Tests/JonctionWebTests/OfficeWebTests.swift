@@ -273,10 +273,15 @@ struct OfficeWebTests {
             page = try await Self.waitForJob(&web, try #require(page.location))
             #expect(page.body.contains("refusé"), "\(page.body)")
             #expect(page.body.contains("changement(s) reçus"))
+            // A round's proposal: the fairness of the last round is drawn.
+            try hub.write { try $0.put(table: "proposal", id: "r1-kayes-c1", fields: [
+                ("candidate_id", "kayes-c1"), ("opportunity_id", "opp-1"), ("score", "70"), ("round", "1"), ("status", "proposed"),
+            ]) }
             let before = try Data(contentsOf: URL(fileURLWithPath: hub.path))
             page = try await web.get("/")
             #expect(page.body.contains("Tableau de bord du pôle"))
             #expect(page.body.contains("<svg") && page.body.contains("Par région"))
+            #expect(page.body.contains("Équité du dernier tour de rapprochement") && page.body.contains("Admissibles, proposés, placés par groupe"))
             #expect(page.body.contains("kayes"))
             // Counted, the person without consent too, without her name.
             #expect(page.body.contains(">3</div><div>personnes inscrites"))

@@ -68,6 +68,7 @@ public enum Labels {
             "starts_on": Text("Début", "Starts on"),
             "ends_on": Text("Fin", "Ends on"),
             "status": Text("État", "Status"),
+            "teaches": Text("Compétences enseignées (formation)", "Skills taught (training)"),
         ],
         "proposal": [
             "candidate_id": Text("Candidat", "Candidate"),

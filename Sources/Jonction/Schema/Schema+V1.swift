@@ -1,9 +1,10 @@
 extension Schema {
-    /// The data model this build speaks: version 2 (protocol.md §2). Version 2 has the tables and
+    /// The data model this build speaks: version 3 (protocol.md §2). Version 2 has the tables and
     /// fields of version 1 unchanged and enforces the normal forms of §2.2 on every value received;
     /// bundles of version 1 are still read, their values out of normal form taken as null (§2.2).
-    /// Frozen: a change to the data model is a new version.
-    public static let current = Schema(version: 2, tables: [
+    /// Version 3 adds `opportunity.teaches`, the skills a training gives (§2.1, §2.5); bundles of
+    /// version 2 are read as they are. Frozen: a change to the data model is a new version.
+    public static let current = Schema(version: 3, tables: [
         TableSchema("candidate", [
             Field("family_name", .text(maxLength: 100), identifying: true),
             Field("given_names", .text(maxLength: 100), identifying: true),
@@ -43,6 +44,7 @@ extension Schema {
             Field("starts_on", .date),
             Field("ends_on", .date),
             Field("status", .enumeration(["open", "filled", "closed"])),
+            Field("teaches", .list(.free)),
         ]),
         TableSchema("proposal", [
             Field("candidate_id", .reference(table: "candidate")),
@@ -60,6 +62,27 @@ extension Schema {
             Field("outcome", .text(maxLength: 500, multiline: true), identifying: true),
         ]),
     ])
+
+    /// Data model version 2, frozen: `current` without the fields version 3 added. What the
+    /// migrations written for version 2 (`v5-data-model-2`) walk, so that they still run on a
+    /// replica that has not reached version 3 yet.
+    public static let version2 = Schema(version: 2, tables: current.tables.map { table in
+        TableSchema(table.name, table.fields.filter { !addedInVersion3.contains("\(table.name).\($0.name)") })
+    })
+
+    /// The fields version 3 added, as `table.field`: a bundle that sets one of them is of version 3
+    /// (protocol.md §5.1); one that does not is still of version 2, so that an office not yet
+    /// updated keeps receiving it.
+    public static let addedInVersion3: Set<String> = ["opportunity.teaches"]
+
+    /// The data model version a bundle of these changes is written in (protocol.md §5.1): 3 if one
+    /// sets a field of ``addedInVersion3``, else 2.
+    public static func dataModelVersion(of changes: some Sequence<Change>) -> Int {
+        for change in changes {
+            if case .set(let field, _) = change.operation, addedInVersion3.contains("\(change.table).\(field)") { return 3 }
+        }
+        return 2
+    }
 
     /// Levels of education, lowest first (the order `min_education` compares by).
     public static let educationLevels = ["aucun", "primaire", "DEF", "CAP", "BT", "bac", "licence", "master"]

@@ -104,11 +104,13 @@ extension Schema.V1 {
         public let startsOn = FieldHandle(table: "opportunity", position: 9, name: "starts_on")
         public let endsOn = FieldHandle(table: "opportunity", position: 10, name: "ends_on")
         public let status = CodeFieldHandle<OpportunityStatus>(table: "opportunity", position: 11, name: "status")
+        /// Data model version 3: the skills a training gives (protocol.md §2.5).
+        public let teaches = FieldHandle(table: "opportunity", position: 12, name: "teaches")
 
         /// Every field, in the table's order.
         public var fields: [FieldHandle] {
             [employerID, kind.field, title, isco, skillsRequired, languages, minEducation, region, places, startsOn,
-             endsOn, status.field]
+             endsOn, status.field, teaches]
         }
     }
 

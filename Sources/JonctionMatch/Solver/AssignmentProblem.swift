@@ -8,6 +8,9 @@ public struct AssignmentProblem: Sendable, Equatable {
     /// Scores above this are refused: the solver multiplies scores by `candidateCount + 1` in 64-bit
     /// integers, which stays exact up to here for any count that fits in an `Int32`.
     public static let maxScore: Int32 = 1_000_000
+    /// The bound for problems built in memory with the quota bonus of `Matcher` (protocol.md §2.5):
+    /// 10⁹ · (2³¹ + 1) still fits in 63 bits, so the solver's arithmetic stays exact.
+    public static let quotaScoreLimit: Int32 = 1_000_000_000
 
     public let candidateCount: Int
     public let opportunityCount: Int
@@ -22,7 +25,8 @@ public struct AssignmentProblem: Sendable, Equatable {
     public var placeCount: Int { capacities.reduce(0) { $0 + Int($1) } }
 
     public init(candidateCount: Int, capacities: [Int32],
-                arcCandidate: [Int32], arcOpportunity: [Int32], arcScore: [Int32]) throws(AssignmentError) {
+                arcCandidate: [Int32], arcOpportunity: [Int32], arcScore: [Int32],
+                scoreLimit: Int32 = AssignmentProblem.maxScore) throws(AssignmentError) {
         guard (0...Int(Int32.max)).contains(candidateCount) else { throw .tooLarge("candidates") }
         guard arcCandidate.count == arcScore.count, arcOpportunity.count == arcScore.count else {
             throw .arcArraysDiffer(arcCandidate.count, arcOpportunity.count, arcScore.count)
@@ -32,7 +36,7 @@ public struct AssignmentProblem: Sendable, Equatable {
         for a in arcScore.indices {
             let i = arcCandidate[a], j = arcOpportunity[a], s = arcScore[a]
             guard i >= 0, Int(i) < candidateCount, j >= 0, Int(j) < capacities.count,
-                  (0...Self.maxScore).contains(s) else {
+                  (0...min(scoreLimit, Self.quotaScoreLimit)).contains(s) else {
                 throw .invalidArc(index: a, candidate: Int(i), opportunity: Int(j), score: Int(s))
             }
         }
