@@ -209,7 +209,7 @@ struct CommandLineTests {
     func version() throws {
         let r = try cli.run("--version")
         #expect(r.status == 0)
-        #expect(r.stdout.hasPrefix("jonction 0.12.0 — paquets format v2 (lit aussi v1 jusqu’au 30 juin 2027), schéma v2"))
+        #expect(r.stdout.hasPrefix("jonction 0.12.0 — paquets format v2 (lit aussi v1 jusqu’au 30 juin 2027), schéma v3"))
     }
 
     /// Runs the tool with stdout or stderr on `/dev/full` (a full disk), the other captured.
