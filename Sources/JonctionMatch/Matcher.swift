@@ -62,137 +62,20 @@ public enum Matcher {
     public enum Phase: Sendable { case scoring, solving }
 
     public static func run(_ request: MatchRequest, progress: ((Phase, Int, Int) -> Void)? = nil) -> MatchResult {
+        run(request, exhaustive: false, progress: progress)
+    }
+
+    /// `exhaustive`: score every pair instead of searching (the same arcs, slower; for tests).
+    static func run(_ request: MatchRequest, exhaustive: Bool, progress: ((Phase, Int, Int) -> Void)? = nil) -> MatchResult {
         let clock = ContinuousClock()
         let started = clock.now
         let scorer = Scorer(weights: request.weights, candidates: request.candidates, opportunities: request.opportunities)
         let nC = request.candidates.count, nO = request.opportunities.count
-        let k = request.k
-        let minimum = Int32(request.weights.minimumScore)
-
-        // Where to look: opportunities of the candidate's region, and — for those who accept to
-        // move — opportunities of the same occupation family (ISCO major group) elsewhere.
-        var regionLists = [[Int32]](repeating: [], count: Schema.regions.count)
-        var majorLists = [[Int32]](repeating: [], count: 10)
-        var someOpen = false
-        for o in 0..<nO where scorer.isOpen(o) {
-            someOpen = true
-            if scorer.opportunityRegion[o] >= 0 { regionLists[scorer.opportunityRegion[o]].append(Int32(o)) }
-            if let isco = request.opportunities[o].isco, let major = isco.first?.wholeNumberValue { majorLists[major].append(Int32(o)) }
-        }
-        let byRegion = regionLists, byMajor = majorLists, anyOpen = someOpen
-        let opportunityIndex = Dictionary(uniqueKeysWithValues: request.opportunities.enumerated().map { ($1.id, Int32($0)) })
-        var declinedPairs: [Int: Set<Int32>] = [:]
-        if !request.declined.isEmpty {
-            let candidateIndex = Dictionary(uniqueKeysWithValues: request.candidates.enumerated().map { ($1.id, $0) })
-            for pair in request.declined {
-                if let c = candidateIndex[pair.candidate], let o = opportunityIndex[pair.opportunity] { declinedPairs[c, default: []].insert(o) }
-            }
-        }
-        let declined = declinedPairs
-
-        // Score every admissible pair, keeping each candidate's best k and each opportunity's best k,
-        // in chunks on all cores.
-        // A few chunks (each keeps its own per-opportunity lists, merged after), enough for the cores.
-        let chunks = max(1, min(4, nC / 1024))
-        let chunkSize = (nC + chunks - 1) / max(1, chunks)
-        struct ChunkResult {
-            var arcs: [(c: Int32, o: Int32, s: Int32)] = []
-            var opportunityTops: [TopK]
-            var excluded: [(Int, Exclusion)] = []
-            /// Per opportunity and minimum share: the best k of the share's group, and how many
-            /// of the group are admissible (so that reserved places see their candidates).
-            var quotaTops: [[TopK]]
-            var admissible: [[Int]]
-        }
         let rules: [[MatchQuotas.Minimum]] = request.quotas.isEmpty ? Array(repeating: [], count: nO)
             : request.opportunities.enumerated().map { scorer.isOpen($0.offset) ? request.quotas.minimums(for: $0.element.id) : [] }
-        let ruleTopSize = rules.enumerated().map { o, list in
-            list.map { max(k, $0.places(of: request.opportunities[o].placesLeft)) }
-        }
-        let slots = Slots<ChunkResult>(count: chunks)
-        defer { slots.release() }
-        let counter = ProgressCounter(total: nC, report: progress)
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
-            var result = ChunkResult(opportunityTops: [TopK](repeating: TopK(k), count: nO),
-                                     quotaTops: ruleTopSize.map { $0.map { TopK($0) } },
-                                     admissible: rules.map { [Int](repeating: 0, count: $0.count) })
-            var top = TopK(k)
-            let range = (chunk * chunkSize)..<min(nC, (chunk + 1) * chunkSize)
-            for c in range {
-                if (c - range.lowerBound) % 1024 == 1023 { counter.add(1024) }
-                if let exclusion = scorer.candidateExclusion(c) {
-                    result.excluded.append((c, exclusion))
-                    continue
-                }
-                top.removeAll()
-                var firstFailure: Exclusion? = nil
-                let refused = declined[c]
-                func consider(_ o: Int32) {
-                    let oi = Int(o)
-                    if let failure = scorer.pairExclusion(c, oi) {
-                        if firstFailure == nil || failure < firstFailure! { firstFailure = failure }
-                        return
-                    }
-                    if let refused, refused.contains(o) {
-                        if firstFailure == nil { firstFailure = .declinedBefore }
-                        return
-                    }
-                    let s = Int32(scorer.score(c, oi))
-                    guard s >= minimum else {
-                        if firstFailure == nil { firstFailure = .lowScore }
-                        return
-                    }
-                    top.insert(score: s, index: o)
-                    result.opportunityTops[oi].insert(score: s, index: Int32(c))
-                    for (r, rule) in rules[oi].enumerated() where rule.group.contains(request.candidates[c].group) {
-                        result.quotaTops[oi][r].insert(score: s, index: Int32(c))
-                        result.admissible[oi][r] += 1
-                    }
-                }
-                let region = scorer.candidateRegion[c]
-                if region >= 0 { for o in byRegion[region] { consider(o) } }
-                if request.candidates[c].relocate, let major = request.candidates[c].isco?.first?.wholeNumberValue {
-                    for o in byMajor[major] where scorer.opportunityRegion[Int(o)] != region { consider(o) }
-                }
-                if top.isEmpty {
-                    result.excluded.append((c, !anyOpen ? .noOpenOpportunity : firstFailure ?? .region))
-                    continue
-                }
-                for (s, o) in top.sorted() { result.arcs.append((Int32(c), o, s)) }
-            }
-            slots.buffer[chunk] = result
-            counter.add(range.count % 1024)
-        }
-
-        // The union of both lists of best arcs, each arc once.
-        var arcs: [(c: Int32, o: Int32, s: Int32)] = []
-        var excluded: [(candidate: String, reason: Exclusion)] = []
-        var opportunityTops = [TopK](repeating: TopK(k), count: nO)
-        var quotaTops = ruleTopSize.map { $0.map { TopK($0) } }
-        var admissible = rules.map { [Int](repeating: 0, count: $0.count) }
-        for case let r? in slots.buffer {
-            arcs += r.arcs
-            excluded += r.excluded.map { (request.candidates[$0.0].id, $0.1) }
-            for o in 0..<nO { opportunityTops[o].merge(r.opportunityTops[o]) }
-            for o in 0..<nO where !rules[o].isEmpty {
-                for q in rules[o].indices {
-                    quotaTops[o][q].merge(r.quotaTops[o][q])
-                    admissible[o][q] += r.admissible[o][q]
-                }
-            }
-        }
-        var inCandidateTops = Set<UInt64>(minimumCapacity: arcs.count)
-        for a in arcs { inCandidateTops.insert(UInt64(UInt32(a.c)) << 32 | UInt64(UInt32(a.o))) }
-        for o in 0..<nO {
-            for (s, c) in opportunityTops[o].sorted() where inCandidateTops.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
-                arcs.append((c, Int32(o), s))
-            }
-            for top in quotaTops[o] {
-                for (s, c) in top.sorted() where inCandidateTops.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
-                    arcs.append((c, Int32(o), s))
-                }
-            }
-        }
+        let found = ArcSearch(scorer: scorer, request: request, rules: rules, exhaustive: exhaustive)
+            .run(progress: ProgressCounter(total: nC, report: progress))
+        let arcs = found.arcs, excluded = found.excluded, admissible = found.admissible
         let scored = clock.now
         progress?(.solving, 0, 1)
 
@@ -262,6 +145,9 @@ struct TopK: Sendable {
     init(_ k: Int) { self.k = k }
 
     var isEmpty: Bool { heap.isEmpty }
+    var isFull: Bool { heap.count >= k }
+    /// The lowest score kept (the heap's root); only meaningful when not empty.
+    var floor: Int32 { heap[0].score }
 
     mutating func removeAll() { heap.removeAll(keepingCapacity: true) }
 

@@ -10,7 +10,7 @@ import JonctionStore
 struct MatchBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
-        abstract: "jonction match on a synthetic hub: candidates= opportunities= arcs= proposals= total_score= seconds= peak_rss_mib=")
+        abstract: "jonction match on a synthetic hub: candidates= opportunities= arcs= proposals= total_score= seconds= (score_s= solve_s= read_s= write_s=) peak_rss_mib=")
 
     @Option(help: "Candidates in the replica.")
     var candidates: Int = 100_000
@@ -77,8 +77,18 @@ struct MatchBenchmark: ParsableCommand {
         }
 
         let t0 = monotonicSeconds()
-        let outcome = try MatchingRound(replica: hub).run()
+        // When each phase starts: reading and planning until the first scoring step, writing from
+        // the first write.
+        var scoringStarts: Double?, writingStarts: Double?
+        let outcome = try MatchingRound(replica: hub).run { phase in
+            switch phase {
+            case .scoring: if scoringStarts == nil { scoringStarts = monotonicSeconds() }
+            case .writing: if writingStarts == nil { writingStarts = monotonicSeconds() }
+            default: break
+            }
+        }
         let seconds = monotonicSeconds() - t0
+        let readSeconds = (scoringStarts ?? t0) - t0, writeSeconds = writingStarts.map { t0 + seconds - $0 } ?? 0
         let peak = peakRSSMiB()
         // Check the proposals written against the capacities and the hard filters' basics.
         var perOpportunity: [String: Int] = [:]
@@ -90,6 +100,6 @@ struct MatchBenchmark: ParsableCommand {
             throw ValidationError("FAILED: proposals not all written")
         }
         try hub.close()
-        print("candidates=\(outcome.candidates) opportunities=\(outcome.opportunities) arcs=\(outcome.result.arcs) proposals=\(outcome.result.proposals.count) total_score=\(outcome.result.totalScore) seconds=\(format(seconds, 2)) score_s=\(format(outcome.result.seconds.score, 2)) solve_s=\(format(outcome.result.seconds.solve, 2)) peak_rss_mib=\(format(peak, 1))")
+        print("candidates=\(outcome.candidates) opportunities=\(outcome.opportunities) arcs=\(outcome.result.arcs) proposals=\(outcome.result.proposals.count) total_score=\(outcome.result.totalScore) seconds=\(format(seconds, 2)) score_s=\(format(outcome.result.seconds.score, 2)) solve_s=\(format(outcome.result.seconds.solve, 2)) read_s=\(format(readSeconds, 2)) write_s=\(format(writeSeconds, 2)) peak_rss_mib=\(format(peak, 1))")
     }
 }

@@ -1,0 +1,330 @@
+import Dispatch
+import Jonction
+
+/// Which arcs the solver sees (DESIGN §6): each candidate's best k opportunities, each
+/// opportunity's best k candidates and, for each minimum share, the opportunity's best of the
+/// share's group, among the admissible pairs. A candidate looks at the opportunities of its region
+/// and, if it accepts to move, at those of its occupation family (ISCO major group) elsewhere.
+///
+/// The best k are found without scoring every pair. Each side's counterparts are grouped by region
+/// and occupation code, so that every pair a group forms with one entity has the same highest
+/// possible score (the occupation level and the location are fixed by the group, every other
+/// criterion is at most its weight). Groups are visited highest bound first, and the search stops
+/// when the next bound is below the k-th best score already found: nothing skipped could have
+/// entered the best k (ties go to the lower index, and a bound equal to the k-th score is still
+/// visited). The arcs are therefore exactly those of scoring every pair; `exhaustive` does that, and
+/// a test compares both. An opportunity with a minimum share is searched exhaustively, since its
+/// report counts every admissible candidate of the group.
+struct ArcSearch {
+    let scorer: Scorer
+    let request: MatchRequest
+    let k: Int
+    let minimum: Int32
+    let exhaustive: Bool
+    /// Minimum shares per opportunity (empty lists without quotas).
+    let rules: [[MatchQuotas.Minimum]]
+    private let declined: [Int: Set<Int32>]
+    /// Open opportunities, grouped.
+    private let opportunityGroups: Groups
+    /// Candidates no filter of their own excludes, grouped.
+    private let candidateGroups: Groups
+    private let anyOpen: Bool
+
+    struct Output {
+        var arcs: [(c: Int32, o: Int32, s: Int32)]
+        var excluded: [(candidate: String, reason: Exclusion)]
+        /// Per opportunity and minimum share: admissible candidates of the group.
+        var admissible: [[Int]]
+        /// Pairs scored by both searches (for measures and tests).
+        var pairsScored: Int
+    }
+
+    init(scorer: Scorer, request: MatchRequest, rules: [[MatchQuotas.Minimum]], exhaustive: Bool = false) {
+        self.scorer = scorer
+        self.request = request
+        self.k = request.k
+        self.minimum = Int32(request.weights.minimumScore)
+        self.rules = rules
+        self.exhaustive = exhaustive
+        let opportunityIndex = Dictionary(request.opportunities.enumerated().map { ($1.id, Int32($0)) }, uniquingKeysWith: { a, _ in a })
+        var declinedPairs: [Int: Set<Int32>] = [:]
+        if !request.declined.isEmpty {
+            let candidateIndex = Dictionary(request.candidates.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for pair in request.declined {
+                if let c = candidateIndex[pair.candidate], let o = opportunityIndex[pair.opportunity] { declinedPairs[c, default: []].insert(o) }
+            }
+        }
+        declined = declinedPairs
+        let open = request.opportunities.indices.filter { scorer.isOpen($0) }
+        anyOpen = !open.isEmpty
+        opportunityGroups = Groups(open.map { o in
+            Groups.Key(region: scorer.opportunityRegion[o], isco: scorer.opportunityISCO[o],
+                       major: Self.major(request.opportunities[o].isco), relocates: false)
+        }, members: open)
+        let eligible = request.candidates.indices.filter { scorer.candidateExclusion($0) == nil }
+        candidateGroups = Groups(eligible.map { c in
+            Groups.Key(region: scorer.candidateRegion[c], isco: scorer.candidateISCO[c],
+                       major: Self.major(request.candidates[c].isco), relocates: request.candidates[c].relocate)
+        }, members: eligible)
+    }
+
+    /// The ISCO major group: the code's first digit (0–9), or -1.
+    static func major(_ isco: String?) -> Int {
+        guard let digit = isco?.first?.wholeNumberValue, (0...9).contains(digit) else { return -1 }
+        return digit
+    }
+
+    /// Both searches, in chunks on all cores.
+    func run(progress: ProgressCounter) -> Output {
+        let request = self.request, nC = request.candidates.count, nO = request.opportunities.count
+        let chunks = max(1, min(4, max(nC, nO) / 1024))
+
+        // Each candidate's best k, in candidate order.
+        struct CandidateChunk {
+            var arcs: [(c: Int32, o: Int32, s: Int32)] = []
+            var excluded: [(Int, Exclusion)] = []
+            var scored = 0
+        }
+        let candidateSlots = Slots<CandidateChunk>(count: chunks)
+        defer { candidateSlots.release() }
+        let candidateChunk = (nC + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var result = CandidateChunk()
+            var top = TopK(k)
+            var orders: [Groups.Key: [Visit]] = [:]
+            let range = (chunk * candidateChunk)..<min(nC, (chunk + 1) * candidateChunk)
+            for c in range {
+                if (c - range.lowerBound) % 1024 == 1023 { progress.add(1024) }
+                if let exclusion = scorer.candidateExclusion(c) {
+                    result.excluded.append((c, exclusion))
+                    continue
+                }
+                let key = Groups.Key(region: scorer.candidateRegion[c], isco: scorer.candidateISCO[c],
+                                     major: Self.major(request.candidates[c].isco), relocates: request.candidates[c].relocate)
+                let order: [Visit]
+                if let known = orders[key] { order = known } else {
+                    order = opportunityOrder(for: key)
+                    orders[key] = order
+                }
+                if let failure = bestOpportunities(of: c, order: order, into: &top, scored: &result.scored) {
+                    result.excluded.append((c, failure))
+                    continue
+                }
+                for (s, o) in top.sorted() { result.arcs.append((Int32(c), o, s)) }
+            }
+            progress.add(range.count % 1024)
+            candidateSlots.buffer[chunk] = result
+        }
+
+        // Each opportunity's best k, and its best of each share's group.
+        struct OpportunityChunk {
+            var tops: [[(Int32, Int32)]] = []
+            var quotaTops: [[[(Int32, Int32)]]] = []
+            var admissible: [[Int]] = []
+            var scored = 0
+        }
+        let opportunitySlots = Slots<OpportunityChunk>(count: chunks)
+        defer { opportunitySlots.release() }
+        let opportunityChunk = (nO + chunks - 1) / chunks
+        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+            var result = OpportunityChunk()
+            var top = TopK(k)
+            var orders: [Groups.Key: [Visit]] = [:]
+            let range = (chunk * opportunityChunk)..<min(nO, (chunk + 1) * opportunityChunk)
+            for o in range {
+                guard scorer.isOpen(o) else {
+                    result.tops.append([])
+                    result.quotaTops.append(rules[o].map { _ in [] })
+                    result.admissible.append(rules[o].map { _ in 0 })
+                    continue
+                }
+                let key = Groups.Key(region: scorer.opportunityRegion[o], isco: scorer.opportunityISCO[o],
+                                     major: Self.major(request.opportunities[o].isco), relocates: false)
+                let order: [Visit]
+                if let known = orders[key] { order = known } else {
+                    order = candidateOrder(for: key)
+                    orders[key] = order
+                }
+                let found = bestCandidates(of: o, order: order, into: &top, scored: &result.scored)
+                result.tops.append(top.sorted())
+                result.quotaTops.append(found.quotaTops)
+                result.admissible.append(found.admissible)
+            }
+            opportunitySlots.buffer[chunk] = result
+        }
+
+        // The union of both sides' arcs, each arc once, in a fixed order.
+        var arcs: [(c: Int32, o: Int32, s: Int32)] = []
+        var excluded: [(candidate: String, reason: Exclusion)] = []
+        var scored = 0
+        for case let r? in candidateSlots.buffer {
+            scored += r.scored
+            arcs += r.arcs
+            excluded += r.excluded.map { (request.candidates[$0.0].id, $0.1) }
+        }
+        var admissible: [[Int]] = []
+        admissible.reserveCapacity(nO)
+        var seen = Set<UInt64>(minimumCapacity: arcs.count * 2)
+        for a in arcs { seen.insert(UInt64(UInt32(a.c)) << 32 | UInt64(UInt32(a.o))) }
+        var o = 0
+        for case let r? in opportunitySlots.buffer {
+            scored += r.scored
+            for i in r.tops.indices {
+                for (s, c) in r.tops[i] where seen.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
+                    arcs.append((c, Int32(o), s))
+                }
+                for top in r.quotaTops[i] {
+                    for (s, c) in top where seen.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
+                        arcs.append((c, Int32(o), s))
+                    }
+                }
+                admissible.append(r.admissible[i])
+                o += 1
+            }
+        }
+        return Output(arcs: arcs, excluded: excluded, admissible: admissible, pairsScored: scored)
+    }
+
+    /// A group to visit, and the highest score any of its pairs can reach.
+    struct Visit {
+        var group: Int32
+        var bound: Int32
+    }
+
+    /// The highest score of a pair at this occupation level, in the same region or not.
+    private func bound(level: Int, sameRegion: Bool) -> Int32 {
+        let w = request.weights
+        let best = w.occupation * level / 4 + w.skills + w.languages + w.education + (sameRegion ? w.location : w.location / 3)
+        return Int32(max(1, min(100, best)))
+    }
+
+    private func sortedByBound(_ visits: [Visit]) -> [Visit] {
+        visits.sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.group < $1.group }
+    }
+
+    /// The opportunity groups a candidate of this kind looks at, best bound first.
+    private func opportunityOrder(for c: Groups.Key) -> [Visit] {
+        var visits: [Visit] = []
+        if c.region >= 0 {
+            for g in opportunityGroups.inRegion(c.region) {
+                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(c.isco, opportunityGroups.keys[Int(g)].isco), sameRegion: true)))
+            }
+        }
+        if c.relocates, c.major >= 0 {
+            for g in opportunityGroups.inMajor(c.major) where opportunityGroups.keys[Int(g)].region != c.region {
+                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(c.isco, opportunityGroups.keys[Int(g)].isco), sameRegion: false)))
+            }
+        }
+        return sortedByBound(visits)
+    }
+
+    /// The candidate groups that look at an opportunity of this kind, best bound first.
+    private func candidateOrder(for o: Groups.Key) -> [Visit] {
+        var visits: [Visit] = []
+        if o.region >= 0 {
+            for g in candidateGroups.inRegion(o.region) {
+                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(candidateGroups.keys[Int(g)].isco, o.isco), sameRegion: true)))
+            }
+        }
+        if o.major >= 0 {
+            for g in candidateGroups.inMajor(o.major) {
+                let key = candidateGroups.keys[Int(g)]
+                guard key.relocates, key.region != o.region else { continue }
+                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(key.isco, o.isco), sameRegion: false)))
+            }
+        }
+        return sortedByBound(visits)
+    }
+
+    /// Candidate `c`'s best k admissible opportunities in `top`; if there is none, why.
+    private func bestOpportunities(of c: Int, order: [Visit], into top: inout TopK, scored: inout Int) -> Exclusion? {
+        top.removeAll()
+        var failure: Exclusion? = nil
+        let refused = declined[c]
+        for visit in order {
+            if !exhaustive, !top.isEmpty {
+                if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
+            }
+            for o in opportunityGroups.members[Int(visit.group)] {
+                let oi = Int(o)
+                if let f = scorer.pairExclusion(c, oi) {
+                    failure = min(failure ?? f, f)
+                } else if let refused, refused.contains(o) {
+                    failure = min(failure ?? .declinedBefore, .declinedBefore)
+                } else {
+                    let s = Int32(scorer.score(c, oi))
+                    scored += 1
+                    if s >= minimum { top.insert(score: s, index: o) } else { failure = min(failure ?? .lowScore, .lowScore) }
+                }
+            }
+        }
+        guard top.isEmpty else { return nil }
+        return anyOpen ? failure ?? .region : .noOpenOpportunity
+    }
+
+    /// Opportunity `o`'s best k admissible candidates in `top`; for each of its minimum shares, the
+    /// best of the group (as many as the share's places, at least k) and how many are admissible.
+    private func bestCandidates(of o: Int, order: [Visit], into top: inout TopK, scored: inout Int) -> (quotaTops: [[(Int32, Int32)]], admissible: [Int]) {
+        top.removeAll()
+        let shares = rules[o]
+        var quotaTops = shares.map { TopK(max(k, $0.places(of: request.opportunities[o].placesLeft))) }
+        var admissible = [Int](repeating: 0, count: shares.count)
+        let prune = !exhaustive && shares.isEmpty
+        for visit in order {
+            if prune, !top.isEmpty {
+                if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
+            }
+            for c in candidateGroups.members[Int(visit.group)] {
+                let ci = Int(c)
+                guard scorer.pairExclusion(ci, o) == nil, declined[ci]?.contains(Int32(o)) != true else { continue }
+                let s = Int32(scorer.score(ci, o))
+                scored += 1
+                guard s >= minimum else { continue }
+                top.insert(score: s, index: c)
+                for (r, rule) in shares.enumerated() where rule.group.contains(request.candidates[ci].group) {
+                    quotaTops[r].insert(score: s, index: c)
+                    admissible[r] += 1
+                }
+            }
+        }
+        return (quotaTops.map { $0.sorted() }, admissible)
+    }
+}
+
+/// Entities (opportunities or candidates) grouped by region, occupation code, ISCO major group and
+/// whether they relocate; with the groups of each region and of each major group.
+struct Groups {
+    struct Key: Hashable {
+        var region: Int
+        var isco: Int
+        var major: Int
+        var relocates: Bool
+    }
+
+    private(set) var keys: [Key] = []
+    private(set) var members: [[Int32]] = []
+    /// Group indices per region (slot 0: no region) and per major group (slot 0: none).
+    private var byRegion: [[Int32]]
+    private var byMajor: [[Int32]]
+
+    init(_ entityKeys: [Key], members entities: [Int]) {
+        byRegion = [[Int32]](repeating: [], count: Schema.regions.count + 1)
+        byMajor = [[Int32]](repeating: [], count: 11)
+        var index: [Key: Int] = [:]
+        for (key, entity) in zip(entityKeys, entities) {
+            let g: Int
+            if let known = index[key] { g = known } else {
+                g = keys.count
+                index[key] = g
+                keys.append(key)
+                members.append([])
+                byRegion[key.region + 1].append(Int32(g))
+                byMajor[key.major + 1].append(Int32(g))
+            }
+            members[g].append(Int32(entity))
+        }
+    }
+
+    func inRegion(_ region: Int) -> [Int32] { byRegion[region + 1] }
+    func inMajor(_ major: Int) -> [Int32] { byMajor[major + 1] }
+}
