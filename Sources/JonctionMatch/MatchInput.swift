@@ -124,8 +124,20 @@ public enum Exclusion: String, Sendable, CaseIterable, Comparable {
     case declinedBefore = "declined"
     case lowScore = "low_score"
 
-    public static func < (a: Exclusion, b: Exclusion) -> Bool {
-        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    public static func < (a: Exclusion, b: Exclusion) -> Bool { a.rank < b.rank }
+
+    /// The order of the cases above (compared for every pair a filter refuses: no search).
+    private var rank: Int {
+        switch self {
+        case .noConsent: return 0
+        case .notAvailable: return 1
+        case .noOpenOpportunity: return 2
+        case .region: return 3
+        case .education: return 4
+        case .availableTooLate: return 5
+        case .declinedBefore: return 6
+        case .lowScore: return 7
+        }
     }
 
     public func message(_ lang: Lang) -> String {

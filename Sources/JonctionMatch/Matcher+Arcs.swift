@@ -189,13 +189,16 @@ struct ArcSearch {
     struct Visit {
         var group: Int32
         var bound: Int32
+        /// The occupation level and region match every pair of the group shares.
+        var level: Int
+        var sameRegion: Bool
     }
 
     /// The highest score of a pair at this occupation level, in the same region or not.
-    private func bound(level: Int, sameRegion: Bool) -> Int32 {
+    private func visit(_ group: Int32, level: Int, sameRegion: Bool) -> Visit {
         let w = request.weights
         let best = w.occupation * level / 4 + w.skills + w.languages + w.education + (sameRegion ? w.location : w.location / 3)
-        return Int32(max(1, min(100, best)))
+        return Visit(group: group, bound: Int32(max(1, min(100, best))), level: level, sameRegion: sameRegion)
     }
 
     private func sortedByBound(_ visits: [Visit]) -> [Visit] {
@@ -207,12 +210,12 @@ struct ArcSearch {
         var visits: [Visit] = []
         if c.region >= 0 {
             for g in opportunityGroups.inRegion(c.region) {
-                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(c.isco, opportunityGroups.keys[Int(g)].isco), sameRegion: true)))
+                visits.append(visit(g, level: scorer.occupationLevel(c.isco, opportunityGroups.keys[Int(g)].isco), sameRegion: true))
             }
         }
         if c.relocates, c.major >= 0 {
             for g in opportunityGroups.inMajor(c.major) where opportunityGroups.keys[Int(g)].region != c.region {
-                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(c.isco, opportunityGroups.keys[Int(g)].isco), sameRegion: false)))
+                visits.append(visit(g, level: scorer.occupationLevel(c.isco, opportunityGroups.keys[Int(g)].isco), sameRegion: false))
             }
         }
         return sortedByBound(visits)
@@ -223,14 +226,14 @@ struct ArcSearch {
         var visits: [Visit] = []
         if o.region >= 0 {
             for g in candidateGroups.inRegion(o.region) {
-                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(candidateGroups.keys[Int(g)].isco, o.isco), sameRegion: true)))
+                visits.append(visit(g, level: scorer.occupationLevel(candidateGroups.keys[Int(g)].isco, o.isco), sameRegion: true))
             }
         }
         if o.major >= 0 {
             for g in candidateGroups.inMajor(o.major) {
                 let key = candidateGroups.keys[Int(g)]
                 guard key.relocates, key.region != o.region else { continue }
-                visits.append(Visit(group: g, bound: bound(level: scorer.occupationLevel(key.isco, o.isco), sameRegion: false)))
+                visits.append(visit(g, level: scorer.occupationLevel(key.isco, o.isco), sameRegion: false))
             }
         }
         return sortedByBound(visits)
@@ -245,14 +248,14 @@ struct ArcSearch {
             if !exhaustive, !top.isEmpty {
                 if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
             }
-            for o in opportunityGroups.members[Int(visit.group)] {
-                let oi = Int(o)
-                if let f = scorer.pairExclusion(c, oi) {
+            for i in opportunityGroups.members(visit.group) {
+                let o = opportunityGroups.flat[i], oi = Int(o)
+                if let f = scorer.pairFilters(c, oi) {
                     failure = min(failure ?? f, f)
                 } else if let refused, refused.contains(o) {
                     failure = min(failure ?? .declinedBefore, .declinedBefore)
                 } else {
-                    let s = Int32(scorer.score(c, oi))
+                    let s = Int32(scorer.score(c, oi, level: visit.level, sameRegion: visit.sameRegion))
                     scored += 1
                     if s >= minimum { top.insert(score: s, index: o) } else { failure = min(failure ?? .lowScore, .lowScore) }
                 }
@@ -274,10 +277,10 @@ struct ArcSearch {
             if prune, !top.isEmpty {
                 if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
             }
-            for c in candidateGroups.members[Int(visit.group)] {
-                let ci = Int(c)
-                guard scorer.pairExclusion(ci, o) == nil, declined[ci]?.contains(Int32(o)) != true else { continue }
-                let s = Int32(scorer.score(ci, o))
+            for i in candidateGroups.members(visit.group) {
+                let c = candidateGroups.flat[i], ci = Int(c)
+                guard scorer.pairFilters(ci, o) == nil, declined[ci]?.contains(Int32(o)) != true else { continue }
+                let s = Int32(scorer.score(ci, o, level: visit.level, sameRegion: visit.sameRegion))
                 scored += 1
                 guard s >= minimum else { continue }
                 top.insert(score: s, index: c)
@@ -302,7 +305,10 @@ struct Groups {
     }
 
     private(set) var keys: [Key] = []
-    private(set) var members: [[Int32]] = []
+    /// The members of every group, group after group: group g's are `flat[start[g] ..< start[g + 1]]`
+    /// (one array, so that the search loops retain nothing per group).
+    let flat: [Int32]
+    let start: [Int]
     /// Group indices per region (slot 0: no region) and per major group (slot 0: none).
     private var byRegion: [[Int32]]
     private var byMajor: [[Int32]]
@@ -311,19 +317,34 @@ struct Groups {
         byRegion = [[Int32]](repeating: [], count: Schema.regions.count + 1)
         byMajor = [[Int32]](repeating: [], count: 11)
         var index: [Key: Int] = [:]
-        for (key, entity) in zip(entityKeys, entities) {
+        var groupOf: [Int32] = []
+        groupOf.reserveCapacity(entities.count)
+        var sizes: [Int] = []
+        for key in entityKeys {
             let g: Int
             if let known = index[key] { g = known } else {
                 g = keys.count
                 index[key] = g
                 keys.append(key)
-                members.append([])
+                sizes.append(0)
                 byRegion[key.region + 1].append(Int32(g))
                 byMajor[key.major + 1].append(Int32(g))
             }
-            members[g].append(Int32(entity))
+            groupOf.append(Int32(g))
+            sizes[g] += 1
         }
+        var start = [Int](repeating: 0, count: sizes.count + 1)
+        for g in sizes.indices { start[g + 1] = start[g] + sizes[g] }
+        var next = start, flat = [Int32](repeating: 0, count: entities.count)
+        for (entity, g) in zip(entities, groupOf) {
+            flat[next[Int(g)]] = Int32(entity)
+            next[Int(g)] += 1
+        }
+        self.flat = flat
+        self.start = start
     }
+
+    func members(_ g: Int32) -> Range<Int> { start[Int(g)]..<start[Int(g) + 1] }
 
     func inRegion(_ region: Int) -> [Int32] { byRegion[region + 1] }
     func inMajor(_ major: Int) -> [Int32] { byMajor[major + 1] }

@@ -28,11 +28,15 @@ struct Scorer: Sendable {
     private let candidateAvailableFrom: [Int]  // YYYYMMDD, 0 unknown
     private let opportunityMinEducation: [Int]  // -1 none
     private let opportunityStart: [Int]  // YYYYMMDD, 0 unknown
+    private let skillsShare: ShareTable
+    private let languagesShare: ShareTable
 
     init(weights: ScoringWeights, candidates: [MatchCandidate], opportunities: [MatchOpportunity]) {
         self.weights = weights
         self.candidates = candidates
         self.opportunities = opportunities
+        skillsShare = ShareTable(weight: weights.skills)
+        languagesShare = ShareTable(weight: weights.languages)
         var skillIndex: [String: Int] = [:], languageIndex: [String: Int] = [:]
         for o in opportunities {
             for s in o.skillsRequired + o.teaches where skillIndex[s] == nil { skillIndex[s] = skillIndex.count }
@@ -85,6 +89,12 @@ struct Scorer: Sendable {
         if candidateRegion[c] != opportunityRegion[o] || candidateRegion[c] < 0 {
             if !candidateRelocates[c] { return .region }
         }
+        return pairFilters(c, o)
+    }
+
+    /// The hard filters of a pair after the region's (which `ArcSearch` has applied by grouping).
+    @inline(__always)
+    func pairFilters(_ c: Int, _ o: Int) -> Exclusion? {
         let minimum = opportunityMinEducation[o]
         if minimum >= 0, candidateEducation[c] < minimum { return .education }
         let from = candidateAvailableFrom[c], start = opportunityStart[o]
@@ -109,16 +119,23 @@ struct Scorer: Sendable {
     /// occupation only as far as it still has something to teach; an internship is a job that
     /// takes `firstJob` points from a candidate placed before.
     func score(_ c: Int, _ o: Int) -> Int {
-        let parts = criteria(c, o)
+        score(c, o, level: occupationLevel(candidateISCO[c], opportunityISCO[o]), sameRegion: candidateRegion[c] == opportunityRegion[o])
+    }
+
+    /// `score` for a pair whose occupation level and region match are known (`ArcSearch` knows
+    /// them for a whole group).
+    @inline(__always)
+    func score(_ c: Int, _ o: Int, level: Int, sameRegion: Bool) -> Int {
+        let parts = criteria(c, o, level: level, sameRegion: sameRegion)
         return max(1, min(100, parts.occupation + parts.skills + parts.languages + weights.education + parts.location - parts.firstJob))
     }
 
     /// The criteria of `score`, each on its own.
     @inline(__always)
-    private func criteria(_ c: Int, _ o: Int) -> (occupation: Int, skills: Int, languages: Int, location: Int, firstJob: Int) {
-        let level = occupationLevel(candidateISCO[c], opportunityISCO[o])
+    private func criteria(_ c: Int, _ o: Int, level: Int, sameRegion: Bool)
+        -> (occupation: Int, skills: Int, languages: Int, location: Int, firstJob: Int) {
         var occupation = weights.occupation * level / 4
-        var skills = fraction(candidateSkills, c, opportunitySkills, o, skillWords, weight: weights.skills)
+        var skills = fraction(candidateSkills, c, opportunitySkills, o, skillWords, skillsShare)
         var firstJob = 0
         switch opportunityScoring[o] {
         case .job:
@@ -132,8 +149,8 @@ struct Scorer: Sendable {
         case .internship:
             if candidatePlacedBefore[c] { firstJob = weights.firstJob }
         }
-        let languages = fraction(candidateLanguages, c, opportunityLanguages, o, languageWords, weight: weights.languages)
-        let location = candidateRegion[c] == opportunityRegion[o] ? weights.location : weights.location / 3
+        let languages = fraction(candidateLanguages, c, opportunityLanguages, o, languageWords, languagesShare)
+        let location = sameRegion ? weights.location : weights.location / 3
         return (occupation, skills, languages, location, firstJob)
     }
 
@@ -164,14 +181,34 @@ struct Scorer: Sendable {
     /// `weight` × (items of opportunity `o`'s set the candidate `c` has) / (items in it); full
     /// weight if the set is empty.
     @inline(__always)
-    private func fraction(_ have: [UInt64], _ c: Int, _ required: [UInt64], _ o: Int, _ words: Int, weight: Int) -> Int {
+    private func fraction(_ have: [UInt64], _ c: Int, _ required: [UInt64], _ o: Int, _ words: Int, _ table: ShareTable) -> Int {
         var shared = 0, needed = 0
         let h = c * words, r = o * words
         for w in 0..<words {
             needed += required[r + w].nonzeroBitCount
             shared += (have[h + w] & required[r + w]).nonzeroBitCount
         }
-        return needed == 0 ? weight : weight * shared / needed
+        return table.share(shared, of: needed)
+    }
+
+    /// `weight × shared / needed` (full weight when nothing is needed), read from a table for sets
+    /// of up to 64 items: the scoring loop divides no integer.
+    struct ShareTable: Sendable {
+        let weight: Int
+        private let table: [Int32]
+
+        init(weight: Int) {
+            self.weight = weight
+            table = (0..<65 * 65).map { i in
+                let needed = i / 65, shared = i % 65
+                return Int32(needed == 0 ? weight : weight * min(shared, needed) / needed)
+            }
+        }
+
+        @inline(__always)
+        func share(_ shared: Int, of needed: Int) -> Int {
+            needed < 65 ? Int(table[needed &* 65 &+ shared]) : weight * shared / needed
+        }
     }
 
     /// The score card of a pair: the same score, with the facts a counsellor reads.
@@ -183,7 +220,7 @@ struct Scorer: Sendable {
         let missing = opportunity.skillsRequired.filter { !has.contains($0) }
         let shared = opportunity.languages.filter { speaks.contains($0) }
         let same = candidateRegion[c] == opportunityRegion[o]
-        let parts = criteria(c, o)
+        let parts = criteria(c, o, level: level, sameRegion: same)
         let kind = opportunityScoring[o]
         let taught = kind == .training ? opportunity.teaches : []
         return ScoreCard(

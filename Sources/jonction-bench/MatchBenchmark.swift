@@ -18,13 +18,22 @@ struct MatchBenchmark: ParsableCommand {
     @Option(help: "Opportunities in the replica.")
     var opportunities: Int = 10_000
 
-    @Option(help: "Keep the hub replica at this path.")
+    @Option(help: "Keep the hub replica at this path (before the round).")
     var keep: String?
+
+    @Option(help: "Run the round on a copy of a replica kept before (--keep), instead of a new one.")
+    var from: String?
 
     func run() throws {
         let work = try temporaryDirectory("match")
         defer { try? FileManager.default.removeItem(at: work) }
-        let hub = try Replica.create(at: keep ?? work.appendingPathComponent("hub.sqlite").path, site: .hub)
+        let path = work.appendingPathComponent("hub.sqlite").path
+        if let from {
+            try FileManager.default.copyItem(atPath: from, toPath: path)
+            try runRound(try Replica.open(at: path))
+            return
+        }
+        let hub = try Replica.create(at: path, site: .hub)
         var rng = SeededGenerator(seed: 6)
         let regions = Schema.regions
         // ISCO unit groups clustered in families, as trades are.
@@ -76,6 +85,15 @@ struct MatchBenchmark: ParsableCommand {
             }
         }
 
+        try hub.close()
+        if let keep {
+            try? FileManager.default.removeItem(atPath: keep)
+            try FileManager.default.copyItem(atPath: path, toPath: keep)
+        }
+        try runRound(try Replica.open(at: path))
+    }
+
+    private func runRound(_ hub: Replica) throws {
         let t0 = monotonicSeconds()
         // When each phase starts: reading and planning until the first scoring step, writing from
         // the first write.
