@@ -98,6 +98,7 @@ public struct RoundPlan: Sendable {
 
     /// Text cut to `length` characters (Unicode scalars, protocol.md §2.2), in normal form.
     static func clip(_ text: String, to length: Int) -> String {
+        if NormalText.isNormal(text, maxLength: length, multiline: true) { return text }
         let scalars = text.unicodeScalars
         guard scalars.count > length else { return NormalText.normalise(text, multiline: true) }
         return NormalText.normalise(String(String.UnicodeScalarView(scalars.prefix(length))), multiline: true)

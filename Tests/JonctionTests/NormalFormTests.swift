@@ -112,6 +112,33 @@ struct NormalFormTests {
         }
     }
 
+    @Test("au-delà de U+0300, les caractères inertes (ponctuation, monnaies, flèches, moins) : sans décomposition, classe 0, et en NFC avec leurs voisins")
+    func inertRangesHold() {
+        var checked = 0
+        for v in UInt32(0x300)..<0x3000 where NormalText.isInert(v) {
+            guard let scalar = Unicode.Scalar(v), NormalText.isAssigned(scalar) else { continue }
+            checked += 1
+            let alone = String(scalar)
+            #expect(scalar.properties.canonicalCombiningClass.rawValue == 0, "U+\(String(v, radix: 16))")
+            #expect(alone.decomposedStringWithCanonicalMapping.unicodeScalars.elementsEqual([scalar]), "U+\(String(v, radix: 16))")
+            // Never the second of a composition (it may be the first, with a combining mark that is
+            // not inert: such a text takes the slow path anyway).
+            for other in [0x41, 0x65, 0xE9, 0x2B0, 0x3B1, 0x438, 0x928, 0x1100, 0xAC00, 0x2192] {
+                let text = String(String.UnicodeScalarView([Unicode.Scalar(UInt32(other))!, scalar]))
+                #expect(text.precomposedStringWithCanonicalMapping.unicodeScalars.contains(scalar), "U+\(String(v, radix: 16))")
+            }
+            for other in [0x41, 0xE9, 0x2019, 0x2212] {
+                let text = String(String.UnicodeScalarView([scalar, Unicode.Scalar(UInt32(other))!]))
+                #expect(text.utf8.elementsEqual(text.precomposedStringWithCanonicalMapping.utf8), "U+\(String(v, radix: 16))")
+            }
+        }
+        #expect(checked > 150)
+        // A score card's text, with ’ − → and « », is normal as written and kept as it is.
+        let card = "compétence requise : boulangerie ; pas d’emploi avant → stage (−20) « oui »"
+        #expect(NormalText.isNormal(card, maxLength: 2000, multiline: true) && NormalText.normalise(card, multiline: true) == card)
+        #expect(NormalText.flaw("e\u{301} → x", maxLength: 100) == .notNFC)
+    }
+
     @Test("un identifiant vide est refusé même en tête de bloc")
     func emptyIDFirstOfBlock() throws {
         let kayes = try SiteName("kayes")

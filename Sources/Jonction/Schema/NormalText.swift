@@ -75,9 +75,8 @@ public enum NormalText {
         guard let first = scalars.first, let last = scalars.last else { return .empty }
         if isWhiteSpace(first) || isWhiteSpace(last) { return .surroundingWhiteSpace }
         var count = 0
-        // Below U+0300 every character is assigned, a starter, and composes with nothing below
-        // U+0300: a text of them only is in NFC (checked against Foundation by a test). Only texts
-        // with later characters pay for the Unicode tables.
+        // A text of inert characters only is in NFC (`isInert`): only texts with other characters
+        // pay for the Unicode tables.
         var simple = true
         for scalar in scalars {
             count += 1
@@ -85,12 +84,24 @@ public enum NormalText {
                 if isControl(scalar) && !(multiline && scalar.value == 0x0A) { return .control(scalar.value) }
                 continue
             }
-            simple = false
             if !isAssigned(scalar) { return .unassigned(scalar.value) }
+            if !isInert(scalar.value) { simple = false }
         }
         if count > maxLength { return .tooLong(maxLength) }
         if !simple && !s.utf8.elementsEqual(s.precomposedStringWithCanonicalMapping.utf8) { return .notNFC }
         return nil
+    }
+
+    /// Characters that are starters (canonical combining class 0), have no canonical decomposition
+    /// and are never the second of a canonical composition: a text of such characters only is in
+    /// NFC. Below U+0300 all are; above, the punctuation, currency signs, arrows and the minus sign
+    /// that French text and the score cards use (each range checked against Foundation by a test).
+    @inlinable
+    public static func isInert(_ value: UInt32) -> Bool {
+        switch value {
+        case 0..<0x300, 0x2002...0x206F, 0x20A0...0x20C0, 0x2190...0x2199, 0x2212: return true
+        default: return false
+        }
     }
 
     public static func isNormal<S: StringProtocol>(_ s: S, maxLength: Int, multiline: Bool = false) -> Bool {
@@ -122,7 +133,7 @@ public enum NormalText {
         while start < end, isWhiteSpace(scalars[start]) { start = scalars.index(after: start) }
         while end > start, isWhiteSpace(scalars[scalars.index(before: end)]) { end = scalars.index(before: end) }
         let trimmed = String(scalars[start..<end])
-        return trimmed.unicodeScalars.allSatisfy({ $0.value < 0x300 }) ? trimmed : trimmed.precomposedStringWithCanonicalMapping
+        return trimmed.unicodeScalars.allSatisfy({ isInert($0.value) }) ? trimmed : trimmed.precomposedStringWithCanonicalMapping
     }
 
     /// Inner runs of white space as one space (U+0020), for list items and phone numbers.
