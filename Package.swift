@@ -57,7 +57,7 @@ let package = Package(
             dependencies: ["Jonction", "JonctionStore", "CJonctionZlib", .product(name: "Crypto", package: "swift-crypto")]
         ),
         // The hub: HTTP(S) server (Hummingbird, TLS through swift-nio-ssl), sync client (AsyncHTTPClient),
-        // enrolment and joining, nightly merge job.
+        // enrolment and joining, nightly merge job, the matching configuration (TOML or JSON).
         .target(
             name: "JonctionHub",
             dependencies: [
@@ -74,6 +74,7 @@ let package = Package(
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         // The office application (`jonction serve`): server-rendered French pages over the replica,

@@ -7,7 +7,8 @@ import Jonction
 /// (`F`, `M`, `X`). Shares and priorities act on the solver only: a candidate's score never depends
 /// on its sex or origin.
 ///
-/// Read from the hub's matching configuration (`jonction match --quotas FILE`), a JSON object:
+/// Read from the hub's matching configuration (`MatchingConfiguration` in JonctionHub: TOML, or a
+/// JSON object of the same keys):
 ///
 ///     {"round": {"host_youth": 30, "F": 40},
 ///      "opportunities": {"opp-09": {"F": 50}},
@@ -180,15 +181,16 @@ public enum QuotaError: Error, UserFacingError, Equatable {
     case invalidOpportunityID(String)
 
     public func message(_ lang: Lang) -> String {
-        let example = #"{"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50}},"priority":{"returnee":2}}"#
+        let example = #"[round] host_youth = 30, F = 40 ; [opportunities.opp-09] F = 50 ; [priority] returnee = 2"#
         let groups = (MatchQuotas.originCodes + MatchQuotas.sexCodes).joined(separator: ", ")
         switch self {
         case .notAnObject:
-            return lang.pick("Le fichier des parts n’est pas un objet JSON : attendu par exemple \(example).",
-                             "The quotas file is not a JSON object: expected for example \(example).")
+            let json = #"{"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50}},"priority":{"returnee":2}}"#
+            return lang.pick("Le fichier des parts n’est pas un objet JSON : attendu par exemple \(json).",
+                             "The quotas file is not a JSON object: expected for example \(json).")
         case .notAnObjectAt(let path):
-            return lang.pick("« \(path) » doit être un objet JSON dans le fichier des parts (exemple : \(example)).",
-                             "“\(path)” must be a JSON object in the quotas file (example: \(example)).")
+            return lang.pick("« \(path) » doit être une table (en TOML [\(path)], en JSON un objet), par exemple \(example).",
+                             "“\(path)” must be a table (in TOML [\(path)], in JSON an object), for example \(example).")
         case .unknownKey(let key):
             return lang.pick("Clé inconnue « \(key) » dans le fichier des parts : les clés sont round, opportunities, priority.",
                              "Unknown key “\(key)” in the quotas file: the keys are round, opportunities, priority.")
@@ -196,17 +198,19 @@ public enum QuotaError: Error, UserFacingError, Equatable {
             return lang.pick("Groupe inconnu « \(code) » dans « \(path) » : les groupes sont \(groups).",
                              "Unknown group “\(code)” in “\(path)”: the groups are \(groups).")
         case .notAnInteger(let path):
-            return lang.pick("« \(path) » doit être un nombre entier dans le fichier des parts.",
-                             "“\(path)” must be an integer in the quotas file.")
+            let range = path.hasPrefix("priority.") ? "1 à \(MatchQuotas.maxPriority), une priorité" : "0 à 100, une part en %"
+            let rangeEN = path.hasPrefix("priority.") ? "1 to \(MatchQuotas.maxPriority), a priority" : "0 to 100, a share in %"
+            return lang.pick("« \(path) » doit être un nombre entier (de \(range)), écrit sans guillemets ni virgule.",
+                             "“\(path)” must be an integer (from \(rangeEN)), written without quotes or decimal point.")
         case .percentOutOfRange(let path, let n):
-            return lang.pick("« \(path) » vaut \(n) : une part va de 0 à 100 (%).",
-                             "“\(path)” is \(n): a share ranges from 0 to 100 (%).")
+            return lang.pick("« \(path) » vaut \(n) : une part est un entier de 0 à 100 (%).",
+                             "“\(path)” is \(n): a share is an integer from 0 to 100 (%).")
         case .totalOver100(let path, let n):
             return lang.pick("Les parts minimales de « \(path) » font \(n) % au total : au plus 100 %, les places réservées étant des places distinctes.",
                              "The minimum shares of “\(path)” add up to \(n) %: at most 100 %, reserved places being distinct places.")
         case .priorityOutOfRange(let code, let n):
-            return lang.pick("La priorité de « \(code) » vaut \(n) : elle va de 1 (aucune priorité) à \(MatchQuotas.maxPriority).",
-                             "The priority of “\(code)” is \(n): it ranges from 1 (no priority) to \(MatchQuotas.maxPriority).")
+            return lang.pick("« priority.\(code) » vaut \(n) : une priorité est un entier de 1 (aucune priorité) à \(MatchQuotas.maxPriority).",
+                             "“priority.\(code)” is \(n): a priority is an integer from 1 (no priority) to \(MatchQuotas.maxPriority).")
         case .invalidOpportunityID(let id):
             return lang.pick("« \(id) » n’est pas un identifiant d’opportunité valide (lettres, chiffres, - _ . :, au plus 128).",
                              "“\(id)” is not a valid opportunity id (letters, digits, - _ . :, at most 128).")
