@@ -3,6 +3,7 @@ import Logging
 import Foundation
 import Jonction
 import JonctionHub
+import JonctionMatch
 import JonctionStore
 
 struct HubMerge: ParsableCommand {
@@ -14,6 +15,9 @@ struct HubMerge: ParsableCommand {
             fichier .raison.txt ; un paquet qui attend une clé précédente reste dans ARRIVÉE. Pour chaque \
             bureau connu, DÉPART/<site>/ reçoit un paquet de ce qui lui manque. Sans danger si lancée deux \
             fois ; une seule fusion à la fois.
+            Le tour de rapprochement lit la configuration du pôle (parts minimales, priorités, poids) : \
+            --quotas FICHIER, sinon CHEMIN.rapprochement.toml à côté du réplica s’il existe ; une \
+            configuration fautive arrête tout avant la fusion, rien n’est écrit.
             """)
 
     @OptionGroup var options: CommonOptions
@@ -26,6 +30,9 @@ struct HubMerge: ParsableCommand {
 
     @Flag(name: .customLong("no-match"), help: "Ne pas faire de tour de rapprochement.")
     var noMatch = false
+
+    @Option(help: ArgumentHelp(MatchingConfigurationHelp.abstract, discussion: MatchingConfigurationHelp.discussion))
+    var quotas: String?
 
     @Flag(help: "Sortie JSON.")
     var json = false
@@ -40,9 +47,12 @@ struct HubMerge: ParsableCommand {
             let matched = MatchBox()
             var matching: (@Sendable (Replica) throws -> Void)? = nil
             if !noMatch {
+                // Read before anything is merged: a faulty configuration stops the night with nothing written.
+                let configuration = try MatchingConfiguration.read(given: quotas, replica: options.databasePath)
                 matching = { replica in
                     line.relabel(lang.pick("Tour de rapprochement…", "Matching round…"))
-                    matched.outcome = try MatchingRound(replica: replica).run()
+                    matched.outcome = try MatchingRound(replica: replica, weights: configuration.weights ?? ScoringWeights(),
+                                                        quotas: configuration.quotas).run()
                 }
             }
             let summary = try MergeJob(replica: replica, inbox: URL(fileURLWithPath: inbox), outbox: URL(fileURLWithPath: outbox),

@@ -14,6 +14,8 @@ struct Match: ParsableCommand {
             langues, études, lieu ; jamais le sexe, l’origine ni l’âge), puis l’affectation exacte qui \
             maximise le score total. Les propositions sont des enregistrements : elles partent vers les \
             bureaux avec les prochains paquets.
+            Parts minimales, priorités et poids : --quotas FICHIER, sinon CHEMIN.rapprochement.toml à côté \
+            du réplica s’il existe (le même que la fusion nocturne, jonction hub merge).
             --dry-run calcule le tour et affiche son rapport sans rien écrire (le réplica n’est pas \
             modifié, aucune proposition n’expire) : pour lire le rapport, il n’est pas nécessaire de \
             lancer un tour. Le dernier tour enregistré : jonction report --matching.
@@ -30,11 +32,10 @@ struct Match: ParsableCommand {
     @Option(help: "Tours pendant lesquels une proposition sans réponse garde sa place et son candidat.")
     var holdRounds = 14
 
-    @Option(help: "Fichier JSON des poids (occupation, skills, languages, education, location).")
+    @Option(help: "Fichier JSON des poids (occupation, skills, languages, education, location) ; remplace la table [weights] de la configuration.")
     var weights: String?
 
-    @Option(help: ArgumentHelp("Fichier JSON des parts minimales par groupe et des priorités (protocol.md §2.5).",
-                               discussion: #"Par exemple {"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50}},"priority":{"returnee":2}}"#))
+    @Option(help: ArgumentHelp(MatchingConfigurationHelp.abstract, discussion: MatchingConfigurationHelp.discussion))
     var quotas: String?
 
     @Flag(help: "Calculer le tour et afficher son rapport sans rien écrire.")
@@ -51,16 +52,13 @@ struct Match: ParsableCommand {
             guard (0...1000).contains(holdRounds) else {
                 throw CommandError.outOfRange(option: "--hold-rounds", value: holdRounds, range: 0...1000)
             }
-            var scoring = ScoringWeights()
+            let configuration = try MatchingConfiguration.read(given: quotas, replica: options.databasePath)
+            var scoring = configuration.weights ?? ScoringWeights()
             if let weights {
                 guard let data = FileManager.default.contents(atPath: weights) else { throw CommandError.unreadableFile(weights) }
                 scoring = try ScoringWeights(json: data)
             }
-            var shares = MatchQuotas()
-            if let quotas {
-                guard let data = FileManager.default.contents(atPath: quotas) else { throw CommandError.unreadableFile(quotas) }
-                shares = try MatchQuotas(json: data)
-            }
+            let shares = configuration.quotas
             let line = ProgressLine("")
             let outcome = try MatchingRound(replica: replica, k: k, weights: scoring, holdRounds: holdRounds, quotas: shares).run(round: round, dryRun: dryRun) { phase in
                 switch phase {
@@ -75,6 +73,16 @@ struct Match: ParsableCommand {
             print(json ? report.json() : report.text(lang))
         }
     }
+}
+
+/// How `match` and `hub merge` speak of the hub's matching configuration (`--quotas`).
+enum MatchingConfigurationHelp {
+    static let abstract = "Configuration du rapprochement, TOML ou JSON : parts minimales par groupe, priorités, poids (protocol.md §2.5). Par défaut : CHEMIN.rapprochement.toml à côté du réplica, s’il existe."
+    static let discussion = """
+        Par exemple, en TOML : [round] host_youth = 30 et F = 40 (toutes les opportunités), \
+        [opportunities.opp-09] F = 50, [priority] returnee = 2, et si besoin [weights] minimum_score = 50 ; \
+        en JSON : {"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50}},"priority":{"returnee":2}}.
+        """
 }
 
 /// What a round did, in the words and figures a programme manager wants.

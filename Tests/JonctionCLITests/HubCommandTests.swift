@@ -156,6 +156,69 @@ struct HubCommandTests {
         #expect(r.stdout.contains("Bilan"))
     }
 
+    @Test("la fusion nocturne lit la configuration du rapprochement du pôle : une part change qui est proposé")
+    func nightlyMergeWithShares() throws {
+        try cli.network(["kayes"])
+        let mason = ["region=Kayes", "isco=7112", "languages=bm;fr", "education=primaire", "status=registered", "consent=employers"]
+        try cli.succeed(["put", "--db", "kayes.sqlite", "candidate", "kayes-c01", "given_names=Moussa", "sex=M", "skills=maçonnerie"] + mason)
+        try cli.succeed(["put", "--db", "kayes.sqlite", "candidate", "kayes-c02", "given_names=Awa", "sex=F"] + mason)
+        try run("put", "--db", "hub.sqlite", "employer", "emp-01", "name=Bâtir Sahel SARL", "region=Kayes")
+        try run("put", "--db", "hub.sqlite", "opportunity", "opp-01", "employer_id=emp-01", "kind=job", "title=Maçon",
+                "isco=7112", "skills_required=maçonnerie", "region=Kayes", "places=1", "status=open")
+        try FileManager.default.createDirectory(at: dir.url.appendingPathComponent("arrivee"), withIntermediateDirectories: true)
+        try run("export", "--db", "kayes.sqlite", "--to", "arrivee")
+        let stick = try FileManager.default.contentsOfDirectory(atPath: dir.path("arrivee")).filter { $0.hasSuffix(".jnb") }
+        #expect(stick.count == 1)
+
+        // A faulty configuration stops the night before anything is merged, in French or English.
+        try Data("[round]\nfemmes = 40\n".utf8).write(to: dir.url.appendingPathComponent("mauvais.toml"))
+        var r = try cli.run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart", "--quotas", "mauvais.toml")
+        #expect(r.status == 1 && r.stderr.contains("mauvais.toml") && r.stderr.contains("Groupe inconnu « femmes » dans « round »"), "\(r.stderr)")
+        #expect(r.stderr.contains("rien n’a été écrit"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("depart")))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("arrivee")).filter { $0.hasSuffix(".jnb") } == stick)
+        r = try cli.run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart", "--quotas", "mauvais.toml", "--lang", "en")
+        #expect(r.status == 1 && r.stderr.contains("Unknown group “femmes” in “round”") && r.stderr.contains("nothing was written"))
+        // The default file beside the replica is read too; a faulty one stops the night all the same.
+        try Data("[priority]\nreturnee = 0\n".utf8).write(to: dir.url.appendingPathComponent("hub.sqlite.rapprochement.toml"))
+        r = try cli.run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart")
+        #expect(r.status == 1 && r.stderr.contains("hub.sqlite.rapprochement.toml") && r.stderr.contains("« priority.returnee » vaut 0"))
+        #expect(!FileManager.default.fileExists(atPath: dir.path("depart")))
+
+        // Without a share, the mason who has the skill gets the one place.
+        try FileManager.default.removeItem(atPath: dir.path("hub.sqlite.rapprochement.toml"))
+        try run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart", "--no-match")
+        func proposedWomen(_ stdout: String) throws -> Int? {
+            let report = try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any]
+            let match = (report?["match"] as? [String: Any]) ?? report
+            let rows = match?["fairness"] as? [[String: Any]]
+            return rows?.first { $0["region"] as? String == "*" && $0["group"] as? String == "F" }?["proposed"] as? Int
+        }
+        r = try run("match", "--db", "hub.sqlite", "--dry-run", "--json")
+        #expect(try proposedWomen(r.stdout) == 0)
+        // The same share in TOML (given) and JSON: `match --quotas` reads both.
+        try Data("[opportunities.opp-01]\nF = 100\n".utf8).write(to: dir.url.appendingPathComponent("parts.toml"))
+        r = try run("match", "--db", "hub.sqlite", "--dry-run", "--json", "--quotas", "parts.toml")
+        #expect(try proposedWomen(r.stdout) == 1)
+        try Data(#"{"opportunities":{"opp-01":{"F":100}}}"#.utf8).write(to: dir.url.appendingPathComponent("parts.json"))
+        r = try run("match", "--db", "hub.sqlite", "--dry-run", "--json", "--quotas", "parts.json")
+        #expect(try proposedWomen(r.stdout) == 1)
+        // The night's round with the hub's own file: the share gives the place to the woman.
+        try Data("[opportunities.opp-01]\nF = 100\n".utf8).write(to: dir.url.appendingPathComponent("hub.sqlite.rapprochement.toml"))
+        r = try run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart", "--json")
+        #expect(try proposedWomen(r.stdout) == 1)
+        let match = (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["match"] as? [String: Any]
+        #expect((match?["quotas"] as? [[String: Any]])?.first?["met"] as? Bool == true)
+        #expect(try cli.run("get", "--db", "hub.sqlite", "proposal", "r1-kayes-c02").status == 0)
+        #expect(try cli.run("get", "--db", "hub.sqlite", "proposal", "r1-kayes-c01").status != 0)
+    }
+
+    @Test("--help de match et de hub merge : l’option --quotas et le fichier par défaut", arguments: [["match"], ["hub", "merge"]])
+    func matchingConfigurationHelp(command: [String]) throws {
+        let help = try cli.succeed(command + ["--help"]).stdout
+        #expect(help.contains("--quotas") && help.contains("rapprochement.toml") && help.contains("TOML"), "\(help)")
+    }
+
     @Test("rapprochement en ligne de commande : match, proposals, accept, decline, refus clairs")
     func matching() throws {
         try cli.network(["kayes"])
