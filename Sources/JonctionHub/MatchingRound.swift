@@ -31,6 +31,12 @@ public struct MatchingRound: Sendable {
         self.quotas = quotas
     }
 
+    /// A round with the hub's matching configuration: its shares, priorities and weights.
+    public init(replica: Replica, configuration: MatchingConfiguration, k: Int = 20, holdRounds: Int = 14) {
+        self.init(replica: replica, k: k, weights: configuration.weights ?? ScoringWeights(), holdRounds: holdRounds,
+                  quotas: configuration.quotas)
+    }
+
     /// Refusals of a round (`roundAlreadyHeld`), decided by the planner.
     public typealias Failure = RoundPlanner.Failure
 
@@ -67,14 +73,7 @@ public struct MatchingRound: Sendable {
         let started = Date()
         progress?(.loading)
         try Schema.V1.check(replica.schema)
-        let snapshot = try replica.read { reader in
-            RoundSnapshot(
-                proposals: try reader.liveRecords(table: Schema.V1.proposal.table),
-                placements: try reader.liveRecords(table: Schema.V1.placement.table),
-                opportunities: try reader.liveRecords(table: Schema.V1.opportunity.table),
-                candidates: try reader.liveRecords(table: Schema.V1.candidate.table),
-                lastRound: try reader.lastMatchRound())
-        }
+        let snapshot = try Self.snapshot(replica)
         let plan = try RoundPlanner.plan(snapshot, round: requested, holdRounds: holdRounds, k: k, weights: weights, quotas: quotas)
 
         let result = Matcher.run(plan.request) { phase, done, total in
@@ -106,13 +105,24 @@ public struct MatchingRound: Sendable {
                        fairness: Self.fairness(snapshot, plan: plan, result: result))
     }
 
-    /// The round's fairness table: admissible = considered and not excluded; proposed = this
+    /// What a round reads, in one transaction.
+    static func snapshot(_ replica: Replica) throws -> RoundSnapshot {
+        try replica.read { reader in
+            RoundSnapshot(
+                proposals: try reader.liveRecords(table: Schema.V1.proposal.table),
+                placements: try reader.liveRecords(table: Schema.V1.placement.table),
+                opportunities: try reader.liveRecords(table: Schema.V1.opportunity.table),
+                candidates: try reader.liveRecords(table: Schema.V1.candidate.table),
+                lastRound: try reader.lastMatchRound())
+        }
+    }
+
+    /// The round's fairness table: admissible by `admissible(_:excluded:)`; proposed = this
     /// round's proposals; accepted = every accepted proposal; placed = every placement, this
     /// round's new ones included.
     static func fairness(_ snapshot: RoundSnapshot, plan: RoundPlan, result: MatchResult) -> FairnessTable {
         let c = Schema.V1.candidate, p = Schema.V1.proposal, pl = Schema.V1.placement
-        let excluded = Set(result.excluded.map(\.candidate))
-        let admissible = Set(plan.request.candidates.map(\.id)).subtracting(excluded)
+        let admissible = Self.admissible(plan, excluded: result.excluded)
         var accepted = Set(plan.acceptances.map(\.candidate)), placed = accepted
         for (_, v) in snapshot.proposals where v[p.status] == .accepted { if let id = v[p.candidateID].text { accepted.insert(id) } }
         for (_, v) in snapshot.placements { if let id = v[pl.candidateID].text { placed.insert(id) } }

@@ -62,11 +62,21 @@ public enum Matcher {
     public enum Phase: Sendable { case scoring, solving }
 
     public static func run(_ request: MatchRequest, progress: ((Phase, Int, Int) -> Void)? = nil) -> MatchResult {
-        run(request, exhaustive: false, progress: progress)
+        run(request, exhaustive: false, solve: true, progress: progress)
+    }
+
+    /// The candidates of `request` with no admissible opportunity, and the filter that excluded them:
+    /// `run`'s own filters and minimum score, without the assignment (`MatchingRound.admissible`).
+    public static func exclusions(_ request: MatchRequest) -> [(candidate: String, reason: Exclusion)] {
+        var scoring = request
+        scoring.quotas = MatchQuotas()  // shares choose among the admissible; they exclude nobody
+        return run(scoring, exhaustive: false, solve: false, progress: nil).excluded
     }
 
     /// `exhaustive`: score every pair instead of searching (the same arcs, slower; for tests).
-    static func run(_ request: MatchRequest, exhaustive: Bool, progress: ((Phase, Int, Int) -> Void)? = nil) -> MatchResult {
+    /// `solve`: false, the arcs and exclusions only.
+    static func run(_ request: MatchRequest, exhaustive: Bool, solve: Bool = true,
+                    progress: ((Phase, Int, Int) -> Void)? = nil) -> MatchResult {
         let clock = ContinuousClock()
         let started = clock.now
         let scorer = Scorer(weights: request.weights, candidates: request.candidates, opportunities: request.opportunities)
@@ -82,7 +92,9 @@ public enum Matcher {
         let capacities = request.opportunities.enumerated().map { scorer.isOpen($0.offset) ? Int32($0.element.placesLeft) : 0 }
         let chosen: [Int]
         var quotaOutcomes: [QuotaOutcome] = []
-        if request.quotas.isEmpty {
+        if !solve {
+            chosen = []
+        } else if request.quotas.isEmpty {
             chosen = solveAssignment(candidates: nC, capacities: capacities, arcs: arcs)
         } else {
             let split = solveWithQuotas(candidates: request.candidates.map(\.group), capacities: capacities, arcs: arcs,

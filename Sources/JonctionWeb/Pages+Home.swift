@@ -101,7 +101,9 @@ extension OfficeWeb {
             },
         ]
         // Fairness of the last round, all regions together (protocol.md §2.5); per region: `report --matching`.
-        let fairness = FairnessTable(records).rows.filter { $0.region == "*" }.map { row in
+        // Admissible by the round's own rule; a faulty matching configuration is the round's to report.
+        let configuration = (try? MatchingConfiguration.read(given: nil, replica: replica.path)) ?? MatchingConfiguration()
+        let fairness = try MatchingRound(replica: replica, configuration: configuration).fairness().rows.filter { $0.region == "*" }.map { row in
             (label: row.group == "?" ? "non renseigné" : Labels.value("candidate", row.field, row.group, .fr), row: row)
         }
         if !fairness.isEmpty {

@@ -3,7 +3,6 @@ import Logging
 import Foundation
 import Jonction
 import JonctionHub
-import JonctionMatch
 import JonctionStore
 
 struct HubMerge: ParsableCommand {
@@ -51,8 +50,7 @@ struct HubMerge: ParsableCommand {
                 let configuration = try MatchingConfiguration.read(given: quotas, replica: options.databasePath)
                 matching = { replica in
                     line.relabel(lang.pick("Tour de rapprochement…", "Matching round…"))
-                    matched.outcome = try MatchingRound(replica: replica, weights: configuration.weights ?? ScoringWeights(),
-                                                        quotas: configuration.quotas).run()
+                    matched.outcome = try MatchingRound(replica: replica, configuration: configuration).run()
                 }
             }
             let summary = try MergeJob(replica: replica, inbox: URL(fileURLWithPath: inbox), outbox: URL(fileURLWithPath: outbox),

@@ -192,22 +192,27 @@ struct Report: ParsableCommand {
     /// The last round as the replica holds it: its proposals by answer, and at the hub the rounds' history.
     private func printMatching(_ replica: Replica, _ lang: Lang) throws {
         let p = Schema.V1.proposal
-        let (proposals, rounds) = try replica.read { reader in
-            (try reader.liveRecords(table: p.table), replica.site == .hub ? try reader.matchRounds(limit: 5) : [])
+        let (proposals, rounds, history) = try replica.read { reader in
+            (try reader.liveRecords(table: p.table), replica.site == .hub ? try reader.matchRounds(limit: 5) : [],
+             replica.site == .hub ? try reader.lastMatchRound() : 0)
         }
-        let last = proposals.compactMap { $0.values[p.round.position].integer }.max()
+        // The hub's history knows a round that proposed nothing; an office knows rounds by their proposals.
+        let proposed = proposals.compactMap { $0.values[p.round.position].integer.map(Int.init) }.max()
+        let last = max(proposed ?? 0, history) > 0 ? max(proposed ?? 0, history) : nil
         var statuses: [String: Int] = [:]
-        for record in proposals where last != nil && record.values[p.round.position].integer == last {
+        for record in proposals where last != nil && record.values[p.round.position].integer.map(Int.init) == last {
             statuses[record.values[p.status.position].text ?? "?", default: 0] += 1
         }
         let order = ["proposed", "accepted", "declined", "expired", "?"]
         // Per region and group, for the last round: one read of the records, identities left aside.
-        let fairness = FairnessTable(try replica.read { try $0.recordSet() })
+        // Admissible by the round's own rule, with the hub's weights (its minimum score) when here.
+        let configuration = replica.site == .hub ? try MatchingConfiguration.read(given: nil, replica: replica.path) : MatchingConfiguration()
+        let fairness = try MatchingRound(replica: replica, configuration: configuration).fairness(round: last)
         if json {
             var out = CanonicalJSON()
             out.beginObject()
             out.key("fairness"); fairness.write(to: &out)
-            out.key("last_round"); if let last { out.integer(Int(last)) } else { out.null() }
+            out.key("last_round"); if let last { out.integer(last) } else { out.null() }
             out.key("proposals"); out.beginObject()
             for s in order.sorted(by: CanonicalJSON.precedes) where statuses[s] != nil { out.key(s); out.integer(statuses[s]!) }
             out.endObject()
@@ -228,15 +233,15 @@ struct Report: ParsableCommand {
             return
         }
         let counts = order.compactMap { s in statuses[s].map { "\(s == "?" ? "?" : Labels.value("proposal", "status", s, lang)) \($0)" } }
-        print(lang.pick("Dernier tour de rapprochement : n° \(last) — propositions : \(counts.joined(separator: ", ")).",
-                        "Last matching round: no. \(last) — proposals: \(counts.joined(separator: ", "))."))
+        print(lang.pick("Dernier tour de rapprochement : n° \(last) — propositions : \(counts.isEmpty ? "aucune" : counts.joined(separator: ", ")).",
+                        "Last matching round: no. \(last) — proposals: \(counts.isEmpty ? "none" : counts.joined(separator: ", "))."))
         for r in rounds {
             print(lang.pick("  tour \(r.round) du \(HLC(millis: r.at).frenchDate) : \(r.proposals) proposition(s), \(r.placements) placement(s), score total \(r.totalScore)",
                             "  round \(r.round) of \(HLC(millis: r.at).englishDate): \(r.proposals) proposal(s), \(r.placements) placement(s), total score \(r.totalScore)"))
         }
         for line in fairness.lines(lang) { print(line) }
-        print(lang.pick("(« admissibles » : consentement employeurs et inscrits ou formés ; « placés » : tous les placements.)",
-                        "(“admissible”: consent to employers and registered or trained; “placed”: every placement.)"))
+        print(lang.pick("(« admissibles » : les candidats que le tour a considérés et qui passent tous ses filtres — consentement, disponibilité, région, études, score minimum — pour au moins une opportunité ouverte ; « placés » : tous les placements.)",
+                        "(“admissible”: the candidates the round considered who pass all its filters — consent, availability, region, education, minimum score — for at least one open opportunity; “placed”: every placement.)"))
         print(lang.pick("Pour voir ce que ferait le prochain tour sans rien écrire : jonction match --dry-run (au pôle).",
                         "To see what the next round would do without writing anything: jonction match --dry-run (at the hub)."))
     }

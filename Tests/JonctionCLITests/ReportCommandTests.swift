@@ -114,6 +114,9 @@ struct ReportCommandTests {
         for id in ["kayes-c01", "kayes-c02"] {
             try cli.succeed(["put", "--db", "hub.sqlite", "candidate", id, "family_name=Test", "given_names=Personne"] + person)
         }
+        // Consents and is registered, but below the minimum education: not admissible by the round's rule.
+        try cli.succeed(["put", "--db", "hub.sqlite", "candidate", "kayes-c03", "family_name=Test", "given_names=Personne"]
+                        + person.filter { !$0.hasPrefix("education=") } + ["education=aucun"])
         try cli.succeed(["put", "--db", "hub.sqlite", "employer", "emp-01", "name=Bâtir Sahel SARL", "region=Kayes"])
         try cli.succeed(["put", "--db", "hub.sqlite", "opportunity", "opp-01", "employer_id=emp-01", "kind=job", "title=Maçon",
                          "isco=7112", "skills_required=maçonnerie", "region=Kayes", "places=1", "status=open", "min_education=primaire"])
@@ -143,5 +146,13 @@ struct ReportCommandTests {
         let kayes = try #require(rows.first { $0["region"] as? String == "Kayes" && $0["field"] as? String == "sex" })
         #expect(kayes["admissible"] as? Int == 2 && kayes["proposed"] as? Int == 1 && kayes["placed"] as? Int == 0)
         #expect(kayes["proposed_share"] as? Int == 100)
+        // The same admissible figures as the round's own report, row by row.
+        func admissible(_ report: [String: Any]) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: ((report["fairness"] as? [[String: Any]]) ?? []).map {
+                ("\($0["region"] ?? "") \($0["field"] ?? "") \($0["group"] ?? "")", $0["admissible"] as? Int ?? -1)
+            }.filter { $0.1 != 0 })
+        }
+        #expect(!admissible(real).isEmpty && admissible(m) == admissible(real))
+        #expect(r.stdout.contains("score minimum"))
     }
 }

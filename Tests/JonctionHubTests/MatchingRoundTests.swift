@@ -196,6 +196,39 @@ struct MatchingRoundTests {
         #expect(Set(written.map(\.score)).count == 1)
         #expect(Set(written.map(\.reasons)).count == 1)
     }
+
+    @Test("« admissibles » : report --matching compte comme le tour lui-même, filtres durs et score minimum compris")
+    func admissibleAsTheRoundCounts() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let mason = [("isco", "7112"), ("skills", "maçonnerie"), ("languages", "bm;fr"), ("consent", "employers"), ("status", "registered")]
+        let people: [(String, [(String, String)])] = [
+            ("mopti-ok", mason + [("region", "Mopti"), ("education", "CAP"), ("sex", "F")]),
+            ("mopti-rival", mason + [("region", "Mopti"), ("education", "CAP"), ("sex", "M")]),
+            // Consent and status as the old approximation wanted, but a hard filter or the minimum score fails:
+            ("mopti-unschooled", mason + [("region", "Mopti"), ("education", "aucun"), ("sex", "F")]),
+            ("gao-far", mason + [("region", "Gao"), ("education", "CAP"), ("sex", "F")]),
+            ("mopti-seller", [("isco", "5223"), ("consent", "employers"), ("status", "registered"), ("region", "Mopti"),
+                              ("education", "CAP"), ("sex", "F")]),
+            ("mopti-private", [("isco", "7112"), ("consent", "programme"), ("status", "registered"), ("region", "Mopti"), ("sex", "M")]),
+        ]
+        for (id, fields) in people { try hub.write { try $0.put(table: "candidate", id: id, fields: fields) } }
+        try hub.write { try $0.put(table: "opportunity", id: "opp-1", fields: [
+            ("kind", "job"), ("title", "Maçon"), ("isco", "7112"), ("skills_required", "maçonnerie"), ("languages", "fr"),
+            ("min_education", "primaire"), ("region", "Mopti"), ("places", "1"), ("status", "open"),
+        ]) }
+        func admissible(_ table: FairnessTable) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: table.rows.filter { $0.admissible > 0 }.map { ("\($0.region) \($0.field) \($0.group)", $0.admissible) })
+        }
+        // Round 1 proposes one of the two masons; round 2 finds the place held by the pending proposal.
+        for (round, expected) in [(1, ["mopti-ok", "mopti-rival"]), (2, [])] {
+            let outcome = try MatchingRound(replica: hub).run()
+            #expect(outcome.round == round)
+            let counted = try MatchingRound(replica: hub).admissible()
+            #expect(counted == Set(expected))
+            #expect(admissible(try MatchingRound(replica: hub).fairness()) == admissible(outcome.fairness), "round \(round)")
+        }
+        #expect(try MatchingRound(replica: hub).admissible(round: 1) == ["mopti-ok", "mopti-rival"])
+    }
 }
 
 @Suite("Qui répond à une proposition : le bureau de la personne, ou le pôle")

@@ -76,16 +76,17 @@ public struct FairnessTable: Sendable, Equatable {
     }
 
     /// The table from a replica's records: `round`'s proposals (the last round when nil) as
-    /// proposed and accepted, every placement as placed, and as admissible the candidates the
-    /// round could consider on their own (consent `employers`, status `registered` or `trained`).
-    public init(_ records: RecordSet, round requested: Int? = nil) {
+    /// proposed and accepted, every placement as placed, and as admissible the candidates
+    /// `admissible` names — by the round's own rule (`MatchingRound.admissible` in JonctionHub: the
+    /// scorer's hard filters and minimum score), which this pure module does not apply.
+    public init(_ records: RecordSet, round requested: Int? = nil, admissible: Set<String>) {
         let c = Schema.V1.candidate, p = Schema.V1.proposal, pl = Schema.V1.placement
         func live(_ table: String) -> [(String, RecordState)] {
             (records.tables[table] ?? [:]).filter { !$0.value.isDeleted }.map { ($0.key, $0.value) }
         }
         let proposals = live(p.table)
         let round = requested ?? proposals.compactMap { $0.1.values[p.round.position].integer.map(Int.init) }.max()
-        var proposed = Set<String>(), accepted = Set<String>(), placed = Set<String>(), admissible = Set<String>()
+        var proposed = Set<String>(), accepted = Set<String>(), placed = Set<String>()
         for (_, state) in proposals {
             let v = state.values
             guard let id = v[p.candidateID.position].text, v[p.round.position].integer.map(Int.init) == round else { continue }
@@ -98,8 +99,6 @@ public struct FairnessTable: Sendable, Equatable {
         var people: [Person] = []
         for (id, state) in live(c.table) {
             let v = state.values
-            let status = v[c.status.field.position].text
-            if v[c.consent.field.position].text == "employers", status == "registered" || status == "trained" { admissible.insert(id) }
             people.append(Person(id: id, region: v[c.region.position].text, origin: v[c.originStatus.position].text,
                                  sex: v[c.sex.position].text))
         }
