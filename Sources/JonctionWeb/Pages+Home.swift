@@ -100,20 +100,32 @@ extension OfficeWeb {
                 let p = month.split(separator: "-"); return p.count == 2 ? "\(p[1])/\(p[0])" : month
             },
         ]
-        // Fairness of the last round, all regions together (protocol.md §2.5); per region: `report --matching`.
-        // Admissible by the round's own rule; a faulty matching configuration is the round's to report.
+        // Fairness of the last round (protocol.md §2.5): all regions together, or the region asked
+        // (`?region=Kayes`, a plain GET form). Admissible by the round's own rule; a faulty matching
+        // configuration is the round's to report.
         let configuration = (try? MatchingConfiguration.read(given: nil, replica: replica.path)) ?? MatchingConfiguration()
-        let fairness = try MatchingRound(replica: replica, configuration: configuration).fairness().rows.filter { $0.region == "*" }.map { row in
+        let table = try MatchingRound(replica: replica, configuration: configuration).fairness()
+        let asked = String((visit.query["region"] ?? "").prefix(100))
+        let region = Schema.regions.contains(asked) ? asked : "*"
+        let fairness = table.rows.filter { $0.region == region }.map { row in
             (label: row.group == "?" ? "non renseigné" : Labels.value("candidate", row.field, row.group, .fr), row: row)
         }
-        if !fairness.isEmpty {
-            context["fairness"] = [
-                "svg": Charts.bars(fairness.map { ($0.label, [$0.row.admissible, $0.row.proposed, $0.row.placed]) },
-                                   series: ["Admissibles", "Proposés", "Placés"], title: "Équité du dernier tour"),
+        if !table.rows.isEmpty {
+            let scope = region == "*" ? "toutes régions" : "région \(region)"
+            var section: [String: Any] = [
+                "scope": scope,
+                "regions": Schema.regions.map { ["value": $0, "selected": $0 == region] },
+                "svg": fairness.isEmpty ? "" : Charts.bars(fairness.map { ($0.label, [$0.row.admissible, $0.row.proposed, $0.row.placed]) },
+                                                           series: ["Admissibles", "Proposés", "Placés"], title: "Équité du dernier tour, \(scope)"),
                 "rows": fairness.map { ["label": $0.label, "admissible": $0.row.admissible, "proposed": $0.row.proposed,
                                         "accepted": $0.row.accepted, "placed": $0.row.placed,
                                         "proposedShare": $0.row.proposedShare, "placedShare": $0.row.placedShare] },
-            ] as [String: Any]
+            ]
+            if fairness.isEmpty { section["nobody"] = true }
+            if !asked.isEmpty && region == "*" {
+                section["regionError"] = "Région inconnue « \(asked.prefix(40)) » : choisissez une région de la liste. Toutes les régions sont affichées."
+            }
+            context["fairness"] = section
         }
         context["kinds"] = figures.placementsByKind.map { ["label": $0.kind == "?" ? "non renseigné" : Labels.value("opportunity", "kind", $0.kind, .fr), "count": $0.count] }
         context["proposals"] = figures.proposals.map { ["label": Labels.value("proposal", "status", $0.status, .fr), "count": $0.count] }

@@ -140,9 +140,15 @@ enum Templates {
     {{#rows}}<tr><td>{{label}}</td><td class="num">{{registered}}</td><td class="num">{{trained}}</td><td class="num">{{placed}}</td></tr>{{/rows}}
     </tbody></table></details></figure>{{/charts}}
     </div>
-    {{#fairness}}<h2>Équité du dernier tour de rapprochement</h2>
-    <p class="muted">Par groupe (situation, sexe), toutes régions : candidats admissibles, proposés, acceptés, placés, et la part de chaque groupe dans les places proposées et dans les placements. Par région : <code>jonction report --matching</code>.</p>
-    <figure class="chart"><figcaption><strong>Admissibles, proposés, placés par groupe</strong></figcaption>{{{svg}}}
+    {{#fairness}}<h2 id="equite">Équité du dernier tour de rapprochement</h2>
+    <p class="muted">Par groupe (situation, sexe), {{scope}} : candidats admissibles, proposés, acceptés, placés, et la part de chaque groupe dans les places proposées et dans les placements.</p>
+    <form class="search panel" method="get" action="/#equite">
+    <div><label for="equite-region" class="label">Région</label><select id="equite-region" name="region"{{#regionError}} aria-invalid="true" aria-describedby="e-equite-region"{{/regionError}}><option value="">Toutes les régions</option>{{#regions}}<option value="{{value}}"{{#selected}} selected{{/selected}}>{{value}}</option>{{/regions}}</select>
+    {{#regionError}}<div class="field-error" id="e-equite-region">{{regionError}}</div>{{/regionError}}</div>
+    <div><button type="submit">Afficher</button></div>
+    </form>
+    <figure class="chart"><figcaption><strong>Admissibles, proposés, placés par groupe, {{scope}}</strong></figcaption>{{{svg}}}
+    {{#nobody}}<p class="muted">Personne à compter dans cette région pour ce tour : aucun candidat admissible, proposé, accepté ni placé.</p>{{/nobody}}
     <table><thead><tr><th>Groupe</th><th class="num">Admissibles</th><th class="num">Proposés</th><th class="num">Acceptés</th><th class="num">Placés</th><th class="num">Part des places proposées</th><th class="num">Part des placements</th></tr></thead><tbody>
     {{#rows}}<tr><td>{{label}}</td><td class="num">{{admissible}}</td><td class="num">{{proposed}}</td><td class="num">{{accepted}}</td><td class="num">{{placed}}</td><td class="num">{{proposedShare}} %</td><td class="num">{{placedShare}} %</td></tr>{{/rows}}
     </tbody></table></figure>{{/fairness}}

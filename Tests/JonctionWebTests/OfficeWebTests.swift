@@ -281,7 +281,17 @@ struct OfficeWebTests {
             page = try await web.get("/")
             #expect(page.body.contains("Tableau de bord du pôle"))
             #expect(page.body.contains("<svg") && page.body.contains("Par région"))
-            #expect(page.body.contains("Équité du dernier tour de rapprochement") && page.body.contains("Admissibles, proposés, placés par groupe"))
+            #expect(page.body.contains("Équité du dernier tour de rapprochement") && page.body.contains("Admissibles, proposés, placés par groupe, toutes régions"))
+            // Per region: a plain GET form, without JavaScript; an unknown region is said beside the field.
+            #expect(page.body.contains(#"<select id="equite-region" name="region">"#) && page.body.contains(#"<option value="Kayes">Kayes</option>"#))
+            var regional = try await web.get("/?region=Kayes")
+            #expect(regional.body.contains("par groupe, région Kayes") && regional.body.contains(#"<option value="Kayes" selected>"#))
+            #expect(!regional.body.contains("Personne à compter dans cette région"))
+            regional = try await web.get("/?region=Gao")  // only Maïga, without consent: nobody to count
+            #expect(regional.body.contains("par groupe, région Gao") && regional.body.contains("Personne à compter dans cette région"))
+            regional = try await web.get("/?region=Paris%3Cb%3E")
+            #expect(regional.body.contains("Région inconnue « Paris&lt;b&gt; »") && regional.body.contains(#"aria-invalid="true""#))
+            #expect(regional.body.contains("par groupe, toutes régions") && !regional.body.contains("Paris<b>"))
             #expect(page.body.contains("kayes"))
             // Counted, the person without consent too, without her name.
             #expect(page.body.contains(">3</div><div>personnes inscrites"))
