@@ -47,6 +47,8 @@ public struct MatchResult: Sendable {
     public var totalScore: Int
     /// Scored arcs given to the solver.
     public var arcs: Int
+    /// Pairs the search scored to find them (`ArcSearch`).
+    public var pairsScored: Int = 0
     /// Candidates with no admissible opportunity, and the filter that excluded them.
     public var excluded: [(candidate: String, reason: Exclusion)]
     /// Skills required by opportunities that candidates near them lack, most requested first.
@@ -140,7 +142,7 @@ public enum Matcher {
         let fill = request.opportunities.enumerated().filter { scorer.isOpen($0.offset) }.map { ($0.element, proposed[$0.offset]) }
         let skillsGaps = gaps.map { ($0.key, $0.value.count) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         return MatchResult(
-            proposals: proposals, totalScore: total, arcs: arcs.count,
+            proposals: proposals, totalScore: total, arcs: arcs.count, pairsScored: found.pairsScored,
             excluded: excluded.sorted { $0.candidate < $1.candidate }, skillsGaps: Array(skillsGaps.prefix(15)),
             fill: fill, quotas: quotaOutcomes,
             seconds: (Double((scored - started).components.attoseconds) / 1e18 + Double((scored - started).components.seconds),

@@ -10,7 +10,7 @@ import JonctionStore
 struct MatchBenchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "match",
-        abstract: "jonction match on a synthetic hub: candidates= opportunities= arcs= proposals= total_score= seconds= (score_s= solve_s= read_s= write_s=) peak_rss_mib=")
+        abstract: "jonction match on a synthetic hub: candidates= opportunities= arcs= pairs_scored= proposals= total_score= seconds= (score_s= solve_s= read_s= write_s=) peak_rss_mib=")
 
     @Option(help: "Candidates in the replica.")
     var candidates: Int = 100_000
@@ -118,6 +118,6 @@ struct MatchBenchmark: ParsableCommand {
             throw ValidationError("FAILED: proposals not all written")
         }
         try hub.close()
-        print("candidates=\(outcome.candidates) opportunities=\(outcome.opportunities) arcs=\(outcome.result.arcs) proposals=\(outcome.result.proposals.count) total_score=\(outcome.result.totalScore) seconds=\(format(seconds, 2)) score_s=\(format(outcome.result.seconds.score, 2)) solve_s=\(format(outcome.result.seconds.solve, 2)) read_s=\(format(readSeconds, 2)) write_s=\(format(writeSeconds, 2)) peak_rss_mib=\(format(peak, 1))")
+        print("candidates=\(outcome.candidates) opportunities=\(outcome.opportunities) arcs=\(outcome.result.arcs) pairs_scored=\(outcome.result.pairsScored) proposals=\(outcome.result.proposals.count) total_score=\(outcome.result.totalScore) seconds=\(format(seconds, 2)) score_s=\(format(outcome.result.seconds.score, 2)) solve_s=\(format(outcome.result.seconds.solve, 2)) read_s=\(format(readSeconds, 2)) write_s=\(format(writeSeconds, 2)) peak_rss_mib=\(format(peak, 1))")
     }
 }
