@@ -105,6 +105,20 @@ public struct MatchingRound: Sendable {
                        fairness: Self.fairness(snapshot, plan: plan, result: result))
     }
 
+    /// The assignment network the next round would solve (without shares), in the instance format
+    /// of `shared/bench/assign_graph.py`: "C O", one line of places per opportunity, then "c o score"
+    /// per arc. For checking the round's optimum against another solver.
+    public func assignmentGraph(round requested: Int? = nil) throws -> String {
+        try Schema.V1.check(replica.schema)
+        let plan = try RoundPlanner.plan(try Self.snapshot(replica), round: requested, holdRounds: holdRounds, k: k, weights: weights)
+        let graph = Matcher.graph(plan.request)
+        var out = "\(plan.request.candidates.count) \(plan.request.opportunities.count)\n"
+        out.reserveCapacity(graph.arcs.count * 16)
+        for places in graph.capacities { out += "\(places)\n" }
+        for a in graph.arcs { out += "\(a.c) \(a.o) \(a.s)\n" }
+        return out
+    }
+
     /// What a round reads, in one transaction.
     static func snapshot(_ replica: Replica) throws -> RoundSnapshot {
         try replica.read { reader in

@@ -57,15 +57,33 @@ struct ArcSearch {
         declined = declinedPairs
         let open = request.opportunities.indices.filter { scorer.isOpen($0) }
         anyOpen = !open.isEmpty
-        opportunityGroups = Groups(open.map { o in
-            Groups.Key(region: scorer.opportunityRegion[o], isco: scorer.opportunityISCO[o],
-                       major: Self.major(request.opportunities[o].isco), relocates: false)
-        }, members: open)
+        opportunityGroups = Groups(open.map { Self.opportunityKey($0, scorer, request) }, members: open)
         let eligible = request.candidates.indices.filter { scorer.candidateExclusion($0) == nil }
-        candidateGroups = Groups(eligible.map { c in
-            Groups.Key(region: scorer.candidateRegion[c], isco: scorer.candidateISCO[c],
-                       major: Self.major(request.candidates[c].isco), relocates: request.candidates[c].relocate)
-        }, members: eligible)
+        candidateGroups = Groups(eligible.map { Self.candidateKey($0, scorer, request) }, members: eligible)
+    }
+
+    /// The group of candidate `c`.
+    private static func candidateKey(_ c: Int, _ scorer: Scorer, _ request: MatchRequest) -> Groups.Key {
+        Groups.Key(region: scorer.candidateRegion[c], isco: scorer.candidateISCO[c],
+                   major: major(request.candidates[c].isco), relocates: request.candidates[c].relocate)
+    }
+
+    /// The group of opportunity `o`.
+    private static func opportunityKey(_ o: Int, _ scorer: Scorer, _ request: MatchRequest) -> Groups.Key {
+        Groups.Key(region: scorer.opportunityRegion[o], isco: scorer.opportunityISCO[o],
+                   major: major(request.opportunities[o].isco), relocates: false)
+    }
+
+    /// Visit orders, computed once per kind of entity (its group's key) in a chunk.
+    private struct OrderCache {
+        private var orders: [Groups.Key: [Visit]] = [:]
+
+        mutating func order(for key: Groups.Key, _ make: (Groups.Key) -> [Visit]) -> [Visit] {
+            if let known = orders[key] { return known }
+            let order = make(key)
+            orders[key] = order
+            return order
+        }
     }
 
     /// The ISCO major group: the code's first digit (0–9), or -1.
@@ -91,7 +109,7 @@ struct ArcSearch {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var result = CandidateChunk()
             var top = TopK(k)
-            var orders: [Groups.Key: [Visit]] = [:]
+            var orders = OrderCache()
             let range = (chunk * candidateChunk)..<min(nC, (chunk + 1) * candidateChunk)
             for c in range {
                 if (c - range.lowerBound) % 1024 == 1023 { progress.add(1024) }
@@ -99,13 +117,7 @@ struct ArcSearch {
                     result.excluded.append((c, exclusion))
                     continue
                 }
-                let key = Groups.Key(region: scorer.candidateRegion[c], isco: scorer.candidateISCO[c],
-                                     major: Self.major(request.candidates[c].isco), relocates: request.candidates[c].relocate)
-                let order: [Visit]
-                if let known = orders[key] { order = known } else {
-                    order = opportunityOrder(for: key)
-                    orders[key] = order
-                }
+                let order = orders.order(for: Self.candidateKey(c, scorer, request), opportunityOrder)
                 if let failure = bestOpportunities(of: c, order: order, into: &top, scored: &result.scored) {
                     result.excluded.append((c, failure))
                     continue
@@ -129,7 +141,7 @@ struct ArcSearch {
         DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
             var result = OpportunityChunk()
             var top = TopK(k)
-            var orders: [Groups.Key: [Visit]] = [:]
+            var orders = OrderCache()
             let range = (chunk * opportunityChunk)..<min(nO, (chunk + 1) * opportunityChunk)
             for o in range {
                 guard scorer.isOpen(o) else {
@@ -138,13 +150,7 @@ struct ArcSearch {
                     result.admissible.append(rules[o].map { _ in 0 })
                     continue
                 }
-                let key = Groups.Key(region: scorer.opportunityRegion[o], isco: scorer.opportunityISCO[o],
-                                     major: Self.major(request.opportunities[o].isco), relocates: false)
-                let order: [Visit]
-                if let known = orders[key] { order = known } else {
-                    order = candidateOrder(for: key)
-                    orders[key] = order
-                }
+                let order = orders.order(for: Self.opportunityKey(o, scorer, request), candidateOrder)
                 let found = bestCandidates(of: o, order: order, into: &top, scored: &result.scored)
                 result.tops.append(top.sorted())
                 result.quotaTops.append(found.quotaTops)

@@ -67,6 +67,18 @@ public enum Matcher {
         run(request, exhaustive: false, solve: true, progress: progress)
     }
 
+    /// The network the solver is given for `request` without shares: each opportunity's places left
+    /// (0 when closed) and the arcs (candidate index, opportunity index, score) `run` keeps. For
+    /// checking the optimum with another solver (`jonction-bench match --graph-out`).
+    public static func graph(_ request: MatchRequest) -> (capacities: [Int], arcs: [(c: Int32, o: Int32, s: Int32)]) {
+        var plain = request
+        plain.quotas = MatchQuotas()
+        let scorer = Scorer(weights: plain.weights, candidates: plain.candidates, opportunities: plain.opportunities)
+        let found = ArcSearch(scorer: scorer, request: plain, rules: Array(repeating: [], count: plain.opportunities.count))
+            .run(progress: ProgressCounter(total: plain.candidates.count, report: nil))
+        return (plain.opportunities.indices.map { scorer.isOpen($0) ? plain.opportunities[$0].placesLeft : 0 }, found.arcs)
+    }
+
     /// The candidates of `request` with no admissible opportunity, and the filter that excluded them:
     /// `run`'s own filters and minimum score, without the assignment (`MatchingRound.admissible`).
     public static func exclusions(_ request: MatchRequest) -> [(candidate: String, reason: Exclusion)] {

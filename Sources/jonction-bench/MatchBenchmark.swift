@@ -24,6 +24,9 @@ struct MatchBenchmark: ParsableCommand {
     @Option(help: "Run the round on a copy of a replica kept before (--keep), instead of a new one.")
     var from: String?
 
+    @Option(help: "Before the round, write the network it solves (assign_graph.py's format) to this file, for jonction-bench assign and OR-Tools.")
+    var graphOut: String?
+
     func run() throws {
         let work = try temporaryDirectory("match")
         defer { try? FileManager.default.removeItem(at: work) }
@@ -94,6 +97,9 @@ struct MatchBenchmark: ParsableCommand {
     }
 
     private func runRound(_ hub: Replica) throws {
+        if let graphOut {
+            try MatchingRound(replica: hub).assignmentGraph().write(toFile: graphOut, atomically: true, encoding: .utf8)
+        }
         let t0 = monotonicSeconds()
         // When each phase starts: reading and planning until the first scoring step, writing from
         // the first write.

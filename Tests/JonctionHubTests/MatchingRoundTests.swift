@@ -51,6 +51,24 @@ struct MatchingRoundTests {
         #expect(!outcome.result.skillsGaps.isEmpty)
     }
 
+    @Test("le réseau du tour, écrit pour un autre solveur : ses arcs et ses places sont ceux que le tour résout")
+    func assignmentGraph() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
+        try hub.write { try $0.insert(dataset) }
+        let lines = try MatchingRound(replica: hub).assignmentGraph().split(separator: "\n")
+        let outcome = try MatchingRound(replica: hub).run()
+        let header = lines[0].split(separator: " ").compactMap { Int($0) }
+        #expect(header == [outcome.candidates, outcome.opportunities])
+        let places = lines[1...outcome.opportunities].compactMap { Int($0) }
+        #expect(places.reduce(0, +) == outcome.result.fill.reduce(0) { $0 + $1.opportunity.placesLeft })
+        let arcs = lines[(outcome.opportunities + 1)...].map { $0.split(separator: " ").compactMap { Int($0) } }
+        #expect(arcs.count == outcome.result.arcs && arcs.allSatisfy { $0.count == 3 && (40...100).contains($0[2]) })
+        // Every proposal is one of its arcs, with its score.
+        #expect(outcome.result.proposals.count > 0)
+        #expect(Set(arcs.map { $0[2] }).isSuperset(of: outcome.result.proposals.map(\.score)))
+    }
+
     @Test("sur Fixtures : les formations vont à qui n’a pas la compétence, les parts jouent, l’équité se compte")
     func programmeTargets() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
