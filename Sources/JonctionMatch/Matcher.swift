@@ -137,10 +137,13 @@ public enum Matcher {
         var proposals: [MatchProposal] = []
         var proposed = [Int](repeating: 0, count: nO)
         var total = 0
-        var gaps: [String: Set<Int32>] = [:]
+        // Per skill asked for, the candidates near an opportunity asking for it who lack it, a bit each.
+        let words = (nC + 63) / 64
+        var lacking = [[UInt64]](repeating: [], count: scorer.skillNames.count)
         for a in arcs {
-            for skill in request.opportunities[Int(a.o)].skillsRequired where !request.candidates[Int(a.c)].skills.contains(skill) {
-                gaps[skill, default: []].insert(a.c)
+            scorer.forEachMissingSkill(Int(a.c), Int(a.o)) { s in
+                if lacking[s].isEmpty { lacking[s] = [UInt64](repeating: 0, count: words) }
+                lacking[s][Int(a.c) >> 6] |= 1 << UInt64(a.c & 63)
             }
         }
         for i in chosen {
@@ -152,7 +155,10 @@ public enum Matcher {
         }
         proposals.sort { $0.candidate.id < $1.candidate.id }
         let fill = request.opportunities.enumerated().filter { scorer.isOpen($0.offset) }.map { ($0.element, proposed[$0.offset]) }
-        let skillsGaps = gaps.map { ($0.key, $0.value.count) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        let skillsGaps = lacking.enumerated().compactMap { s, bits -> (String, Int)? in
+            let count = bits.reduce(0) { $0 + $1.nonzeroBitCount }
+            return count > 0 ? (scorer.skillNames[s], count) : nil
+        }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
         return MatchResult(
             proposals: proposals, totalScore: total, arcs: arcs.count, pairsScored: found.pairsScored,
             excluded: excluded.sorted { $0.candidate < $1.candidate }, skillsGaps: Array(skillsGaps.prefix(15)),

@@ -29,6 +29,8 @@ struct Scorer: Sendable {
     private let opportunityMinEducation: [Int]  // -1 none
     private let opportunityStart: [Int]  // YYYYMMDD, 0 unknown
     private let skillsShare: ShareTable
+    /// The skills some opportunity asks for or teaches, by their index in the bit sets.
+    let skillNames: [String]
     private let languagesShare: ShareTable
 
     init(weights: ScoringWeights, candidates: [MatchCandidate], opportunities: [MatchOpportunity]) {
@@ -43,6 +45,7 @@ struct Scorer: Sendable {
             for l in o.languages where languageIndex[l] == nil { languageIndex[l] = languageIndex.count }
         }
         // Only what some opportunity asks for can score: other items are left out of the bit sets.
+        skillNames = skillIndex.sorted { $0.value < $1.value }.map(\.key)
         let sw = max(1, (skillIndex.count + 63) / 64), lw = max(1, (languageIndex.count + 63) / 64)
         skillWords = sw
         languageWords = lw
@@ -176,6 +179,19 @@ struct Scorer: Sendable {
             shared += (have[h + w] & required[r + w]).nonzeroBitCount
         }
         return (shared, needed)
+    }
+
+    /// Calls `body` with the index (in `skillNames`) of each skill opportunity `o` requires and
+    /// candidate `c` lacks.
+    @inline(__always)
+    func forEachMissingSkill(_ c: Int, _ o: Int, _ body: (Int) -> Void) {
+        for w in 0..<skillWords {
+            var bits = opportunitySkills[o * skillWords + w] & ~candidateSkills[c * skillWords + w]
+            while bits != 0 {
+                body(w << 6 | bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+        }
     }
 
     /// `weight` × (items of opportunity `o`'s set the candidate `c` has) / (items in it); full

@@ -70,6 +70,23 @@ struct ArcSearchTests {
         #expect(a.totalScore == b.totalScore && a.proposals.map(\.candidate.id) == b.proposals.map(\.candidate.id))
     }
 
+    @Test("les compétences qui manquent : par compétence, les candidats d’un arc qui ne l’ont pas", arguments: SeededGenerator.seeds(20, base: 1700))
+    func skillsGaps(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        var request = Self.instance(&rng, candidates: 200, opportunities: 40)
+        request.quotas = MatchQuotas()
+        var expected: [String: Set<Int32>] = [:]
+        for a in Matcher.graph(request).arcs {
+            for skill in request.opportunities[Int(a.o)].skillsRequired where !request.candidates[Int(a.c)].skills.contains(skill) {
+                expected[skill, default: []].insert(a.c)
+            }
+        }
+        let counted = expected.map { ($0.key, $0.value.count) }.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }
+        let gaps = Matcher.run(request).skillsGaps
+        #expect(!gaps.isEmpty)
+        #expect(gaps.map { "\($0.skill) \($0.candidates)" } == counted.prefix(15).map { "\($0.0) \($0.1)" })
+    }
+
     @Test("la recherche calcule bien moins de paires que toutes, pour les mêmes arcs")
     func searchSkipsPairs() {
         var rng = SeededGenerator(seed: 77)
