@@ -146,22 +146,33 @@ extension ReplicaTransaction {
         }
     }
 
-    /// Signs what is pending, then makes the bundles for `addressee` (format 2, not sealed yet: see
-    /// `Keyring.seal`, which may run after the transaction): see `makeBundles`. This site's keys must
-    /// be those its roster lists; the addressee must be in the roster, and active.
-    package func bundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
-                         limits: ChangeBundle.Limits = .standard, atMost: Int = .max) throws -> [ChangeBundle] {
+    /// Checks that this site may send to `addressee` with `keyring` (its keys enrolled, both in the
+    /// roster and active) and signs what is pending (`signPending`). Returns whether the hub is
+    /// sending to an office that serves regions (a partial replica, §2.6): its bundles carry a
+    /// scoped delivery, made in a transaction (`bundles(for:keyring:)`); any other addressee's are
+    /// `makeBundles`, which a read snapshot can make once this is done.
+    package func prepareSending(to addressee: SiteName, keyring: Keyring, limits: ChangeBundle.Limits = .standard) throws -> Bool {
         let roster = keyring.roster.roster
         guard keyring.keys.site == replica.site, roster.lists(keyring.keys) else { throw BundleError.keysNotEnrolled(replica.site) }
         if let entry = roster.entry(of: replica.site), !entry.isActive { throw BundleError.revokedSender(replica.site) }
         guard roster.identity(of: addressee) != nil else { throw BundleError.unknownAddressee(addressee) }
         if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }
         try signPending(with: keyring, limits: limits)
+        guard replica.site == .hub else { return false }
+        return !(try regions(of: addressee)).isEmpty
+    }
+
+    /// Signs what is pending, then makes the bundles for `addressee` (format 2, not sealed yet: see
+    /// `Keyring.seal`, which may run after the transaction): see `makeBundles`. This site's keys must
+    /// be those its roster lists; the addressee must be in the roster, and active.
+    package func bundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
+                         limits: ChangeBundle.Limits = .standard, atMost: Int = .max) throws -> [ChangeBundle] {
+        let scoped = try prepareSending(to: addressee, keyring: keyring, limits: limits)
         // A partial replica (§2.6): the hub sends its scope, and only its own changes as they are; the
         // office sends only its own changes, naming the generation it holds.
         var onlyOrigin: SiteName? = nil, scope: ScopedDelivery? = nil, generation: UInt64 = 0
         if replica.site == .hub {
-            if !(try regions(of: addressee)).isEmpty {
+            if scoped {
                 onlyOrigin = addressee
                 scope = try scopedDelivery(for: addressee, full: full)
                 generation = scope?.generation ?? 0
@@ -171,7 +182,7 @@ extension ReplicaTransaction {
             if generation > 0 { onlyOrigin = replica.site }
         }
         return try makeBundles(for: addressee, full: full, limits: limits, atMost: atMost,
-                               reserve: keyring.roster.bytes.count, roster: roster, onlyOrigin: onlyOrigin, scope: scope,
+                               reserve: keyring.roster.bytes.count, roster: keyring.roster.roster, onlyOrigin: onlyOrigin, scope: scope,
                                scopeGeneration: generation)
     }
 }

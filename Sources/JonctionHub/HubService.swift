@@ -64,17 +64,27 @@ public struct HubService: Sendable {
     /// with the contact), and what the hub holds, read in one snapshot.
     /// `scope`: the generation of the last scoped delivery the office merged (§5.10), if it said.
     public func download(for office: SiteName, have: VersionVector, scope: UInt64? = nil, at: UInt64?) throws -> DownloadAnswer {
-        try replica.write {
+        let keyring = try replica.hubKeyring()
+        let scoped = try replica.write {
             try $0.acknowledge(office: office, Acknowledgement(vector: have, writtenAt: at ?? replica.clock.nowMillis()))
             if let scope { try $0.acknowledgeScope(of: office, generation: scope) }
+            return try $0.prepareSending(to: office, keyring: keyring, limits: limits)
         }
         // One bundle per answer: when the office lacks more than one carries, the first; it asks
         // again once it holds it (`Replica.exchange`). With it, what the hub holds, in one snapshot.
-        let keyring = try replica.hubKeyring()
-        let (bundle, vector) = try replica.write { hub in
-            let bundle = try hub.bundles(for: office, keyring: keyring, limits: limits, atMost: 1).first
-            return (bundle, try bundle?.senderVector ?? hub.vector())
-        }
+        // A full replica's is read from a snapshot, beside the uploads being merged (what the hub
+        // writes meanwhile waits for the next answer: a segment not yet signed is not sent); a
+        // partial replica's scoped delivery is made in a transaction.
+        let (bundle, vector) = scoped
+            ? try replica.write { hub in
+                let bundle = try hub.bundles(for: office, keyring: keyring, limits: limits, atMost: 1).first
+                return (bundle, try bundle?.senderVector ?? hub.vector())
+            }
+            : try replica.read { hub in
+                let bundle = try hub.makeBundles(for: office, limits: limits, atMost: 1, reserve: keyring.roster.bytes.count,
+                                                 roster: keyring.roster.roster).first
+                return (bundle, try bundle?.senderVector ?? hub.vector())
+            }
         // Sealed once the transaction is over: other writers need not wait for it.
         return DownloadAnswer(bundle: try bundle.map { try keyring.seal($0).bytes },
                               holds: Acknowledgement(vector: vector, writtenAt: replica.clock.nowMillis()))
