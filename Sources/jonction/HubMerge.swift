@@ -39,6 +39,12 @@ struct HubMerge: ParsableCommand {
     @Option(name: .customLong("log-format"), help: "Forme de la ligne de bilan écrite au journal (sortie d’erreur) : text ou json.")
     var logFormat = "text"
 
+    func validate() throws {
+        if noMatch && quotas != nil {
+            throw ValidationError("--quotas est sans effet avec --no-match (pas de tour de rapprochement) : retirez l’un des deux.")
+        }
+    }
+
     func run() throws {
         let lang = options.language
         try options.withHub { replica in

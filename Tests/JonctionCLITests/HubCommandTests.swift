@@ -179,6 +179,9 @@ struct HubCommandTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path("arrivee")).filter { $0.hasSuffix(".jnb") } == stick)
         r = try cli.run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart", "--quotas", "mauvais.toml", "--lang", "en")
         #expect(r.status == 1 && r.stderr.contains("Unknown group “femmes” in “round”") && r.stderr.contains("nothing was written"))
+        // Shares without a round are refused, not ignored.
+        r = try cli.run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart", "--quotas", "mauvais.toml", "--no-match")
+        #expect(r.status == 64 && r.stderr.contains("--quotas est sans effet avec --no-match"), "\(r.stderr)")
         // The default file beside the replica is read too; a faulty one stops the night all the same.
         try Data("[priority]\nreturnee = 0\n".utf8).write(to: dir.url.appendingPathComponent("hub.sqlite.rapprochement.toml"))
         r = try cli.run("hub", "merge", "--db", "hub.sqlite", "--inbox", "arrivee", "--outbox", "depart")
