@@ -207,8 +207,18 @@ struct ArcSearch {
         return Visit(group: group, bound: Int32(max(1, min(100, best))), level: level, sameRegion: sameRegion)
     }
 
+    /// Highest bound first (a counting sort: bounds are 1–100); equal bounds in the order given, which
+    /// does not change what the search finds.
     private func sortedByBound(_ visits: [Visit]) -> [Visit] {
-        visits.sorted { $0.bound != $1.bound ? $0.bound > $1.bound : $0.group < $1.group }
+        var starts = [Int](repeating: 0, count: 102)
+        for v in visits { starts[Int(100 - v.bound) + 1] += 1 }
+        for i in 1..<starts.count { starts[i] += starts[i - 1] }
+        var sorted = visits
+        for v in visits {
+            sorted[starts[Int(100 - v.bound)]] = v
+            starts[Int(100 - v.bound)] += 1
+        }
+        return sorted
     }
 
     /// The opportunity groups a candidate of this kind looks at, best bound first.
