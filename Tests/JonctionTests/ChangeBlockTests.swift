@@ -28,6 +28,24 @@ struct ChangeBlockTests {
         #expect(try ChangeBlock.decode(ChangeBlock.encode(changes)) == changes, "seed \(seed)")
     }
 
+    @Test("des textes équivalents mais d’octets différents gardent chacun leurs octets, même en dictionnaire")
+    func valuesKeptByteForByte() throws {
+        let s = SiteName(unchecked: "z")
+        // Twelve values, two distinct texts by their bytes (é composed, and e + combining acute):
+        // Swift's String calls them equal; the block must not.
+        let texts = (0..<12).map { $0 % 2 == 0 ? "caf\u{E9}" : "cafe\u{301}" }
+        let changes = texts.enumerated().map { i, text in
+            Change(origin: s, seq: UInt64(i + 1), hlc: HLC(millis: 1_790_000_000_000 + UInt64(i)), table: "t", id: "r\(i)",
+                   operation: .set(field: "f", value: .text(text)))
+        }
+        let decoded = try ChangeBlock.decode(ChangeBlock.encode(changes))
+        let bytes = decoded.map { change -> [UInt8] in
+            guard case .set(_, .text(let t)) = change.operation else { return [] }
+            return Array(t.utf8)
+        }
+        #expect(bytes == texts.map { Array($0.utf8) })
+    }
+
     @Test("un bloc vide, des valeurs extrêmes")
     func edges() throws {
         #expect(try ChangeBlock.decode(ChangeBlock.encode([])) == [])

@@ -166,24 +166,59 @@ public enum ChangeBlock {
     /// when values repeat.
     private static func encodeValues(_ values: [Value]) -> [UInt8] {
         var out = ByteWriter()
-        var distinct = [Value: Int]()
+        var distinct = [ByteKey: Int]()
         var order: [Value] = []
-        for v in values where distinct[v] == nil {
-            distinct[v] = order.count
-            order.append(v)
+        var indices: [Int] = []
+        indices.reserveCapacity(values.count)
+        for v in values {
+            let key = ByteKey(value: v)
+            if let known = distinct[key] {
+                indices.append(known)
+            } else {
+                distinct[key] = order.count
+                indices.append(order.count)
+                order.append(v)
+            }
         }
         if values.count >= 8 && order.count * 2 <= values.count {
             out.byte(1)
             out.varint(UInt64(order.count))
             for v in order { writeValue(v, to: &out) }
             out.varint(UInt64(values.count))
-            for v in values { out.varint(UInt64(distinct[v]!)) }
+            for i in indices { out.varint(UInt64(i)) }
         } else {
             out.byte(0)
             out.varint(UInt64(values.count))
             for v in values { writeValue(v, to: &out) }
         }
         return out.bytes
+    }
+
+    /// A value compared and hashed by its bytes: a block stores bytes, and Swift's `String` compares
+    /// by canonical equivalence and hashes through NFC (slower, and two texts with other bytes would
+    /// be one entry of the dictionary).
+    private struct ByteKey: Hashable {
+        let value: Value
+
+        static func == (a: ByteKey, b: ByteKey) -> Bool {
+            switch (a.value, b.value) {
+            case (.text(let x), .text(let y)): return x.utf8.count == y.utf8.count && x.utf8.elementsEqual(y.utf8)
+            default: return a.value == b.value
+            }
+        }
+
+        func hash(into hasher: inout Hasher) {
+            switch value {
+            case .null: hasher.combine(0)
+            case .integer(let n):
+                hasher.combine(1)
+                hasher.combine(n)
+            case .text(var s):
+                hasher.combine(2)
+                s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+            case .erased: hasher.combine(3)
+            }
+        }
     }
 
     private static func writeValue(_ value: Value, to out: inout ByteWriter) {
