@@ -29,6 +29,13 @@ struct ArcSearch {
     /// Candidates no filter of their own excludes, grouped.
     private let candidateGroups: Groups
     private let anyOpen: Bool
+    /// The scorer over the grouped entities in group order (candidate `candidateGroups.flat[i]` is
+    /// its candidate i, and so for opportunities): a group's members are side by side in memory, so
+    /// that a search reads them in order. Arcs and ties still use the request's indices.
+    private let grouped: Scorer
+    /// Request index → index in `grouped` (-1: not grouped).
+    private let groupedCandidate: [Int32]
+    private let groupedOpportunity: [Int32]
 
     struct Output {
         var arcs: [(c: Int32, o: Int32, s: Int32)]
@@ -60,6 +67,15 @@ struct ArcSearch {
         opportunityGroups = Groups(open.map { Self.opportunityKey($0, scorer, request) }, members: open)
         let eligible = request.candidates.indices.filter { scorer.candidateExclusion($0) == nil }
         candidateGroups = Groups(eligible.map { Self.candidateKey($0, scorer, request) }, members: eligible)
+        grouped = Scorer(weights: request.weights, candidates: candidateGroups.flat.map { request.candidates[Int($0)] },
+                         opportunities: opportunityGroups.flat.map { request.opportunities[Int($0)] })
+        func inverse(_ flat: [Int32], count: Int) -> [Int32] {
+            var index = [Int32](repeating: -1, count: count)
+            for (i, entity) in flat.enumerated() { index[Int(entity)] = Int32(i) }
+            return index
+        }
+        groupedCandidate = inverse(candidateGroups.flat, count: request.candidates.count)
+        groupedOpportunity = inverse(opportunityGroups.flat, count: request.opportunities.count)
     }
 
     /// The group of candidate `c`.
@@ -260,18 +276,19 @@ struct ArcSearch {
         top.removeAll()
         var failure: Exclusion? = nil
         let refused = declined[c]
+        let gc = Int(groupedCandidate[c])
         for visit in order {
             if !exhaustive, !top.isEmpty {
                 if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
             }
             for i in opportunityGroups.members(visit.group) {
-                let o = opportunityGroups.flat[i], oi = Int(o)
-                if let f = scorer.pairFilters(c, oi) {
+                let o = opportunityGroups.flat[i]
+                if let f = grouped.pairFilters(gc, i) {
                     failure = min(failure ?? f, f)
                 } else if let refused, refused.contains(o) {
                     failure = min(failure ?? .declinedBefore, .declinedBefore)
                 } else {
-                    let s = Int32(scorer.score(c, oi, level: visit.level, sameRegion: visit.sameRegion))
+                    let s = Int32(grouped.score(gc, i, level: visit.level, sameRegion: visit.sameRegion))
                     scored += 1
                     if s >= minimum { top.insert(score: s, index: o) } else { failure = min(failure ?? .lowScore, .lowScore) }
                 }
@@ -289,14 +306,15 @@ struct ArcSearch {
         var quotaTops = shares.map { TopK(max(k, $0.places(of: request.opportunities[o].placesLeft))) }
         var admissible = [Int](repeating: 0, count: shares.count)
         let prune = !exhaustive && shares.isEmpty
+        let go = Int(groupedOpportunity[o])
         for visit in order {
             if prune, !top.isEmpty {
                 if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
             }
             for i in candidateGroups.members(visit.group) {
                 let c = candidateGroups.flat[i], ci = Int(c)
-                guard scorer.pairFilters(ci, o) == nil, declined[ci]?.contains(Int32(o)) != true else { continue }
-                let s = Int32(scorer.score(ci, o, level: visit.level, sameRegion: visit.sameRegion))
+                guard grouped.pairFilters(i, go) == nil, declined[ci]?.contains(Int32(o)) != true else { continue }
+                let s = Int32(grouped.score(i, go, level: visit.level, sameRegion: visit.sameRegion))
                 scored += 1
                 guard s >= minimum else { continue }
                 top.insert(score: s, index: c)
