@@ -12,7 +12,8 @@ import NIOPosix
 ///
 /// Blocking work (verifying and planning a bundle, building one, SQLite) runs on a pool of threads
 /// of its own, never on the event loops. Writes to the replica go through its single writer
-/// connection, one transaction at a time; reads (downloads) run beside them on reader connections.
+/// connection, one transaction at a time; a download for a full replica is read beside them on a
+/// reader connection (`HubService.download`), a scoped office's is made in a transaction.
 public struct HubServer: Sendable {
     public let replica: Replica
     /// The hub's side of each request; the handlers only translate HTTP.
@@ -442,6 +443,6 @@ final class UploadGate: @unchecked Sendable {
         next?.resume(returning: true)
     }
 
-    /// Uploads in progress and waiting (tests, metrics).
+    /// Uploads in progress and waiting (read by the tests).
     var load: (running: Int, waiting: Int) { lock.withLock { (running, waiting.count - first) } }
 }
