@@ -49,24 +49,36 @@ struct Scorer: Sendable {
         let sw = max(1, (skillIndex.count + 63) / 64), lw = max(1, (languageIndex.count + 63) / 64)
         skillWords = sw
         languageWords = lw
-        func bits(_ items: [String], _ index: [String: Int], _ words: Int) -> [UInt64] {
-            var set = [UInt64](repeating: 0, count: words)
-            for item in items { if let i = index[item] { set[i >> 6] |= 1 << UInt64(i & 63) } }
-            return set
+        // Each entity's bit set at [i * words ..< (i + 1) * words] of one array, filled in place.
+        func bits<T>(_ entities: [T], _ index: [String: Int], _ words: Int, _ items: (T) -> [String]) -> [UInt64] {
+            var sets = [UInt64](repeating: 0, count: entities.count * words)
+            for (e, entity) in entities.enumerated() {
+                for item in items(entity) { if let i = index[item] { sets[e * words + (i >> 6)] |= 1 << UInt64(i & 63) } }
+            }
+            return sets
         }
-        candidateSkills = candidates.flatMap { bits($0.skills, skillIndex, sw) }
-        candidateLanguages = candidates.flatMap { bits($0.languages, languageIndex, lw) }
-        opportunitySkills = opportunities.flatMap { bits($0.skillsRequired, skillIndex, sw) }
-        opportunityLanguages = opportunities.flatMap { bits($0.languages, languageIndex, lw) }
+        candidateSkills = bits(candidates, skillIndex, sw) { $0.skills }
+        candidateLanguages = bits(candidates, languageIndex, lw) { $0.languages }
+        opportunitySkills = bits(opportunities, skillIndex, sw) { $0.skillsRequired }
+        opportunityLanguages = bits(opportunities, languageIndex, lw) { $0.languages }
         opportunityScoring = opportunities.map(\.scoring)
-        opportunityTaught = opportunities.flatMap { bits($0.scoring == .training ? $0.teaches : [], skillIndex, sw) }
+        opportunityTaught = bits(opportunities, skillIndex, sw) { $0.scoring == .training ? $0.teaches : [] }
         candidatePlacedBefore = candidates.map(\.placedBefore)
         candidateISCO = candidates.map { $0.isco.flatMap { Int($0) } ?? -1 }
         opportunityISCO = opportunities.map { $0.isco.flatMap { Int($0) } ?? -1 }
         let regions = Dictionary(uniqueKeysWithValues: Schema.regions.enumerated().map { ($1, $0) })
         candidateRegion = candidates.map { $0.region.flatMap { regions[$0] } ?? -1 }
         opportunityRegion = opportunities.map { $0.region.flatMap { regions[$0] } ?? -1 }
-        func day(_ date: String?) -> Int { date.map { Int($0.filter(\.isNumber)) ?? 0 } ?? 0 }
+        // YYYYMMDD from the date's digits (0 without a date, or with more digits than a number holds).
+        func day(_ date: String?) -> Int {
+            var n = 0, digits = 0
+            for b in date?.utf8 ?? "".utf8 where b >= 0x30 && b <= 0x39 {
+                digits += 1
+                if digits > 18 { return 0 }
+                n = n * 10 + Int(b - 0x30)
+            }
+            return n
+        }
         candidateRelocates = candidates.map(\.relocate)
         candidateEducation = candidates.map { $0.education ?? -1 }
         candidateAvailableFrom = candidates.map { day($0.availableFrom) }
