@@ -250,6 +250,13 @@ def hub(manager):
     manager.check(len(manager.driver.find_elements(By.CSS_SELECTOR, "figure.chart svg")) >= 3, "charts drawn as SVG")
     manager.check("kayes" in manager.text(), "the office list")
     manager.capture("11-tableau-de-bord")
+    # The fairness of the last round, for one region, chosen in the plain form.
+    Select(manager.find("#equite-region")).select_by_value("Kayes")
+    manager.find("#equite-region").submit()
+    manager.wait_for(lambda: "region=Kayes" in manager.driver.current_url, "the fairness table for Kayes")
+    manager.check("Équité du dernier tour de rapprochement" in manager.text(), "the fairness section")
+    manager.driver.execute_script("document.getElementById('equite').scrollIntoView()")
+    manager.capture("11b-equite-kayes")
     manager.open("/echanges")
     manager.find("#dossier").send_keys(os.path.join(WORK, "media", "CLE"))
     manager.find('button[value="lire"]').click()
