@@ -58,6 +58,14 @@ struct ScoringTests {
         #expect(ScoringWeights().total == 100)
     }
 
+    @Test("les raisons d’exclusion se comparent dans l’ordre où elles sont déclarées (le premier filtre qui échoue)")
+    func exclusionOrder() {
+        #expect(Exclusion.allCases.sorted() == Exclusion.allCases)
+        for (i, a) in Exclusion.allCases.enumerated() {
+            for (j, b) in Exclusion.allCases.enumerated() { #expect((a < b) == (i < j), "\(a) \(b)") }
+        }
+    }
+
     @Test("filtres durs, chacun avec sa raison", arguments: [
         (candidate("x", consent: false), Exclusion.noConsent),
         (candidate("x", available: false), .notAvailable),
