@@ -233,7 +233,12 @@ final class LocalWriter {
             let record = touched[key]!
             try record.table.save(key.id, record.state, in: db)
         }
-        try replica.appendSegment(changes, encoded: nil, receivedFrom: nil, in: db)
+        // One run of this site's consecutive seqs, stored as blocks that can each be signed as they are.
+        for (range, block) in SegmentBlocks.encode(changes[...], maximumChanges: ReplicaTransaction.segmentChangeLimit) {
+            try replica.appendSegment(block, changeCount: range.count,
+                                      runs: [(replica.site, changes[range.lowerBound].seq...changes[range.upperBound - 1].seq)],
+                                      signature: nil, receivedFrom: nil, in: db)
+        }
         try db.execute(sql: "INSERT OR REPLACE INTO version_vector (origin, seq) VALUES (?, ?)",
                        arguments: [replica.site.rawValue, Int64(seq)])
         try db.execute(sql: "UPDATE replica SET last_hlc = ?", arguments: [Int64(bitPattern: clock.last.rawValue)])

@@ -65,14 +65,6 @@ extension Replica {
         return result
     }
 
-    /// Appends changes to the log as one segment, indexed by each run of one origin's seqs.
-    /// `encoded` is their change block when it is already at hand.
-    func appendSegment(_ changes: [Change], encoded: [UInt8]?, receivedFrom sender: SiteName?, in db: Database) throws {
-        try appendSegment(encoded ?? ChangeBlock.encode(changes), changeCount: changes.count,
-                          runs: SeqRun.runs(in: changes).map { ($0.origin, $0.seqs) }, signature: nil,
-                          receivedFrom: sender, in: db)
-    }
-
     /// Appends a block to the log as one segment, with the signature it came with, indexed by
     /// `runs`: the seqs the log finds in it (all of them, or those it did not hold before). A signed
     /// block holds one origin's consecutive seqs, `span`, all of them kept with the block.

@@ -85,20 +85,12 @@ extension ReplicaTransaction {
             try db.execute(sql: "DELETE FROM log_segment WHERE id = ?", arguments: [id])
         }
         for run in SeqRun.runs(in: pending) {
-            var start = run.indices.lowerBound
-            while start < run.indices.upperBound {
-                var end = min(start + max(1, maximumChanges), run.indices.upperBound)
-                var block = ChangeBlock.encode(Array(pending[start..<end]))
-                while block.count > Self.segmentBlockLimit && end - start > 1 {
-                    end = start + (end - start) / 2
-                    block = ChangeBlock.encode(Array(pending[start..<end]))
-                }
-                let seqs = pending[start].seq...pending[end - 1].seq
+            for (range, block) in SegmentBlocks.encode(pending[run.indices], maximumChanges: maximumChanges) {
+                let seqs = pending[range.lowerBound].seq...pending[range.upperBound - 1].seq
                 let signature = SegmentSignature(signer: site, bytes: try sign(block))
-                try replica.appendSegment(block, changeCount: end - start, runs: [(run.origin, seqs)], signature: signature,
+                try replica.appendSegment(block, changeCount: range.count, runs: [(run.origin, seqs)], signature: signature,
                                           span: (run.origin, seqs), receivedFrom: nil, in: db)
                 signed += 1
-                start = end
             }
         }
         return signed

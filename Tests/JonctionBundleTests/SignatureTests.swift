@@ -248,4 +248,52 @@ struct SignatureTests {
         #expect(try hub.importBundle(bytes: sealed.bytes).apply.applied == 1405)
         #expect(try hub.read { try $0.dumpJSON() } == kayes.read { try $0.dumpJSON() })
     }
+
+    @Test("une transaction plus grande qu’un bloc : plusieurs segments, chacun signé tel qu’il est stocké")
+    func largeTransactionIsCutIntoSegments() throws {
+        let (hub, kayes, _, _) = try network()
+        // 4,000 notes of 2,000 varied characters: about 8 MB of text, more than one segment aims at.
+        var random = SeededGenerator(seed: 41)
+        let letters = Array("abcdefghijklmnopqrstuvwxyzéèàç ")
+        try kayes.write { tx in
+            for k in 0..<4000 {
+                let note = String((0..<2000).map { _ in letters[Int(random.next() % UInt64(letters.count))] })
+                try tx.put(table: "candidate", id: "kayes-n\(k)", fields: [("family_name", "Traoré"), ("notes", note)])
+            }
+        }
+        let blocks = try kayes.read { access in
+            try Row.fetchAll(access.db, sql: "SELECT block, change_count FROM log_segment ORDER BY id")
+        }
+        #expect(blocks.count >= 2)
+        var seq: UInt64 = 0
+        for row in blocks {
+            let block = [UInt8](row[0] as Data)
+            #expect(block.count <= ReplicaTransaction.segmentBlockLimit)
+            let changes = try ChangeBlock.decode(block)
+            #expect(changes.count == row[1] as Int)
+            // Each block is the next stretch of the one run of Kayes's seqs.
+            #expect(changes.map(\.seq) == Array(seq + 1...seq + UInt64(changes.count)))
+            seq += UInt64(changes.count)
+        }
+        #expect(seq == 8000)
+        var bytes: [[UInt8]] = []
+        for sealed in try kayes.sealedBundles(for: .hub) { bytes.append(sealed.bytes) }
+        // Signed in place: the same rows, the same blocks.
+        #expect(try kayes.read { try $0.status() }.logSegments == blocks.count)
+        #expect(try kayes.read { try $0.badlySignedSegments() }.isEmpty)
+        for b in bytes { _ = try hub.importBundle(bytes: b) }
+        #expect(try hub.read { try $0.dumpJSON() } == kayes.read { try $0.dumpJSON() })
+    }
+
+    @Test("découper une suite de changements en blocs : au plus tant de changements, dans l’ordre")
+    func segmentBlocksKeepOrderAndCount() throws {
+        let changes = (1...1000).map { k in
+            Change(origin: SiteName(unchecked: "kayes"), seq: UInt64(k), hlc: HLC(millis: 1_700_000_000_000 + UInt64(k), counter: 0),
+                   table: "candidate", id: "kayes-c\(k / 3)", operation: .set(field: "family_name", value: .text("Traoré")))
+        }
+        let cut = SegmentBlocks.encode(changes[...], maximumChanges: 128)
+        #expect(cut.map(\.range.count) == Array(repeating: 128, count: 7) + [104])
+        #expect(try cut.flatMap { try ChangeBlock.decode($0.block) } == changes)
+        #expect(SegmentBlocks.encode(changes[10..<20], maximumChanges: 4).map(\.range) == [10..<14, 14..<18, 18..<20])
+    }
 }
