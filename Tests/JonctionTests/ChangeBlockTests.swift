@@ -81,4 +81,26 @@ struct ChangeBlockTests {
         let bytes = ChangeBlock.encode(changes)
         #expect(bytes.count < changes.count * 12, "\(bytes.count) bytes for \(changes.count) changes")
     }
+
+    @Test("un long champ aux valeurs répétées s’écrit en dictionnaire ; aux valeurs toutes différentes, en clair")
+    func longStreams() throws {
+        let s = SiteName(unchecked: "z")
+        func changes(_ value: (Int) -> String) -> [Change] {
+            (0..<10_000).map { i in
+                Change(origin: s, seq: UInt64(i + 1), hlc: HLC(millis: 1_790_000_000_000 + UInt64(i)), table: "candidate",
+                       id: "r1", operation: .set(field: "status", value: .text(value(i))))
+            }
+        }
+        let repeated = changes { ["registered", "trained", "placed"][$0 % 3] }
+        let repeatedBytes = ChangeBlock.encode(repeated)
+        #expect(try ChangeBlock.decode(repeatedBytes) == repeated)
+        // Six one-byte columns and a one-byte index per change; written plain, each value would
+        // take 9 to 12 bytes more.
+        #expect(repeatedBytes.count < 8 * repeated.count, "\(repeatedBytes.count) bytes")
+        let distinct = changes { "+223 7\($0 + 1_000_000)" }
+        let distinctBytes = ChangeBlock.encode(distinct)
+        #expect(try ChangeBlock.decode(distinctBytes) == distinct)
+        // Plain: six one-byte columns and the value (15 bytes); an index per change would add two or three.
+        #expect(distinctBytes.count < 22 * distinct.count, "\(distinctBytes.count) bytes")
+    }
 }

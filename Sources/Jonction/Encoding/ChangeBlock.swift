@@ -11,7 +11,7 @@ public enum ChangeBlock {
     public static let version2: UInt8 = 2
 
     /// The layout `changes` are written in: the oldest that can say them.
-    public static func version(for changes: [Change]) -> UInt8 {
+    public static func version(for changes: some Sequence<Change>) -> UInt8 {
         for c in changes {
             if c.author != nil || c.operation == .erase { return version2 }
             if case .set(_, .erased) = c.operation { return version2 }
@@ -22,31 +22,43 @@ public enum ChangeBlock {
     // MARK: Encoding
 
     public static func encode(_ changes: [Change]) -> [UInt8] {
-        let sites = StringTable(changes.reduce(into: Set<String>()) { set, c in
-            set.insert(c.origin.rawValue)
-            if let p = c.previous { set.insert(p.site.rawValue) }
-        })
-        let tables = StringTable(Set(changes.map(\.table)))
-        let fields = StringTable(Set(changes.compactMap(\.field)))
-        let ids = StringTable(Set(changes.map(\.id)))
+        encode(changes[...])
+    }
+
+    /// Encodes a slice of changes (a part of a run cut into blocks) without copying it.
+    public static func encode(_ changes: ArraySlice<Change>) -> [UInt8] {
+        // Each change's strings numbered as first met, in one pass; then ranked in byte order.
         let layout = version(for: changes)
         let v2 = layout == version2
-        let authors = StringTable(v2 ? Set(changes.compactMap { $0.author?.rawValue }) : [])
+        var sites = StringTable(), tables = StringTable(), fields = StringTable(), ids = StringTable(), authors = StringTable()
+        var slots = [Slots]()
+        slots.reserveCapacity(changes.count)
+        for change in changes {
+            slots.append(Slots(
+                origin: sites.position(change.origin.rawValue),
+                previousSite: change.previous.map { sites.position($0.site.rawValue) } ?? -1,
+                table: tables.position(change.table),
+                id: ids.position(change.id),
+                field: change.field.map { fields.position($0) } ?? -1,
+                author: v2 ? change.author.map { authors.position($0.rawValue) } ?? -1 : -1))
+        }
+        let siteRank = sites.rank(), tableRank = tables.rank(), fieldRank = fields.rank(), idRank = ids.rank()
+        let authorRank = authors.rank()
 
         var out = ByteWriter(capacity: changes.count * 8 + 64)
         out.byte(layout)
         out.varint(UInt64(changes.count))
-        writeStrings(sites.sorted, to: &out)
-        writeStrings(tables.sorted, to: &out)
-        writeStrings(fields.sorted, to: &out)
-        writeFrontCoded(ids.sorted, to: &out)
-        if v2 { writeStrings(authors.sorted, to: &out) }
+        writeStrings(sites.sorted(siteRank), to: &out)
+        writeStrings(tables.sorted(tableRank), to: &out)
+        writeStrings(fields.sorted(fieldRank), to: &out)
+        writeFrontCoded(ids.sorted(idRank), to: &out)
+        if v2 { writeStrings(authors.sorted(authorRank), to: &out) }
 
         // Runs: origin, first seq, length.
         var runs = ByteWriter()
         let seqRuns = SeqRun.runs(in: changes)
         for run in seqRuns {
-            runs.varint(UInt64(sites.index[run.origin.rawValue]!))
+            runs.varint(UInt64(siteRank[Int(slots[run.indices.lowerBound - changes.startIndex].origin)]))
             runs.varint(run.seqs.lowerBound)
             runs.varint(UInt64(run.indices.count))
         }
@@ -60,44 +72,41 @@ public enum ChangeBlock {
         var counterColumn = ByteWriter(capacity: changes.count)
         var previousColumn = ByteWriter(capacity: changes.count)
         var authorColumn = ByteWriter(capacity: v2 ? changes.count : 0)
-        var valueStreams = Array(repeating: [Value](), count: fields.sorted.count)
+        var valueStreams = Array(repeating: [Value](), count: fieldRank.count)
         var lastID: Int64 = 0
         var lastMillis: Int64 = 0
         var lastWrite = [UInt64: Int]()
         lastWrite.reserveCapacity(changes.count)
-        // Consecutive changes mostly share table, id and origin: look them up once.
-        var cachedTable = ("", 0), cachedID = ("", 0)
 
-        for (index, change) in changes.enumerated() {
-            if change.table != cachedTable.0 { cachedTable = (change.table, tables.index[change.table]!) }
-            if change.id != cachedID.0 { cachedID = (change.id, ids.index[change.id]!) }
-            tableColumn.varint(UInt64(cachedTable.1))
-            let id = Int64(cachedID.1)
-            idColumn.signed(id &- lastID)
-            lastID = id
+        for (index, slot) in zip(changes.indices, slots) {
+            let change = changes[index]
+            let table = Int(tableRank[Int(slot.table)]), id = Int(idRank[Int(slot.id)])
+            tableColumn.varint(UInt64(table))
+            idColumn.signed(Int64(id) &- lastID)
+            lastID = Int64(id)
             let millis = Int64(change.hlc.millis)
             millisColumn.signed(millis &- lastMillis)
             lastMillis = millis
             counterColumn.varint(UInt64(change.hlc.counter))
 
-            let slot: Int
+            let valueSlot: Int
             switch change.operation {
             case .delete:
                 fieldColumn.varint(0)
-                slot = 0
+                valueSlot = 0
             case .erase:
                 fieldColumn.varint(1)
-                slot = 0
-            case .set(let field, let value):
-                let f = fields.index[field]!
+                valueSlot = 0
+            case .set(_, let value):
+                let f = Int(fieldRank[Int(slot.field)])
                 fieldColumn.varint(UInt64(v2 ? f + 2 : f + 1))
                 valueStreams[f].append(value)
-                slot = f + 1
+                valueSlot = f + 1
             }
-            if v2 { authorColumn.varint(change.author.map { UInt64(authors.index[$0.rawValue]! + 1) } ?? 0) }
+            if v2 { authorColumn.varint(slot.author < 0 ? 0 : UInt64(authorRank[Int(slot.author)]) + 1) }
             // protocol.md §4.2.3: the implicit previous stamp.
-            let recordKey = implicitKey(id: cachedID.1, table: cachedTable.1, slot: 0)
-            let key = implicitKey(id: cachedID.1, table: cachedTable.1, slot: slot)
+            let recordKey = implicitKey(id: id, table: table, slot: 0)
+            let key = implicitKey(id: id, table: table, slot: valueSlot)
             if let p = change.previous {
                 if let last = lastWrite[key], changes[last].stamp == p {
                     previousColumn.byte(1)
@@ -105,23 +114,24 @@ public enum ChangeBlock {
                     previousColumn.byte(2)
                     previousColumn.signed(millis &- Int64(p.hlc.millis))
                     previousColumn.varint(UInt64(p.hlc.counter))
-                    previousColumn.varint(UInt64(sites.index[p.site.rawValue]!))
+                    previousColumn.varint(UInt64(siteRank[Int(slot.previousSite)]))
                 }
             } else {
                 previousColumn.byte(0)
             }
             lastWrite[key] = index
-            if slot != 0 { lastWrite[recordKey] = index }
+            if valueSlot != 0 { lastWrite[recordKey] = index }
         }
 
-        for column in [tableColumn, idColumn, fieldColumn, millisColumn, counterColumn, previousColumn]
-            + (v2 ? [authorColumn] : [])
-        {
+        let columns = [tableColumn, idColumn, fieldColumn, millisColumn, counterColumn, previousColumn] + (v2 ? [authorColumn] : [])
+        let streams = valueStreams.map(encodeValues)
+        // The block's size is known now: one allocation, not a doubling per megabyte.
+        out.bytes.reserveCapacity(out.bytes.count + (columns.map(\.bytes.count) + streams.map(\.count)).reduce(10 * (columns.count + streams.count), +))
+        for column in columns {
             out.varint(UInt64(column.bytes.count))
             out.raw(column.bytes)
         }
-        for stream in valueStreams {
-            let encoded = encodeValues(stream)
+        for encoded in streams {
             out.varint(UInt64(encoded.count))
             out.raw(encoded)
         }
@@ -163,14 +173,22 @@ public enum ChangeBlock {
     }
 
     /// A field's values: plain (mode 0), or a dictionary of distinct values then indexes (mode 1)
-    /// when values repeat.
+    /// when values repeat: at most one distinct value in two. A long stream whose first
+    /// `distinctProbe` values are mostly distinct (ids, phones, free texts) is written plain without
+    /// looking further.
     private static func encodeValues(_ values: [Value]) -> [UInt8] {
         var out = ByteWriter()
         var distinct = [ByteKey: Int]()
+        distinct.reserveCapacity(min(values.count, distinctProbe))
         var order: [Value] = []
         var indices: [Int] = []
         indices.reserveCapacity(values.count)
-        for v in values {
+        var repeats = values.count >= 8
+        for (n, v) in values.enumerated() {
+            if n == distinctProbe && order.count * 4 > distinctProbe * 3 {
+                repeats = false
+                break
+            }
             let key = ByteKey(value: v)
             if let known = distinct[key] {
                 indices.append(known)
@@ -180,19 +198,24 @@ public enum ChangeBlock {
                 order.append(v)
             }
         }
-        if values.count >= 8 && order.count * 2 <= values.count {
+        if repeats && order.count * 2 <= values.count {
+            out.bytes.reserveCapacity(1 + 10 + order.reduce(0) { $0 + size($1) } + 10 + indices.count * 3)
             out.byte(1)
             out.varint(UInt64(order.count))
             for v in order { writeValue(v, to: &out) }
             out.varint(UInt64(values.count))
             for i in indices { out.varint(UInt64(i)) }
         } else {
+            out.bytes.reserveCapacity(1 + 10 + values.reduce(0) { $0 + size($1) })
             out.byte(0)
             out.varint(UInt64(values.count))
             for v in values { writeValue(v, to: &out) }
         }
         return out.bytes
     }
+
+    /// How many values of a stream are looked at before deciding it does not repeat enough.
+    static let distinctProbe = 4096
 
     /// A value compared and hashed by its bytes: a block stores bytes, and Swift's `String` compares
     /// by canonical equivalence and hashes through NFC (slower, and two texts with other bytes would
@@ -218,6 +241,17 @@ public enum ChangeBlock {
                 s.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
             case .erased: hasher.combine(3)
             }
+        }
+    }
+
+    /// The bytes `writeValue` appends.
+    private static func size(_ value: Value) -> Int {
+        switch value {
+        case .null, .erased: return 1
+        case .integer(let n): return 1 + ByteWriter.varintSize(UInt64(bitPattern: (n << 1) ^ (n >> 63)))
+        case .text(let s):
+            let count = s.utf8.count
+            return 1 + ByteWriter.varintSize(UInt64(count)) + count
         }
     }
 
@@ -478,13 +512,67 @@ public enum ChangeBlock {
     }
 }
 
-/// Distinct strings sorted by UTF-8 bytes, and the position of each.
-private struct StringTable {
-    let sorted: [String]
-    let index: [String: Int]
+/// Where a change's strings stand in their tables, as first met (-1: none).
+private struct Slots {
+    var origin: Int32
+    var previousSite: Int32
+    var table: Int32
+    var id: Int32
+    var field: Int32
+    var author: Int32
+}
 
-    init(_ set: Set<String>) {
-        sorted = set.sorted(by: CanonicalJSON.precedes)
-        index = Dictionary(uniqueKeysWithValues: sorted.enumerated().map { ($1, $0) })
+/// Distinct strings numbered in the order they are first met (one lookup each, none for a string
+/// equal to the one before, as a record's fields follow each other), then ranked by UTF-8 bytes.
+private struct StringTable {
+    private var positions: [String: Int32] = [:]
+    private var strings: [String] = []
+    private var last = ""
+    private var lastPosition: Int32 = -1
+
+    mutating func position(_ s: String) -> Int32 {
+        if lastPosition >= 0 && s == last { return lastPosition }
+        let p: Int32
+        if let known = positions[s] {
+            p = known
+        } else {
+            p = Int32(strings.count)
+            positions[s] = p
+            strings.append(s)
+        }
+        last = s
+        lastPosition = p
+        return p
+    }
+
+    /// For each string, by the position it was first met at, its place in byte order.
+    func rank() -> [Int32] {
+        let order = strings.indices.sorted { StringTable.bytesPrecede(strings[$0], strings[$1]) }
+        var rank = [Int32](repeating: 0, count: strings.count)
+        for (place, position) in order.enumerated() { rank[position] = Int32(place) }
+        return rank
+    }
+
+    /// The strings in byte order, given `rank()`.
+    func sorted(_ rank: [Int32]) -> [String] {
+        var sorted = strings
+        for (position, s) in strings.enumerated() { sorted[Int(rank[position])] = s }
+        return sorted
+    }
+
+    /// Byte order of UTF-8 (`CanonicalJSON.precedes`), comparing the bytes in place.
+    private static func bytesPrecede(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let n = Swift.min(x.count, y.count)
+                var i = 0
+                while i < n {
+                    if x[i] != y[i] { return x[i] < y[i] }
+                    i += 1
+                }
+                return x.count < y.count
+            }
+        }
     }
 }
