@@ -83,21 +83,30 @@ public struct MatchingRound: Sendable {
             }
         }
 
-        // One transaction: placements for the accepted, then this round's proposals.
+        // One transaction: placements for the accepted, then this round's proposals, their reasons
+        // written out beforehand on every core.
         let total = result.proposals.count
-        if !dryRun { try replica.write { writer in
-            for write in plan.placementWrites(digest: MatchingRound.digest) {
-                try writer.set(table: write.table, id: write.id, fields: write.fields)
+        if !dryRun {
+            progress?(.writing(0, total))
+            let proposals = result.proposals
+            let writes = Parallel.map(slicing: proposals.indices, into: 64) { range in
+                range.map { plan.proposalWrite(proposals[$0], digest: MatchingRound.digest) }
             }
-            for (n, proposal) in result.proposals.enumerated() {
-                if n % 1000 == 0 { progress?(.writing(n, total)) }
-                let write = plan.proposalWrite(proposal, digest: MatchingRound.digest)
-                try writer.set(table: write.table, id: write.id, fields: write.fields)
+            try replica.write { writer in
+                for write in plan.placementWrites(digest: MatchingRound.digest) {
+                    try writer.set(table: write.table, id: write.id, fields: write.fields)
+                }
+                var n = 0
+                for write in writes.joined() {
+                    if n % 1000 == 0 { progress?(.writing(n, total)) }
+                    n += 1
+                    try writer.set(table: write.table, id: write.id, fields: write.fields)
+                }
+                try writer.recordMatchRound(plan.round, proposals: total, placements: plan.acceptances.count,
+                                            totalScore: result.totalScore)
+                progress?(.writing(total, total))
             }
-            try writer.recordMatchRound(plan.round, proposals: total, placements: plan.acceptances.count,
-                                        totalScore: result.totalScore)
-            progress?(.writing(total, total))
-        } }
+        }
         return Outcome(round: plan.round, result: result, newPlacements: plan.acceptances.count, pending: plan.pending,
                        doubleAcceptances: plan.doubleAcceptances, stale: plan.stale, holdRounds: holdRounds,
                        candidates: plan.request.candidates.count, opportunities: plan.request.opportunities.count,
