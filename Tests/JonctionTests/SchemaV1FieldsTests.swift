@@ -65,6 +65,10 @@ struct SchemaV1FieldsTests {
         #expect(Value.text("a").text == "a" && Value.integer(3).text == nil && Value.null.text == nil)
         #expect(Value.integer(3).integer == 3 && Value.integer(3).int == 3 && Value.text("3").integer == nil)
         #expect(Value.text("bm;fr").listItems == ["bm", "fr"] && Value.null.listItems.isEmpty)
+        // The items are those of cutting at `;` characters, ASCII or not.
+        for text in ["", ";", "a", ";a;;b;", "couture;soudure", "maçonnerie;soudure", "x;\u{301}y", "é;;e\u{301}"] {
+            #expect(Value.text(text).listItems == text.split(separator: ";"), "\(text)")
+        }
         #expect(Value.text("accepted").code(ProposalStatus.self) == .accepted)
         #expect(Value.text("Accepted").code(ProposalStatus.self) == nil)
         #expect(ProposalStatus.declined.value == .text("declined"))

@@ -38,21 +38,36 @@ public struct FairnessTable: Sendable, Equatable {
 
     /// Counts `people`: `admissible`, `proposed`, `accepted` and `placed` are sets of person ids.
     public init(people: [Person], admissible: Set<String>, proposed: Set<String>, accepted: Set<String>, placed: Set<String>) {
-        var rows: [String: Row] = [:]
-        func add(_ region: String, _ field: String, _ group: String, _ id: String) {
-            let key = "\(region)\u{1}\(field)\u{1}\(group)"
-            var row = rows[key] ?? Row(region: region, field: field, group: group)
-            if admissible.contains(id) { row.admissible += 1 }
-            if proposed.contains(id) { row.proposed += 1 }
-            if accepted.contains(id) { row.accepted += 1 }
-            if placed.contains(id) { row.placed += 1 }
-            rows[key] = row
+        // People counted by kind first (region, origin, sex: a few hundred kinds for a million
+        // people), then each kind into its four rows.
+        struct Kind: Hashable {
+            var region: String, origin: String, sex: String
         }
-        for person in people where admissible.contains(person.id) || proposed.contains(person.id)
-            || accepted.contains(person.id) || placed.contains(person.id) {
-            for region in [person.region ?? "?", "*"] {
-                add(region, "origin_status", person.origin ?? "?", person.id)
-                add(region, "sex", person.sex ?? "?", person.id)
+        var kinds: [Kind: (admissible: Int, proposed: Int, accepted: Int, placed: Int)] = [:]
+        for person in people {
+            let a = admissible.contains(person.id), p = proposed.contains(person.id)
+            let c = accepted.contains(person.id), l = placed.contains(person.id)
+            guard a || p || c || l else { continue }
+            let kind = Kind(region: person.region ?? "?", origin: person.origin ?? "?", sex: person.sex ?? "?")
+            var counts = kinds[kind] ?? (0, 0, 0, 0)
+            if a { counts.admissible += 1 }
+            if p { counts.proposed += 1 }
+            if c { counts.accepted += 1 }
+            if l { counts.placed += 1 }
+            kinds[kind] = counts
+        }
+        var rows: [String: Row] = [:]
+        for (kind, counts) in kinds {
+            for region in [kind.region, "*"] {
+                for (field, group) in [("origin_status", kind.origin), ("sex", kind.sex)] {
+                    let key = "\(region)\u{1}\(field)\u{1}\(group)"
+                    var row = rows[key] ?? Row(region: region, field: field, group: group)
+                    row.admissible += counts.admissible
+                    row.proposed += counts.proposed
+                    row.accepted += counts.accepted
+                    row.placed += counts.placed
+                    rows[key] = row
+                }
             }
         }
         // Shares within a region and a field: every person is in exactly one group of each field.

@@ -130,6 +130,22 @@ extension Field {
     /// The items of a list value, in their stored order.
     public static func listItems(_ value: Value) -> [Substring] {
         guard case .text(let s) = value else { return [] }
+        // ASCII text (most lists: skills, language codes): cut at the `;` bytes, the same items as
+        // cutting at `;` characters, without finding character boundaries.
+        if s.utf8.allSatisfy({ $0 < 0x80 }) {
+            var items: [Substring] = []
+            var start = s.utf8.startIndex
+            var i = start
+            while i < s.utf8.endIndex {
+                if s.utf8[i] == UInt8(ascii: ";") {
+                    if start < i { items.append(s[start..<i]) }
+                    start = s.utf8.index(after: i)
+                }
+                i = s.utf8.index(after: i)
+            }
+            if start < s.utf8.endIndex { items.append(s[start..<s.utf8.endIndex]) }
+            return items
+        }
         return s.split(separator: ";")
     }
 
