@@ -186,19 +186,27 @@ struct ArcSearch {
         }
         var admissible: [[Int]] = []
         admissible.reserveCapacity(nO)
-        var seen = Set<UInt64>(minimumCapacity: arcs.count * 2)
-        for a in arcs { seen.insert(UInt64(UInt32(a.c)) << 32 | UInt64(UInt32(a.o))) }
+        // Where each candidate's arcs start (they are in candidate order, at most k each): whether
+        // an opportunity's pick is already an arc is a scan of at most k entries, not a hash set of
+        // every arc.
+        var first = [Int32](repeating: 0, count: nC + 1)
+        for a in arcs { first[Int(a.c) + 1] += 1 }
+        for c in 0..<nC { first[c + 1] += first[c] }
+        var picked: [Int32] = []
         var o = 0
         for case let r? in opportunitySlots.buffer {
             scored += r.scored
             for i in r.tops.indices {
-                for (s, c) in r.tops[i] where seen.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
+                picked.removeAll(keepingCapacity: true)
+                func add(_ s: Int32, _ c: Int32) {
+                    let own = Int(first[Int(c)])..<Int(first[Int(c) + 1])
+                    guard !arcs[own].contains(where: { $0.o == Int32(o) }), !picked.contains(c) else { return }
+                    picked.append(c)
                     arcs.append((c, Int32(o), s))
                 }
+                for (s, c) in r.tops[i] { add(s, c) }
                 for top in r.quotaTops[i] {
-                    for (s, c) in top where seen.insert(UInt64(UInt32(c)) << 32 | UInt64(o)).inserted {
-                        arcs.append((c, Int32(o), s))
-                    }
+                    for (s, c) in top { add(s, c) }
                 }
                 admissible.append(r.admissible[i])
                 o += 1

@@ -64,6 +64,8 @@ struct ArcSearchTests {
         let request = Self.instance(&rng, candidates: Int.random(in: 1...300, using: &rng), opportunities: Int.random(in: 1...60, using: &rng))
         let searched = Self.search(request, exhaustive: false), every = Self.search(request, exhaustive: true)
         #expect(searched.arcs.map { [$0.c, $0.o, $0.s] } == every.arcs.map { [$0.c, $0.o, $0.s] })
+        // Both sides' picks joined: each pair once.
+        #expect(Set(searched.arcs.map { [$0.c, $0.o] }).count == searched.arcs.count)
         #expect(searched.excluded.map { "\($0.candidate) \($0.reason)" }.sorted() == every.excluded.map { "\($0.candidate) \($0.reason)" }.sorted())
         #expect(searched.admissible == every.admissible)
         let a = Matcher.run(request, exhaustive: false), b = Matcher.run(request, exhaustive: true)
