@@ -76,8 +76,8 @@ public enum RoundPlanner {
             }
         }
 
-        func educationLevel(_ value: Value) -> Int? { value.text.flatMap { Schema.educationLevels.firstIndex(of: $0) } }
-        func strings(_ value: Value) -> [String] { value.listItems.map(String.init) }
+        @Sendable func educationLevel(_ value: Value) -> Int? { value.text.flatMap { Schema.educationLevels.firstIndex(of: $0) } }
+        @Sendable func strings(_ value: Value) -> [String] { value.listItems.map(String.init) }
         var startsOn: [String: String] = [:]
         let opportunities: [MatchOpportunity] = snapshot.opportunities.map { id, v in
             let start = v[opportunity.startsOn].text
@@ -92,20 +92,24 @@ public enum RoundPlanner {
                 startsOn: start, teaches: strings(v[opportunity.teaches]))
         }
         var regions: [String: String] = [:]
-        let candidates: [MatchCandidate] = snapshot.candidates.compactMap { id, v in
-            let region = v[candidate.region].text
-            regions[id] = region
-            guard !pendingCandidates.contains(id) else { return nil }
-            return MatchCandidate(
-                id: id, region: region, relocate: v[candidate.relocate].int == 1,
-                education: educationLevel(v[candidate.education]),
-                consentToEmployers: v[candidate.consent] == .employers,
-                available: (v[candidate.status]?.isAvailable ?? false) && !placedCandidates.contains(id),
-                availableFrom: v[candidate.availableFrom].text, isco: v[candidate.isco].text,
-                skills: strings(v[candidate.skills]), languages: strings(v[candidate.languages]),
-                placedBefore: employedBefore.contains(id),
-                group: MatchGroup(origin: v[candidate.originStatus].text, sex: v[candidate.sex].text))
-        }
+        for (id, v) in snapshot.candidates { regions[id] = v[candidate.region].text }
+        // The candidates read on every core (a million at national scale), in the snapshot's order.
+        let records = snapshot.candidates, pending = pendingCandidates, placed = placedCandidates, employed = employedBefore
+        let candidates: [MatchCandidate] = Array(Parallel.map(slicing: records.indices, into: 16) { range in
+            range.compactMap { i -> MatchCandidate? in
+                let (id, v) = records[i]
+                guard !pending.contains(id) else { return nil }
+                return MatchCandidate(
+                    id: id, region: v[candidate.region].text, relocate: v[candidate.relocate].int == 1,
+                    education: educationLevel(v[candidate.education]),
+                    consentToEmployers: v[candidate.consent] == .employers,
+                    available: (v[candidate.status]?.isAvailable ?? false) && !placed.contains(id),
+                    availableFrom: v[candidate.availableFrom].text, isco: v[candidate.isco].text,
+                    skills: strings(v[candidate.skills]), languages: strings(v[candidate.languages]),
+                    placedBefore: employed.contains(id),
+                    group: MatchGroup(origin: v[candidate.originStatus].text, sex: v[candidate.sex].text))
+            }
+        }.joined())
 
         return RoundPlan(
             round: round,
