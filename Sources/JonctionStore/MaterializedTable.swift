@@ -10,11 +10,14 @@ struct MaterializedTable: Sendable {
     let upsertSQL: String
     /// The columns after `id`, in the order `state(from:offset:)` reads them.
     let columnList: String
+    /// The fields' columns alone, in schema order.
+    let fieldList: String
 
     init(_ table: TableSchema) {
         self.table = table
         let columns = table.fields.map(\.name) + ["_stamps", "_tombstone"]
         columnList = columns.joined(separator: ", ")
+        fieldList = table.fields.map(\.name).joined(separator: ", ")
         selectSQL = "SELECT id, \(columnList) FROM \(table.name) WHERE id = ?"
         // An update in place rather than `INSERT OR REPLACE` (a delete, then an insert): the
         // search index's triggers on `candidate` then see what changed (migration v14).
