@@ -108,8 +108,10 @@ struct ArcSearch {
         return digit
     }
 
-    /// Both searches, in chunks on all cores.
-    func run(progress: ProgressCounter) -> Output {
+    /// Both searches, in chunks on all cores. `candidatesOnly`: the candidates' search alone, for
+    /// their exclusions (`Matcher.exclusions`); the arcs are then the candidates' picks only and
+    /// `admissible` is empty.
+    func run(progress: ProgressCounter, candidatesOnly: Bool = false) -> Output {
         let request = self.request, nC = request.candidates.count, nO = request.opportunities.count
         let chunks = max(1, min(4, max(nC, nO) / 1024))
 
@@ -142,6 +144,16 @@ struct ArcSearch {
             }
             progress.add(range.count % 1024)
             candidateSlots.buffer[chunk] = result
+        }
+
+        if candidatesOnly {
+            var output = Output(arcs: [], excluded: [], admissible: [], pairsScored: 0)
+            for case let r? in candidateSlots.buffer {
+                output.pairsScored += r.scored
+                output.arcs += r.arcs
+                output.excluded += r.excluded.map { (request.candidates[$0.0].id, $0.1) }
+            }
+            return output
         }
 
         // Each opportunity's best k, and its best of each share's group.

@@ -82,9 +82,12 @@ public enum Matcher {
     /// The candidates of `request` with no admissible opportunity, and the filter that excluded them:
     /// `run`'s own filters and minimum score, without the assignment (`MatchingRound.admissible`).
     public static func exclusions(_ request: MatchRequest) -> [(candidate: String, reason: Exclusion)] {
-        var scoring = request
-        scoring.quotas = MatchQuotas()  // shares choose among the admissible; they exclude nobody
-        return run(scoring, exhaustive: false, solve: false, progress: nil).excluded
+        // The candidates' own search decides who has an admissible opportunity; shares choose among
+        // the admissible and exclude nobody, and the opportunities' search adds no exclusion.
+        let scorer = Scorer(weights: request.weights, candidates: request.candidates, opportunities: request.opportunities)
+        return ArcSearch(scorer: scorer, request: request, rules: Array(repeating: [], count: request.opportunities.count),
+                         exhaustive: false)
+            .run(progress: ProgressCounter(total: request.candidates.count, report: nil), candidatesOnly: true).excluded
     }
 
     /// `exhaustive`: score every pair instead of searching (the same arcs, slower; for tests).

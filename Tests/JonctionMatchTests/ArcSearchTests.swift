@@ -68,6 +68,9 @@ struct ArcSearchTests {
         #expect(Set(searched.arcs.map { [$0.c, $0.o] }).count == searched.arcs.count)
         #expect(searched.excluded.map { "\($0.candidate) \($0.reason)" }.sorted() == every.excluded.map { "\($0.candidate) \($0.reason)" }.sorted())
         #expect(searched.admissible == every.admissible)
+        // The exclusions alone (report --matching, the dashboard): the candidates' search only.
+        #expect(Matcher.exclusions(request).map { "\($0.candidate) \($0.reason)" }.sorted()
+            == every.excluded.map { "\($0.candidate) \($0.reason)" }.sorted())
         let a = Matcher.run(request, exhaustive: false), b = Matcher.run(request, exhaustive: true)
         #expect(a.totalScore == b.totalScore && a.proposals.map(\.candidate.id) == b.proposals.map(\.candidate.id))
     }
