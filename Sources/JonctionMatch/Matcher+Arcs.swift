@@ -36,6 +36,12 @@ struct ArcSearch {
     /// Request index → index in `grouped` (-1: not grouped).
     private let groupedCandidate: [Int32]
     private let groupedOpportunity: [Int32]
+    /// Per opportunity group: the union of its members' required skills (`skillSetWords` words per
+    /// group), and whether a member's skills part is unbounded (`Scorer.skillsUnbounded`).
+    private let opportunityGroupSkills: [UInt64]
+    private let opportunityGroupUnbounded: [Bool]
+    /// Per candidate group: the union of its members' skills.
+    private let candidateGroupSkills: [UInt64]
 
     struct Output {
         var arcs: [(c: Int32, o: Int32, s: Int32)]
@@ -76,6 +82,22 @@ struct ArcSearch {
         }
         groupedCandidate = inverse(candidateGroups.flat, count: request.candidates.count)
         groupedOpportunity = inverse(opportunityGroups.flat, count: request.opportunities.count)
+        // The groups' skill sets, in the grouped scorer's own numbering of skills.
+        let words = grouped.skillSetWords
+        var required = [UInt64](repeating: 0, count: opportunityGroups.keys.count * words)
+        var unbounded = [Bool](repeating: false, count: opportunityGroups.keys.count)
+        for g in opportunityGroups.keys.indices {
+            for i in opportunityGroups.members(Int32(g)) {
+                if grouped.skillsUnbounded(i) { unbounded[g] = true } else { grouped.addRequiredSkills(of: i, to: &required, at: g * words) }
+            }
+        }
+        opportunityGroupSkills = required
+        opportunityGroupUnbounded = unbounded
+        var held = [UInt64](repeating: 0, count: candidateGroups.keys.count * words)
+        for g in candidateGroups.keys.indices {
+            for i in candidateGroups.members(Int32(g)) { grouped.addSkills(of: i, to: &held, at: g * words) }
+        }
+        candidateGroupSkills = held
     }
 
     /// The group of candidate `c`.
@@ -231,6 +253,8 @@ struct ArcSearch {
     struct Visit {
         var group: Int32
         var bound: Int32
+        /// The bound of a pair that can score nothing for skills (see `skillless`).
+        var boundWithoutSkills: Int32
         /// The occupation level and region match every pair of the group shares.
         var level: Int
         var sameRegion: Bool
@@ -240,7 +264,16 @@ struct ArcSearch {
     private func visit(_ group: Int32, level: Int, sameRegion: Bool) -> Visit {
         let w = request.weights
         let best = w.occupation * level / 4 + w.skills + w.languages + w.education + (sameRegion ? w.location : w.location / 3)
-        return Visit(group: group, bound: Int32(max(1, min(100, best))), level: level, sameRegion: sameRegion)
+        return Visit(group: group, bound: Int32(max(1, min(100, best))), boundWithoutSkills: Int32(max(1, min(100, best - w.skills))),
+                     level: level, sameRegion: sameRegion)
+    }
+
+    /// Whether a group's pairs, at best, are below what the search keeps: the k best are found and
+    /// the bound is below the k-th score (or below the minimum score). Ties are kept: they may
+    /// enter by a lower index.
+    @inline(__always)
+    private func below(_ bound: Int32, _ top: TopK) -> Bool {
+        !top.isEmpty && (bound < minimum || (top.isFull && bound < top.floor))
     }
 
     /// Highest bound first (a counting sort: bounds are 1–100); equal bounds in the order given, which
@@ -297,9 +330,15 @@ struct ArcSearch {
         var failure: Exclusion? = nil
         let refused = declined[c]
         let gc = Int(groupedCandidate[c])
+        let words = grouped.skillSetWords
         for visit in order {
-            if !exhaustive, !top.isEmpty {
-                if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
+            if !exhaustive {
+                if below(visit.bound, top) { break }
+                // A group whose every member scores its skills part only from skills this candidate
+                // lacks: its pairs get nothing for skills (the scores of jobs and internships, §2.5).
+                let g = Int(visit.group)
+                if below(visit.boundWithoutSkills, top), !opportunityGroupUnbounded[g],
+                    !grouped.holdsAny(gc, of: opportunityGroupSkills, at: g * words) { continue }
             }
             for i in opportunityGroups.members(visit.group) {
                 let o = opportunityGroups.flat[i]
@@ -327,9 +366,13 @@ struct ArcSearch {
         var admissible = [Int](repeating: 0, count: shares.count)
         let prune = !exhaustive && shares.isEmpty
         let go = Int(groupedOpportunity[o])
+        let words = grouped.skillSetWords, bounded = !scorer.skillsUnbounded(o)
         for visit in order {
-            if prune, !top.isEmpty {
-                if visit.bound < minimum || (top.isFull && visit.bound < top.floor) { break }
+            if prune {
+                if below(visit.bound, top) { break }
+                // A group none of whose members holds a skill this job or internship requires.
+                if bounded, below(visit.boundWithoutSkills, top),
+                    !grouped.requiresAny(go, of: candidateGroupSkills, at: Int(visit.group) * words) { continue }
             }
             for i in candidateGroups.members(visit.group) {
                 let c = candidateGroups.flat[i], ci = Int(c)

@@ -86,6 +86,42 @@ struct Scorer: Sendable {
         opportunityStart = opportunities.map { day($0.startsOn) }
     }
 
+    // MARK: Skill sets for the search's bounds (`ArcSearch`)
+
+    /// The words of one bit set per skill set.
+    var skillSetWords: Int { skillWords }
+
+    /// Whether opportunity `o`'s skills part can reach its weight whatever the candidate holds: a
+    /// training (what it teaches counts for those who lack it) or an opportunity requiring nothing.
+    /// Otherwise the part is 0 for a candidate holding none of its required skills.
+    func skillsUnbounded(_ o: Int) -> Bool {
+        opportunityScoring[o] == .training || !opportunitySkills[o * skillWords ..< (o + 1) * skillWords].contains { $0 != 0 }
+    }
+
+    /// Adds opportunity `o`'s required skills to `set` (`skillSetWords` words).
+    func addRequiredSkills(of o: Int, to set: inout [UInt64], at offset: Int) {
+        for w in 0..<skillWords { set[offset + w] |= opportunitySkills[o * skillWords + w] }
+    }
+
+    /// Adds candidate `c`'s skills to `set`.
+    func addSkills(of c: Int, to set: inout [UInt64], at offset: Int) {
+        for w in 0..<skillWords { set[offset + w] |= candidateSkills[c * skillWords + w] }
+    }
+
+    /// Whether candidate `c` holds a skill of `set` (at `offset`).
+    @inline(__always)
+    func holdsAny(_ c: Int, of set: [UInt64], at offset: Int) -> Bool {
+        for w in 0..<skillWords where candidateSkills[c * skillWords + w] & set[offset + w] != 0 { return true }
+        return false
+    }
+
+    /// Whether opportunity `o` requires a skill of `set` (at `offset`).
+    @inline(__always)
+    func requiresAny(_ o: Int, of set: [UInt64], at offset: Int) -> Bool {
+        for w in 0..<skillWords where opportunitySkills[o * skillWords + w] & set[offset + w] != 0 { return true }
+        return false
+    }
+
     /// The first hard filter a candidate fails on its own, whatever the opportunity.
     func candidateExclusion(_ c: Int) -> Exclusion? {
         let candidate = candidates[c]
