@@ -7,7 +7,7 @@ struct Bench: AsyncParsableCommand {
         commandName: "jonction-bench",
         abstract: "Jonction benchmarks. Each prints its figures as key=value on its last line.",
         subcommands: [WriteBenchmark.self, MergeBenchmark.self, HubBenchmark.self, AssignBenchmark.self, MatchBenchmark.self,
-                      FuzzBenchmark.self, ImportBenchmark.self, SearchBenchmark.self])
+                      FuzzBenchmark.self, ImportBenchmark.self, SearchBenchmark.self, ExportBenchmark.self])
 }
 
 /// Peak resident memory of this process so far, in MiB (Linux: VmHWM).
