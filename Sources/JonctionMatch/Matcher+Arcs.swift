@@ -1,4 +1,3 @@
-import Dispatch
 import Jonction
 
 /// Which arcs the solver sees (DESIGN §6): each candidate's best k opportunities, each
@@ -143,10 +142,8 @@ struct ArcSearch {
             var excluded: [(Int, Exclusion)] = []
             var scored = 0
         }
-        let candidateSlots = Slots<CandidateChunk>(count: chunks)
-        defer { candidateSlots.release() }
         let candidateChunk = (nC + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let candidateResults = Parallel.map(chunks) { chunk -> CandidateChunk in
             var result = CandidateChunk()
             var top = TopK(k)
             var orders = OrderCache()
@@ -165,12 +162,12 @@ struct ArcSearch {
                 for (s, o) in top.sorted() { result.arcs.append((Int32(c), o, s)) }
             }
             progress.add(range.count % 1024)
-            candidateSlots.buffer[chunk] = result
+            return result
         }
 
         if candidatesOnly {
             var output = Output(arcs: [], excluded: [], admissible: [], pairsScored: 0)
-            for case let r? in candidateSlots.buffer {
+            for r in candidateResults {
                 output.pairsScored += r.scored
                 output.arcs += r.arcs
                 output.excluded += r.excluded.map { (request.candidates[$0.0].id, $0.1) }
@@ -185,10 +182,8 @@ struct ArcSearch {
             var admissible: [[Int]] = []
             var scored = 0
         }
-        let opportunitySlots = Slots<OpportunityChunk>(count: chunks)
-        defer { opportunitySlots.release() }
         let opportunityChunk = (nO + chunks - 1) / chunks
-        DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+        let opportunityResults = Parallel.map(chunks) { chunk -> OpportunityChunk in
             var result = OpportunityChunk()
             var top = TopK(k)
             var orders = OrderCache()
@@ -206,14 +201,14 @@ struct ArcSearch {
                 result.quotaTops.append(found.quotaTops)
                 result.admissible.append(found.admissible)
             }
-            opportunitySlots.buffer[chunk] = result
+            return result
         }
 
         // The union of both sides' arcs, each arc once, in a fixed order.
         var arcs: [(c: Int32, o: Int32, s: Int32)] = []
         var excluded: [(candidate: String, reason: Exclusion)] = []
         var scored = 0
-        for case let r? in candidateSlots.buffer {
+        for r in candidateResults {
             scored += r.scored
             arcs += r.arcs
             excluded += r.excluded.map { (request.candidates[$0.0].id, $0.1) }
@@ -228,7 +223,7 @@ struct ArcSearch {
         for c in 0..<nC { first[c + 1] += first[c] }
         var picked: [Int32] = []
         var o = 0
-        for case let r? in opportunitySlots.buffer {
+        for r in opportunityResults {
             scored += r.scored
             for i in r.tops.indices {
                 picked.removeAll(keepingCapacity: true)

@@ -228,24 +228,6 @@ struct TopK: Sendable {
     }
 }
 
-/// One slot per chunk scored in parallel: each chunk writes only its own.
-///
-/// `@unchecked Sendable` is safe: concurrent chunks write disjoint slots, and the slots are read only
-/// after `concurrentPerform` has returned, which orders every write before the reads.
-struct Slots<T>: @unchecked Sendable {
-    let buffer: UnsafeMutableBufferPointer<T?>
-
-    init(count: Int) {
-        buffer = .allocate(capacity: count)
-        buffer.initialize(repeating: nil)
-    }
-
-    func release() {
-        _ = buffer.deinitialize()
-        buffer.deallocate()
-    }
-}
-
 /// Scoring progress summed over the chunks scored in parallel.
 ///
 /// `@unchecked Sendable` is safe: `done` is read and written only under `lock`; the rest is immutable.
