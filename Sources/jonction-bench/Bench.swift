@@ -7,12 +7,12 @@ struct Bench: AsyncParsableCommand {
         commandName: "jonction-bench",
         abstract: "Jonction benchmarks. Each prints its figures as key=value on its last line.",
         subcommands: [WriteBenchmark.self, MergeBenchmark.self, HubBenchmark.self, AssignBenchmark.self, MatchBenchmark.self,
-                      FuzzBenchmark.self, ImportBenchmark.self, SearchBenchmark.self, ExportBenchmark.self])
+                      FuzzBenchmark.self, ImportBenchmark.self, SearchBenchmark.self, ExportBenchmark.self, ServeHub.self])
 }
 
-/// Peak resident memory of this process so far, in MiB (Linux: VmHWM).
-func peakRSSMiB() -> Double {
-    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return 0 }
+/// Peak resident memory of this process (or of the process `pid`) so far, in MiB (Linux: VmHWM).
+func peakRSSMiB(pid: Int32? = nil) -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid.map(String.init) ?? "self")/status", encoding: .utf8) else { return 0 }
     for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
         let kb = line.split(separator: " ").compactMap { Double($0) }.first ?? 0
         return kb / 1024
