@@ -149,7 +149,7 @@ extension ReplicaTransaction {
     /// Checks that this site may send to `addressee` with `keyring` (its keys enrolled, both in the
     /// roster and active) and signs what is pending (`signPending`). Returns whether the hub is
     /// sending to an office that serves regions (a partial replica, §2.6): its bundles carry a
-    /// scoped delivery, made in a transaction (`bundles(for:keyring:)`); any other addressee's are
+    /// scoped delivery, made in a transaction (`preparedBundles(for:keyring:)`); any other addressee's are
     /// `makeBundles`, which a read snapshot can make once this is done.
     package func prepareSending(to addressee: SiteName, keyring: Keyring, limits: ChangeBundle.Limits = .standard) throws -> Bool {
         let roster = keyring.roster.roster
@@ -158,6 +158,12 @@ extension ReplicaTransaction {
         guard roster.identity(of: addressee) != nil else { throw BundleError.unknownAddressee(addressee) }
         if let entry = roster.entry(of: addressee), !entry.isActive { throw BundleError.revokedAddressee(addressee) }
         try signPending(with: keyring, limits: limits)
+        return try sendsScope(to: addressee)
+    }
+
+    /// Whether this site is the hub and `addressee` an office that serves regions (a partial
+    /// replica, §2.6), to which the hub sends scoped deliveries.
+    private func sendsScope(to addressee: SiteName) throws -> Bool {
         guard replica.site == .hub else { return false }
         return !(try regions(of: addressee)).isEmpty
     }
@@ -167,7 +173,16 @@ extension ReplicaTransaction {
     /// be those its roster lists; the addressee must be in the roster, and active.
     package func bundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
                          limits: ChangeBundle.Limits = .standard, atMost: Int = .max) throws -> [ChangeBundle] {
-        let scoped = try prepareSending(to: addressee, keyring: keyring, limits: limits)
+        _ = try prepareSending(to: addressee, keyring: keyring, limits: limits)
+        return try preparedBundles(for: addressee, keyring: keyring, full: full, limits: limits, atMost: atMost)
+    }
+
+    /// `bundles(for:keyring:)` once `prepareSending` is done, in this transaction or an earlier one:
+    /// what this site wrote since is not signed yet, so it waits for the next bundles (as a read
+    /// snapshot's `makeBundles` does).
+    package func preparedBundles(for addressee: SiteName, keyring: Keyring, full: Bool = false,
+                                 limits: ChangeBundle.Limits = .standard, atMost: Int = .max) throws -> [ChangeBundle] {
+        let scoped = try sendsScope(to: addressee)
         // A partial replica (§2.6): the hub sends its scope, and only its own changes as they are; the
         // office sends only its own changes, naming the generation it holds.
         var onlyOrigin: SiteName? = nil, scope: ScopedDelivery? = nil, generation: UInt64 = 0

@@ -77,7 +77,7 @@ public struct HubService: Sendable {
         // partial replica's scoped delivery is made in a transaction.
         let (bundle, vector) = scoped
             ? try replica.write { hub in
-                let bundle = try hub.bundles(for: office, keyring: keyring, limits: limits, atMost: 1).first
+                let bundle = try hub.preparedBundles(for: office, keyring: keyring, limits: limits, atMost: 1).first
                 return (bundle, try bundle?.senderVector ?? hub.vector())
             }
             : try replica.read { hub in
