@@ -29,6 +29,7 @@ enum Migrations {
         migrator.registerMigration("v16-merge-runs", migrate: v16)
         migrator.registerMigration("v17-search-index-2", migrate: v17)
         migrator.registerMigration("v18-opportunity-teaches", migrate: v18)
+        migrator.registerMigration("v19-candidate-region-index", migrate: v19)
         return migrator
     }
 
@@ -212,6 +213,12 @@ enum Migrations {
 
             INSERT INTO candidate_search_pending (id) SELECT id FROM candidate WHERE _tombstone IS NULL;
             """)
+    }
+
+    /// The live candidates by region: the hub reads those of an office's regions for each scoped
+    /// delivery (`scopeFacts(for:)`) rather than every candidate.
+    private static func v19(_ db: Database) throws {
+        try db.execute(sql: "CREATE INDEX candidate_region ON candidate (region) WHERE _tombstone IS NULL")
     }
 
     /// Data model version 3 (protocol.md §2.1): `opportunity.teaches`, the skills a training

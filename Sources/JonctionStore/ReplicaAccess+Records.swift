@@ -163,4 +163,33 @@ extension ReplicaAccess {
         }
         return facts
     }
+
+    /// The fields `Scope` reads for `scope`: those of `scopeFacts()`, but the candidates only
+    /// those the rule may hold (`Scope.Facts`): of the scope's regions, registered by its office, or
+    /// named by a live proposal. Read through indexes, not the whole table.
+    package func scopeFacts(for scope: Scope) throws -> Scope.Facts {
+        guard scope.isPartial else { return try scopeFacts() }
+        var facts = Scope.Facts()
+        let regions = scope.regions.sorted()
+        let own = scope.office.rawValue + "-"
+        // Ids of the office: those from "<office>-" up to "<office>." (the next byte after "-").
+        for row in try Row.fetchAll(db, sql: """
+            SELECT id, region FROM candidate WHERE _tombstone IS NULL AND region IN (\(regions.map { _ in "?" }.joined(separator: ", ")))
+            UNION SELECT id, region FROM candidate WHERE _tombstone IS NULL AND id >= ? AND id < ?
+            UNION SELECT id, region FROM candidate WHERE _tombstone IS NULL
+                AND id IN (SELECT candidate_id FROM proposal WHERE _tombstone IS NULL)
+            """, arguments: StatementArguments(regions + [own, scope.office.rawValue + "."])) {
+            facts.candidates[row[0]] = .some(row[1])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, region FROM opportunity WHERE _tombstone IS NULL") {
+            facts.opportunities[row[0]] = .some(row[1])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, candidate_id, opportunity_id FROM proposal WHERE _tombstone IS NULL") {
+            facts.proposals[row[0]] = (row[1], row[2])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT id, candidate_id FROM placement WHERE _tombstone IS NULL") {
+            facts.placements[row[0]] = .some(row[1])
+        }
+        return facts
+    }
 }

@@ -156,6 +156,38 @@ struct ScopedReplicationTests {
         #expect(throws: StoreError.partialReceivesFromHubOnly(sender: mopti.site)) { try kayes.importBundle(bytes: direct.bytes) }
     }
 
+    @Test("les faits lus pour un périmètre (par région, par identifiant, par proposition) donnent les mêmes fiches que tous les faits")
+    func factsForAScope() throws {
+        let dir = TemporaryDirectory("scope-facts")
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub, clock: ManualClock(millis: 1_790_000_000_000))
+        try hub.write { w in
+            // Of each region; registered by kayes elsewhere; by "kayes2" (beyond kayes' ids); deleted.
+            for (id, region) in [("hub-c1", "Kayes"), ("hub-c2", "Mopti"), ("hub-c3", "Gao"), ("kayes-c1", "Gao"), ("kayes2-c1", "Gao"),
+                                 ("kayes-", "Bamako"), ("kayes.c1", "Gao"), ("hub-c4", "Kayes"), ("hub-c5", "Mopti")] {
+                _ = try w.set(table: "candidate", id: id, fields: [("family_name", .text("Nm")), ("region", .text(region))])
+            }
+            _ = try w.set(table: "candidate", id: "hub-c6", fields: [("family_name", .text("Sans région"))])
+            _ = try w.delete(table: "candidate", id: "hub-c4")
+            // A person of Mopti proposed to an opportunity of Kayes, and placed; one proposed then withdrawn.
+            _ = try w.set(table: "opportunity", id: "o1", fields: [("title", .text("Maçon")), ("region", .text("Kayes"))])
+            _ = try w.set(table: "opportunity", id: "kayes-o2", fields: [("title", .text("Soudeur")), ("region", .text("Gao"))])
+            _ = try w.set(table: "proposal", id: "p1", fields: [("candidate_id", .text("hub-c2")), ("opportunity_id", .text("o1"))])
+            _ = try w.set(table: "proposal", id: "p2", fields: [("candidate_id", .text("hub-c3")), ("opportunity_id", .text("kayes-o2"))])
+            _ = try w.set(table: "proposal", id: "p3", fields: [("candidate_id", .text("hub-c5")), ("opportunity_id", .text("o1"))])
+            _ = try w.delete(table: "proposal", id: "p3")
+            _ = try w.set(table: "placement", id: "pl1", fields: [("candidate_id", .text("hub-c2"))])
+        }
+        let all = try hub.read { try $0.scopeFacts() }
+        for (office, regions) in [("kayes", ["Kayes"]), ("kayes2", ["Mopti"]), ("gao", ["Gao", "Bamako"]), ("mopti", ["Mopti"]), ("nara", ["Nara"])] {
+            let scope = Scope(office: SiteName(office), regions: Set(regions))
+            let narrow = try hub.read { try $0.scopeFacts(for: scope) }
+            #expect(scope.records(narrow) == scope.records(all), "\(office)")
+            #expect(narrow.candidates.count < all.candidates.count, "\(office) reads every candidate")
+        }
+        let kayes = Scope(office: SiteName("kayes"), regions: ["Kayes"]).records(all)
+        #expect(Set(kayes.map(\.id)) == ["hub-c1", "kayes-c1", "kayes-", "hub-c2", "hub-c3", "p1", "p2", "pl1"])
+    }
+
     @Test("sur des échanges au hasard (pertes, doublons, retards, relais, déplacements, suppressions, périmètres changés), chaque bureau finit égal au pôle restreint à son périmètre",
           arguments: SeededGenerator.seeds(12, base: 13_000_000))
     func randomSchedules(seed: UInt64) throws {

@@ -18,7 +18,9 @@ public struct Scope: Sendable, Equatable {
 
     public var isPartial: Bool { !regions.isEmpty }
 
-    /// The fields the rule reads, for every live record of the tables it concerns.
+    /// The fields the rule reads, for every live record of the tables it concerns. For a partial
+    /// scope, the candidates may be only those of its regions, registered by its office, or named
+    /// by a proposal: the rule holds no other.
     public struct Facts: Sendable {
         /// Candidate id → region (nil when unset).
         public var candidates: [String: String?] = [:]
