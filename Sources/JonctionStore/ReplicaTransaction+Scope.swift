@@ -228,7 +228,7 @@ extension ReplicaTransaction {
         guard !regions.isEmpty else { return nil }
         let db = try db
         let scope = Scope(office: office, regions: regions)
-        let inScope = scope.records(try scopeFacts())
+        let inScope = scope.records(try scopeFacts(for: scope))
 
         // The scope as last sent, and a new generation if it moved.
         var generation: UInt64 = 0, horizon: UInt64 = 0
@@ -265,18 +265,24 @@ extension ReplicaTransaction {
         let vector = try vector()
         var coverage = vector
         coverage[office] = 0
+        // Every employer and opportunity, with the records of its scope.
+        var holds = inScope
+        for table in [Schema.V1.employer.table, Schema.V1.opportunity.table] {
+            for id in try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE _tombstone IS NULL") {
+                holds.insert(RecordKey(table: table, id: id))
+            }
+        }
+        let lacking = WhatToSend(ours: vector, acknowledged: acknowledged).ranges.filter { $0.key != office }
         // A generation the hub no longer describes (never acknowledged, older than the events kept,
-        // or one the hub never made: a restored replica on either side) gets everything again.
+        // or one the hub never made: a restored replica on either side) gets everything again. So
+        // does an office lacking more changes than `Scope.completeAbove` times the records it holds:
+        // reading them all would cost the hub more than listing its scope, and tell it about as much.
         let complete = full || acknowledgedGeneration == 0 || acknowledgedGeneration < horizon || acknowledgedGeneration > generation
+            || lacking.values.reduce(0, { $0 + $1.count }) > Scope.completeAbove * holds.count
         var keys = Set<RecordKey>()
         var drops: [RecordKey] = []
         if complete {
-            keys = inScope
-            for table in [Schema.V1.employer.table, Schema.V1.opportunity.table] {
-                for id in try String.fetchAll(db, sql: "SELECT id FROM \(table) WHERE _tombstone IS NULL") {
-                    keys.insert(RecordKey(table: table, id: id))
-                }
-            }
+            keys = holds
         } else {
             // Records whose membership changed since the acknowledged generation: whole, or dropped.
             for row in try Row.fetchAll(db, sql: """
@@ -288,7 +294,7 @@ extension ReplicaTransaction {
             // Records the changes it lacks touched: those of its scope, up to date; an employer or an
             // opportunity deleted since, or a person the office registered, dropped.
             var dropped = Set(drops)
-            for (origin, seqs) in WhatToSend(ours: vector, acknowledged: acknowledged).sorted where origin != office {
+            for (origin, seqs) in lacking.sorted(by: { $0.key < $1.key }) {
                 for change in try replica.logChanges(origin: origin, seqs: seqs, db: db) {
                     let key = RecordKey(change)
                     if scope.holdsAll(of: key.table) {

@@ -42,4 +42,49 @@ struct ScopedSyncTests {
         #expect(again.sent == 0 && again.received == nil)
         await hub.stop()
     }
+    @Test("un bureau qui manque plus de dix changements par fiche de son périmètre reçoit son périmètre entier ; à dix, ce qu’ils ont touché ; il converge les deux fois")
+    func completeWhenLackingMuch() async throws {
+        let dir = TemporaryDirectory("scope-complete")
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+        let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
+        try LocalEnrolment.enrol([kayes, gao], at: hub)
+        try hub.write {
+            try $0.setRegions(["Kayes"], of: kayes.site)
+            try $0.setRegions(["Gao"], of: gao.site)
+        }
+        try kayes.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("family_name", "Sissoko"), ("region", "Kayes")]) }
+        for office in [kayes, gao] { _ = try await office.exchange(with: .hub, over: MemoryTransport(hub: hub, office: office.site)) }
+        // Kayes holds one record: up to ten changes it lacks are read; beyond, its scope is listed whole.
+        let service = HubService(replica: hub)
+        func delivery() throws -> ScopedDelivery? {
+            let answer = try service.download(for: kayes.site, have: try kayes.read { try $0.vector() },
+                                              scope: try kayes.read { try $0.scopeGeneration() }, at: nil)
+            guard let bytes = answer.bundle else { return nil }
+            _ = try kayes.importBundle(bytes: bytes)
+            return try ChangeBundle(decoding: bytes, keyring: try #require(try kayes.keyring()), schema: kayes.schema).scope
+        }
+        // Gao registers people of Gao (two changes each), and edits one (one more).
+        func gaoWrites(_ people: Int, edit: Bool, _ name: String) async throws {
+            try gao.write { w in
+                for k in 0..<people { _ = try w.put(table: "candidate", id: "gao-\(name)-\(k)", fields: [("family_name", "Maïga"), ("region", "Gao")]) }
+                if edit { _ = try w.put(table: "candidate", id: "gao-\(name)-0", fields: [("given_names", "Fanta")]) }
+            }
+            _ = try await gao.exchange(with: .hub, over: MemoryTransport(hub: hub, office: gao.site))
+        }
+        for (lacking, complete) in [(10, false), (11, true)] {
+            // The hub edits Kayes' person: one change; Gao's, the rest.
+            try hub.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("given_names", "Awa \(lacking)")]) }
+            try await gaoWrites((lacking - 1) / 2, edit: (lacking - 1) % 2 == 1, "p\(lacking)")
+            let hubVector = try hub.read { try $0.vector() }
+            #expect(WhatToSend(ours: hubVector, acknowledged: try kayes.read { try $0.vector() }).count == lacking)
+            let sent = try #require(try delivery(), "\(lacking)")
+            #expect(sent.complete == complete, "\(lacking) changes lacking")
+            #expect(sent.records.map(\.key.id) == ["kayes-c1"], "\(lacking)")
+            let held = try kayes.read { try $0.recordSet() }
+            #expect(held.tables["candidate"]?.keys.sorted() == ["kayes-c1"])
+            #expect(held.record(table: "candidate", id: "kayes-c1") == (try hub.read { try $0.recordSet() }.record(table: "candidate", id: "kayes-c1")))
+            #expect(try kayes.read { try $0.vector() } == hubVector)
+        }
+    }
 }

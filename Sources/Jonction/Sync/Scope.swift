@@ -18,6 +18,10 @@ public struct Scope: Sendable, Equatable {
 
     public var isPartial: Bool { !regions.isEmpty }
 
+    /// Changes an office may lack, per record it holds, beyond which the hub sends it its whole scope
+    /// (a complete delivery, §5.10) rather than what those changes touched: about a record's fields.
+    public static let completeAbove = 10
+
     /// The fields the rule reads, for every live record of the tables it concerns. For a partial
     /// scope, the candidates may be only those of its regions, registered by its office, or named
     /// by a proposal: the rule holds no other.
