@@ -179,12 +179,12 @@ struct ScopedReplicationTests {
         }
         let all = try hub.read { try $0.scopeFacts() }
         for (office, regions) in [("kayes", ["Kayes"]), ("kayes2", ["Mopti"]), ("gao", ["Gao", "Bamako"]), ("mopti", ["Mopti"]), ("nara", ["Nara"])] {
-            let scope = Scope(office: SiteName(office), regions: Set(regions))
+            let scope = Scope(office: try SiteName(office), regions: Set(regions))
             let narrow = try hub.read { try $0.scopeFacts(for: scope) }
             #expect(scope.records(narrow) == scope.records(all), "\(office)")
             #expect(narrow.candidates.count < all.candidates.count, "\(office) reads every candidate")
         }
-        let kayes = Scope(office: SiteName("kayes"), regions: ["Kayes"]).records(all)
+        let kayes = Scope(office: try SiteName("kayes"), regions: ["Kayes"]).records(all)
         #expect(Set(kayes.map(\.id)) == ["hub-c1", "kayes-c1", "kayes-", "hub-c2", "hub-c3", "p1", "p2", "pl1"])
     }
 
