@@ -92,7 +92,7 @@ extension ReplicaAccess {
             json.beginObject()
             // BINARY collation orders by UTF-8 bytes: the canonical key order.
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL ORDER BY id")
+                db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL")
             while let row = try rows.next() {
                 var values = try m.state(from: row, offset: 1).values
                 if let fields = withheld[RecordKey(table: table.name, id: row[0])] {
@@ -114,7 +114,9 @@ extension ReplicaAccess {
         let m = replica.tables[table.name]!
         var records: [(String, [Value])] = []
         // The values only: a record's stamps are not read (a million rows at the hub's matching round).
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, \(m.fieldList) FROM \(table.name) WHERE _tombstone IS NULL")
+        // In id order, the table's own (its primary key): the same order whatever index exists, so
+        // that what reads it (the matching round's ties among equal scores) does not depend on them.
+        let rows = try Row.fetchCursor(db, sql: "SELECT id, \(m.fieldList) FROM \(table.name) WHERE _tombstone IS NULL ORDER BY id")
         while let row = try rows.next() {
             var values = [Value](repeating: .null, count: table.fields.count)
             for i in 0..<table.fields.count { values[i] = Value(databaseValue: row[1 + i]) }

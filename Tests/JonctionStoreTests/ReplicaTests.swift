@@ -20,6 +20,20 @@ struct ReplicaTests {
         Set(try replica.read { try String.fetchAll($0.db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") })
     }
 
+    @Test("les fiches vivantes se lisent par identifiant, quels que soient les index (l’appariement en dépend pour ses égalités)")
+    func liveRecordsInIDOrder() throws {
+        let replica = try makeReplica()
+        // Regions in another order than the ids: an index on the region must not decide the order.
+        try replica.write { tx in
+            for (k, region) in ["Mopti", "Bamako", "Kayes", "Gao", "Ségou", "Kidal"].enumerated() {
+                try tx.put(table: "candidate", id: "kayes-c\(k)", fields: [("family_name", "Traoré"), ("region", region)])
+            }
+            try tx.delete(table: "candidate", id: "kayes-c4")
+        }
+        let ids = try replica.read { try $0.liveRecords(table: "candidate") }.map(\.id)
+        #expect(ids == ["kayes-c0", "kayes-c1", "kayes-c2", "kayes-c3", "kayes-c5"])
+    }
+
     @Test("les tables du pôle n’existent que dans le réplica du pôle")
     func hubTablesAtTheHubOnly() throws {
         let office = try makeReplica("kayes", file: "kayes.sqlite")
