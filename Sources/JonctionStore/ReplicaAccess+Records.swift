@@ -90,9 +90,10 @@ extension ReplicaAccess {
             let m = replica.tables[table.name]!
             json.key(table.name)
             json.beginObject()
-            // BINARY collation orders by UTF-8 bytes: the canonical key order.
+            // BINARY collation orders by UTF-8 bytes: the canonical key order. Asked for, not left to
+            // the table's order: an index (candidate by region) may be the one SQLite scans.
             let rows = try Row.fetchCursor(
-                db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL")
+                db, sql: "SELECT id, \(m.columnList) FROM \(table.name) WHERE _tombstone IS NULL ORDER BY id")
             while let row = try rows.next() {
                 var values = try m.state(from: row, offset: 1).values
                 if let fields = withheld[RecordKey(table: table.name, id: row[0])] {
