@@ -4,8 +4,8 @@ import JonctionMatch
 import TOMLKit
 
 /// The hub's matching configuration (protocol.md §2.5, « Parts et priorités »; README « Le
-/// rapprochement »): the minimum shares by group, the priorities and, if the file has a `weights`
-/// table, the scoring weights. `jonction match` and the nightly `jonction hub merge` read the same
+/// rapprochement »): the minimum and maximum shares by group, the priorities and, if the file has a
+/// `weights` table, the scoring weights. `jonction match` and the nightly `jonction hub merge` read the same
 /// file: `--quotas FILE`, else `<replica>.rapprochement.toml` beside the hub's replica when present.
 ///
 /// TOML, or JSON with the same keys (the JSON form `match --quotas` always read):
@@ -15,6 +15,9 @@ import TOMLKit
 ///     F = 40
 ///     [opportunities.opp-09]
 ///     F = 50
+///     M = { maximum = 50 }  # at most 50 % of its places
+///     [whole_round]        # all the round's places together
+///     displaced = { minimum = 20, maximum = 60 }
 ///     [priority]
 ///     returnee = 2
 ///     [weights]            # optional: ScoringWeights' keys, the others keep their defaults
@@ -33,7 +36,7 @@ public struct MatchingConfiguration: Sendable, Equatable {
     }
 
     /// The tables a configuration may hold.
-    public static let tables = ["opportunities", "priority", "round", "weights"]
+    public static let tables = ["opportunities", "priority", "round", "weights", "whole_round"]
     /// A configuration is a few lines; a larger file is a mistake (a spreadsheet given by error).
     public static let maxBytes = 1 << 20
 

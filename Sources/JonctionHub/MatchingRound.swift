@@ -19,7 +19,7 @@ public struct MatchingRound: Sendable {
     public var weights: ScoringWeights
     /// Rounds a pending proposal holds its candidate and its place (nightly rounds: about two weeks).
     public var holdRounds: Int
-    /// Minimum shares by group and priorities (protocol.md §2.5, `jonction match --quotas`).
+    /// Shares by group and priorities (protocol.md §2.5, `jonction match --quotas`).
     public var quotas: MatchQuotas
 
     public init(replica: Replica, k: Int = 20, weights: ScoringWeights = ScoringWeights(), holdRounds: Int = 14,

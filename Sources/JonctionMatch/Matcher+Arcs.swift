@@ -20,8 +20,8 @@ struct ArcSearch {
     let k: Int
     let minimum: Int32
     let exhaustive: Bool
-    /// Minimum shares per opportunity (empty lists without quotas).
-    let rules: [[MatchQuotas.Minimum]]
+    /// Shares per opportunity (empty lists without quotas).
+    let rules: [[MatchQuotas.Share]]
     private let declined: [Int: Set<Int32>]
     /// Open opportunities, grouped.
     private let opportunityGroups: Groups
@@ -45,13 +45,13 @@ struct ArcSearch {
     struct Output {
         var arcs: [(c: Int32, o: Int32, s: Int32)]
         var excluded: [(candidate: String, reason: Exclusion)]
-        /// Per opportunity and minimum share: admissible candidates of the group.
+        /// Per opportunity and share: admissible candidates of the group.
         var admissible: [[Int]]
         /// Pairs scored by both searches (for measures and tests).
         var pairsScored: Int
     }
 
-    init(scorer: Scorer, request: MatchRequest, rules: [[MatchQuotas.Minimum]], exhaustive: Bool = false) {
+    init(scorer: Scorer, request: MatchRequest, rules: [[MatchQuotas.Share]], exhaustive: Bool = false) {
         self.scorer = scorer
         self.request = request
         self.k = request.k
@@ -352,12 +352,17 @@ struct ArcSearch {
         return anyOpen ? failure ?? .region : .noOpenOpportunity
     }
 
-    /// Opportunity `o`'s best k admissible candidates in `top`; for each of its minimum shares, the
-    /// best of the group (as many as the share's places, at least k) and how many are admissible.
+    /// Opportunity `o`'s best k admissible candidates in `top`; for each of its shares, the best of
+    /// the group (as many as the share's minimum places, at least k) and how many are admissible;
+    /// for each share with a maximum, also the best outside the group (as many as the places, at
+    /// least k), who take the places the maximum keeps from the group.
     private func bestCandidates(of o: Int, order: [Visit], into top: inout TopK, scored: inout Int) -> (quotaTops: [[(Int32, Int32)]], admissible: [Int]) {
         top.removeAll()
         let shares = rules[o]
-        var quotaTops = shares.map { TopK(max(k, $0.places(of: request.opportunities[o].placesLeft))) }
+        let places = request.opportunities[o].placesLeft
+        var quotaTops = shares.map { TopK(max(k, $0.minimumPlaces(of: places))) }
+        let capped = shares.indices.filter { shares[$0].maximum != nil }
+        var outsideTops = capped.map { _ in TopK(max(k, places)) }
         var admissible = [Int](repeating: 0, count: shares.count)
         let prune = !exhaustive && shares.isEmpty
         let go = Int(groupedOpportunity[o])
@@ -380,9 +385,12 @@ struct ArcSearch {
                     quotaTops[r].insert(score: s, index: c)
                     admissible[r] += 1
                 }
+                for (i, r) in capped.enumerated() where !shares[r].group.contains(request.candidates[ci].group) {
+                    outsideTops[i].insert(score: s, index: c)
+                }
             }
         }
-        return (quotaTops.map { $0.sorted() }, admissible)
+        return (quotaTops.map { $0.sorted() } + outsideTops.map { $0.sorted() }, admissible)
     }
 }
 

@@ -11,7 +11,7 @@ public struct MatchRequest: Sendable {
     /// Arcs kept per candidate and per opportunity.
     public var k: Int
     public var weights: ScoringWeights
-    /// Minimum shares by group and priorities (protocol.md §2.5): empty, the plain assignment.
+    /// Shares by group and priorities (protocol.md §2.5): empty, the plain assignment.
     public var quotas: MatchQuotas
 
     public struct Pair: Hashable, Sendable {
@@ -55,7 +55,8 @@ public struct MatchResult: Sendable {
     public var skillsGaps: [(skill: String, candidates: Int)]
     /// Per opportunity: places left before the round, places proposed.
     public var fill: [(opportunity: MatchOpportunity, proposed: Int)]
-    /// Each minimum share that applied, met or not and why (empty without quotas).
+    /// Each share that applied (per opportunity, then the whole round's), met or not and why (empty
+    /// without quotas).
     public var quotas: [QuotaOutcome]
     public var seconds: (score: Double, solve: Double)
 }
@@ -98,8 +99,8 @@ public enum Matcher {
         let started = clock.now
         let scorer = Scorer(weights: request.weights, candidates: request.candidates, opportunities: request.opportunities)
         let nC = request.candidates.count, nO = request.opportunities.count
-        let rules: [[MatchQuotas.Minimum]] = request.quotas.isEmpty ? Array(repeating: [], count: nO)
-            : request.opportunities.enumerated().map { scorer.isOpen($0.offset) ? request.quotas.minimums(for: $0.element.id) : [] }
+        let rules: [[MatchQuotas.Share]] = request.quotas.isEmpty ? Array(repeating: [], count: nO)
+            : request.opportunities.enumerated().map { scorer.isOpen($0.offset) ? request.quotas.shares(for: $0.element.id) : [] }
         let found = ArcSearch(scorer: scorer, request: request, rules: rules, exhaustive: exhaustive)
             .run(progress: ProgressCounter(total: nC, report: progress))
         let arcs = found.arcs, excluded = found.excluded, admissible = found.admissible
@@ -117,20 +118,36 @@ public enum Matcher {
             let split = solveWithQuotas(candidates: request.candidates.map(\.group), capacities: capacities, arcs: arcs,
                                         rules: rules, quotas: request.quotas)
             chosen = split.chosen
+            let round = request.quotas.wholeRound
             var proposedOf = rules.map { [Int](repeating: 0, count: $0.count) }
+            var proposedInRound = [Int](repeating: 0, count: round.count)
             for i in chosen {
-                let o = Int(arcs[i].o)
-                for (r, rule) in rules[o].enumerated() where rule.group.contains(request.candidates[Int(arcs[i].c)].group) {
-                    proposedOf[o][r] += 1
-                }
+                let o = Int(arcs[i].o), group = request.candidates[Int(arcs[i].c)].group
+                for (r, rule) in rules[o].enumerated() where rule.group.contains(group) { proposedOf[o][r] += 1 }
+                for (r, rule) in round.enumerated() where rule.group.contains(group) { proposedInRound[r] += 1 }
             }
             for o in 0..<nO {
+                let places = Int(capacities[o])
                 for (r, rule) in rules[o].enumerated() {
-                    let proposed = proposedOf[o][r]
                     quotaOutcomes.append(QuotaOutcome(
-                        opportunity: request.opportunities[o], group: rule.group, percent: rule.percent,
-                        wanted: rule.places(of: Int(capacities[o])), reservable: split.initial[o][r], reserved: split.reserved[o][r],
-                        proposed: proposed, admissible: admissible[o][r]))
+                        opportunity: request.opportunities[o], places: places, group: rule.group, percent: rule.minimum,
+                        maximum: rule.maximum, wanted: rule.minimumPlaces(of: places), atMost: rule.maximumPlaces(of: places),
+                        reservable: split.initial[o][r], reserved: split.reserved[o][r],
+                        proposed: proposedOf[o][r], admissible: admissible[o][r]))
+                }
+            }
+            if !round.isEmpty {
+                // Admissible in the round: the candidates with an arc (every admissible candidate has one).
+                var hasArc = [Bool](repeating: false, count: nC)
+                for a in arcs { hasArc[Int(a.c)] = true }
+                let places = capacities.reduce(0) { $0 + Int($1) }
+                for (r, rule) in round.enumerated() {
+                    let admissibleInRound = (0..<nC).filter { hasArc[$0] && rule.group.contains(request.candidates[$0].group) }.count
+                    quotaOutcomes.append(QuotaOutcome(
+                        opportunity: nil, places: places, group: rule.group, percent: rule.minimum,
+                        maximum: rule.maximum, wanted: rule.minimumPlaces(of: places), atMost: rule.maximumPlaces(of: places),
+                        reservable: split.wholeRoundInitial[r], reserved: split.wholeRoundReserved[r],
+                        proposed: proposedInRound[r], admissible: admissibleInRound))
                 }
             }
         }

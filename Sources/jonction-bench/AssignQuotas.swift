@@ -30,12 +30,26 @@ enum AssignGroups {
         return groups
     }
 
-    /// `host_youth=30` → a minimum share.
-    static func minimum(_ text: String) throws -> MatchQuotas.Minimum {
+    /// `host_youth=30` → the group and the percentage, for `option`.
+    static func bound(_ text: String, option: String) throws -> (group: MatchQuotas.Group, percent: Int) {
         let parts = text.split(separator: "=").map(String.init)
-        guard parts.count == 2, let group = MatchQuotas.Group(code: parts[0]), let percent = Int(parts[1]), (1...100).contains(percent) else {
-            throw Failure(description: "--minimum \(text) : attendu GROUPE=PART, groupe parmi \((MatchQuotas.originCodes + MatchQuotas.sexCodes).joined(separator: ", ")), part de 1 à 100.")
+        guard parts.count == 2, let group = MatchQuotas.Group(code: parts[0]), let percent = Int(parts[1]), (0...100).contains(percent) else {
+            throw Failure(description: "\(option) \(text) : attendu GROUPE=PART, groupe parmi \((MatchQuotas.originCodes + MatchQuotas.sexCodes).joined(separator: ", ")), part de 0 à 100.")
         }
-        return MatchQuotas.Minimum(group: group, percent: percent)
+        return (group, percent)
+    }
+
+    /// The shares of one scope as the configuration's JSON object: `{"F": {"minimum": 40, "maximum": 60}}`.
+    static func scope(minimums: [String], maximums: [String], prefix: String) throws -> [String: Any] {
+        var object: [String: [String: Int]] = [:]
+        for text in minimums {
+            let b = try bound(text, option: "--\(prefix)minimum")
+            object[b.group.code, default: [:]]["minimum"] = b.percent
+        }
+        for text in maximums {
+            let b = try bound(text, option: "--\(prefix)maximum")
+            object[b.group.code, default: [:]]["maximum"] = b.percent
+        }
+        return object
     }
 }

@@ -267,8 +267,8 @@ struct DemoStory {
         say("\n6. La nuit, au pôle, un tour de rapprochement propose à chaque candidat l’opportunité où il convient le mieux.",
             "\n6. At night, at the hub, a matching round proposes each candidate the opportunity where they fit best.")
         // The programme's shares: host-community youth and women, beside returnees and displaced people.
-        let quotas = MatchQuotas(round: [MatchQuotas.Minimum(group: .origin("host_youth"), percent: 30),
-                                         MatchQuotas.Minimum(group: .sex("F"), percent: 40)])
+        let quotas = MatchQuotas(round: [MatchQuotas.Share(group: .origin("host_youth"), minimum: 30),
+                                         MatchQuotas.Share(group: .sex("F"), minimum: 40)])
         command(#"match --db hub.sqlite --quotas parts.json     # {"round":{"host_youth":30,"F":40}}"#)
         let first = try MatchingRound(replica: hub, quotas: quotas).run()
         let report = MatchReport(first)

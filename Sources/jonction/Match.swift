@@ -77,11 +77,12 @@ struct Match: ParsableCommand {
 
 /// How `match` and `hub merge` speak of the hub's matching configuration (`--quotas`).
 enum MatchingConfigurationHelp {
-    static let abstract = "Configuration du rapprochement, TOML ou JSON : parts minimales par groupe, priorités, poids (protocol.md §2.5). Par défaut : CHEMIN.rapprochement.toml à côté du réplica, s’il existe."
+    static let abstract = "Configuration du rapprochement, TOML ou JSON : parts minimales et maximales par groupe, priorités, poids (protocol.md §2.5). Par défaut : CHEMIN.rapprochement.toml à côté du réplica, s’il existe."
     static let discussion = """
-        Par exemple, en TOML : [round] host_youth = 30 et F = 40 (toutes les opportunités), \
-        [opportunities.opp-09] F = 50, [priority] returnee = 2, et si besoin [weights] minimum_score = 50 ; \
-        en JSON : {"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50}},"priority":{"returnee":2}}.
+        Par exemple, en TOML : [round] host_youth = 30 et F = 40 (chaque opportunité), \
+        [opportunities.opp-09] F = 50 et M = { maximum = 50 }, [whole_round] displaced = { minimum = 20, maximum = 60 } \
+        (toutes les places du tour ensemble), [priority] returnee = 2, et si besoin [weights] minimum_score = 50 ; \
+        en JSON : {"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50,"M":{"maximum":50}}},"priority":{"returnee":2}}.
         """
 }
 
@@ -155,7 +156,7 @@ struct MatchReport {
         }
         if !result.quotas.isEmpty {
             let met = result.quotas.filter(\.isMet).count
-            out.append(lang.pick("Parts minimales : \(met) atteinte(s) sur \(result.quotas.count)", "Minimum shares: \(met) met of \(result.quotas.count)"))
+            out.append(lang.pick("Parts : \(met) atteinte(s) ou respectée(s) sur \(result.quotas.count)", "Shares: \(met) met or kept of \(result.quotas.count)"))
             for q in result.quotas where !q.isMet { out.append("  " + q.message(lang)) }
             for q in result.quotas where q.isMet { out.append("  " + q.message(lang)) }
         }
@@ -211,13 +212,17 @@ struct MatchReport {
             for q in result.quotas {
                 out.beginObject()
                 out.key("admissible"); out.integer(q.admissible)
+                if let atMost = q.atMost { out.key("at_most"); out.integer(atMost) }
                 out.key("group"); out.string(q.group.code)
+                if let maximum = q.maximum { out.key("maximum"); out.integer(maximum) }
                 out.key("met"); out.bool(q.isMet)
-                out.key("opportunity"); out.string(q.opportunity.id)
+                if let opportunity = q.opportunity { out.key("opportunity"); out.string(opportunity.id) }
                 out.key("percent"); out.integer(q.percent)
+                out.key("places"); out.integer(q.places)
                 out.key("proposed"); out.integer(q.proposed)
                 out.key("reason"); out.string(q.shortfall?.rawValue ?? "met")
                 out.key("reserved"); out.integer(q.reserved)
+                out.key("scope"); out.string(q.opportunity == nil ? "whole_round" : "opportunity")
                 out.key("wanted"); out.integer(q.wanted)
                 out.endObject()
             }

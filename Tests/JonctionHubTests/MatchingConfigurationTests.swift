@@ -27,8 +27,8 @@ struct MatchingConfigurationTests {
         let fromTOML = try MatchingConfiguration.read(from: dir.path("parts.toml"))
         let fromJSON = try MatchingConfiguration.read(from: dir.path("parts.json"))
         let expected = MatchQuotas(
-            round: [.init(group: .origin("host_youth"), percent: 30), .init(group: .sex("F"), percent: 40)],
-            opportunities: ["opp-09": [.init(group: .sex("F"), percent: 50)]],
+            round: [.init(group: .origin("host_youth"), minimum: 30), .init(group: .sex("F"), minimum: 40)],
+            opportunities: ["opp-09": [.init(group: .sex("F"), minimum: 50)]],
             priority: [.origin("returnee"): 2])
         #expect(fromTOML.quotas == expected)
         #expect(fromJSON == fromTOML)

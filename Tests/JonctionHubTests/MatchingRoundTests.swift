@@ -89,7 +89,7 @@ struct MatchingRoundTests {
         // Every share is reported, met or with its reason; a share met counts its group's candidates.
         #expect(!outcome.result.quotas.isEmpty)
         for q in outcome.result.quotas {
-            let members = proposals.filter { $0.opportunity.id == q.opportunity.id && q.group.contains($0.candidate.group) }.count
+            let members = proposals.filter { $0.opportunity.id == q.opportunity?.id && q.group.contains($0.candidate.group) }.count
             #expect(members == q.proposed)
             #expect(q.isMet == (members >= q.wanted))
             if !q.isMet { #expect(q.shortfall != nil && q.message(.fr).contains("non atteinte")) }

@@ -45,7 +45,7 @@ struct ArcSearchTests {
         weights.minimumScore = [1, 40, 60].randomElement(using: &rng)!
         var quotas = MatchQuotas()
         if Int.random(in: 0..<3, using: &rng) == 0 {
-            quotas.round = [MatchQuotas.Minimum(group: .origin("host_youth"), percent: 30), MatchQuotas.Minimum(group: .sex("F"), percent: 40)]
+            quotas.round = [MatchQuotas.Share(group: .origin("host_youth"), minimum: 30), MatchQuotas.Share(group: .sex("F"), minimum: 40)]
         }
         return MatchRequest(candidates: people, opportunities: offers, declined: declined, k: Int.random(in: 1...4, using: &rng),
                             weights: weights, quotas: quotas)
@@ -53,7 +53,7 @@ struct ArcSearchTests {
 
     static func search(_ request: MatchRequest, exhaustive: Bool) -> ArcSearch.Output {
         let scorer = Scorer(weights: request.weights, candidates: request.candidates, opportunities: request.opportunities)
-        let rules = request.opportunities.indices.map { scorer.isOpen($0) ? request.quotas.minimums(for: request.opportunities[$0].id) : [] }
+        let rules = request.opportunities.indices.map { scorer.isOpen($0) ? request.quotas.shares(for: request.opportunities[$0].id) : [] }
         return ArcSearch(scorer: scorer, request: request, rules: rules, exhaustive: exhaustive)
             .run(progress: ProgressCounter(total: request.candidates.count, report: nil))
     }

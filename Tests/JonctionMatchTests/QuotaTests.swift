@@ -14,7 +14,7 @@ struct QuotaTests {
         var groups: [MatchGroup]
         var capacities: [Int32]
         var arcs: [Arc]
-        var rules: [[MatchQuotas.Minimum]]
+        var rules: [[MatchQuotas.Share]]
         var quotas: MatchQuotas
     }
 
@@ -33,13 +33,13 @@ struct QuotaTests {
             }
         }
         var quotas = MatchQuotas()
-        let rules: [[MatchQuotas.Minimum]] = (0..<opportunities).map { _ in
-            var list: [MatchQuotas.Minimum] = []
+        let rules: [[MatchQuotas.Share]] = (0..<opportunities).map { _ in
+            var list: [MatchQuotas.Share] = []
             var left = 100
             for origin in origins.shuffled(using: &rng) where Bool.random(using: &rng) {
                 let percent = Int.random(in: 1...min(60, left), using: &rng)
                 left -= percent
-                list.append(MatchQuotas.Minimum(group: .origin(origin), percent: percent))
+                list.append(MatchQuotas.Share(group: .origin(origin), minimum: percent))
                 if left == 0 { break }
             }
             return list
@@ -53,7 +53,7 @@ struct QuotaTests {
         x.rules.enumerated().map { o, list in
             var left = Int(x.capacities[o])
             return list.map { rule in
-                let n = min(left, rule.places(of: Int(x.capacities[o])))
+                let n = min(left, rule.minimumPlaces(of: Int(x.capacities[o])))
                 left -= n
                 return n
             }
@@ -100,7 +100,7 @@ struct QuotaTests {
         return (bestFill, bestTotal)
     }
 
-    static func solve(_ x: Instance) -> (chosen: [Int], initial: [[Int]], reserved: [[Int]]) {
+    static func solve(_ x: Instance) -> Matcher.QuotaSolution {
         Matcher.solveWithQuotas(candidates: x.groups, capacities: x.capacities, arcs: x.arcs, rules: x.rules, quotas: x.quotas)
     }
 
