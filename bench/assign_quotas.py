@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Minimum shares on an assign_graph.py instance, checked with OR-Tools' min-cost flow.
+"""Shares on an assign_graph.py instance, checked with OR-Tools' min-cost flow.
 
 An extension of the instance format (protocol.md §2.5, `jonction-bench assign --groups`):
   FILE.groups     one line per candidate i = 0..C-1: "origin sex", origin among returnee,
@@ -9,14 +9,21 @@ An extension of the instance format (protocol.md §2.5, `jonction-bench assign -
 
   assign_quotas.py groups FILE [--seed S]
       writes FILE.groups.
-  assign_quotas.py check FILE RESERVED --minimum host_youth=30 --minimum F=40
-      RESERVED is the file `jonction-bench assign --reserved-out` wrote: one line per
-      (opportunity, share) "j group places", the places each share kept after the first solve
-      (what it could fill). Builds the constrained network with exact lower bounds (no bonus):
-      source -> candidate (1) -> opportunity j's open node or, for a candidate of the share's
-      group, j's node for that share -> sink; the arc of share r into the sink carries exactly
-      its places (lower bound = upper bound, by the usual transformation of node supplies), the
-      open node at most the places left. Prints the optimum and the solve time.
+  assign_quotas.py check FILE RESERVED [--minimum G=P] [--maximum G=P] [--round-minimum G=P]
+                   [--round-maximum G=P]
+      the same shares as given to `jonction-bench assign`; RESERVED is the file its
+      --reserved-out wrote: one line per share "j group places" (j "round" for a share of all
+      the places), the places each share's minimum kept after the first solve (what it could
+      fill). Builds the constrained network with exact lower bounds (no bonus), as protocol.md
+      §2.5 states it:
+        source -> [round share node] -> candidate -> [opportunity share node] -> opportunity -> sink
+      When the shares of a scope (every opportunity, or all the places) are of one dimension,
+      every candidate of a share's group passes through the share's node, whose arc carries
+      between the places kept and the maximum's places (floor of the share), or the scope's
+      places. When they name both origin and sex (minimums only), a candidate reaches the next
+      node directly or through one share's node, whose arc carries exactly the places kept.
+      Lower bounds are moved into the node supplies (the usual transformation). Prints the
+      optimum and the solve time.
 """
 import argparse, random, sys, time
 
@@ -44,46 +51,93 @@ def read_instance(path):
     return C, O, cap, arcs, groups
 
 
-def check(path, reserved_path, minimums):
+def parse_shares(minimums, maximums):
+    shares = {}
+    for text, key in [(t, "minimum") for t in minimums] + [(t, "maximum") for t in maximums]:
+        group, percent = text.split("=")
+        shares.setdefault(group, {})[key] = int(percent)
+    return shares
+
+
+def one_dimension(shares):
+    origins = [g for g in shares if g not in ("F", "M", "X")]
+    return not origins or len(origins) == len(shares)
+
+
+def check(path, reserved_path, minimums, maximums, round_minimums, round_maximums):
     from ortools.graph.python import min_cost_flow
     C, O, cap, arcs, groups = read_instance(path)
     t0 = time.perf_counter()
-    # Shares kept per opportunity, in the order of --minimum.
+    per_opportunity = parse_shares(minimums, maximums)
+    whole = parse_shares(round_minimums, round_maximums)
     kept = {}
     with open(reserved_path) as f:
         for line in f:
             j, group, n = line.split()
-            kept.setdefault(int(j), {})[group] = int(n)
+            kept[(j if j == "round" else int(j), group)] = int(n)
     g = min_cost_flow.SimpleMinCostFlow()
-    src, snk = C + O, C + O + 1
-    nxt = C + O + 2
-    share_node = {}
     supply = {}
-    for j in range(O):
-        shares = kept.get(j, {})
-        for group, n in shares.items():
-            if n > 0:
-                share_node[(j, group)] = nxt
-                # Exactly n units through (share -> sink): capacity 0 left, supplies moved.
-                supply[nxt] = supply.get(nxt, 0) - n
-                supply[snk] = supply.get(snk, 0) + n
-                nxt += 1
-        g.add_arc_with_capacity_and_unit_cost(C + j, snk, cap[j] - sum(shares.values()), 0)
+
+    def bounded(tail, head, lower, upper, cost=0):
+        # [lower, upper]: capacity upper - lower, the lower units moved into the supplies.
+        g.add_arc_with_capacity_and_unit_cost(tail, head, upper - lower, cost)
+        supply[tail] = supply.get(tail, 0) - lower
+        supply[head] = supply.get(head, 0) + lower
+
+    src, snk = C + O, C + O + 1
+    nxt = [C + O + 2]
+
+    def node():
+        nxt[0] += 1
+        return nxt[0] - 1
+
+    def members(group, i):
+        return group in groups[i]
+
+    places = sum(cap)
+    # The whole round's shares, on the source side.
+    single = one_dimension(whole)
+    entries = [[] for _ in range(C)]
+    for group, b in sorted(whole.items()):
+        n = node()
+        k = kept[("round", group)]
+        top = places * b["maximum"] // 100 if "maximum" in b else C
+        bounded(src, n, k, top if single else k)
+        for i in range(C):
+            if members(group, i):
+                entries[i].append(n)
     for i in range(C):
-        g.add_arc_with_capacity_and_unit_cost(src, i, 1, 0)
+        if not single or not entries[i]:
+            entries[i].append(src)
+        if len(entries[i]) == 1:
+            g.add_arc_with_capacity_and_unit_cost(entries[i][0], i, 1, 0)
+        else:
+            gate = node()
+            for e in entries[i]:
+                g.add_arc_with_capacity_and_unit_cost(e, gate, 1, 0)
+            g.add_arc_with_capacity_and_unit_cost(gate, i, 1, 0)
+    # Every opportunity's shares, on the sink side.
+    single = one_dimension(per_opportunity)
+    share_node = {}
+    for j in range(O):
+        g.add_arc_with_capacity_and_unit_cost(C + j, snk, cap[j], 0)
+        for group, b in sorted(per_opportunity.items()):
+            n = node()
+            share_node[(j, group)] = n
+            k = kept[(j, group)]
+            top = cap[j] * b["maximum"] // 100 if "maximum" in b else cap[j]
+            bounded(n, C + j, k, top if single else k)
     for i, j, s in arcs:
-        g.add_arc_with_capacity_and_unit_cost(i, C + j, 1, -s)
-        origin, sex = groups[i]
-        for group in (origin, sex):
-            node = share_node.get((j, group))
-            if node is not None:
-                g.add_arc_with_capacity_and_unit_cost(i, node, 1, -s)
+        hits = [grp for grp in groups[i] if (j, grp) in share_node]
+        if not single or not hits:
+            g.add_arc_with_capacity_and_unit_cost(i, C + j, 1, -s)
+        for grp in hits:
+            g.add_arc_with_capacity_and_unit_cost(i, share_node[(j, grp)], 1, -s)
     g.add_arc_with_capacity_and_unit_cost(src, snk, C, 0)
-    g.set_node_supply(src, C)
-    g.set_node_supply(snk, -C + supply.get(snk, 0))
-    for node, s in supply.items():
-        if node != snk:
-            g.set_node_supply(node, s)
+    supply[src] = supply.get(src, 0) + C
+    supply[snk] = supply.get(snk, 0) - C
+    for n, s in supply.items():
+        g.set_node_supply(n, s)
     t_build = time.perf_counter() - t0
     t0 = time.perf_counter()
     st = g.solve()
@@ -93,7 +147,7 @@ def check(path, reserved_path, minimums):
         sys.exit(1)
     placed = sum(1 for a in range(g.num_arcs()) if g.flow(a) and g.tail(a) < C)
     print("ortools_quotas shares=%d reserved=%d: total_score=%d placed=%d build_s=%.2f solve_s=%.2f"
-          % (len(share_node), sum(sum(v.values()) for v in kept.values()), -g.optimal_cost(), placed, t_build, t_solve))
+          % (len(kept), sum(kept.values()), -g.optimal_cost(), placed, t_build, t_solve))
 
 
 if __name__ == "__main__":
@@ -105,9 +159,10 @@ if __name__ == "__main__":
     b = sub.add_parser("check")
     b.add_argument("path")
     b.add_argument("reserved")
-    b.add_argument("--minimum", action="append", default=[])
+    for option in ("--minimum", "--maximum", "--round-minimum", "--round-maximum"):
+        b.add_argument(option, action="append", default=[])
     args = ap.parse_args()
     if args.command == "groups":
         write_groups(args.path, args.seed)
     else:
-        check(args.path, args.reserved, args.minimum)
+        check(args.path, args.reserved, args.minimum, args.maximum, args.round_minimum, args.round_maximum)

@@ -231,9 +231,15 @@ extension Matcher {
 
         // Built from the arcs and the shares: a flow always exists (every candidate may stay unplaced,
         // and the final solve's lower bounds are what the first solve carried). A failure is a bug.
-        let first = network(kept: nil)
-        let filling = first.0.solve()!
-        let kept = (opportunity: first.shareArcs.map { $0.map { filling.flow[$0] } }, round: first.roundArcs.map { filling.flow[$0] })
+        // (Without minimums, nothing to fill: the first solve is skipped.)
+        let kept: (opportunity: [[Int]], round: [Int])
+        if initial.allSatisfy({ $0.allSatisfy { $0 == 0 } }) && wholeInitial.allSatisfy({ $0 == 0 }) {
+            kept = (initial, wholeInitial)
+        } else {
+            let first = network(kept: nil)
+            let filling = first.0.solve()!
+            kept = (first.shareArcs.map { $0.map { filling.flow[$0] } }, first.roundArcs.map { filling.flow[$0] })
+        }
         let final = network(kept: kept)
         let solution = final.0.solve()!
         let chosen = arcs.indices.filter { i in final.arcIDs[i].contains { solution.flow[$0] > 0 } }
