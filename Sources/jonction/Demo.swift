@@ -266,10 +266,13 @@ struct DemoStory {
         // 6. The nightly round at the hub: the global matching.
         say("\n6. La nuit, au pôle, un tour de rapprochement propose à chaque candidat l’opportunité où il convient le mieux.",
             "\n6. At night, at the hub, a matching round proposes each candidate the opportunity where they fit best.")
-        // The programme's shares: host-community youth and women, beside returnees and displaced people.
-        let quotas = MatchQuotas(round: [MatchQuotas.Share(group: .origin("host_youth"), minimum: 30),
-                                         MatchQuotas.Share(group: .sex("F"), minimum: 40)])
-        command(#"match --db hub.sqlite --quotas parts.json     # {"round":{"host_youth":30,"F":40}}"#)
+        // The programme's shares: host-community youth and women, beside returnees and displaced
+        // people, over all the round's places (each goes where it fits best); and one employer who
+        // asked for half women on its site.
+        let quotas = MatchQuotas(opportunities: ["opp-01": [MatchQuotas.Share(group: .sex("F"), minimum: 50)]],
+                                 wholeRound: [MatchQuotas.Share(group: .origin("host_youth"), minimum: 30),
+                                              MatchQuotas.Share(group: .sex("F"), minimum: 40)])
+        command(#"match --db hub.sqlite --quotas parts.toml     # [whole_round] host_youth = 30, F = 40 ; [opportunities.opp-01] F = 50"#)
         let first = try MatchingRound(replica: hub, quotas: quotas).run()
         let report = MatchReport(first)
         for line in report.text(lang).split(separator: "\n").prefix(4) { print("     " + line) }
@@ -286,9 +289,9 @@ struct DemoStory {
             print("     \(example.candidate.id) : " + example.card.reasons(lang, candidate: example.candidate, opportunity: example.opportunity))
         }
         let met = first.result.quotas.filter(\.isMet).count
-        say("   Parts minimales (30 % de jeunes des communautés hôtes, 40 % de femmes, par opportunité) : \(met) atteinte(s) sur \(first.result.quotas.count) ; par exemple :",
-            "   Minimum shares (30 % host-community youth, 40 % women, per opportunity): \(met) met of \(first.result.quotas.count); for example:")
-        for q in (first.result.quotas.filter(\.isMet).prefix(1) + first.result.quotas.filter { !$0.isMet }.prefix(2)) {
+        say("   Parts (30 % de jeunes des communautés hôtes et 40 % de femmes sur tout le tour, 50 % de femmes au chantier de Sévaré) : \(met) atteinte(s) sur \(first.result.quotas.count) :",
+            "   Shares (30 % host-community youth and 40 % women over the whole round, 50 % women at the Sévaré site): \(met) met of \(first.result.quotas.count):")
+        for q in first.result.quotas.filter({ $0.opportunity == nil }) + first.result.quotas.filter({ $0.opportunity != nil }) {
             print("     " + q.message(lang))
         }
         say("   Les propositions voyagent comme n’importe quel enregistrement, vers les bureaux.",

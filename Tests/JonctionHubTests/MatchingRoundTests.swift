@@ -103,6 +103,38 @@ struct MatchingRoundTests {
         #expect(try hub.read { try $0.proposals() }.isEmpty)
     }
 
+    @Test("sur Fixtures : 30 % de jeunes hôtes et 40 % de femmes sur tout le tour, atteintes ; une part d’opportunité impossible dite")
+    func wholeRoundShares() throws {
+        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+        let dataset = try Dataset(json: Data(contentsOf: fixturesDirectory.appendingPathComponent("dataset.json")), path: "dataset.json")
+        try hub.write { try $0.insert(dataset) }
+        let configuration = try MatchingConfiguration(text: """
+            [whole_round]
+            host_youth = 30
+            F = 40
+            [opportunities.opp-01]
+            F = 50
+            """, path: "pole.toml")
+        let free = try MatchingRound(replica: hub).run(dryRun: true)
+        let held = try MatchingRound(replica: hub, quotas: configuration.quotas).run(dryRun: true)
+        let places = held.result.fill.reduce(0) { $0 + $1.opportunity.placesLeft }
+        let round = held.result.quotas.filter { $0.opportunity == nil }
+        #expect(round.map(\.group) == [.origin("host_youth"), .sex("F")])
+        for q in round {
+            let members = held.result.proposals.filter { q.group.contains($0.candidate.group) }.count
+            #expect(q.isMet && q.proposed == members && q.places == places && members * 100 >= q.percent * places)
+        }
+        // The mason's site: no woman is admissible there, and the report says so.
+        let site = try #require(held.result.quotas.first { $0.opportunity?.id == "opp-01" })
+        #expect(!site.isMet && site.shortfall == .notEnoughAdmissible)
+        // A share never raises the total; and on these data, where the same shares set per opportunity
+        // cannot all be met, counting them over the whole round lets each woman and host youth go
+        // where she fits and costs fewer points.
+        let perOpportunity = try MatchingRound(replica: hub, quotas: MatchQuotas(json: Data(#"{"round":{"host_youth":30,"F":40}}"#.utf8))).run(dryRun: true)
+        #expect(held.result.totalScore <= free.result.totalScore)
+        #expect(held.result.totalScore >= perOpportunity.result.totalScore)
+    }
+
     @Test("une proposition va au bureau, y est acceptée ou refusée, et revient : placement, place prise, paire jamais reproposée")
     func roundTrip() throws {
         let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
