@@ -15,10 +15,13 @@ struct MatchingConfigurationTests {
         F = 40
         [opportunities.opp-09]
         F = 50
+        M = { maximum = 50 }
+        [whole_round]    # all the round's places together
+        displaced = { minimum = 20, maximum = 60 }
         [priority]
         returnee = 2
         """
-    static let json = #"{"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50}},"priority":{"returnee":2}}"#
+    static let json = #"{"round":{"host_youth":30,"F":40},"opportunities":{"opp-09":{"F":50,"M":{"maximum":50}}},"whole_round":{"displaced":{"minimum":20,"maximum":60}},"priority":{"returnee":2}}"#
 
     @Test("le TOML et le JSON d’une même configuration donnent les mêmes parts et priorités")
     func sameQuotas() throws {
@@ -28,7 +31,8 @@ struct MatchingConfigurationTests {
         let fromJSON = try MatchingConfiguration.read(from: dir.path("parts.json"))
         let expected = MatchQuotas(
             round: [.init(group: .origin("host_youth"), minimum: 30), .init(group: .sex("F"), minimum: 40)],
-            opportunities: ["opp-09": [.init(group: .sex("F"), minimum: 50)]],
+            opportunities: ["opp-09": [.init(group: .sex("F"), minimum: 50), .init(group: .sex("M"), minimum: 0, maximum: 50)]],
+            wholeRound: [.init(group: .origin("displaced"), minimum: 20, maximum: 60)],
             priority: [.origin("returnee"): 2])
         #expect(fromTOML.quotas == expected)
         #expect(fromJSON == fromTOML)
@@ -70,6 +74,10 @@ struct MatchingConfigurationTests {
         ("[round]\nF = 40.0\n", .quotas(path: "pole.toml", .notAnInteger("round.F"))),
         ("[round]\nF = true\n", .quotas(path: "pole.toml", .notAnInteger("round.F"))),
         ("[round]\nF = 140\n", .quotas(path: "pole.toml", .percentOutOfRange("round.F", 140))),
+        ("[round]\nF = { maximum = 40.5 }\n", .quotas(path: "pole.toml", .notAnInteger("round.F.maximum"))),
+        ("[whole_round]\nF = { minimum = 60, maximum = 50 }\n", .quotas(path: "pole.toml", .maximumBelowMinimum("whole_round.F", minimum: 60, maximum: 50))),
+        ("[whole_round]\nM = { maximum = 60 }\nreturnee = 30\n", .quotas(path: "pole.toml", .maximumAcrossDimensions("whole_round"))),
+        ("[round]\nF = { plafond = 40 }\n", .quotas(path: "pole.toml", .unknownBound("plafond", path: "round.F"))),
         ("[round]\nF = -5\n", .quotas(path: "pole.toml", .percentOutOfRange("round.F", -5))),
         ("[round]\nF = 99999999999\n", .quotas(path: "pole.toml", .notAnInteger("round.F"))),
         ("[round]\nF = 60\nhost_youth = 50\n", .quotas(path: "pole.toml", .totalOver100("round", 110))),
