@@ -35,7 +35,7 @@ struct ArcSearch {
     /// Request index → index in `grouped` (-1: not grouped).
     private let groupedCandidate: [Int32]
     private let groupedOpportunity: [Int32]
-    /// Per opportunity group: the union of its members' required skills (`skillSetWords` words per
+    /// Per opportunity group: the union of its members' required skills (`skillWords` words per
     /// group), and whether a member's skills part is unbounded (`Scorer.skillsUnbounded`).
     private let opportunityGroupSkills: [UInt64]
     private let opportunityGroupUnbounded: [Bool]
@@ -82,7 +82,7 @@ struct ArcSearch {
         groupedCandidate = inverse(candidateGroups.flat, count: request.candidates.count)
         groupedOpportunity = inverse(opportunityGroups.flat, count: request.opportunities.count)
         // The groups' skill sets, in the grouped scorer's own numbering of skills.
-        let words = grouped.skillSetWords
+        let words = grouped.skillWords
         var required = [UInt64](repeating: 0, count: opportunityGroups.keys.count * words)
         var unbounded = [Bool](repeating: false, count: opportunityGroups.keys.count)
         for g in opportunityGroups.keys.indices {
@@ -325,7 +325,7 @@ struct ArcSearch {
         var failure: Exclusion? = nil
         let refused = declined[c]
         let gc = Int(groupedCandidate[c])
-        let words = grouped.skillSetWords
+        let words = grouped.skillWords
         for visit in order {
             if !exhaustive {
                 if below(visit.bound, top) { break }
@@ -366,7 +366,7 @@ struct ArcSearch {
         var admissible = [Int](repeating: 0, count: shares.count)
         let prune = !exhaustive && shares.isEmpty
         let go = Int(groupedOpportunity[o])
-        let words = grouped.skillSetWords, bounded = !scorer.skillsUnbounded(o)
+        let words = grouped.skillWords, bounded = !scorer.skillsUnbounded(o)
         for visit in order {
             if prune {
                 if below(visit.bound, top) { break }

@@ -8,7 +8,8 @@ struct Scorer: Sendable {
     let opportunities: [MatchOpportunity]
 
     // Encoded forms, index-aligned with the arrays above.
-    private let skillWords: Int
+    /// The words of one bit set per skill set (also for the search's bounds, `ArcSearch`).
+    let skillWords: Int
     private let languageWords: Int
     // Bit sets, flattened: entity i's words are at [i * words ..< (i + 1) * words].
     private let candidateSkills: [UInt64]
@@ -88,9 +89,6 @@ struct Scorer: Sendable {
 
     // MARK: Skill sets for the search's bounds (`ArcSearch`)
 
-    /// The words of one bit set per skill set.
-    var skillSetWords: Int { skillWords }
-
     /// Whether opportunity `o`'s skills part can reach its weight whatever the candidate holds: a
     /// training (what it teaches counts for those who lack it) or an opportunity requiring nothing.
     /// Otherwise the part is 0 for a candidate holding none of its required skills.
@@ -98,7 +96,7 @@ struct Scorer: Sendable {
         opportunityScoring[o] == .training || !opportunitySkills[o * skillWords ..< (o + 1) * skillWords].contains { $0 != 0 }
     }
 
-    /// Adds opportunity `o`'s required skills to `set` (`skillSetWords` words).
+    /// Adds opportunity `o`'s required skills to `set` (`skillWords` words).
     func addRequiredSkills(of o: Int, to set: inout [UInt64], at offset: Int) {
         for w in 0..<skillWords { set[offset + w] |= opportunitySkills[o * skillWords + w] }
     }

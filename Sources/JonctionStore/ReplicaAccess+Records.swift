@@ -151,10 +151,16 @@ extension ReplicaAccess {
 extension ReplicaAccess {
     /// The fields `Scope` reads, from the live records.
     package func scopeFacts() throws -> Scope.Facts {
-        var facts = Scope.Facts()
+        var facts = try scopeFactsBesideCandidates()
         for row in try Row.fetchAll(db, sql: "SELECT id, region FROM candidate WHERE _tombstone IS NULL") {
             facts.candidates[row[0]] = .some(row[1])
         }
+        return facts
+    }
+
+    /// The live opportunities' regions, proposals and placements: every scope reads all of them.
+    private func scopeFactsBesideCandidates() throws -> Scope.Facts {
+        var facts = Scope.Facts()
         for row in try Row.fetchAll(db, sql: "SELECT id, region FROM opportunity WHERE _tombstone IS NULL") {
             facts.opportunities[row[0]] = .some(row[1])
         }
@@ -172,7 +178,7 @@ extension ReplicaAccess {
     /// named by a live proposal. Read through indexes, not the whole table.
     package func scopeFacts(for scope: Scope) throws -> Scope.Facts {
         guard scope.isPartial else { return try scopeFacts() }
-        var facts = Scope.Facts()
+        var facts = try scopeFactsBesideCandidates()
         let regions = scope.regions.sorted()
         let own = scope.office.rawValue + "-"
         // Ids of the office: those from "<office>-" up to "<office>." (the next byte after "-").
@@ -183,15 +189,6 @@ extension ReplicaAccess {
                 AND id IN (SELECT candidate_id FROM proposal WHERE _tombstone IS NULL)
             """, arguments: StatementArguments(regions + [own, scope.office.rawValue + "."])) {
             facts.candidates[row[0]] = .some(row[1])
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT id, region FROM opportunity WHERE _tombstone IS NULL") {
-            facts.opportunities[row[0]] = .some(row[1])
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT id, candidate_id, opportunity_id FROM proposal WHERE _tombstone IS NULL") {
-            facts.proposals[row[0]] = (row[1], row[2])
-        }
-        for row in try Row.fetchAll(db, sql: "SELECT id, candidate_id FROM placement WHERE _tombstone IS NULL") {
-            facts.placements[row[0]] = .some(row[1])
         }
         return facts
     }
