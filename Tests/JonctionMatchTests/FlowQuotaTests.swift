@@ -110,16 +110,7 @@ struct FlowQuotaTests {
     }
 
     static func random(_ rng: inout SeededGenerator, candidates: Int, opportunities: Int) -> Instance {
-        let groups = (0..<candidates).map { _ in
-            MatchGroup(origin: ["returnee", "displaced", "host_youth"].randomElement(using: &rng), sex: ["F", "M"].randomElement(using: &rng))
-        }
-        let capacities = (0..<opportunities).map { _ in Int32.random(in: 0...3, using: &rng) }
-        var arcs: [Arc] = []
-        for c in 0..<candidates {
-            for o in 0..<opportunities where Double.random(in: 0..<1, using: &rng) < 0.6 {
-                arcs.append((Int32(c), Int32(o), Int32([40, 55, 70, 85, 100].randomElement(using: &rng)!)))
-            }
-        }
+        let (groups, capacities, arcs) = QuotaTests.randomNetwork(&rng, candidates: candidates, opportunities: opportunities)
         var quotas = MatchQuotas()
         let rules = (0..<opportunities).map { _ in randomShares(&rng) }
         quotas.wholeRound = Int.random(in: 0..<3, using: &rng) == 0 ? [] : randomShares(&rng)
@@ -292,14 +283,14 @@ struct FlowQuotaTests {
     // MARK: A round
 
     static func person(_ id: String, _ origin: String, _ sex: String, skills: [String] = ["vente"]) -> MatchCandidate {
-        MatchCandidate(id: id, region: "Gao", relocate: false, education: 2, consentToEmployers: true, available: true,
-                       availableFrom: nil, isco: "5223", skills: skills, languages: [],
-                       group: MatchGroup(origin: origin, sex: sex))
+        QuotaTests.person(id, origin, sex, skills: skills)
     }
 
     static func shop(_ id: String, places: Int) -> MatchOpportunity {
-        MatchOpportunity(id: id, kind: "job", title: "Vendeur", region: "Gao", isco: "5223", skillsRequired: ["vente"], languages: [],
-                         minEducation: nil, open: true, placesLeft: places, startsOn: nil)
+        var shop = QuotaTests.shop
+        shop.id = id
+        shop.placesLeft = places
+        return shop
     }
 
     @Test("au plus 50 % d’hommes : la moitié des places à des femmes moins notées, dit dans le rapport")

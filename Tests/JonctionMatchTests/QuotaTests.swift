@@ -20,8 +20,8 @@ struct QuotaTests {
 
     static let origins = ["returnee", "displaced", "host_youth"]
 
-    /// A random instance whose shares are on origin only (groups that do not overlap).
-    static func random(_ rng: inout SeededGenerator, candidates: Int, opportunities: Int, priorities: Bool) -> Instance {
+    /// Random candidates' groups, places (0–3 per opportunity) and arcs (60 % of the pairs).
+    static func randomNetwork(_ rng: inout SeededGenerator, candidates: Int, opportunities: Int) -> (groups: [MatchGroup], capacities: [Int32], arcs: [Arc]) {
         let groups = (0..<candidates).map { _ in
             MatchGroup(origin: origins.randomElement(using: &rng), sex: ["F", "M"].randomElement(using: &rng))
         }
@@ -32,6 +32,12 @@ struct QuotaTests {
                 arcs.append((Int32(c), Int32(o), Int32([40, 55, 70, 85, 100].randomElement(using: &rng)!)))
             }
         }
+        return (groups, capacities, arcs)
+    }
+
+    /// A random instance whose shares are on origin only (groups that do not overlap).
+    static func random(_ rng: inout SeededGenerator, candidates: Int, opportunities: Int, priorities: Bool) -> Instance {
+        let (groups, capacities, arcs) = randomNetwork(&rng, candidates: candidates, opportunities: opportunities)
         var quotas = MatchQuotas()
         let rules: [[MatchQuotas.Share]] = (0..<opportunities).map { _ in
             var list: [MatchQuotas.Share] = []
