@@ -51,11 +51,21 @@ struct FlowQuotaTests {
     @Test("une affectation en flot : le même optimum que le solveur d’affectation", arguments: SeededGenerator.seeds(60, base: 2600))
     func flowEqualsAssignment(seed: UInt64) {
         var rng = SeededGenerator(seed: seed)
-        let nC = Int.random(in: 1...40, using: &rng), nO = Int.random(in: 1...12, using: &rng)
+        Self.compareWithAssignment(seed: seed, candidates: Int.random(in: 1...40, using: &rng),
+                                   opportunities: Int.random(in: 1...12, using: &rng), rng: &rng)
+    }
+
+    @Test("sur des milliers de candidats aussi (où les mises à jour des prix jouent)", arguments: SeededGenerator.seeds(4, base: 2680))
+    func largerFlowEqualsAssignment(seed: UInt64) {
+        var rng = SeededGenerator(seed: seed)
+        Self.compareWithAssignment(seed: seed, candidates: 3000, opportunities: 120, rng: &rng)
+    }
+
+    static func compareWithAssignment(seed: UInt64, candidates nC: Int, opportunities nO: Int, rng: inout SeededGenerator) {
         let capacities = (0..<nO).map { _ in Int32.random(in: 0...4, using: &rng) }
         var arcs: [Arc] = []
         for c in 0..<nC {
-            for o in 0..<nO where Double.random(in: 0..<1, using: &rng) < 0.4 {
+            for o in 0..<nO where Double.random(in: 0..<1, using: &rng) < min(0.4, 12.0 / Double(nO)) {
                 arcs.append((Int32(c), Int32(o), Int32([1, 50, 50, 99, 100].randomElement(using: &rng)!)))
             }
         }
