@@ -65,6 +65,9 @@ extension ReplicaTransaction {
         var newest: [SiteName: HLC] = [:]
         var listed = Set<RecordKey>()
         let privateValues = try replica.privateValues(db)
+        // Statements run once per record: compiled once (`cachedStatement`).
+        let anyPendingDrop = try Bool.fetchOne(db, sql: "SELECT 1 FROM scope_pending_drop LIMIT 1") ?? false
+        let forgetPendingDrop = try db.cachedStatement(sql: "DELETE FROM scope_pending_drop WHERE table_name = ? AND record_id = ?")
         for snapshot in delivery.records {
             listed.insert(snapshot.key)
             guard let table = tables[snapshot.key.table] else { continue }
@@ -81,8 +84,7 @@ extension ReplicaTransaction {
                 }
                 try table.save(snapshot.key.id, state, in: db)
             }
-            try db.execute(sql: "DELETE FROM scope_pending_drop WHERE table_name = ? AND record_id = ?",
-                           arguments: [snapshot.key.table, snapshot.key.id])
+            if anyPendingDrop { try forgetPendingDrop.execute(arguments: [snapshot.key.table, snapshot.key.id]) }
             report.received += 1
         }
 
@@ -108,10 +110,10 @@ extension ReplicaTransaction {
             }
         }
         var gone = Set<RecordKey>()
+        let keepPendingDrop = try db.cachedStatement(sql: "INSERT OR IGNORE INTO scope_pending_drop (table_name, record_id) VALUES (?, ?)")
         for key in drops where tables[key.table] != nil {
             if unsent.contains(key) {
-                try db.execute(sql: "INSERT OR IGNORE INTO scope_pending_drop (table_name, record_id) VALUES (?, ?)",
-                               arguments: [key.table, key.id])
+                try keepPendingDrop.execute(arguments: [key.table, key.id])
             } else {
                 gone.insert(key)
             }
@@ -121,12 +123,12 @@ extension ReplicaTransaction {
             if !unsent.contains(key) { gone.insert(key) }
         }
         for key in gone {
-            try db.execute(sql: "DELETE FROM \(key.table) WHERE id = ?", arguments: [key.id])
+            try db.cachedStatement(sql: "DELETE FROM \(key.table) WHERE id = ?").execute(arguments: [key.id])
             if db.changesCount > 0 { report.dropped += 1 }
             for sql in ["DELETE FROM conflict WHERE table_name = ? AND record_id = ?",
                         "DELETE FROM private_value WHERE table_name = ? AND record_id = ?",
                         "DELETE FROM scope_pending_drop WHERE table_name = ? AND record_id = ?"] {
-                try db.execute(sql: sql, arguments: [key.table, key.id])
+                try db.cachedStatement(sql: sql).execute(arguments: [key.table, key.id])
             }
         }
         // Their values leave the log too (the stamps stay, §3.5), and the file is scrubbed.
@@ -241,17 +243,14 @@ extension ReplicaTransaction {
         let entering = inScope.subtracting(sent), leaving = sent.subtracting(inScope)
         if generation == 0 || !entering.isEmpty || !leaving.isEmpty {
             generation += 1
-            for key in entering {
-                try db.execute(sql: "INSERT INTO scope_member (site, table_name, record_id) VALUES (?, ?, ?)",
-                               arguments: [office.rawValue, key.table, key.id])
-            }
-            for key in leaving {
-                try db.execute(sql: "DELETE FROM scope_member WHERE site = ? AND table_name = ? AND record_id = ?",
-                               arguments: [office.rawValue, key.table, key.id])
-            }
+            // One row per record (thousands when an office first gets its scope): compiled once.
+            let member = try db.cachedStatement(sql: "INSERT INTO scope_member (site, table_name, record_id) VALUES (?, ?, ?)")
+            for key in entering { try member.execute(arguments: [office.rawValue, key.table, key.id]) }
+            let notMember = try db.cachedStatement(sql: "DELETE FROM scope_member WHERE site = ? AND table_name = ? AND record_id = ?")
+            for key in leaving { try notMember.execute(arguments: [office.rawValue, key.table, key.id]) }
+            let event = try db.cachedStatement(sql: "INSERT INTO scope_event (site, generation, table_name, record_id) VALUES (?, ?, ?, ?)")
             for key in entering.union(leaving) {
-                try db.execute(sql: "INSERT INTO scope_event (site, generation, table_name, record_id) VALUES (?, ?, ?, ?)",
-                               arguments: [office.rawValue, Int64(generation), key.table, key.id])
+                try event.execute(arguments: [office.rawValue, Int64(generation), key.table, key.id])
             }
             try db.execute(sql: """
                 INSERT INTO scope_office (site, generation, horizon) VALUES (?, ?, ?)
@@ -320,7 +319,7 @@ extension ReplicaTransaction {
     }
 
     private func isLive(_ key: RecordKey, db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM \(key.table) WHERE id = ? AND _tombstone IS NULL", arguments: [key.id]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM \(key.table) WHERE id = ? AND _tombstone IS NULL"), arguments: [key.id]) ?? false
     }
 }
 
