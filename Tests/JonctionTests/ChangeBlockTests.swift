@@ -28,6 +28,25 @@ struct ChangeBlockTests {
         #expect(try ChangeBlock.decode(ChangeBlock.encode(changes)) == changes, "seed \(seed)")
     }
 
+    @Test("une chaîne se lit si ses octets sont de l’UTF-8 valide, ASCII ou non ; tout autre octet est refusé")
+    func stringsAreValidUTF8() {
+        func read(_ bytes: [UInt8]) -> String? {
+            var r = ByteReader([UInt8(bytes.count)] + bytes)
+            return try? r.string()
+        }
+        #expect(read(Array("bureau-7".utf8)) == "bureau-7")
+        #expect(read([]) == "")
+        #expect(read([0x00, 0x41]) == "\u{0}A")
+        #expect(read(Array("maçonnerie".utf8)) == "maçonnerie")
+        #expect(read([0x63, 0x61, 0x66, 0x65, 0xCC, 0x81])?.utf8.count == 6)
+        // A lone continuation, a cut sequence, an overlong "/", a surrogate, beyond U+10FFFF, 0xFF.
+        for bad: [UInt8] in [[0x80], [0x61, 0xC3], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0x41, 0xFF]] {
+            #expect(read(bad) == nil, "\(bad)")
+        }
+        // Front-coded ids go through the same check.
+        #expect([UInt8]([0xE2, 0x82, 0xAC]).withUnsafeBufferPointer(ByteReader.utf8String) == "€")
+    }
+
     @Test("des textes équivalents mais d’octets différents gardent chacun leurs octets, même en dictionnaire")
     func valuesKeptByteForByte() throws {
         let s = SiteName(unchecked: "z")

@@ -115,9 +115,20 @@ public struct ByteReader: Sendable {
     public mutating func string() throws(ByteDecodingError) -> String {
         let n = try count(max: Int.max)
         guard n <= remaining else { throw .truncated }
-        let slice = try raw(n)
-        guard let s = String(validating: slice, as: UTF8.self) else { throw .malformed("invalid UTF-8") }
-        return s
+        let start = offset
+        offset += n
+        let decoded = bytes.withUnsafeBufferPointer { Self.utf8String(UnsafeBufferPointer(rebasing: $0[start..<(start + n)])) }
+        guard let decoded else { throw .malformed("invalid UTF-8") }
+        return decoded
+    }
+
+    /// The string these bytes encode in UTF-8, nil if they are not valid UTF-8. ASCII, which most
+    /// strings are (names, ids, codes), is valid as it is: decoded without the generic validation,
+    /// which costs more than the rest of a change's decoding.
+    public static func utf8String(_ buffer: UnsafeBufferPointer<UInt8>) -> String? {
+        var high: UInt8 = 0
+        for byte in buffer { high |= byte }
+        return high < 0x80 ? String(decoding: buffer, as: UTF8.self) : String(validating: buffer, as: UTF8.self)
     }
 
     public mutating func uint64BE() throws(ByteDecodingError) -> UInt64 {

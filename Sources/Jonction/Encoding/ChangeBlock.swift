@@ -465,7 +465,7 @@ public enum ChangeBlock {
             let rest = try r.count(max: min(r.remaining, maxIDLength - shared))
             var bytes = Array(previous[..<shared])
             bytes.append(contentsOf: try r.raw(rest))
-            guard let s = String(validating: bytes, as: UTF8.self) else { throw .malformed("invalid UTF-8 in ids") }
+            guard let s = bytes.withUnsafeBufferPointer(ByteReader.utf8String) else { throw .malformed("invalid UTF-8 in ids") }
             result.append(s)
             previous = bytes
         }

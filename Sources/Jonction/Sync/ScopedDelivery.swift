@@ -169,12 +169,12 @@ extension ScopedDelivery {
         for _ in 0..<(try entries(ofAtLeast: 5)) {
             let (key, table) = try key()
             var fields: [RecordSnapshot.Field] = []
-            var seen = Set<String>()
+            var seen = [Bool](repeating: false, count: table.fields.count)
             for _ in 0..<(try entries(ofAtLeast: 12)) {
                 let name = try r.string()
-                guard let field = try? table.field(named: name), seen.insert(name).inserted else {
-                    throw .malformed("field \(name)")
-                }
+                guard let position = table.position(of: name), !seen[position] else { throw .malformed("field \(name)") }
+                seen[position] = true
+                let field = table.fields[position]
                 let s = try site()
                 let hlc = HLC(rawValue: try r.uint64BE())
                 let value: Value
