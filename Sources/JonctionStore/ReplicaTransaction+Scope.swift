@@ -136,11 +136,13 @@ extension ReplicaTransaction {
         if report.dropped > 0 { erased = true }
         report.pendingDrops = try Int.fetchOne(db, sql: "SELECT count(*) FROM scope_pending_drop") ?? 0
 
+        // An entry per origin: hundreds at a hub serving hundreds of offices.
+        let cover = try db.cachedStatement(sql: """
+            INSERT INTO version_vector (origin, seq) VALUES (?, ?)
+            ON CONFLICT (origin) DO UPDATE SET seq = max(seq, excluded.seq)
+            """)
         for (origin, seq) in delivery.coverage.sorted where origin != site {
-            try db.execute(sql: """
-                INSERT INTO version_vector (origin, seq) VALUES (?, ?)
-                ON CONFLICT (origin) DO UPDATE SET seq = max(seq, excluded.seq)
-                """, arguments: [origin.rawValue, Int64(seq)])
+            try cover.execute(arguments: [origin.rawValue, Int64(seq)])
         }
         try db.execute(sql: "UPDATE replica SET scope_generation = ?", arguments: [Int64(delivery.generation)])
         // The receive rule (§3.1): the clock takes in the newest stamps.

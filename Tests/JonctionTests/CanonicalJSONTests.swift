@@ -18,4 +18,16 @@ struct CanonicalJSONTests {
         let parsed = try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any]
         #expect((parsed?["candidate"] as? [String: Any])?["k-1"] != nil)
     }
+
+    @Test("l’ordre des octets UTF-8 : préfixes, accents composés ou non, chaînes égales")
+    func byteOrder() {
+        let words = ["", "a", "ab", "abc", "b", "B", "é", "e\u{301}", "ea", "e", "z", "Ω", "€", "bureau-10", "bureau-9", "bureau-", "\u{0}"]
+        for a in words {
+            for b in words {
+                #expect(CanonicalJSON.precedes(a, b) == Array(a.utf8).lexicographicallyPrecedes(Array(b.utf8)), "\(a) < \(b)")
+            }
+        }
+        #expect(CanonicalJSON.precedes("e\u{301}", "é") && !CanonicalJSON.precedes("é", "e\u{301}"))
+        #expect(!CanonicalJSON.precedes("bureau-9", "bureau-9"))
+    }
 }
