@@ -83,13 +83,7 @@ struct FlowQuotaTests {
 
     // MARK: Shares against exhaustive search
 
-    struct Instance {
-        var groups: [MatchGroup]
-        var capacities: [Int32]
-        var arcs: [Arc]
-        var rules: [[MatchQuotas.Share]]
-        var quotas: MatchQuotas
-    }
+    typealias Instance = QuotaTests.Instance
 
     /// Random shares of one scope, as the configuration accepts them: one dimension with minimums
     /// and maximums, or both dimensions with minimums only.
