@@ -30,6 +30,6 @@ public struct SiteName: Sendable, Hashable, Comparable, CustomStringConvertible 
 
     public static func < (lhs: SiteName, rhs: SiteName) -> Bool {
         // Site names are ASCII: byte order is the order every implementation can reproduce.
-        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+        CanonicalJSON.precedes(lhs.rawValue, rhs.rawValue)
     }
 }

@@ -29,6 +29,6 @@ public struct UserName: Sendable, Hashable, Comparable, CustomStringConvertible 
     public var description: String { rawValue }
 
     public static func < (lhs: UserName, rhs: UserName) -> Bool {
-        lhs.rawValue.utf8.lexicographicallyPrecedes(rhs.rawValue.utf8)
+        CanonicalJSON.precedes(lhs.rawValue, rhs.rawValue)
     }
 }

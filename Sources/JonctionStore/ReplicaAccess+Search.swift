@@ -69,8 +69,8 @@ extension ReplicaAccess {
         // In the order of the statements' ORDER BY, which a compound statement need not keep.
         let ranked: ((id: String, level: Int, name: String), (id: String, level: Int, name: String)) -> Bool = { a, b in
             if a.level != b.level { return a.level < b.level }
-            if a.name != b.name { return a.name.utf8.lexicographicallyPrecedes(b.name.utf8) }
-            return a.id.utf8.lexicographicallyPrecedes(b.id.utf8)
+            if a.name != b.name { return CanonicalJSON.precedes(a.name, b.name) }
+            return CanonicalJSON.precedes(a.id, b.id)
         }
         if let queued {
             total += queued.count

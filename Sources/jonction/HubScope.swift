@@ -44,6 +44,6 @@ struct HubScope: ParsableCommand {
                 throw SchemaError.invalidValue(table: "candidate", field: "region", value: raw, expected: field.type.expectation)
             }
             return region
-        })).sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        })).sorted(by: CanonicalJSON.precedes)
     }
 }

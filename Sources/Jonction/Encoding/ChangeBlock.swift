@@ -547,7 +547,7 @@ private struct StringTable {
 
     /// For each string, by the position it was first met at, its place in byte order.
     func rank() -> [Int32] {
-        let order = strings.indices.sorted { StringTable.bytesPrecede(strings[$0], strings[$1]) }
+        let order = strings.indices.sorted { CanonicalJSON.precedes(strings[$0], strings[$1]) }
         var rank = [Int32](repeating: 0, count: strings.count)
         for (place, position) in order.enumerated() { rank[position] = Int32(place) }
         return rank
@@ -558,21 +558,5 @@ private struct StringTable {
         var sorted = strings
         for (position, s) in strings.enumerated() { sorted[Int(rank[position])] = s }
         return sorted
-    }
-
-    /// Byte order of UTF-8 (`CanonicalJSON.precedes`), comparing the bytes in place.
-    private static func bytesPrecede(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let n = Swift.min(x.count, y.count)
-                var i = 0
-                while i < n {
-                    if x[i] != y[i] { return x[i] < y[i] }
-                    i += 1
-                }
-                return x.count < y.count
-            }
-        }
     }
 }

@@ -151,7 +151,7 @@ extension Field {
 
     /// Joins list items in the canonical order: sorted by Unicode scalar values, `;` between.
     public static func joinList<S: Sequence>(_ items: S) -> String where S.Element == String {
-        items.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }.joined(separator: ";")
+        items.sorted(by: CanonicalJSON.precedes).joined(separator: ";")
     }
 
     /// Lowercase without diacritics: « Ségou » and « SEGOU » both give « segou ».

@@ -167,24 +167,13 @@ public struct MinCostFlow: Sendable {
             // (Goldberg & Tarjan); a few times that is a safe sign of infeasibility.
             let drop = Int(min(Double(Int.max / 4), 12 * Double(n + 1) * Double(previous) + 2 * Double(epsilon)))
             let floor = price.map { $0 - drop }
-            // Active nodes, first in first out; each at most once in the ring.
-            var ring = [Int32](repeating: 0, count: max(n, 1))
-            var head = 0, count = 0
-            var queued = [Bool](repeating: false, count: n)
-            for v in 0..<n where excess[v] > 0 {
-                ring[(head + count) % ring.count] = Int32(v)
-                count += 1
-                queued[v] = true
-            }
+            var active = ActiveNodes(count: n)
+            for v in 0..<n where excess[v] > 0 { active.push(v) }
             updatePrices(epsilon)
             assert(isEpsilonOptimal(epsilon), "price update broke ε-optimality")
             var relabels = 0
             var current = Array(first.dropLast())
-            while count > 0 {
-                let v = Int(ring[head])
-                head = (head + 1) % ring.count
-                count -= 1
-                queued[v] = false
+            while let v = active.pop() {
                 // Discharge v.
                 while excess[v] > 0 {
                     var a = current[v]
@@ -192,18 +181,14 @@ public struct MinCostFlow: Sendable {
                     let pv = price[v]
                     while a < end {
                         if residual[a] > 0 {
-                            let w = Int(self.head[a])
+                            let w = Int(head[a])
                             if cost[a] + pv - price[w] < 0 {
                                 let delta = min(Int32(clamping: excess[v]), residual[a])
                                 residual[a] -= delta
                                 residual[Int(pair[a])] += delta
                                 excess[v] -= Int(delta)
                                 excess[w] += Int(delta)
-                                if excess[w] > 0 && !queued[w] {
-                                    ring[(head + count) % ring.count] = Int32(w)
-                                    count += 1
-                                    queued[w] = true
-                                }
+                                if excess[w] > 0 { active.push(w) }
                                 if excess[v] == 0 { break }
                             }
                         }
@@ -215,7 +200,7 @@ public struct MinCostFlow: Sendable {
                     var best = Int.min
                     var bestArc = -1
                     for b in first[v]..<end where residual[b] > 0 {
-                        let candidate = price[Int(self.head[b])] - cost[b]
+                        let candidate = price[Int(head[b])] - cost[b]
                         if candidate > best { best = candidate; bestArc = b }
                     }
                     guard bestArc >= 0 else { return false }
@@ -232,11 +217,7 @@ public struct MinCostFlow: Sendable {
                         break
                     }
                 }
-                if excess[v] > 0 && !queued[v] {
-                    ring[(head + count) % ring.count] = Int32(v)
-                    count += 1
-                    queued[v] = true
-                }
+                if excess[v] > 0 { active.push(v) }
             }
             assert(isEpsilonOptimal(epsilon), "refine ended with a flow that is not ε-optimal")
             return true
@@ -303,6 +284,35 @@ public struct MinCostFlow: Sendable {
             for v in 0..<n {
                 price[v] -= epsilon * (settled[v] ? Int(tentative[v]) : level)
             }
+        }
+    }
+
+    /// The nodes with excess, first in first out, each at most once: a ring of n slots.
+    private struct ActiveNodes {
+        private var ring: [Int32]
+        private var queued: [Bool]
+        private var front = 0, count = 0
+
+        init(count n: Int) {
+            ring = [Int32](repeating: 0, count: max(n, 1))
+            queued = [Bool](repeating: false, count: n)
+        }
+
+        /// Adds `v` unless it is already waiting.
+        mutating func push(_ v: Int) {
+            guard !queued[v] else { return }
+            ring[(front + count) % ring.count] = Int32(v)
+            count += 1
+            queued[v] = true
+        }
+
+        mutating func pop() -> Int? {
+            guard count > 0 else { return nil }
+            let v = Int(ring[front])
+            front = (front + 1) % ring.count
+            count -= 1
+            queued[v] = false
+            return v
         }
     }
 }
