@@ -21,7 +21,7 @@ import sys
 import time
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import TimeoutException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
@@ -124,12 +124,26 @@ class Clerk:
         wide = self.driver.execute_script("return document.documentElement.scrollWidth > window.innerWidth + 1")
         self.check(not wide, "the page scrolls sideways at 1024x768")
 
-    def wait_for(self, condition, what, seconds=15):
+    def wait_for(self, condition, what, seconds=30):
+        """Waits until `condition` holds. While a page loads, the browser may refuse to read it (an element
+        gone stale, a body not there yet, an execution context destroyed by the navigation): that counts as
+        not yet, and the last such refusal is named if the time runs out. The time is generous because CI
+        runs this beside the whole suite on two cores."""
+        refusal = None
+
+        def holds(_):
+            nonlocal refusal
+            try:
+                return condition()
+            except WebDriverException as error:
+                refusal = error
+                return False
+
         try:
-            WebDriverWait(self.driver, seconds, ignored_exceptions=[StaleElementReferenceException, NoSuchElementException]) \
-                .until(lambda d: condition())
-        except Exception:
-            self.check(False, what)
+            WebDriverWait(self.driver, seconds).until(holds)
+        except TimeoutException:
+            last = f" (the browser last refused with {type(refusal).__name__}: {refusal.msg})" if refusal else ""
+            self.check(False, f"{what}, not within {seconds} s{last}")
 
 
 def office(clerk):
