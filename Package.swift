@@ -154,6 +154,7 @@ let package = Package(
             name: "JonctionHubTests",
             dependencies: [
                 "Jonction", "JonctionStore", "JonctionBundle", "JonctionHub", "JonctionMatch", "JonctionFuzz", "JonctionTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "OpenAPIKit", package: "OpenAPIKit"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -30,6 +30,7 @@ enum Migrations {
         migrator.registerMigration("v17-search-index-2", migrate: v17)
         migrator.registerMigration("v18-opportunity-teaches", migrate: v18)
         migrator.registerMigration("v19-candidate-region-index", migrate: v19)
+        migrator.registerMigration("v20-scope-touches", migrate: v20)
         return migrator
     }
 
@@ -213,6 +214,43 @@ enum Migrations {
 
             INSERT INTO candidate_search_pending (id) SELECT id FROM candidate WHERE _tombstone IS NULL;
             """)
+    }
+
+    /// Which records changed since a scoped delivery (protocol.md §5.10), for the hub: a touch clock
+    /// (`scope_touch_clock`, one row, absent until the hub makes its first scoped delivery), the
+    /// clock's value when each record's row was last inserted, updated or deleted (`scope_touch`),
+    /// and, per office, the deliveries made with the clock's value and their coverage
+    /// (`scope_delivery`). Every write to a record's table is caught by triggers in plain SQL, so no
+    /// write path can be missed; while the clock row is absent (every office, and a hub serving no
+    /// office by regions) they insert nothing. A migration that rebuilds one of these tables must
+    /// create its triggers again.
+    private static func v20(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE scope_touch_clock (n INTEGER NOT NULL) STRICT;
+            CREATE TABLE scope_touch (
+                table_name TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                touch INTEGER NOT NULL,
+                PRIMARY KEY (table_name, record_id)
+            ) STRICT, WITHOUT ROWID;
+            CREATE INDEX scope_touch_order ON scope_touch (touch);
+            CREATE TABLE scope_delivery (
+                site TEXT NOT NULL,
+                touch INTEGER NOT NULL,
+                coverage TEXT NOT NULL,
+                PRIMARY KEY (site, touch)
+            ) STRICT, WITHOUT ROWID;
+            """)
+        for table in ["candidate", "employer", "opportunity", "proposal", "placement"] {
+            for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
+                try db.execute(sql: """
+                    CREATE TRIGGER scope_touch_\(table)_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN
+                        INSERT INTO scope_touch (table_name, record_id, touch) SELECT '\(table)', \(row).id, n FROM scope_touch_clock WHERE true
+                            ON CONFLICT (table_name, record_id) DO UPDATE SET touch = excluded.touch;
+                    END
+                    """)
+            }
+        }
     }
 
     /// The live candidates by region: the hub reads those of an office's regions for each scoped

@@ -273,13 +273,17 @@ extension ReplicaTransaction {
                 holds.insert(RecordKey(table: table, id: id))
             }
         }
-        let lacking = WhatToSend(ours: vector, acknowledged: acknowledged).ranges.filter { $0.key != office }
         // A generation the hub no longer describes (never acknowledged, older than the events kept,
-        // or one the hub never made: a restored replica on either side) gets everything again. So
-        // does an office lacking more changes than `Scope.completeAbove` times the records it holds:
-        // reading them all would cost the hub more than listing its scope, and tell it about as much.
-        let complete = full || acknowledgedGeneration == 0 || acknowledgedGeneration < horizon || acknowledgedGeneration > generation
-            || lacking.values.reduce(0, { $0 + $1.count }) > Scope.completeAbove * holds.count
+        // or one the hub never made: a restored replica on either side) gets everything again.
+        let described = !full && acknowledgedGeneration > 0 && acknowledgedGeneration >= horizon && acknowledgedGeneration <= generation
+        // Otherwise, when the office took a delivery the hub remembers, the records touched since
+        // it are those it may lack (`scope_touch`). Else the changes it lacks say which; but an
+        // office lacking more of them than `Scope.completeAbove` times the records it holds gets
+        // everything again: reading them all would cost the hub more than listing its scope.
+        let taken = described ? try deliveryTaken(by: office, acknowledged: acknowledged) : nil
+        let lacking = WhatToSend(ours: vector, acknowledged: acknowledged).ranges.filter { $0.key != office }
+        let complete = !described
+            || (taken == nil && lacking.values.reduce(0, { $0 + $1.count }) > Scope.completeAbove * holds.count)
         var keys = Set<RecordKey>()
         var drops: [RecordKey] = []
         if complete {
@@ -292,20 +296,26 @@ extension ReplicaTransaction {
                 let key = RecordKey(table: row[0], id: row[1])
                 if inScope.contains(key) { keys.insert(key) } else { drops.append(key) }
             }
-            // Records the changes it lacks touched: those of its scope, up to date; an employer or an
-            // opportunity deleted since, or a person the office registered, dropped.
+            // Records changed since: those of its scope, up to date; an employer or an opportunity
+            // deleted since, or a person the office registered, dropped.
             var dropped = Set(drops)
-            for (origin, seqs) in lacking.sorted(by: { $0.key < $1.key }) {
-                for change in try replica.logChanges(origin: origin, seqs: seqs, db: db) {
-                    let key = RecordKey(change)
-                    if scope.holdsAll(of: key.table) {
-                        if try isLive(key, db: db) { keys.insert(key) } else if dropped.insert(key).inserted { drops.append(key) }
-                    } else if inScope.contains(key) {
-                        keys.insert(key)
-                    } else if ProposalRule.isCandidate(key.id, of: office), dropped.insert(key).inserted {
-                        // A person this office registered, deleted before the hub ever sent it back.
-                        drops.append(key)
-                    }
+            func touched(_ key: RecordKey) throws {
+                if scope.holdsAll(of: key.table) {
+                    if try isLive(key, db: db) { keys.insert(key) } else if dropped.insert(key).inserted { drops.append(key) }
+                } else if inScope.contains(key) {
+                    keys.insert(key)
+                } else if ProposalRule.isCandidate(key.id, of: office), dropped.insert(key).inserted {
+                    // A person this office registered, deleted before the hub ever sent it back.
+                    drops.append(key)
+                }
+            }
+            if let taken {
+                let rows = try Row.fetchCursor(db, sql: "SELECT table_name, record_id FROM scope_touch WHERE touch > ?",
+                                               arguments: [taken])
+                while let row = try rows.next() { try touched(RecordKey(table: row[0], id: row[1])) }
+            } else {
+                for (origin, seqs) in lacking.sorted(by: { $0.key < $1.key }) {
+                    for change in try replica.logChanges(origin: origin, seqs: seqs, db: db) { try touched(RecordKey(change)) }
                 }
             }
         }
@@ -317,7 +327,53 @@ extension ReplicaTransaction {
         let delivery = ScopedDelivery(generation: generation, base: complete ? 0 : acknowledgedGeneration, complete: complete,
                                       hubHolds: vector[office], coverage: coverage, records: records,
                                       drops: drops.sorted())
-        return delivery.isEmpty(for: acknowledgedGeneration, acknowledged: acknowledged) ? nil : delivery
+        if delivery.isEmpty(for: acknowledgedGeneration, acknowledged: acknowledged) { return nil }
+        try remember(delivery, for: office)
+        return delivery
+    }
+
+    /// Remembers a delivery made for an office, with the touch clock's value now (the clock starts
+    /// with the hub's first scoped delivery), then moves the clock on: whatever is written after
+    /// this delivery, in this transaction or a later one, is touched after it.
+    private func remember(_ delivery: ScopedDelivery, for office: SiteName) throws {
+        let db = try db
+        try db.execute(sql: "INSERT INTO scope_touch_clock (n) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM scope_touch_clock)")
+        let clock = try Int64.fetchOne(db, sql: "SELECT n FROM scope_touch_clock") ?? 1
+        try db.cachedStatement(sql: "INSERT OR REPLACE INTO scope_delivery (site, touch, coverage) VALUES (?, ?, ?)")
+            .execute(arguments: [office.rawValue, clock, delivery.coverage.sorted.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: " ")])
+        try db.execute(sql: "UPDATE scope_touch_clock SET n = n + 1")
+        // A few deliveries per office are enough to find the last one it took.
+        try db.cachedStatement(sql: """
+            DELETE FROM scope_delivery WHERE site = ?1 AND touch < (SELECT min(touch) FROM (
+                SELECT touch FROM scope_delivery WHERE site = ?1 ORDER BY touch DESC LIMIT \(Self.deliveriesRemembered)))
+            """).execute(arguments: [office.rawValue])
+    }
+
+    /// How many of an office's last deliveries the hub remembers.
+    static let deliveriesRemembered = 8
+
+    /// The touch clock's value at the last delivery the office took, as far as the hub remembers:
+    /// the newest whose coverage its acknowledged vector holds (nil if none). It holds every record
+    /// of its scope as of that delivery, so what it may lack was touched since. The older ones are
+    /// forgotten.
+    private func deliveryTaken(by office: SiteName, acknowledged: VersionVector) throws -> Int64? {
+        let db = try db
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT touch, coverage FROM scope_delivery WHERE site = ? ORDER BY touch DESC"),
+                                    arguments: [office.rawValue])
+        for row in rows {
+            let touch: Int64 = row[0], coverage: String = row[1]
+            let covered = coverage.split(separator: " ").allSatisfy { entry in
+                let parts = entry.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, let seq = UInt64(parts[1]) else { return false }
+                let origin = SiteName(unchecked: String(parts[0]))
+                return origin == office || acknowledged[origin] >= seq
+            }
+            if covered {
+                try db.execute(sql: "DELETE FROM scope_delivery WHERE site = ? AND touch < ?", arguments: [office.rawValue, touch])
+                return touch
+            }
+        }
+        return nil
     }
 
     private func isLive(_ key: RecordKey, db: Database) throws -> Bool {

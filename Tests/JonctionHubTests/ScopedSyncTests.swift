@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Jonction
 import JonctionBundle
 import JonctionHub
@@ -42,29 +43,36 @@ struct ScopedSyncTests {
         #expect(again.sent == 0 && again.received == nil)
         await hub.stop()
     }
-    @Test("un bureau qui manque plus de dix changements par fiche de son périmètre reçoit son périmètre entier ; à dix, ce qu’ils ont touché ; il converge les deux fois")
-    func completeWhenLackingMuch() async throws {
-        let dir = TemporaryDirectory("scope-complete")
-        let hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
-        let kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
-        let gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
-        try LocalEnrolment.enrol([kayes, gao], at: hub)
-        try hub.write {
-            try $0.setRegions(["Kayes"], of: kayes.site)
-            try $0.setRegions(["Gao"], of: gao.site)
+    /// A hub, Kayes holding one person of Kayes, and Gao, each having synced once.
+    struct TwoOffices {
+        let dir = TemporaryDirectory("scope-touched")
+        let hub: Replica, kayes: Replica, gao: Replica
+
+        init() async throws {
+            hub = try Replica.create(at: dir.path("hub.sqlite"), site: .hub)
+            kayes = try Replica.create(at: dir.path("kayes.sqlite"), site: SiteName("kayes"))
+            gao = try Replica.create(at: dir.path("gao.sqlite"), site: SiteName("gao"))
+            try LocalEnrolment.enrol([kayes, gao], at: hub)
+            try hub.write {
+                try $0.setRegions(["Kayes"], of: kayes.site)
+                try $0.setRegions(["Gao"], of: gao.site)
+                _ = try $0.put(table: "employer", id: "hub-e1", fields: [("name", "Bâtir Sahel SARL")])
+                _ = try $0.put(table: "employer", id: "hub-e2", fields: [("name", "Coton du Mali")])
+            }
+            try kayes.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("family_name", "Sissoko"), ("region", "Kayes")]) }
+            for office in [kayes, gao] { _ = try await office.exchange(with: .hub, over: MemoryTransport(hub: hub, office: office.site)) }
         }
-        try kayes.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("family_name", "Sissoko"), ("region", "Kayes")]) }
-        for office in [kayes, gao] { _ = try await office.exchange(with: .hub, over: MemoryTransport(hub: hub, office: office.site)) }
-        // Kayes holds one record: up to ten changes it lacks are read; beyond, its scope is listed whole.
-        let service = HubService(replica: hub)
+
+        /// Kayes' next delivery, taken.
         func delivery() throws -> ScopedDelivery? {
-            let answer = try service.download(for: kayes.site, have: try kayes.read { try $0.vector() },
-                                              scope: try kayes.read { try $0.scopeGeneration() }, at: nil)
+            let answer = try HubService(replica: hub).download(for: kayes.site, have: try kayes.read { try $0.vector() },
+                                                               scope: try kayes.read { try $0.scopeGeneration() }, at: nil)
             guard let bytes = answer.bundle else { return nil }
             _ = try kayes.importBundle(bytes: bytes)
             return try ChangeBundle(decoding: bytes, keyring: try #require(try kayes.keyring()), schema: kayes.schema).scope
         }
-        // Gao registers people of Gao (two changes each), and edits one (one more).
+
+        /// Gao registers people of Gao (two changes each), and edits one (one more).
         func gaoWrites(_ people: Int, edit: Bool, _ name: String) async throws {
             try gao.write { w in
                 for k in 0..<people { _ = try w.put(table: "candidate", id: "gao-\(name)-\(k)", fields: [("family_name", "Maïga"), ("region", "Gao")]) }
@@ -72,19 +80,70 @@ struct ScopedSyncTests {
             }
             _ = try await gao.exchange(with: .hub, over: MemoryTransport(hub: hub, office: gao.site))
         }
-        for (lacking, complete) in [(10, false), (11, true)] {
+
+        /// Kayes holds what the hub holds of its scope, and the hub's vector.
+        func expectKayesConverged(_ context: String) throws {
+            let held = try kayes.read { try $0.recordSet() }, hubHolds = try hub.read { try $0.recordSet() }
+            #expect(held.tables["candidate"]?.keys.sorted() == ["kayes-c1"], "\(context)")
+            #expect(held.record(table: "candidate", id: "kayes-c1") == hubHolds.record(table: "candidate", id: "kayes-c1"), "\(context)")
+            #expect(held.tables["employer"] == hubHolds.tables["employer"].map { $0.filter { !$0.value.isDeleted } }, "\(context)")
+            #expect(try kayes.read { try $0.vector() } == (try hub.read { try $0.vector() }), "\(context)")
+        }
+    }
+
+    @Test("un bureau qui a pris une livraison reçoit ensuite les fiches touchées depuis, même s’il manque des centaines de changements : ni son périmètre entier, ni rien d’autre")
+    func touchedSinceLastDelivery() async throws {
+        let offices = try await TwoOffices()
+        // Gao writes 300 changes Kayes lacks, none of its scope; the hub edits Kayes' person and
+        // deletes an employer.
+        try await offices.gaoWrites(150, edit: false, "p")
+        try offices.hub.write {
+            _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("given_names", "Awa")])
+            try $0.delete(table: "employer", id: "hub-e2")
+        }
+        let sent = try #require(try offices.delivery())
+        #expect(!sent.complete)
+        #expect(sent.records.map(\.key.id) == ["kayes-c1"])
+        #expect(sent.drops.map(\.id) == ["hub-e2"])
+        try offices.expectKayesConverged("après la première livraison")
+
+        // Nothing touched since: nothing sent, although Gao wrote again.
+        try await offices.gaoWrites(20, edit: true, "q")
+        let quiet = try offices.delivery()
+        #expect(quiet.map { $0.records.isEmpty && $0.drops.isEmpty } ?? true)
+        try offices.expectKayesConverged("sans rien de touché")
+
+        // A delivery Kayes never took (lost on the way) is not counted as taken: the next one
+        // carries what the lost one did, and more.
+        try offices.hub.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("commune", "Kayes N’Di")]) }
+        _ = try HubService(replica: offices.hub).download(for: offices.kayes.site, have: try offices.kayes.read { try $0.vector() },
+                                                          scope: try offices.kayes.read { try $0.scopeGeneration() }, at: nil)
+        try offices.hub.write { _ = try $0.put(table: "employer", id: "hub-e1", fields: [("federation", "FNBTP")]) }
+        let next = try #require(try offices.delivery())
+        #expect(!next.complete)
+        #expect(next.records.map(\.key.id).sorted() == ["hub-e1", "kayes-c1"])
+        try offices.expectKayesConverged("après une livraison perdue")
+    }
+
+    @Test("sans livraison dont le pôle se souvienne : un bureau qui manque plus de dix changements par fiche de son périmètre reçoit son périmètre entier ; à dix, ce qu’ils ont touché ; il converge les deux fois")
+    func completeWhenLackingMuch() async throws {
+        let offices = try await TwoOffices()
+        // Kayes holds one record and two employers: up to thirty changes it lacks are read; beyond,
+        // its scope is listed whole.
+        for (lacking, complete) in [(30, false), (31, true)] {
             // The hub edits Kayes' person: one change; Gao's, the rest.
-            try hub.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("given_names", "Awa \(lacking)")]) }
-            try await gaoWrites((lacking - 1) / 2, edit: (lacking - 1) % 2 == 1, "p\(lacking)")
-            let hubVector = try hub.read { try $0.vector() }
-            #expect(WhatToSend(ours: hubVector, acknowledged: try kayes.read { try $0.vector() }).count == lacking)
-            let sent = try #require(try delivery(), "\(lacking)")
+            try offices.hub.write { _ = try $0.put(table: "candidate", id: "kayes-c1", fields: [("given_names", "Awa \(lacking)")]) }
+            try await offices.gaoWrites((lacking - 1) / 2, edit: (lacking - 1) % 2 == 1, "p\(lacking)")
+            let hubVector = try offices.hub.read { try $0.vector() }
+            #expect(WhatToSend(ours: hubVector, acknowledged: try offices.kayes.read { try $0.vector() }).count == lacking)
+            // A hub that forgot its deliveries (one from before it remembered them).
+            let queue = try DatabaseQueue(path: offices.dir.path("hub.sqlite"))
+            try await queue.write { db in try db.execute(sql: "DELETE FROM scope_delivery") }
+            try queue.close()
+            let sent = try #require(try offices.delivery(), "\(lacking)")
             #expect(sent.complete == complete, "\(lacking) changes lacking")
-            #expect(sent.records.map(\.key.id) == ["kayes-c1"], "\(lacking)")
-            let held = try kayes.read { try $0.recordSet() }
-            #expect(held.tables["candidate"]?.keys.sorted() == ["kayes-c1"])
-            #expect(held.record(table: "candidate", id: "kayes-c1") == (try hub.read { try $0.recordSet() }.record(table: "candidate", id: "kayes-c1")))
-            #expect(try kayes.read { try $0.vector() } == hubVector)
+            #expect(sent.records.map(\.key.id).sorted() == (complete ? ["hub-e1", "hub-e2", "kayes-c1"] : ["kayes-c1"]), "\(lacking)")
+            try offices.expectKayesConverged("\(lacking)")
         }
     }
 }
