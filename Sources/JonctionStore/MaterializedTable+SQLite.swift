@@ -2,9 +2,10 @@ import GRDB
 import GRDBSQLite
 import Jonction
 
-// The write path's two statements (load a record by id, save it) read and bind columns through
-// SQLite's C API: GRDB's `Row` builds a column-name index per lookup, which is most of the cost of a
-// point query. This is the only file of the module that touches SQLite pointers.
+// The write path's two statements (load a record by id, save it), and the search index's inserts,
+// read and bind columns through SQLite's C API: GRDB's `Row` builds a column-name index per lookup,
+// which is most of the cost of a point query, and its arguments box each value. This is the only
+// file of the module that touches SQLite pointers.
 
 private let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
@@ -61,21 +62,7 @@ extension MaterializedTable {
         }
         var rc = id.withCString { sqlite3_bind_text(s, 1, $0, -1, transient) }
         let n = table.fields.count
-        for i in 0..<n where rc == SQLITE_OK {
-            let c = CInt(2 + i)
-            switch state.values[i] {
-            case .null, .erased: rc = sqlite3_bind_null(s, c)
-            case .integer(let v): rc = sqlite3_bind_int64(s, c, v)
-            case .text(var t):
-                // By length, not up to a NUL: the stored text is every byte of the value.
-                rc = t.withUTF8 { b in
-                    b.withMemoryRebound(to: CChar.self) { p in
-                        p.isEmpty ? sqlite3_bind_text(s, c, "", 0, transient)
-                            : sqlite3_bind_text(s, c, p.baseAddress, CInt(p.count), transient)
-                    }
-                }
-            }
-        }
+        for i in 0..<n where rc == SQLITE_OK { rc = bindValue(state.values[i], s, CInt(2 + i)) }
         var blob = ByteWriter(capacity: 16 + 9 * n)
         StampsBlob.encode(state.stamps, into: &blob)
         if rc == SQLITE_OK { rc = bind(blob.bytes, s, CInt(2 + n)) }
@@ -89,5 +76,40 @@ extension MaterializedTable {
 
     private func bind(_ bytes: [UInt8], _ s: OpaquePointer, _ column: CInt) -> CInt {
         bytes.withUnsafeBytes { sqlite3_bind_blob(s, column, $0.baseAddress, CInt($0.count), transient) }
+    }
+}
+
+/// Binds a value to a statement's parameter: NULL (an erased value too), an integer, or a text by
+/// its length, not up to a NUL (the stored text is every byte of the value).
+private func bindValue(_ value: Value, _ s: OpaquePointer, _ column: CInt) -> CInt {
+    switch value {
+    case .null, .erased: return sqlite3_bind_null(s, column)
+    case .integer(let v): return sqlite3_bind_int64(s, column, v)
+    case .text(var t):
+        return t.withUTF8 { b in
+            b.withMemoryRebound(to: CChar.self) { p in
+                p.isEmpty ? sqlite3_bind_text(s, column, "", 0, transient)
+                    : sqlite3_bind_text(s, column, p.baseAddress, CInt(p.count), transient)
+            }
+        }
+    }
+}
+
+extension Statement {
+    /// Runs the statement once with `values` bound to its parameters 1, 2, … in order. The search
+    /// index inserts hundreds of thousands of values in a large refresh: GRDB's arguments would box
+    /// each one.
+    func execute(binding values: ArraySlice<Value>, db: Database) throws {
+        let s = sqliteStatement
+        sqlite3_reset(s)
+        sqlite3_clear_bindings(s)
+        defer {
+            sqlite3_reset(s)
+            sqlite3_clear_bindings(s)
+        }
+        var rc = SQLITE_OK
+        for (i, value) in values.enumerated() where rc == SQLITE_OK { rc = bindValue(value, s, CInt(1 + i)) }
+        if rc == SQLITE_OK { rc = sqlite3_step(s) }
+        guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
     }
 }

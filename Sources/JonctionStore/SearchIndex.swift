@@ -23,17 +23,18 @@ enum SearchIndex {
         // rows per statement: a large refresh (a merge, a migration) then fills the index's pages
         // one after the other.
         var num = try Int64.fetchOne(db, sql: "SELECT max(num) FROM candidate_search_entry") ?? 0
-        var entries: [Argument] = []
+        var entries: [Value] = []
         var keys: [(key: String, num: Int64)] = []
         let rows = try Row.fetchCursor(db, sql: """
             SELECT p.id, c.family_name, c.given_names, c.phone, c.region, c.status, c.sex
             FROM candidate_search_pending p JOIN candidate c ON c.id = p.id WHERE c._tombstone IS NULL
             """)
+        func text(_ value: String?) -> Value { value.map(Value.text) ?? .null }
         while let row = try rows.next() {
             num += 1
             let index = SearchKey.index(familyName: row[1], givenNames: row[2], phone: row[3])
-            entries += [num, row[0] as String, index.sortName, row[4] as String?, row[5] as String?, row[6] as String?,
-                        jsonArray(index.keys)]
+            entries += [.integer(num), .text(row[0]), .text(index.sortName), text(row[4]), text(row[5]), text(row[6]),
+                        .text(jsonArray(index.keys))]
             for key in index.keys { keys.append((key, num)) }
             if entries.count >= 7 * batch {
                 try insert(entries, into: "candidate_search_entry (num, id, name, region, status, sex, keys)", width: 7, db: db)
@@ -42,30 +43,28 @@ enum SearchIndex {
         }
         try insert(entries, into: "candidate_search_entry (num, id, name, region, status, sex, keys)", width: 7, db: db)
         keys.sort { $0.key < $1.key }
-        var values: [Argument] = []
+        var values: [Value] = []
         for chunk in stride(from: 0, to: keys.count, by: 16 * batch) {
             values.removeAll(keepingCapacity: true)
-            for (key, num) in keys[chunk..<min(chunk + 16 * batch, keys.count)] { values += [key, num] }
+            for (key, num) in keys[chunk..<min(chunk + 16 * batch, keys.count)] { values += [.text(key), .integer(num)] }
             try insert(values, into: "candidate_search (key, num)", width: 2, db: db, orIgnore: true)
         }
         try db.execute(sql: "DELETE FROM candidate_search_pending")
     }
 
-    typealias Argument = (any DatabaseValueConvertible)?
     private static let batch = 64
 
     /// Inserts rows of `width` values, `batch` rows per statement. `orIgnore`: a row already there
     /// (a key left by a program that wrote the index itself) is not an error that would stop every
     /// write of the office.
-    private static func insert(_ values: [Argument], into table: String, width: Int, db: Database, orIgnore: Bool = false) throws {
+    private static func insert(_ values: [Value], into table: String, width: Int, db: Database, orIgnore: Bool = false) throws {
         let row = "(" + Array(repeating: "?", count: width).joined(separator: ", ") + ")"
         var start = 0
         while start < values.count {
             let rows = min(batch, (values.count - start) / width)
             let statement = try db.cachedStatement(
                 sql: "INSERT \(orIgnore ? "OR IGNORE " : "")INTO \(table) VALUES " + Array(repeating: row, count: rows).joined(separator: ", "))
-            statement.setUncheckedArguments(StatementArguments(values[start..<(start + rows * width)]))
-            try statement.execute()
+            try statement.execute(binding: values[start..<(start + rows * width)], db: db)
             start += rows * width
         }
     }

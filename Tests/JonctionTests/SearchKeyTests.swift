@@ -126,6 +126,20 @@ struct SearchKeyTests {
         #expect(match("keita 3456", family: "Traoré", phone: phone) == nil)
     }
 
+    @Test("les clés d’un téléphone : chaque suite d’au moins quatre chiffres qui finit le numéro national, sans 00 ni 223 devant")
+    func phoneKeys() {
+        #expect(SearchKey.phoneKeys("+223 76 12 34 56") == ["t76123456", "t6123456", "t123456", "t23456", "t3456"])
+        #expect(SearchKey.phoneKeys("00223 76-12-34-56") == SearchKey.phoneKeys("76 12 34 56"))
+        #expect(SearchKey.phoneKeys("+33 6 12 34 56 78").first == "t33612345678")
+        #expect(SearchKey.phoneKeys("223 4") == ["t2234"])
+        #expect(SearchKey.phoneKeys("12 3") == [])
+        #expect(SearchKey.phoneKeys("") == [])
+        // Digits of other scripts are not these digits; letters, accents and emoji among them change nothing.
+        #expect(SearchKey.phoneKeys("٧٦١٢٣٤٥٦") == [])
+        #expect(SearchKey.phoneKeys("７６１２３４５６") == [])
+        #expect(SearchKey.phoneKeys("tél. 76 12 é 34 56 📞") == SearchKey.phoneKeys("76123456"))
+    }
+
     @Test("un identifiant par son début ; un nom seul n’est pas cherché parmi les identifiants")
     func ids() {
         #expect(match("kayes-c1", id: "kayes-c16") == .whole)

@@ -214,14 +214,13 @@ public enum SearchKey {
     /// then match by prefix: any four digits or more that follow each other in the number
     /// (`queryDigits` takes `+223` off a query).
     public static func phoneKeys(_ phone: String) -> [String] {
-        var national = Substring(phoneDigits(phone))
-        if national.count == 11 && national.hasPrefix("223") { national = national.dropFirst(3) }
-        var keys: [String] = []
-        while national.count >= 4 {
-            keys.append(digitsPrefix + national)
-            national = national.dropFirst()
-        }
-        return keys
+        // Over the UTF-8 bytes: those of the digits 0–9 are no other character's.
+        var national = phone.utf8.filter { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }[...]
+        if national.starts(with: "00".utf8) { national = national.dropFirst(2) }
+        if national.count == 11 && national.starts(with: "223".utf8) { national = national.dropFirst(3) }
+        guard national.count >= 4 else { return [] }
+        let prefix = Array(digitsPrefix.utf8)
+        return (national.startIndex...(national.endIndex - 4)).map { String(decoding: prefix + national[$0...], as: UTF8.self) }
     }
 
     /// The digit strings a query's digits are looked up as (`t` keys begin with one of them): the
