@@ -218,22 +218,23 @@ enum Migrations {
 
     /// Which records changed since a scoped delivery (protocol.md §5.10), for the hub: a touch clock
     /// (`scope_touch_clock`, one row, absent until the hub makes its first scoped delivery), the
-    /// clock's value when each record's row was last inserted, updated or deleted (`scope_touch`),
-    /// and, per office, the deliveries made with the clock's value and their coverage
-    /// (`scope_delivery`). Every write to a record's table is caught by triggers in plain SQL, so no
-    /// write path can be missed; while the clock row is absent (every office, and a hub serving no
-    /// office by regions) they insert nothing. A migration that rebuilds one of these tables must
-    /// create its triggers again.
+    /// clock's value when each record's row was last inserted, updated or deleted, with a candidate's
+    /// region then (`scope_touch`, read by region), and, per office, the deliveries made with the
+    /// clock's value and their coverage (`scope_delivery`). Every write to a record's table is caught
+    /// by triggers in plain SQL, so no write path can be missed; while the clock row is absent (every
+    /// office, and a hub serving no office by regions) they insert nothing. A migration that rebuilds
+    /// one of these tables must create its triggers again.
     private static func v20(_ db: Database) throws {
         try db.execute(sql: """
             CREATE TABLE scope_touch_clock (n INTEGER NOT NULL) STRICT;
             CREATE TABLE scope_touch (
                 table_name TEXT NOT NULL,
                 record_id TEXT NOT NULL,
+                region TEXT,
                 touch INTEGER NOT NULL,
                 PRIMARY KEY (table_name, record_id)
             ) STRICT, WITHOUT ROWID;
-            CREATE INDEX scope_touch_order ON scope_touch (touch);
+            CREATE INDEX scope_touch_order ON scope_touch (table_name, region, touch);
             CREATE TABLE scope_delivery (
                 site TEXT NOT NULL,
                 touch INTEGER NOT NULL,
@@ -245,8 +246,9 @@ enum Migrations {
             for (event, row) in [("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD")] {
                 try db.execute(sql: """
                     CREATE TRIGGER scope_touch_\(table)_\(event.lowercased()) AFTER \(event) ON \(table) BEGIN
-                        INSERT INTO scope_touch (table_name, record_id, touch) SELECT '\(table)', \(row).id, n FROM scope_touch_clock WHERE true
-                            ON CONFLICT (table_name, record_id) DO UPDATE SET touch = excluded.touch;
+                        INSERT INTO scope_touch (table_name, record_id, region, touch)
+                            SELECT '\(table)', \(row).id, \(table == "candidate" ? "\(row).region" : "NULL"), n FROM scope_touch_clock WHERE true
+                            ON CONFLICT (table_name, record_id) DO UPDATE SET region = excluded.region, touch = excluded.touch;
                     END
                     """)
             }

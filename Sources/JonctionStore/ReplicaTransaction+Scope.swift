@@ -232,7 +232,8 @@ extension ReplicaTransaction {
         guard !regions.isEmpty else { return nil }
         let db = try db
         let scope = Scope(office: office, regions: regions)
-        let inScope = scope.records(try scopeFacts(for: scope))
+        let facts = try scopeFacts(for: scope)
+        let inScope = scope.records(facts)
 
         // The scope as last sent, and a new generation if it moved.
         var generation: UInt64 = 0, horizon: UInt64 = 0
@@ -310,9 +311,7 @@ extension ReplicaTransaction {
                 }
             }
             if let taken {
-                let rows = try Row.fetchCursor(db, sql: "SELECT table_name, record_id FROM scope_touch WHERE touch > ?",
-                                               arguments: [taken])
-                while let row = try rows.next() { try touched(RecordKey(table: row[0], id: row[1])) }
+                for key in try touchedSince(taken, scope: scope, inScope: inScope, facts: facts) { try touched(key) }
             } else {
                 for (origin, seqs) in lacking.sorted(by: { $0.key < $1.key }) {
                     for change in try replica.logChanges(origin: origin, seqs: seqs, db: db) { try touched(RecordKey(change)) }
@@ -347,6 +346,38 @@ extension ReplicaTransaction {
             DELETE FROM scope_delivery WHERE site = ?1 AND touch < (SELECT min(touch) FROM (
                 SELECT touch FROM scope_delivery WHERE site = ?1 ORDER BY touch DESC LIMIT \(Self.deliveriesRemembered)))
             """).execute(arguments: [office.rawValue])
+    }
+
+    /// The records touched since the touch clock's value `taken` that a delivery for `scope` may
+    /// carry or drop: of every table but the candidates, all; candidates, those of the scope's
+    /// regions then, those the office registered, and the others of the scope. Read by index ranges,
+    /// not every record touched (at a hub serving hundreds of offices, most are other regions').
+    private func touchedSince(_ taken: Int64, scope: Scope, inScope: Set<RecordKey>, facts: Scope.Facts) throws -> [RecordKey] {
+        let db = try db
+        let candidate = Schema.V1.candidate.table
+        var keys: [RecordKey] = []
+        func collect(_ statement: Statement, _ arguments: StatementArguments, table: String) throws {
+            let ids = try String.fetchCursor(statement, arguments: arguments)
+            while let id = try ids.next() { keys.append(RecordKey(table: table, id: id)) }
+        }
+        for table in replica.schema.tables where table.name != candidate {
+            try collect(db.cachedStatement(sql: "SELECT record_id FROM scope_touch WHERE table_name = ? AND region IS NULL AND touch > ?"),
+                        [table.name, taken], table: table.name)
+        }
+        let byRegion = try db.cachedStatement(sql: "SELECT record_id FROM scope_touch WHERE table_name = ? AND region = ? AND touch > ?")
+        for region in scope.regions.sorted() { try collect(byRegion, [candidate, region, taken], table: candidate) }
+        // Ids of the office: those from "<office>-" up to "<office>." (the next byte after "-").
+        try collect(db.cachedStatement(sql: """
+            SELECT record_id FROM scope_touch WHERE table_name = ? AND record_id >= ? AND record_id < ? AND touch > ?
+            """), [candidate, scope.office.rawValue + "-", scope.office.rawValue + ".", taken], table: candidate)
+        let touch = try db.cachedStatement(sql: "SELECT touch FROM scope_touch WHERE table_name = ? AND record_id = ?")
+        for key in inScope where key.table == candidate && !ProposalRule.isCandidate(key.id, of: scope.office)
+            && !(facts.candidates[key.id].flatMap { $0 }.map(scope.regions.contains) ?? false) {
+            // Neither of its regions (listed above: a touch notes the region the record has then)
+            // nor its own: a person proposed to one of its opportunities.
+            if let at = try Int64.fetchOne(touch, arguments: [key.table, key.id]), at > taken { keys.append(key) }
+        }
+        return keys
     }
 
     /// How many of an office's last deliveries the hub remembers.
