@@ -62,7 +62,11 @@ extension ReplicaTransaction {
         // Becoming a partial replica: the log keeps this office's own changes only (§2.6).
         if held == 0 { try dropForeignLog(db) }
 
+        // The newest stamp of each origin (for the clock rule), kept for the origin of the last
+        // change and written to the table when the origin changes: most fields of a record, and
+        // most records of a delivery, come from the same few offices.
         var newest: [SiteName: HLC] = [:]
+        var lastOrigin: SiteName? = nil, lastNewest = HLC.zero
         var listed = Set<RecordKey>()
         let privateValues = try replica.privateValues(db)
         // Statements run once per record: compiled once (`cachedStatement`).
@@ -75,7 +79,12 @@ extension ReplicaTransaction {
             var changed = false
             for (position, change) in snapshot.changes(previous: { state.stamps[$0] }, in: table.table) {
                 changed = state.apply(change, at: position, in: table.table).changed || changed
-                if newest[change.origin].map({ change.hlc > $0 }) ?? true { newest[change.origin] = change.hlc }
+                if change.origin != lastOrigin {
+                    if let origin = lastOrigin { newest[origin] = max(newest[origin] ?? .zero, lastNewest) }
+                    lastOrigin = change.origin
+                    lastNewest = newest[change.origin] ?? .zero
+                }
+                if change.hlc > lastNewest { lastNewest = change.hlc }
             }
             if changed {
                 // A value withheld here (§3.6) stays in the row while its change still wins.
@@ -87,6 +96,8 @@ extension ReplicaTransaction {
             if anyPendingDrop { try forgetPendingDrop.execute(arguments: [snapshot.key.table, snapshot.key.id]) }
             report.received += 1
         }
+
+        if let origin = lastOrigin { newest[origin] = max(newest[origin] ?? .zero, lastNewest) }
 
         // A record this office changed since the hub last held its changes is kept until the hub holds
         // them (else the office would lose them); it is dropped by a later delivery.
@@ -247,14 +258,14 @@ extension ReplicaTransaction {
         if generation == 0 || !entering.isEmpty || !leaving.isEmpty {
             generation += 1
             // One row per record (thousands when an office first gets its scope): compiled once.
+            // Values bound through SQLite's C API (`execute(binding:)`), not boxed GRDB arguments.
+            let site = Value.text(office.rawValue), at = Value.integer(Int64(generation))
             let member = try db.cachedStatement(sql: "INSERT INTO scope_member (site, table_name, record_id) VALUES (?, ?, ?)")
-            for key in entering { try member.execute(arguments: [office.rawValue, key.table, key.id]) }
+            for key in entering { try member.execute(binding: [site, .text(key.table), .text(key.id)], db: db) }
             let notMember = try db.cachedStatement(sql: "DELETE FROM scope_member WHERE site = ? AND table_name = ? AND record_id = ?")
-            for key in leaving { try notMember.execute(arguments: [office.rawValue, key.table, key.id]) }
+            for key in leaving { try notMember.execute(binding: [site, .text(key.table), .text(key.id)], db: db) }
             let event = try db.cachedStatement(sql: "INSERT INTO scope_event (site, generation, table_name, record_id) VALUES (?, ?, ?, ?)")
-            for key in entering.union(leaving) {
-                try event.execute(arguments: [office.rawValue, Int64(generation), key.table, key.id])
-            }
+            for key in entering.union(leaving) { try event.execute(binding: [site, at, .text(key.table), .text(key.id)], db: db) }
             try db.execute(sql: """
                 INSERT INTO scope_office (site, generation, horizon) VALUES (?, ?, ?)
                 ON CONFLICT (site) DO UPDATE SET generation = excluded.generation

@@ -122,6 +122,12 @@ public struct ByteReader: Sendable {
         return decoded
     }
 
+    /// A length-prefixed string's bytes, not decoded: for a reader that compares them with a
+    /// string it decoded before (the same site name field after field).
+    public mutating func stringBytes() throws(ByteDecodingError) -> ArraySlice<UInt8> {
+        try raw(try count(max: Int.max))
+    }
+
     /// The string these bytes encode in UTF-8, nil if they are not valid UTF-8. ASCII, which most
     /// strings are (names, ids, codes), is valid as it is: decoded without the generic validation,
     /// which costs more than the rest of a change's decoding.

@@ -77,8 +77,17 @@ public struct RecordSnapshot: Sendable, Equatable {
     /// winning value at its stamp. `previous` gives the receiver's own stamps, so that merging them
     /// reports no conflict the hub has not seen (the hub keeps the audit, §3.4).
     public func changes(previous: (Int) -> Stamp?, in table: TableSchema) -> [(position: Int, change: Change)] {
-        fields.compactMap { field in
-            guard let p = table.position(of: field.name) else { return nil }
+        // Fields usually come in the table's order: the next position is tried before the lookup.
+        var next = 0
+        return fields.compactMap { field in
+            let p: Int
+            if next < table.fields.count, table.fields[next].name == field.name {
+                p = next
+            } else {
+                guard let q = table.position(of: field.name) else { return nil }
+                p = q
+            }
+            next = p + 1
             return (p, Change(origin: field.stamp.site, seq: 0, hlc: field.stamp.hlc, table: key.table, id: key.id,
                               operation: .set(field: field.name, value: field.value), previous: previous(p)))
         }
@@ -94,8 +103,9 @@ extension ScopedDelivery {
         out.varint(base)
         out.byte(complete ? 1 : 0)
         out.varint(hubHolds)
-        out.varint(UInt64(coverage.sorted.count))
-        for (site, seq) in coverage.sorted {
+        let coverage = coverage.sorted
+        out.varint(UInt64(coverage.count))
+        for (site, seq) in coverage {
             out.string(site.rawValue)
             out.varint(seq)
         }
@@ -145,9 +155,16 @@ extension ScopedDelivery {
             guard n <= UInt64(r.remaining / size) else { throw .truncated }
             return Int(n)
         }
+        // Most fields name the site of the field before: its bytes are compared, not decoded and
+        // checked again.
+        var lastSite: (bytes: ArraySlice<UInt8>, name: SiteName)?
         func site() throws(ByteDecodingError) -> SiteName {
-            let name = try r.string()
-            guard SiteName.isValid(name) else { throw .malformed("site name") }
+            let bytes = try r.stringBytes()
+            if let lastSite, lastSite.bytes.elementsEqual(bytes) { return lastSite.name }
+            guard let name = bytes.withUnsafeBufferPointer(ByteReader.utf8String), SiteName.isValid(name) else {
+                throw .malformed("site name")
+            }
+            lastSite = (bytes, SiteName(unchecked: name))
             return SiteName(unchecked: name)
         }
         func key() throws(ByteDecodingError) -> (RecordKey, TableSchema) {
@@ -170,9 +187,21 @@ extension ScopedDelivery {
             let (key, table) = try key()
             var fields: [RecordSnapshot.Field] = []
             var seen = [Bool](repeating: false, count: table.fields.count)
+            var next = 0
             for _ in 0..<(try entries(ofAtLeast: 12)) {
-                let name = try r.string()
-                guard let position = table.position(of: name), !seen[position] else { throw .malformed("field \(name)") }
+                // Fields usually come in the table's order: the next one's name is compared first.
+                let bytes = try r.stringBytes()
+                let position: Int
+                if next < table.fields.count, table.fields[next].name.utf8.elementsEqual(bytes), !seen[next] {
+                    position = next
+                } else {
+                    guard let name = bytes.withUnsafeBufferPointer(ByteReader.utf8String), let p = table.position(of: name), !seen[p] else {
+                        throw .malformed("field \(String(decoding: bytes, as: UTF8.self))")
+                    }
+                    position = p
+                }
+                next = position + 1
+                let name = table.fields[position].name
                 seen[position] = true
                 let field = table.fields[position]
                 let s = try site()
