@@ -231,6 +231,20 @@ struct ReplicaTests {
         }
     }
 
+    @Test("chaque table matérialisée a ses déclencheurs de toucher (insertion, mise à jour, suppression) : aucune écriture n’échappe aux livraisons par périmètre")
+    func touchTriggersCoverEveryTable() throws {
+        let replica = try makeReplica()
+        try replica.database.read { db in
+            let triggers = Set(try Row.fetchAll(db, sql: "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'scope_touch_%'")
+                .map { "\($0["tbl_name"] as String).\($0["name"] as String)" })
+            var expected = Set<String>()
+            for table in Schema.current.tables {
+                for event in ["insert", "update", "delete"] { expected.insert("\(table.name).scope_touch_\(table.name)_\(event)") }
+            }
+            #expect(triggers == expected)
+        }
+    }
+
     @Test("écrire, lire, supprimer ; le journal enchaîne les numéros et les tampons précédents")
     func writeReadDelete() throws {
         let replica = try makeReplica()
