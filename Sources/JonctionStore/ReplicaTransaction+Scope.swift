@@ -72,10 +72,17 @@ extension ReplicaTransaction {
         // Statements run once per record: compiled once (`cachedStatement`).
         let anyPendingDrop = try Bool.fetchOne(db, sql: "SELECT 1 FROM scope_pending_drop LIMIT 1") ?? false
         let forgetPendingDrop = try db.cachedStatement(sql: "DELETE FROM scope_pending_drop WHERE table_name = ? AND record_id = ?")
+        var current: (name: String, table: MaterializedTable, load: Statement, save: Statement)?
         for snapshot in delivery.records {
-            listed.insert(snapshot.key)
-            guard let table = tables[snapshot.key.table] else { continue }
-            var state = try table.load(snapshot.key.id, in: db) ?? RecordState(fieldCount: table.table.fields.count)
+            // Only a complete delivery drops what it does not list.
+            if delivery.complete { listed.insert(snapshot.key) }
+            // Records come table by table: the table and its two statements are looked up when it changes.
+            if current?.name != snapshot.key.table {
+                guard let table = tables[snapshot.key.table] else { continue }
+                current = (snapshot.key.table, table, try db.cachedStatement(sql: table.selectSQL), try db.cachedStatement(sql: table.upsertSQL))
+            }
+            guard let (_, table, load, save) = current else { continue }
+            var state = try table.fastLoad(snapshot.key.id, statement: load, db: db) ?? RecordState(fieldCount: table.table.fields.count)
             var changed = false
             for (position, change) in snapshot.changes(previous: { state.stamps[$0] }, in: table.table) {
                 changed = state.apply(change, at: position, in: table.table).changed || changed
@@ -88,10 +95,10 @@ extension ReplicaTransaction {
             }
             if changed {
                 // A value withheld here (§3.6) stays in the row while its change still wins.
-                if let held = privateValues[snapshot.key] {
+                if !privateValues.isEmpty, let held = privateValues[snapshot.key] {
                     try replica.keepPrivateValues(held, of: snapshot.key, in: &state, table: table.table, db: db)
                 }
-                try table.save(snapshot.key.id, state, in: db)
+                try table.fastSave(snapshot.key.id, state, statement: save, db: db)
             }
             if anyPendingDrop { try forgetPendingDrop.execute(arguments: [snapshot.key.table, snapshot.key.id]) }
             report.received += 1
