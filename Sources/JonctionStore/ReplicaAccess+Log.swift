@@ -37,6 +37,20 @@ extension VersionVector {
         for row in rows { entries[SiteName(unchecked: row[0])] = UInt64(row[1] as Int64) }
         self.init(entries)
     }
+
+    /// A vector kept in one column (`scope_delivery.coverage`): `site=seq` in name order, separated
+    /// by spaces. Written by the hub itself; nil if it is not that form.
+    var storageText: String { sorted.map { "\($0.site.rawValue)=\($0.seq)" }.joined(separator: " ") }
+
+    init?(storageText: String) {
+        var entries: [SiteName: UInt64] = [:]
+        for entry in storageText.split(separator: " ") {
+            let parts = entry.split(separator: "=", maxSplits: 1)
+            guard parts.count == 2, let seq = UInt64(parts[1]) else { return nil }
+            entries[SiteName(unchecked: String(parts[0]))] = seq
+        }
+        self.init(entries)
+    }
 }
 
 extension Replica {

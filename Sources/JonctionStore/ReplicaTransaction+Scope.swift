@@ -357,7 +357,7 @@ extension ReplicaTransaction {
         try db.execute(sql: "INSERT INTO scope_touch_clock (n) SELECT 1 WHERE NOT EXISTS (SELECT 1 FROM scope_touch_clock)")
         let clock = try Int64.fetchOne(db, sql: "SELECT n FROM scope_touch_clock") ?? 1
         try db.cachedStatement(sql: "INSERT OR REPLACE INTO scope_delivery (site, touch, coverage) VALUES (?, ?, ?)")
-            .execute(arguments: [office.rawValue, clock, delivery.coverage.sorted.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: " ")])
+            .execute(arguments: [office.rawValue, clock, delivery.coverage.storageText])
         try db.execute(sql: "UPDATE scope_touch_clock SET n = n + 1")
         // A few deliveries per office are enough to find the last one it took.
         try db.cachedStatement(sql: """
@@ -410,14 +410,10 @@ extension ReplicaTransaction {
         let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT touch, coverage FROM scope_delivery WHERE site = ? ORDER BY touch DESC"),
                                     arguments: [office.rawValue])
         for row in rows {
-            let touch: Int64 = row[0], coverage: String = row[1]
-            let covered = coverage.split(separator: " ").allSatisfy { entry in
-                let parts = entry.split(separator: "=", maxSplits: 1)
-                guard parts.count == 2, let seq = UInt64(parts[1]) else { return false }
-                let origin = SiteName(unchecked: String(parts[0]))
-                return origin == office || acknowledged[origin] >= seq
-            }
-            if covered {
+            // A coverage never names the office itself.
+            let touch: Int64 = row[0]
+            guard let coverage = VersionVector(storageText: row[1]) else { continue }
+            if [.after, .equal].contains(acknowledged.compare(coverage)) {
                 try db.execute(sql: "DELETE FROM scope_delivery WHERE site = ? AND touch < ?", arguments: [office.rawValue, touch])
                 return touch
             }

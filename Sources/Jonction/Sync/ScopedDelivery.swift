@@ -201,9 +201,8 @@ extension ScopedDelivery {
                     position = p
                 }
                 next = position + 1
-                let name = table.fields[position].name
                 seen[position] = true
-                let field = table.fields[position]
+                let field = table.fields[position], name = field.name
                 let s = try site()
                 let hlc = HLC(rawValue: try r.uint64BE())
                 let value: Value
